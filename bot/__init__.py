@@ -1,0 +1,1 @@
+"""Avviksboten: the application (settings, domain rules, app wiring, scheduler jobs, CLI)."""

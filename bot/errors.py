@@ -1,0 +1,44 @@
+"""Domain errors. Handlers turn each into a message in the user's language.
+
+Every error carries a catalogue key (and the values for its placeholders), so the
+text the user sees lives in the message catalogue, not in the code that raised it.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; nothing was changed."""
+
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, **params: object) -> None:
+        self.key = key or type(self).key
+        self.params = params
+        super().__init__(self.key)
+
+
+class ConfigError(Exception):
+    """A setting or the office config is missing or wrong: one line says which and how to fix it."""
+
+
+class NotALeader(DomainError):
+    key = "error.not_a_leader"
+
+
+class CaseNotFound(DomainError):
+    key = "error.case_not_found"
+
+
+class InvalidTransition(DomainError):
+    key = "error.invalid_transition"
+
+
+class ClosureNotAllowed(DomainError):
+    key = "error.closure_not_allowed"
+
+
+class StorageUnavailable(DomainError):
+    """The database could not be reached; the user may simply try again."""
+
+    key = "error.storage_unavailable"

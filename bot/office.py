@@ -1,0 +1,168 @@
+"""The office config: a TOML file with one `[[office]]` table per NAV office.
+
+One deployment serves many offices, one per Slack team. Names, links and instructions
+for each destination live here, not in code (DESIGN.md, «Routing»).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+from bot.routing import Category, Destination, Route, route
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DestinationInfo(_Strict):
+    """How to report in one destination system, as the office words it."""
+
+    name: str
+    link: str = ""
+    instructions: str
+
+
+class Cadence(_Strict):
+    """How often the scheduler reminds, in workdays (seed 000: leaders «jevnlig etterspør»)."""
+
+    assess_after_workdays: int = Field(default=2, ge=1)
+    overdue_owner_after_workdays: int = Field(default=0, ge=0)
+    overdue_leader_after_workdays: int = Field(default=3, ge=0)
+    ready_to_close_after_workdays: int = Field(default=3, ge=1)
+    external_reference_after_workdays: int = Field(default=2, ge=1)
+    escalate_after_nudges: int = Field(default=3, ge=1)
+    nudge_hour: int = Field(default=9, ge=0, le=23)
+    digest_weekday: int = Field(default=4, ge=0, le=6)  # Monday = 0; Friday by default
+    digest_hour: int = Field(default=13, ge=0, le=23)
+    post_empty_digest: bool = False
+
+
+class Retention(_Strict):
+    """How long closed cases keep their free text before it is erased (statistics stay)."""
+
+    erase_free_text_after_days: int = Field(default=730, ge=30)
+
+
+class QualityRounds(_Strict):
+    """Seed 002: spring round in March–April, autumn round in September–October."""
+
+    spring_opens: str = "03-01"
+    spring_closes: str = "04-30"
+    autumn_opens: str = "09-01"
+    autumn_closes: str = "10-31"
+    reviews_per_reviewer: int = Field(default=5, ge=1)
+    reviewers: tuple[str, ...] = ()
+    reviewer_usergroup: str | None = None
+
+    @field_validator("spring_opens", "spring_closes", "autumn_opens", "autumn_closes")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            date.fromisoformat(f"2024-{value}")
+        except ValueError:
+            raise ValueError(f"{value!r} is not a month-day like 03-01") from None
+        return value
+
+
+class Office(_Strict):
+    """One NAV office: who leads it, where the bot posts, and how deviations are routed."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    team_id: str | None = None
+    locale: Literal["nb", "en"] = "nb"
+    timezone: str = "Europe/Oslo"
+    leader_channel: str
+    office_channel: str
+    leaders: tuple[str, ...] = ()
+    leader_usergroup: str | None = None
+    routes: dict[Category, Destination] = Field(default_factory=dict)
+    destinations: dict[Destination, DestinationInfo]
+    cadence: Cadence = Cadence()
+    retention: Retention = Retention()
+    quality: QualityRounds = QualityRounds()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> Office:
+        if not self.leaders and not self.leader_usergroup:
+            raise ValueError("name the leaders (leaders = [...]) or a leader_usergroup")
+        missing = sorted({self.route(c).destination.value for c in Category} - set(self.destinations))
+        if missing:
+            raise ValueError(f"destinations without a [destinations.*] table: {', '.join(missing)}")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def route(self, category: Category | str) -> Route:
+        return route(Category(category), self.routes)
+
+    def destination(self, destination: Destination | str) -> DestinationInfo:
+        return self.destinations[Destination(destination)]
+
+
+class OfficeDirectory(_Strict):
+    """Every office this deployment serves."""
+
+    office: tuple[Office, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> OfficeDirectory:
+        ids = [o.id for o in self.office]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two offices share an id")
+        teams = [o.team_id for o in self.office if o.team_id]
+        if len(set(teams)) != len(teams):
+            raise ValueError("two offices share a team_id")
+        if len(self.office) > 1 and len(teams) != len(self.office):
+            raise ValueError("with several offices, each needs its team_id")
+        return self
+
+    def for_team(self, team_id: str | None) -> Office:
+        """The office of a Slack team; a single-office deployment serves every team."""
+        if len(self.office) == 1:
+            return self.office[0]
+        for office in self.office:
+            if office.team_id == team_id:
+                return office
+        raise ConfigError(f"no office in AVVIK_OFFICE_CONFIG has team_id {team_id!r}")
+
+    def by_id(self, office_id: str) -> Office:
+        for office in self.office:
+            if office.id == office_id:
+                return office
+        raise ConfigError(f"no office in AVVIK_OFFICE_CONFIG has id {office_id!r}")
+
+
+def load_offices(path: Path) -> OfficeDirectory:
+    """Read and check the office config; any problem is one clear line naming the field."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: no file at {path}; copy office.example.toml and edit it.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {path} is not valid TOML ({exc}).") from None
+    try:
+        return OfficeDirectory.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "the file"
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {path}: {where}: {error['msg']}.") from None

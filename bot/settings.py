@@ -1,0 +1,82 @@
+"""Process settings, read from the environment (and a `.env` file) with pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+EXAMPLE_OFFICE_CONFIG = Path(__file__).with_name("office.example.toml")
+
+# What each setting is for, so a start-up error can say how to fix it.
+_HOW_TO_FIX = {
+    "SLACK_BOT_TOKEN": "set it to the app's Bot User OAuth Token (xoxb-…) from «OAuth & Permissions»",
+    "SLACK_SIGNING_SECRET": "set it to the Signing Secret under «Basic Information» → «App Credentials»",
+    "SLACK_APP_TOKEN": "set it to an app-level token (xapp-…) with the connections:write scope",
+    "SLACK_API_URL": "set it to the Web API base URL, e.g. https://slack.com/api/",
+    "DATABASE_URL": "set it to a SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db or sqlite:///avvik.db",
+    "AVVIK_OFFICE_CONFIG": "set it to the path of the office's TOML file (see office.example.toml)",
+    "LOG_FORMAT": "set it to 'text' or 'json'",
+}
+
+
+class Settings(BaseSettings):
+    """Everything a process needs from its environment. Tokens are never printed."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = "sqlite:///avviksboten.db"
+    avvik_office_config: Path = EXAMPLE_OFFICE_CONFIG
+    log_format: str = Field(default="text", pattern="^(text|json)$")
+    log_level: str = "INFO"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    def require(self, *names: str) -> None:
+        """Stop with one clear line when a setting this command needs is missing."""
+        for name in names:
+            if getattr(self, name.lower()) is None:
+                raise ConfigError(f"{name} is not set: {_HOW_TO_FIX[name]}.")
+
+    def secret(self, name: str) -> str:
+        value = getattr(self, name.lower())
+        self.require(name)
+        return value.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line per the first bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        fix = _HOW_TO_FIX.get(name, "check its value")
+        raise ConfigError(f"{name} is invalid ({error['msg']}): {fix}.") from None
