@@ -1,0 +1,91 @@
+"""Queries and writes for deviations, actions and the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from store.models import Action, Deviation, Event, ReferenceCounter
+
+
+def next_sequence(session: Session, office_id: str, year: int) -> int:
+    """The next case number for an office and year, gap-free and unique across replicas.
+
+    The counter row is bumped with UPDATE … RETURNING inside the caller's transaction: a
+    concurrent registration waits on the row lock, and a rolled-back one gives its number back.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(ReferenceCounter)
+        .values(office_id=office_id, year=year, last_seq=0)
+        .on_conflict_do_nothing(index_elements=["office_id", "year"])
+    )
+    return session.execute(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.office_id == office_id, ReferenceCounter.year == year)
+        .values(last_seq=ReferenceCounter.last_seq + 1)
+        .returning(ReferenceCounter.last_seq)
+    ).scalar_one()
+
+
+def by_submission_key(session: Session, key: str) -> Deviation | None:
+    return session.scalars(select(Deviation).where(Deviation.submission_key == key)).one_or_none()
+
+
+def by_id(session: Session, deviation_id: int, *, lock: bool = False) -> Deviation | None:
+    query = select(Deviation).where(Deviation.id == deviation_id).options(selectinload(Deviation.actions))
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def by_reference(session: Session, office_id: str, reference: str) -> Deviation | None:
+    query = select(Deviation).where(Deviation.office_id == office_id, Deviation.reference == reference.upper())
+    return session.scalars(query.options(selectinload(Deviation.actions))).one_or_none()
+
+
+def by_reporter(session: Session, office_id: str, reporter_id: str, limit: int = 20) -> Sequence[Deviation]:
+    query = (
+        select(Deviation)
+        .where(Deviation.office_id == office_id, Deviation.reporter_id == reporter_id)
+        .order_by(Deviation.created_at.desc(), Deviation.id.desc())
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def record_event(
+    session: Session,
+    *,
+    office_id: str,
+    kind: str,
+    at: datetime,
+    actor_id: str | None,
+    deviation: Deviation | None = None,
+    action: Action | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    detail: dict | None = None,
+) -> Event:
+    """Append one row to the audit log."""
+    event = Event(
+        office_id=office_id,
+        deviation_id=deviation.id if deviation else None,
+        action_id=action.id if action else None,
+        at=at,
+        actor_id=actor_id,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        detail=detail or {},
+    )
+    session.add(event)
+    return event
+
+
+def events_of(session: Session, deviation_id: int) -> Sequence[Event]:
+    return session.scalars(select(Event).where(Event.deviation_id == deviation_id).order_by(Event.id)).all()

@@ -1,0 +1,205 @@
+"""SQLAlchemy 2.0 typed models: deviations, actions, the audit log and the message ledger.
+
+States, kinds and categories are stored as their Bokmål values (the user's vocabulary);
+the enums that name them live in `bot/`, which is why the columns here are plain strings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# A case is «open» in every state but lukket; scans for reminders read only these rows.
+OPEN_STATES_SQL = "state <> 'lukket'"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware one (the clock gives aware UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict: JSON}
+
+
+class ReferenceCounter(Base):
+    """The last sequence number used per office and year; bumped in the case's transaction."""
+
+    __tablename__ = "reference_counters"
+
+    office_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Deviation(Base):
+    """An avvik or observation, from registration to closure."""
+
+    __tablename__ = "deviations"
+    __table_args__ = (
+        UniqueConstraint("office_id", "reference", name="uq_deviations_office_reference"),
+        UniqueConstraint("submission_key", name="uq_deviations_submission_key"),
+        # Partial index: reminder scans touch open cases only, however many are closed.
+        Index("ix_deviations_open", "office_id", "state", "created_at", postgresql_where=text(OPEN_STATES_SQL),
+              sqlite_where=text(OPEN_STATES_SQL)),
+        Index("ix_deviations_reporter", "reporter_id"),
+        Index("ix_deviations_closed_at", "office_id", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(32))
+    # A digest of the Slack view id: a second submission of the same form finds the first case.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    destination: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    citizen_rights: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(150))
+    what_happened: Mapped[str | None] = mapped_column(Text)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    immediate_action: Mapped[str | None] = mapped_column(Text)
+    suggested_action: Mapped[str | None] = mapped_column(Text)
+
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_id: Mapped[str | None] = mapped_column(String(32))  # None when anonymous, always
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # where a message shortcut came from
+
+    state: Mapped[str] = mapped_column(String(32))
+    external_reference: Mapped[str | None] = mapped_column(String(100))
+    responsible_leader: Mapped[str | None] = mapped_column(String(32))
+    assessment_note: Mapped[str | None] = mapped_column(Text)
+    closure_feedback: Mapped[str | None] = mapped_column(Text)
+    lesson: Mapped[str | None] = mapped_column(Text)
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    decision_reference: Mapped[str | None] = mapped_column(String(100))
+
+    card_channel: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    assessed_at: Mapped[datetime | None]
+    ready_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    text_erased_at: Mapped[datetime | None]
+
+    actions: Mapped[list[Action]] = relationship(back_populates="deviation", order_by="Action.id")
+
+
+class Action(Base):
+    """A corrective action (tiltak): short- or long-term, with an owner and a due date."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_open_due", "state", "due_on"),
+        Index("ix_actions_deviation", "deviation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
+    term: Mapped[str] = mapped_column(String(8))  # kort | lang
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="apen")  # apen | utfort | forkastet
+    completion_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    deviation: Mapped[Deviation] = relationship(back_populates="actions")
+
+
+class Event(Base):
+    """Append-only audit log: every state change and who made it.
+
+    `actor_id` is None for the system and for the reporter of an anonymous case.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_deviation", "deviation_id", "id"), Index("ix_events_office", "office_id", "at"))
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    deviation_id: Mapped[int | None] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(48))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[dict] = mapped_column(default=dict)
+
+
+class LedgerEntry(Base):
+    """One message the bot sends on its own: a receipt, a leader card, a reminder, a digest.
+
+    The row is written, under a unique key (what, target, recipient, period), before the
+    message is sent, so a retry, a restart or a second replica never sends it twice; a
+    row still `pending` after a failure is sent on the next run, so nothing is lost.
+    """
+
+    __tablename__ = "ledger"
+    __table_args__ = (
+        UniqueConstraint("what", "target", "recipient", "period", name="uq_ledger_key"),
+        Index("ix_ledger_pending", "status", "not_before", postgresql_where=text("status <> 'sent'"),
+              sqlite_where=text("status <> 'sent'")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    what: Mapped[str] = mapped_column(String(48))
+    target: Mapped[str] = mapped_column(String(64))
+    recipient: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sending | sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
