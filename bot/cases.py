@@ -1,0 +1,125 @@
+"""The case's vocabulary and its state machine (DESIGN.md, «States»; seed 000).
+
+Plain Python: no Slack, no SQL. The store keeps the values; these rules decide
+which changes are allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.errors import ClosureNotAllowed, InvalidTransition
+
+
+class Kind(StrEnum):
+    """Seed 000, «Hva er et avvik?»."""
+
+    BREACH = "brudd"  # brudd på lov og forskrift eller sentrale og lokale rutiner
+    EVENT = "hendelse"  # andre hendelser, svikt eller avgjørelser … til læring og forbedring
+    PROPOSAL = "forslag"  # forslag til endring
+
+
+class Severity(StrEnum):
+    LOW = "lav"
+    MEDIUM = "middels"
+    HIGH = "hoy"  # «større avvik»: the leader group decides formally
+
+
+class CitizenRights(StrEnum):
+    """Seed 000: «ha brukeren i fokus, dvs. brukerens rettigheter»."""
+
+    YES = "ja"
+    NO = "nei"
+    UNSURE = "usikker"
+
+
+class State(StrEnum):
+    REGISTERED = "registrert"
+    FORWARDED = "videresendt"
+    ACTIONS_ONGOING = "tiltak_pagar"
+    READY_TO_CLOSE = "klar_for_lukking"
+    CLOSED = "lukket"
+
+
+OPEN_STATES = frozenset(State) - {State.CLOSED}
+
+
+class ActionState(StrEnum):
+    OPEN = "apen"
+    DONE = "utfort"
+    DROPPED = "forkastet"
+
+
+class Term(StrEnum):
+    """Seed 000: leaders «iverksetter kort- og langsiktige tiltak»."""
+
+    SHORT = "kort"
+    LONG = "lang"
+
+
+class Command(StrEnum):
+    ASSESS_WITH_ACTIONS = "vurdert_med_tiltak"
+    ASSESS_WITHOUT_ACTIONS = "vurdert_uten_tiltak"
+    ACTIONS_FINISHED = "tiltak_fullfort"
+    CONFIRM_EXTERNAL = "ekstern_referanse"
+    CLOSE = "lukket"
+    REOPEN = "gjenapnet"
+
+
+TRANSITIONS: dict[tuple[State, Command], State] = {
+    (State.REGISTERED, Command.ASSESS_WITH_ACTIONS): State.ACTIONS_ONGOING,
+    (State.REGISTERED, Command.ASSESS_WITHOUT_ACTIONS): State.READY_TO_CLOSE,
+    (State.ACTIONS_ONGOING, Command.ACTIONS_FINISHED): State.READY_TO_CLOSE,
+    (State.FORWARDED, Command.CONFIRM_EXTERNAL): State.READY_TO_CLOSE,
+    (State.READY_TO_CLOSE, Command.CLOSE): State.CLOSED,
+    (State.CLOSED, Command.REOPEN): State.REGISTERED,
+}
+
+
+def next_state(state: State, command: Command) -> State:
+    """The state after `command`, or InvalidTransition when the case's state does not allow it."""
+    try:
+        return TRANSITIONS[(state, command)]
+    except KeyError:
+        raise InvalidTransition(state=state.value, command=command.value) from None
+
+
+def commands_from(state: State) -> list[Command]:
+    """What may be done to a case in `state` (drives which buttons a card shows)."""
+    return [command for (source, command) in TRANSITIONS if source is state]
+
+
+@dataclass(frozen=True)
+class ClosureRequest:
+    """What a leader submits in the closure modal."""
+
+    feedback: str
+    lesson: str | None = None
+    decision_date: date | None = None
+    decision_reference: str | None = None
+
+
+def check_closure(state: State, severity: Severity, action_states: Iterable[ActionState],
+                  request: ClosureRequest) -> None:
+    """Seed 000, «Lukking av avvik»: «ikke lukk et avvik før det er vurdert om det skal iverksettes
+    tiltak og tiltaket er gjennomført. Ved større avvik anbefales at ledergruppa fatter en formell
+    avgjørelse og informerer om det på kontoret.»
+
+    Raises ClosureNotAllowed with the reason; returns when the case may close.
+    """
+    if state is not State.READY_TO_CLOSE:
+        raise ClosureNotAllowed("error.closure_not_ready", state=state.value)
+    if any(s is ActionState.OPEN for s in action_states):
+        raise ClosureNotAllowed("error.closure_open_actions")
+    if not request.feedback.strip():
+        raise ClosureNotAllowed("error.closure_needs_feedback")
+    if severity is Severity.HIGH and not (request.decision_date and (request.decision_reference or "").strip()):
+        raise ClosureNotAllowed("error.closure_needs_decision")
+
+
+def format_reference(year: int, seq: int) -> str:
+    """`AVV-2026-0042`: unique per office."""
+    return f"AVV-{year}-{seq:04d}"

@@ -1,0 +1,59 @@
+"""The message catalogue: every text a user sees, Bokmål first, English second.
+
+The catalogue is one namespace spread over TOML files in `bot/catalogue/`, one per
+area of the product. A message is a table with an `nb` and an `en` string; other
+tables nest, so `[receipt.title]` is the key `receipt.title`. Placeholders use
+`str.format` syntax and must be the same in both locales (a test checks).
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Locale = Literal["nb", "en"]
+LOCALES: tuple[Locale, ...] = ("nb", "en")
+DEFAULT_LOCALE: Locale = "nb"
+CATALOGUE_DIR = Path(__file__).with_name("catalogue")
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, dict[str, str]]]:
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and any(loc in value for loc in LOCALES):
+            yield key, value
+        elif isinstance(value, dict):
+            yield from _flatten(value, key + ".")
+        else:
+            raise ValueError(f"catalogue entry {key!r} must be a table with nb and en")
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every message, keyed by its dotted name; a key defined twice is an error."""
+    messages: dict[str, dict[str, str]] = {}
+    for path in sorted(CATALOGUE_DIR.glob("*.toml")):
+        for key, texts in _flatten(tomllib.loads(path.read_text(encoding="utf-8"))):
+            if key in messages:
+                raise ValueError(f"catalogue key {key!r} is defined twice (again in {path.name})")
+            messages[key] = texts
+    return messages
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def t(key: str, locale: Locale = DEFAULT_LOCALE, /, **params: object) -> str:
+    """The text for `key` in `locale`, with its placeholders filled in."""
+    texts = catalogue()[key]
+    text = texts.get(locale) or texts[DEFAULT_LOCALE]
+    return text.format(**params) if params or placeholders(text) else text
+
+
+def has(key: str) -> bool:
+    return key in catalogue()
