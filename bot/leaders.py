@@ -1,0 +1,60 @@
+"""Who is a leader: the office config's user ids and/or a Slack user group.
+
+The user group is resolved through the Web API and cached for minutes, not per request.
+Every leader action is checked here on the server, whatever the button payload says.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.clock import Clock
+from bot.errors import NotALeader
+from bot.office import Office
+
+log = logging.getLogger(__name__)
+
+CACHE_FOR = timedelta(minutes=5)
+
+
+class LeaderDirectory:
+    def __init__(self, client: WebClient, clock: Clock) -> None:
+        self.client, self.clock = client, clock
+        self._cache: dict[str, tuple[object, frozenset[str]]] = {}
+        self._lock = threading.Lock()
+
+    def leaders(self, office: Office) -> frozenset[str]:
+        """The office's leaders: configured ids plus the user group's current members."""
+        members = frozenset(office.leaders)
+        if office.leader_usergroup:
+            members |= self._group(office.leader_usergroup)
+        return members
+
+    def is_leader(self, office: Office, user_id: str) -> bool:
+        return user_id in self.leaders(office)
+
+    def require(self, office: Office, user_id: str) -> None:
+        if not self.is_leader(office, user_id):
+            raise NotALeader()
+
+    def _group(self, usergroup: str) -> frozenset[str]:
+        now = self.clock.now()
+        with self._lock:
+            cached = self._cache.get(usergroup)
+            if cached and now - cached[0] < CACHE_FOR:  # type: ignore[operator]
+                return cached[1]
+        try:
+            response = self.client.usergroups_users_list(usergroup=usergroup)
+            members = frozenset(response.get("users") or [])
+        except (SlackApiError, SlackClientError) as exc:
+            log.warning("leaders: could not read user group %s (%s)", usergroup, type(exc).__name__)
+            # Keep the last known members rather than lock every leader out.
+            return cached[1] if cached else frozenset()
+        with self._lock:
+            self._cache[usergroup] = (now, members)
+        return members

@@ -1,0 +1,111 @@
+"""Delivering the ledger: every message the bot sends on its own goes through here.
+
+A sender is registered per kind of message (`what`) by the handlers, which own the
+Block Kit; the messenger claims due ledger rows, calls the sender, and marks the row
+sent in the same transaction as whatever the sender stored (a card's `ts`, say). A
+failure leaves the row pending with a back-off, so the next run retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.office import Office, OfficeDirectory
+from store import ledger
+from store.db import Database, Unavailable
+from store.models import LedgerEntry
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # a row claimed longer ago than this is taken to be from a dead sender
+
+
+@dataclass
+class Delivery:
+    """One claimed ledger row, with what a sender needs to send it."""
+
+    entry: LedgerEntry
+    office: Office
+    session: Session
+    client: WebClient
+
+
+Sender = Callable[[Delivery], None]
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+class Messenger:
+    def __init__(self, db: Database, client: WebClient, clock: Clock, offices: OfficeDirectory) -> None:
+        self.db, self.client, self.clock, self.offices = db, client, clock, offices
+        self.senders: dict[str, Sender] = {}
+
+    def register(self, what: str, sender: Sender) -> None:
+        self.senders[what] = sender
+
+    def deliver(self, ids: Sequence[int] | None = None, limit: int = 50) -> DeliveryReport:
+        """Send what is due (only `ids`, when given). Safe to call from any number of processes."""
+        report = DeliveryReport()
+        if ids is not None and not ids:
+            return report
+        try:
+            with self.db.transaction() as session:
+                claimed = [entry.id for entry in ledger.claim(session, self.clock.now(), LEASE, ids, limit)]
+        except Unavailable:
+            log.warning("ledger: database unavailable; delivery postponed")
+            return report
+        for entry_id in claimed:
+            (report.sent if self._send_one(entry_id) else report.failed).append(entry_id)
+        return report
+
+    def _send_one(self, entry_id: int) -> bool:
+        error: str | None = None
+        try:
+            with self.db.transaction() as session:
+                entry = session.get(LedgerEntry, entry_id)
+                sender = self.senders.get(entry.what)
+                if sender is None:
+                    error = "no_sender"
+                else:
+                    sender(Delivery(entry, self.offices.by_id(entry.office_id), session, self.client))
+                    ledger.mark_sent(session, entry_id, self.clock.now())
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+        except (SlackClientError, urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            error = type(exc).__name__
+        except Unavailable:
+            error = "database_unavailable"
+        except LookupError:
+            error = "target_gone"
+        except Exception as exc:
+            log.error("ledger: sender for #%s raised %s", entry_id, type(exc).__name__)
+            error = type(exc).__name__
+        if error is None:
+            return True
+        self._postpone(entry_id, error)
+        return False
+
+    def _postpone(self, entry_id: int, error: str) -> None:
+        now = self.clock.now()
+        try:
+            with self.db.transaction() as session:
+                entry = session.get(LedgerEntry, entry_id)
+                backoff = timedelta(minutes=min(2 ** max(entry.attempts - 1, 0), 60))
+                ledger.mark_failed(session, entry_id, error, now + backoff)
+                what, attempts = entry.what, entry.attempts
+        except Unavailable:
+            return  # the lease runs out and the row is claimed again
+        log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempts)

@@ -1,0 +1,59 @@
+"""Running the bot: HTTP under gunicorn (several workers, threads), or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+
+from gunicorn.app.base import BaseApplication
+
+from bot import logs
+from bot.app import WsgiApp, create_app
+from bot.scheduler import create_scheduler
+from bot.services import build_services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class GunicornServer(BaseApplication):
+    """gunicorn, embedded: each worker builds its own services (engine, pool) after the fork."""
+
+    def __init__(self, settings: Settings, options: dict[str, object], scheduler: bool = True) -> None:
+        self.settings, self.options, self.with_scheduler = settings, options, scheduler
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WsgiApp:
+        logs.configure(self.settings.log_level, self.settings.log_format)
+        services = build_services(self.settings)
+        app = create_app(services)
+        if self.with_scheduler:
+            create_scheduler(services).start()
+        return WsgiApp(app, services)
+
+
+def serve(settings: Settings, host: str, port: int, workers: int, threads: int, scheduler: bool = True) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "accesslog": None,
+        "loglevel": settings.log_level.lower(),
+    }
+    GunicornServer(settings, options, scheduler).run()
+
+
+def socket_mode(settings: Settings) -> None:
+    """Socket Mode: no inbound traffic at all, which suits a closed public-sector network."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    services = build_services(settings)
+    app = create_app(services)
+    create_scheduler(services).start()
+    SocketModeHandler(app, settings.secret("SLACK_APP_TOKEN")).start()
