@@ -1,0 +1,47 @@
+"""`/avvik` and its subcommands. Unknown subcommands get help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import ValidationError
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.i18n import t
+from bot.office import Office
+from bot.services import Services
+from handlers import ids
+from handlers.common import office_of, open_registration
+from handlers.help import help_blocks
+from handlers.payloads import SlashCommand
+
+Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
+
+
+def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    blocks = help_blocks(office)
+    ack(text=t("help.fallback", office.locale), blocks=[b.to_dict() for b in blocks])
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "hjelp": _help,
+    "help": _help,
+}
+
+
+def register(app: App, services: Services) -> None:
+    @app.command(ids.COMMAND)
+    def on_avvik(ack: Ack, body: dict, client: WebClient) -> None:
+        try:
+            command = SlashCommand.model_validate(body)
+        except ValidationError:
+            ack()
+            return
+        office = office_of(services, command.team_id)
+        if not command.words:
+            ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
+            open_registration(services, client, office, command.trigger_id)
+            return
+        handler = SUBCOMMANDS.get(command.words[0].lower(), _help)
+        handler(services, office, command, ack, client)

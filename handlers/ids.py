@@ -1,0 +1,33 @@
+"""Callback, block and action ids: one place, so a listener and its view can never disagree."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Slash command and shortcuts (also declared in manifest.yml).
+COMMAND: Final = "/avvik"
+GLOBAL_SHORTCUT: Final = "meld_avvik"
+MESSAGE_SHORTCUT: Final = "meld_avvik_fra_melding"
+
+# The registration modal. Block ids are the form's field names, so a field error from
+# bot.registration lands on the block it is about.
+REGISTRATION: Final = "registration"
+RECEIPT_VIEW: Final = "registration_receipt"
+VALUE: Final = "value"  # the action id of every input element in a form
+
+
+class Field:
+    KIND: Final = "kind"
+    CATEGORY: Final = "category"
+    TITLE: Final = "title"
+    WHAT_HAPPENED: Final = "what_happened"
+    OCCURRED_ON: Final = "occurred_on"
+    IMMEDIATE_ACTION: Final = "immediate_action"
+    SUGGESTED_ACTION: Final = "suggested_action"
+    SEVERITY: Final = "severity"
+    CITIZEN_RIGHTS: Final = "citizen_rights"
+    ANONYMOUS: Final = "anonymous"
+
+
+# Buttons.
+OPEN_REGISTRATION: Final = "open_registration"

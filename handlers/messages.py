@@ -1,0 +1,61 @@
+"""Senders for the ledger: how each kind of message the bot sends on its own is rendered and sent.
+
+Each renders from the case as it is now, so a retried message is never stale.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import SectionBlock
+
+from bot.i18n import t
+from bot.messenger import Delivery, Messenger
+from bot.registration import Registered
+from handlers.blocks import mrkdwn
+from handlers.case_card import card_blocks, card_text
+from handlers.registration_view import receipt_blocks
+from store import cases as store
+from store.models import Deviation
+
+
+def _deviation(delivery: Delivery) -> Deviation:
+    kind, _, ident = delivery.entry.target.partition(":")
+    deviation = store.by_id(delivery.session, int(ident)) if kind == "deviation" and ident.isdigit() else None
+    if deviation is None:
+        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    return deviation
+
+
+def send_receipt(delivery: Delivery) -> None:
+    """The reporter's receipt DM: reference, summary, what happens next (DESIGN.md, «Who uses it»)."""
+    deviation, office = _deviation(delivery), delivery.office
+    registered = Registered(deviation.id, deviation.reference, office.route(deviation.category),
+                            deviation.anonymous, created=True)
+    blocks = receipt_blocks(registered, deviation.title, office)
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks],
+                                     text=t("receipt.header", office.locale, reference=deviation.reference))
+
+
+def send_leader_card(delivery: Delivery) -> None:
+    """Post the case card, or update it in place when it was posted before."""
+    deviation, office = _deviation(delivery), delivery.office
+    blocks = [b.to_dict() for b in card_blocks(deviation, office)]
+    text = card_text(deviation, office)
+    if deviation.card_ts and deviation.card_channel:
+        delivery.client.chat_update(channel=deviation.card_channel, ts=deviation.card_ts, blocks=blocks, text=text)
+        return
+    response = delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks, text=text)
+    deviation.card_channel, deviation.card_ts = response["channel"], response["ts"]
+
+
+def send_leader_alert(delivery: Delivery) -> None:
+    """HMS (threats, harassment, violence): the leader channel hears at once, with an @here."""
+    deviation, office = _deviation(delivery), delivery.office
+    text = t("alert.hms", office.locale, reference=deviation.reference)
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
+                                     blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
+
+
+def register(messenger: Messenger) -> None:
+    messenger.register("receipt", send_receipt)
+    messenger.register("leader_card", send_leader_card)
+    messenger.register("leader_alert", send_leader_alert)

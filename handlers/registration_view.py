@@ -1,0 +1,149 @@
+"""The registration modal and its receipt (Block Kit builders for the `/avvik` flow)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    SectionBlock,
+)
+from slack_sdk.models.blocks.block_elements import (
+    CheckboxesElement,
+    DatePickerElement,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.cases import CitizenRights, Kind, Severity
+from bot.i18n import Locale, t
+from bot.office import Office
+from bot.registration import TEXT_MAX, TITLE_MAX, Registered
+from bot.routing import Category, Handling, Route
+from handlers import ids
+from handlers.blocks import escape, mrkdwn, option, options, plain
+
+F = ids.Field
+
+
+def _text_input(field: str, locale: Locale, *, multiline: bool, max_length: int, optional: bool,
+                initial: str | None = None) -> InputBlock:
+    return InputBlock(
+        block_id=field,
+        label=plain(f"field.{field}.label", locale),
+        hint=plain(f"field.{field}.hint", locale),
+        optional=optional,
+        element=PlainTextInputElement(action_id=ids.VALUE, multiline=multiline, max_length=max_length,
+                                      initial_value=initial[:max_length] if initial else None),
+    )
+
+
+def registration_view(office: Office, today: date, *, prefill: str | None = None,
+                      channel_id: str | None = None) -> View:
+    """The modal `/avvik` opens. Help first (seed 000: what a deviation is, and that a report is
+    about the system, not about a colleague), then the fields of DESIGN.md."""
+    loc = office.locale
+    blocks = [
+        SectionBlock(text=mrkdwn(t("modal.intro", loc))),
+        ContextBlock(elements=[mrkdwn(t("modal.not_about_colleague", loc))]),
+        DividerBlock(),
+        InputBlock(block_id=F.KIND, label=plain("field.kind.label", loc),
+                   element=RadioButtonsElement(action_id=ids.VALUE, options=_kind_options(loc))),
+        InputBlock(block_id=F.CATEGORY, label=plain("field.category.label", loc),
+                   hint=plain("field.category.hint", loc),
+                   element=StaticSelectElement(action_id=ids.VALUE,
+                                               placeholder=plain("field.category.placeholder", loc),
+                                               options=options("category", [c.value for c in Category], loc))),
+        _text_input(F.TITLE, loc, multiline=False, max_length=TITLE_MAX, optional=False),
+        _text_input(F.WHAT_HAPPENED, loc, multiline=True, max_length=TEXT_MAX, optional=True, initial=prefill),
+        InputBlock(block_id=F.OCCURRED_ON, label=plain("field.occurred_on.label", loc),
+                   element=DatePickerElement(action_id=ids.VALUE, initial_date=today.isoformat())),
+        _text_input(F.IMMEDIATE_ACTION, loc, multiline=True, max_length=TEXT_MAX, optional=True),
+        _text_input(F.SUGGESTED_ACTION, loc, multiline=True, max_length=TEXT_MAX, optional=True),
+        InputBlock(block_id=F.SEVERITY, label=plain("field.severity.label", loc),
+                   hint=plain("field.severity.hint", loc),
+                   element=StaticSelectElement(action_id=ids.VALUE, options=options("severity", list(Severity), loc),
+                                               initial_option=option("severity", Severity.LOW, loc))),
+        InputBlock(block_id=F.CITIZEN_RIGHTS, label=plain("field.citizen_rights.label", loc),
+                   hint=plain("field.citizen_rights.hint", loc),
+                   element=RadioButtonsElement(action_id=ids.VALUE, options=options("rights", list(CitizenRights), loc),
+                                               initial_option=option("rights", CitizenRights.UNSURE, loc))),
+        InputBlock(block_id=F.ANONYMOUS, label=plain("field.anonymous.label", loc), optional=True,
+                   element=CheckboxesElement(action_id=ids.VALUE, options=[
+                       option("anonymous", "anonymous", loc)])),
+        ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))]),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.REGISTRATION,
+        title=plain("modal.title", loc),
+        submit=plain("modal.submit", loc),
+        close=plain("modal.cancel", loc),
+        private_metadata=json.dumps({"channel": channel_id}) if channel_id else "",
+        blocks=blocks,
+    )
+
+
+def _kind_options(loc: Locale) -> list[Option]:
+    return [Option(value=k.value, label=t(f"kind.{k.value}", loc), description=t(f"kind_help.{k.value}", loc))
+            for k in Kind]
+
+
+def form_values(values: dict[str, object]) -> dict[str, object]:
+    """The submitted view's values, shaped as bot.registration.RegistrationForm expects."""
+    form = {name: value for name, value in values.items() if value is not None}
+    form[F.ANONYMOUS] = "anonymous" in (values.get(F.ANONYMOUS) or [])
+    return form
+
+
+def next_steps(route: Route, office: Office, *, anonymous: bool) -> list[str]:
+    """What happens now, for the receipt: where to report, and what the leaders do."""
+    loc = office.locale
+    info = office.destination(route.destination)
+    lines = []
+    if route.handling is Handling.EXTERNAL:
+        lines.append(t("receipt.external", loc, system=info.name, instructions=info.instructions))
+    elif route.handling is Handling.GUIDE:
+        lines.append(t("receipt.guide", loc, system=info.name, instructions=info.instructions))
+    else:
+        lines.append(t("receipt.own", loc))
+    if info.link:
+        lines.append(t("receipt.link", loc, link=info.link, system=info.name))
+    if route.alerts_leaders_at_once:
+        lines.append(t("receipt.hms_now", loc))
+    lines.append(t("receipt.anonymous" if anonymous else "receipt.follow", loc))
+    return lines
+
+
+def receipt_blocks(registered: Registered, title: str, office: Office) -> list:
+    loc = office.locale
+    return [
+        HeaderBlock(text=plain("receipt.header", loc, reference=registered.reference)),
+        SectionBlock(text=mrkdwn(t("receipt.summary", loc, reference=registered.reference, title=escape(title),
+                                   category=t(f"category.{registered.route.category.value}", loc)))),
+        SectionBlock(text=mrkdwn("\n\n".join(next_steps(registered.route, office, anonymous=registered.anonymous)))),
+    ]
+
+
+def receipt_view(registered: Registered, title: str, office: Office) -> View:
+    """Shown in the modal itself right after submit: every reporter, anonymous or not, sees the reference."""
+    return View(type="modal", callback_id=ids.RECEIPT_VIEW, title=plain("receipt.title", office.locale),
+                close=plain("receipt.close", office.locale), blocks=receipt_blocks(registered, title, office))
+
+
+def redirect_view(route: Route, office: Office) -> View:
+    """Technical problems are not deviations: say so kindly and point to user support."""
+    loc = office.locale
+    info = office.destination(route.destination)
+    text = t("redirect.text", loc, system=info.name, instructions=info.instructions)
+    if info.link:
+        text += "\n\n" + t("receipt.link", loc, link=info.link, system=info.name)
+    return View(type="modal", callback_id=ids.RECEIPT_VIEW, title=plain("redirect.title", loc),
+                close=plain("receipt.close", loc), blocks=[SectionBlock(text=mrkdwn(text))])
