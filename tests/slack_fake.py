@@ -1,0 +1,218 @@
+"""A Slack Web API fake: a real local HTTP server the bot's WebClient reaches via SLACK_API_URL.
+
+It answers the methods the bot calls the way Slack does (form or JSON bodies, `ok`,
+`error`), validates every view and block list with slack_sdk's own models (as Slack
+would reject an invalid one), records each call, and can be told to fail or rate-limit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    ok: bool = True
+
+
+@dataclass
+class Failure:
+    """Fail the next `times` calls of a method: an HTTP status (429/5xx) or a Slack error."""
+
+    times: int
+    status: int = 200
+    error: str = "internal_error"
+    retry_after: int = 1
+
+
+@dataclass
+class SlackFake:
+    token: str = "xoxb-test-token"
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    invalid: list[str] = field(default_factory=list)
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _views: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Condition = field(default_factory=threading.Condition)
+    server: ThreadingHTTPServer | None = None
+
+    # --- control -------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/api/"
+
+    def start(self) -> SlackFake:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def fail(self, method: str, times: int = 1, *, status: int = 200, error: str = "internal_error",
+             retry_after: int = 1) -> None:
+        self.failures.setdefault(method, []).append(Failure(times, status, error, retry_after))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.failures.clear()
+            self.invalid.clear()
+
+    def of(self, method: str, where: Callable[[Call], bool] | None = None, *, failed: bool = False) -> list[Call]:
+        """The calls to `method` that Slack accepted (or, with failed=True, every attempt)."""
+        with self._lock:
+            return [c for c in self.calls
+                    if c.method == method and (failed or c.ok) and (where is None or where(c))]
+
+    def wait_for(self, method: str, count: int = 1, where: Callable[[Call], bool] | None = None,
+                 timeout: float = 10.0) -> list[Call]:
+        """Block until `count` accepted calls have arrived (the bot sends after its ack)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [c for c in self.calls if c.method == method and c.ok and (where is None or where(c))]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} call(s) to {method}, got {len(found)}: "
+                                         f"{[c.method for c in self.calls]}")
+                self._lock.wait(remaining)
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until no call has arrived for `quiet` seconds (background work is done)."""
+        deadline = time.monotonic() + timeout
+        seen = -1
+        while time.monotonic() < deadline:
+            with self._lock:
+                now = len(self.calls)
+            if now == seen:
+                return
+            seen = now
+            time.sleep(quiet)
+
+    # --- serving -------------------------------------------------------------------------
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        method = request.path.removeprefix("/api/").split("?")[0]
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length).decode() if length else ""
+        if "json" in (request.headers.get("Content-Type") or ""):
+            params = json.loads(raw or "{}")
+        else:
+            params = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+        for key in ("view", "blocks", "users"):
+            if isinstance(params.get(key), str) and params[key][:1] in "[{":
+                params[key] = json.loads(params[key])
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else params.get("token")
+
+        failure = self._take_failure(method)
+        status, headers = 200, {}
+        if failure and failure.status != 200:
+            status, body = failure.status, {"ok": False, "error": "ratelimited"}
+            if failure.status == 429:
+                headers = {"Retry-After": str(failure.retry_after)}
+        elif token != self.token:
+            body = {"ok": False, "error": "invalid_auth"}
+        elif failure:
+            body = {"ok": False, "error": failure.error}
+        elif problem := self._validate(params):
+            self.invalid.append(f"{method}: {problem}")
+            body = {"ok": False, "error": "invalid_blocks", "detail": problem}
+        else:
+            body = self._answer(method, params)
+        with self._lock:
+            self.calls.append(Call(method, params, token, ok=body["ok"]))
+            self._lock.notify_all()
+        self._reply(request, status, body, headers)
+
+    def _take_failure(self, method: str) -> Failure | None:
+        with self._lock:
+            queue = self.failures.get(method) or []
+            if not queue:
+                return None
+            failure = queue[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                queue.pop(0)
+            return failure
+
+    @staticmethod
+    def _validate(params: dict[str, Any]) -> str | None:
+        """Slack refuses views and blocks beyond Block Kit's limits; so does the fake."""
+        try:
+            if "view" in params:
+                view = params["view"]
+                View(**view).validate_json()
+                for block in view.get("blocks", []):
+                    Block.parse(block).validate_json()
+            for block in params.get("blocks") or []:
+                parsed = Block.parse(block)
+                if parsed is None:
+                    return f"unknown block {block.get('type')}"
+                parsed.validate_json()
+        except (SlackObjectFormationError, TypeError, KeyError) as exc:
+            return str(exc)
+        return None
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            channel = params.get("channel")
+            ts = params.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text")}}
+        if method in ("views.open", "views.update", "views.publish", "views.push"):
+            view = dict(params.get("view") or {})
+            view.setdefault("id", params.get("view_id") or f"V{next(self._views):08d}")
+            return {"ok": True, "view": view}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
+        if method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))}}
+        return {"ok": True}
+
+    @staticmethod
+    def _reply(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any],
+               headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.end_headers()
+        request.wfile.write(data)

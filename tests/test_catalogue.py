@@ -1,0 +1,48 @@
+"""Every user-facing text exists in Bokmål and English, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.i18n import LOCALES, catalogue, has, placeholders, t
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_message_has_both_locales_with_the_same_placeholders():
+    problems = []
+    for key, texts in catalogue().items():
+        missing = [loc for loc in LOCALES if not texts.get(loc)]
+        if missing:
+            problems.append(f"{key}: missing {missing}")
+        elif placeholders(texts["nb"]) != placeholders(texts["en"]):
+            problems.append(f"{key}: placeholders differ")
+    assert not problems, problems
+
+
+def test_every_key_the_code_names_is_in_the_catalogue():
+    """Literal keys passed to t()/plain() and domain-error keys must exist."""
+    pattern = re.compile(r"\b(?:t|plain|\w+Error|\w+Allowed|\w+Transition)\(\s*f?[\"']"
+                         r"([a-z_]+(?:\.[a-z_{}.]+)+)[\"']")
+    missing = []
+    for path in [*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("handlers").rglob("*.py")]:
+        for key in pattern.findall(path.read_text(encoding="utf-8")):
+            if "{" not in key and not has(key):
+                missing.append(f"{path.name}: {key}")
+    assert not missing, missing
+
+
+def test_vocabulary_of_every_enum_is_translated():
+    from bot.cases import CitizenRights, Kind, Severity, State
+    from bot.routing import Category
+
+    for prefix, enum in (("kind", Kind), ("category", Category), ("severity", Severity),
+                         ("rights", CitizenRights), ("state", State)):
+        for member in enum:
+            assert has(f"{prefix}.{member.value}"), f"{prefix}.{member.value}"
+
+
+def test_english_is_the_second_locale():
+    assert t("modal.title", "nb") == "Meld avvik"
+    assert t("modal.title", "en") == "Report a deviation"
