@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, ContextBlock, HeaderBlock, SectionBlock
 
 from bot.i18n import Locale, t
 from bot.office import Office
@@ -31,8 +31,13 @@ def card_fields(deviation: Deviation, office: Office) -> list:
     ]
 
 
+def card_buttons(deviation: Deviation, office: Office) -> list:
+    """The buttons that fit the case's state (Vurder, Lukk …); also used on reminders."""
+    return []
+
+
 def card_blocks(deviation: Deviation, office: Office) -> list:
-    """The card's blocks; later issues add the buttons that fit the case's state."""
+    """The card's blocks, with the buttons that fit the case's state."""
     loc = office.locale
     blocks: list = [
         HeaderBlock(text=plain("card.header", loc, reference=deviation.reference, title=deviation.title[:100])),
@@ -46,6 +51,9 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
     if deviation.external_reference:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.external_reference", loc,
                                                       reference=escape(deviation.external_reference)))]))
+    buttons = card_buttons(deviation, office)
+    if buttons:
+        blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
     return blocks
 
 

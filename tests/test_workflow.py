@@ -1,0 +1,51 @@
+"""The shared transition: state machine, audit event and card update in one transaction."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.cases import Command
+from bot.errors import InvalidTransition
+from bot.workflow import transition
+from store import cases as store
+from store.models import LedgerEntry
+from tests.flows import register
+
+
+def test_a_transition_moves_the_case_records_who_and_updates_the_card(bot, clock):
+    register(bot, category="informasjonssikkerhet")
+    bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "C0LEADERS")
+    services, office = bot.services, bot.services.offices.office[0]
+    with services.db.transaction() as session:
+        [case] = store.by_reporter(session, office.id, "U0STAFF1")
+    assert case.state == "videresendt"
+
+    def add_reference(deviation):
+        deviation.external_reference = "ASYS-991"
+
+    moved = transition(services.db, clock, office, case.id, Command.CONFIRM_EXTERNAL, actor_id="U0STAFF1",
+                       change=add_reference)
+    services.messenger.deliver(moved.ledger_ids)
+
+    update = bot.fake.wait_for("chat.update")[0]
+    assert "ASYS-991" in str(update.params["blocks"])
+    assert "Klar for lukking" in update.params["text"]
+    with services.db.transaction() as session:
+        events = store.events_of(session, case.id)
+        assert [(e.kind, e.actor_id, e.from_state, e.to_state) for e in events][-1] == (
+            "ekstern_referanse", "U0STAFF1", "videresendt", "klar_for_lukking")
+
+
+def test_a_replayed_transition_is_refused_and_changes_nothing(bot, clock):
+    register(bot)
+    services, office = bot.services, bot.services.offices.office[0]
+    with services.db.transaction() as session:
+        [case] = store.by_reporter(session, office.id, "U0STAFF1")
+        ledger_before = len(list(session.scalars(select(LedgerEntry))))
+    with pytest.raises(InvalidTransition):
+        transition(services.db, clock, office, case.id, Command.CLOSE, actor_id="U0LEADER1")
+    with services.db.transaction() as session:
+        assert store.by_id(session, case.id).state == "registrert"
+        assert len(store.events_of(session, case.id)) == 1
+        assert len(list(session.scalars(select(LedgerEntry)))) == ledger_before
