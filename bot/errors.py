@@ -42,3 +42,11 @@ class StorageUnavailable(DomainError):
     """The database could not be reached; the user may simply try again."""
 
     key = "error.storage_unavailable"
+
+
+class NotAReviewer(DomainError):
+    key = "error.quality.not_a_reviewer"
+
+
+class RoundNotOpen(DomainError):
+    key = "error.quality.no_open_round"

@@ -25,6 +25,8 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterator[tuple[st
     for name, value in table.items():
         key = f"{prefix}{name}"
         if isinstance(value, dict) and any(loc in value for loc in LOCALES):
+            if any(isinstance(v, dict) for v in value.values()):
+                raise ValueError(f"catalogue entry {key!r} is a message and a table at once")
             yield key, value
         elif isinstance(value, dict):
             yield from _flatten(value, key + ".")

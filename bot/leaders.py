@@ -32,7 +32,7 @@ class LeaderDirectory:
         """The office's leaders: configured ids plus the user group's current members."""
         members = frozenset(office.leaders)
         if office.leader_usergroup:
-            members |= self._group(office.leader_usergroup)
+            members |= self.group_members(office.leader_usergroup)
         return members
 
     def is_leader(self, office: Office, user_id: str) -> bool:
@@ -42,7 +42,8 @@ class LeaderDirectory:
         if not self.is_leader(office, user_id):
             raise NotALeader()
 
-    def _group(self, usergroup: str) -> frozenset[str]:
+    def group_members(self, usergroup: str) -> frozenset[str]:
+        """A Slack user group's members, cached for minutes."""
         now = self.clock.now()
         with self._lock:
             cached = self._cache.get(usergroup)

@@ -59,6 +59,7 @@ class QualityRounds(_Strict):
     autumn_opens: str = "09-01"
     autumn_closes: str = "10-31"
     reviews_per_reviewer: int = Field(default=5, ge=1)
+    remind_days_before_close: int = Field(default=7, ge=1)
     reviewers: tuple[str, ...] = ()
     reviewer_usergroup: str | None = None
 

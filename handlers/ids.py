@@ -31,3 +31,18 @@ class Field:
 
 # Buttons.
 OPEN_REGISTRATION: Final = "open_registration"
+
+# Kvalitetssystemet.
+QUALITY_COMMAND: Final = "/kvalitet"
+QUALITY_REVIEW: Final = "quality_review"
+QUALITY_REVIEW_SAVED: Final = "quality_review_saved"
+QUALITY_MEASURE: Final = "quality_measure"
+QUALITY_OPEN_REVIEW: Final = "quality_open_review"
+
+
+class MeasureField:
+    DESCRIPTION: Final = "description"
+    AREA: Final = "area"
+    SCOPE: Final = "scope"
+    OWNER: Final = "owner"
+    DUE_ON: Final = "due_on"

@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -138,10 +139,16 @@ class Action(Base):
     __table_args__ = (
         Index("ix_actions_open_due", "state", "due_on"),
         Index("ix_actions_deviation", "deviation_id"),
+        Index("ix_actions_round", "round_id"),
+        CheckConstraint("(deviation_id IS NULL) <> (round_id IS NULL)", name="one_parent"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
+    # An action belongs to a deviation, or is a measure from a quality round (exactly one of the two).
+    deviation_id: Mapped[int | None] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("quality_rounds.id", ondelete="CASCADE"))
+    scope: Mapped[str | None] = mapped_column(String(8))  # measures: kontor | fylke (seed 002)
+    area: Mapped[str | None] = mapped_column(String(32))  # measures: the assessment area it answers
     term: Mapped[str] = mapped_column(String(8))  # kort | lang
     description: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[str] = mapped_column(String(32))
@@ -151,7 +158,7 @@ class Action(Base):
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
 
-    deviation: Mapped[Deviation] = relationship(back_populates="actions")
+    deviation: Mapped[Deviation | None] = relationship(back_populates="actions")
 
 
 class Event(Base):
@@ -203,3 +210,66 @@ class LedgerEntry(Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
+
+
+class QualityRound(Base):
+    """A half-yearly quality measurement (seed 002, «Kvalitetsmålinger»): spring for AAP recipients
+    aged 30 or more, autumn for young people under 30 regardless of benefit."""
+
+    __tablename__ = "quality_rounds"
+    __table_args__ = (UniqueConstraint("office_id", "year", "season", name="uq_quality_rounds_office_year_season"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    season: Mapped[str] = mapped_column(String(8))  # var | host
+    target_group: Mapped[str] = mapped_column(String(32))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="apen")  # apen | lukket
+    reviewers: Mapped[list] = mapped_column(JSON, default=list)
+    target_per_reviewer: Mapped[int] = mapped_column(Integer)
+    opened_by: Mapped[str | None] = mapped_column(String(32))  # None: opened by the scheduler
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    reviews: Mapped[list[QualityReview]] = relationship(back_populates="round", order_by="QualityReview.id")
+
+
+class QualityReview(Base):
+    """One reviewed follow-up case. No personal data: at most the office's internal case number."""
+
+    __tablename__ = "quality_reviews"
+    __table_args__ = (
+        UniqueConstraint("submission_key", name="uq_quality_reviews_submission_key"),
+        Index("ix_quality_reviews_round", "round_id", "reviewer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("quality_rounds.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[str] = mapped_column(String(32))
+    case_number: Mapped[str | None] = mapped_column(String(40))
+    submission_key: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime]
+
+    round: Mapped[QualityRound] = relationship(back_populates="reviews")
+    assessments: Mapped[list[AreaAssessment]] = relationship(back_populates="review",
+                                                             order_by="AreaAssessment.id")
+
+
+class AreaAssessment(Base):
+    """One of seed 002's four areas in one review: a score (None = not relevant), what works well
+    and less well and why, and the reviewer's own tags for the themes."""
+
+    __tablename__ = "quality_assessments"
+    __table_args__ = (UniqueConstraint("review_id", "area", name="uq_quality_assessments_review_area"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("quality_reviews.id", ondelete="CASCADE"))
+    area: Mapped[str] = mapped_column(String(32))
+    score: Mapped[int | None] = mapped_column(Integer)
+    works_well: Mapped[str | None] = mapped_column(Text)
+    works_less_well: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+
+    review: Mapped[QualityReview] = relationship(back_populates="assessments")

@@ -68,7 +68,7 @@ def test_bot_scopes_are_exactly_what_the_code_uses():
 
 def test_manifest_declares_the_command_shortcuts_events_and_home_the_code_handles():
     m = manifest()
-    assert [c["command"] for c in m["features"]["slash_commands"]] == [ids.COMMAND]
+    assert [c["command"] for c in m["features"]["slash_commands"]] == [ids.COMMAND, ids.QUALITY_COMMAND]
     assert {s["callback_id"] for s in m["features"]["shortcuts"]} == {ids.GLOBAL_SHORTCUT, ids.MESSAGE_SHORTCUT}
     assert "app_home_opened" in m["settings"]["event_subscriptions"]["bot_events"]
     assert m["features"]["app_home"]["home_tab_enabled"] is True

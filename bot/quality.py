@@ -1,0 +1,268 @@
+"""Kvalitetssystemet (seed 002): half-yearly quality measurement of work-oriented follow-up.
+
+Plain Python: seasons and target groups, the four assessment areas, the review form, and the
+overall assessment («helhetsvurdering») of a round. No Slack, no SQL.
+
+Seed 002: «Kvalitetsmålingene gjennomføres hvert halvår • Vår – gjennomføres i perioden mars -
+april for AAP-mottakere, 30 år eller eldre • Høst – gjennomføres i september og oktober for unge
+under 30 år uavhengig av ytelse».
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from bot.office import QualityRounds
+from bot.privacy import contains_national_id, fields_with_national_id
+from bot.registration import FieldErrors
+
+
+class Season(StrEnum):
+    SPRING = "var"
+    AUTUMN = "host"
+
+
+class TargetGroup(StrEnum):
+    AAP_30_PLUS = "aap_30_pluss"  # AAP-mottakere, 30 år eller eldre
+    YOUNG_UNDER_30 = "unge_under_30"  # unge under 30 år uavhengig av ytelse
+
+
+TARGET_GROUP = {Season.SPRING: TargetGroup.AAP_30_PLUS, Season.AUTUMN: TargetGroup.YOUNG_UNDER_30}
+
+
+class Area(StrEnum):
+    """Seed 002, «Metoden»: the four things each reviewed case is assessed on."""
+
+    MAPPING = "kartlegging"  # kartleggingen og kvaliteten i oppfølgingsvedtaket / 14a-vedtaket
+    WORK_ORIENTATION = "arbeidsretting"  # hvor arbeidsrettet oppfølgingen er
+    PARTICIPATION = "brukermedvirkning"  # hvordan personen får medvirke i egen sak
+    PROGRESS = "fremdrift"  # om NAV har bidratt til fremdrift i oppfølgingen
+
+
+class Scope(StrEnum):
+    """Seed 002: «Tiltak kontorene jobber med» and «Tiltak i fylkets regi»."""
+
+    OFFICE = "kontor"
+    COUNTY = "fylke"
+
+
+SCALE = (1, 2, 3, 4)  # svak · delvis god · god · svært god
+NOT_RELEVANT = "ikke_relevant"
+TEXT_MAX, TAGS_MAX = 2000, 5
+
+
+def window(config: QualityRounds, season: Season, year: int) -> tuple[date, date]:
+    """The dates a season's round runs, from the office config (March–April, September–October)."""
+    opens, closes = ((config.spring_opens, config.spring_closes) if season is Season.SPRING
+                     else (config.autumn_opens, config.autumn_closes))
+    return date.fromisoformat(f"{year}-{opens}"), date.fromisoformat(f"{year}-{closes}")
+
+
+def season_running(config: QualityRounds, today: date) -> Season | None:
+    """The season whose window contains `today`, if any."""
+    for season in Season:
+        opens, closes = window(config, season, today.year)
+        if opens <= today <= closes:
+            return season
+    return None
+
+
+def season_for(today: date) -> Season:
+    """The season a leader most likely means when opening a round by hand."""
+    return Season.SPRING if today.month <= 6 else Season.AUTUMN
+
+
+def normalize_tags(text: str | None) -> list[str]:
+    """The reviewer's own tags: «Tett kontakt, saksmengde» → ['tett kontakt', 'saksmengde']."""
+    if not text:
+        return []
+    tags: list[str] = []
+    for raw in re.split(r"[,;\n#]+", unicodedata.normalize("NFC", text)):
+        tag = " ".join(raw.split()).lower()[:40]
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags[:TAGS_MAX]
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+Text = Annotated[Annotated[str, Field(max_length=TEXT_MAX)] | None, BeforeValidator(_clean)]
+
+
+class AreaForm(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    score: int | None  # None: not relevant for this case
+    works_well: Text = None
+    works_less_well: Text = None
+    tags: list[str] = []
+
+
+class ReviewForm(BaseModel):
+    """One reviewed case: no personal data, an optional internal case number, four areas."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_number: Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_clean)] = None
+    areas: dict[Area, AreaForm]
+
+
+def block_id(area: Area, part: str) -> str:
+    return f"{area.value}.{part}"
+
+
+def parse_review(values: Mapping[str, object]) -> ReviewForm:
+    """Check the review modal's values (by block id); raise FieldErrors naming every wrong field."""
+    errors: dict[str, str] = {}
+    texts = {name: value for name, value in values.items() if isinstance(value, str)}
+    for name in fields_with_national_id(texts):
+        errors[name] = "error.field.national_id"
+    areas: dict[Area, dict[str, object]] = {}
+    for area in Area:
+        score = values.get(block_id(area, "score"))
+        if score is None:
+            errors[block_id(area, "score")] = "error.field.choose"
+        areas[area] = {
+            "score": None if score in (None, NOT_RELEVANT) else score,
+            "works_well": values.get(block_id(area, "well")),
+            "works_less_well": values.get(block_id(area, "less_well")),
+            "tags": normalize_tags(values.get(block_id(area, "tags"))),  # type: ignore[arg-type]
+        }
+        if areas[area]["score"] is not None and str(areas[area]["score"]) not in {str(s) for s in SCALE}:
+            errors[block_id(area, "score")] = "error.field.choose"
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        return ReviewForm.model_validate({"case_number": values.get("case_number"), "areas": areas})
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = [str(part) for part in error["loc"]]
+            if loc[0] == "case_number":
+                errors["case_number"] = "error.field.too_long"
+            elif len(loc) >= 3:
+                part = {"works_well": "well", "works_less_well": "less_well"}.get(loc[2], loc[2])
+                errors[f"{loc[1]}.{part}"] = "error.field.too_long"
+        raise FieldErrors(errors or {"case_number": "error.field.invalid"}) from None
+
+
+# --- the overall assessment ------------------------------------------------------------------
+
+class Trend(StrEnum):
+    """Seed 002's «Positiv utvikling»: compared with the previous round of the same target group."""
+
+    POSITIVE = "positiv"
+    STABLE = "stabil"
+    NEGATIVE = "negativ"
+
+
+TREND_STEP = 0.25  # a change in mean score smaller than this is «stable»
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One area's assessment in one review, as the summary needs it."""
+
+    area: Area
+    score: int | None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: Area
+    distribution: dict[int | None, int]  # score (None = not relevant) → count
+    mean: float | None
+    themes: list[tuple[str, int]]  # recurring tags, most frequent first
+    previous_mean: float | None
+    trend: Trend | None
+
+    @property
+    def reviewed(self) -> int:
+        return sum(self.distribution.values())
+
+
+def _mean(scores: list[int]) -> float | None:
+    return round(sum(scores) / len(scores), 2) if scores else None
+
+
+def trend(mean: float | None, previous: float | None) -> Trend | None:
+    if mean is None or previous is None:
+        return None
+    if mean - previous >= TREND_STEP:
+        return Trend.POSITIVE
+    if previous - mean >= TREND_STEP:
+        return Trend.NEGATIVE
+    return Trend.STABLE
+
+
+def summarize(current: Iterable[Scored], previous: Iterable[Scored] = ()) -> list[AreaSummary]:
+    """The helhetsvurdering per area: distribution of scores, recurring themes (a tag used in at
+    least two reviews), and the trend against the previous round of the same target group."""
+    now = list(current)
+    before = list(previous)
+    summaries = []
+    for area in Area:
+        mine = [s for s in now if s.area is area]
+        distribution: dict[int | None, int] = {score: 0 for score in (*SCALE, None)}
+        for s in mine:
+            distribution[s.score] += 1
+        mean = _mean([s.score for s in mine if s.score is not None])
+        previous_mean = _mean([s.score for s in before if s.area is area and s.score is not None])
+        counts = Counter(tag for s in mine for tag in set(s.tags))
+        themes = sorted(((tag, n) for tag, n in counts.items() if n >= 2), key=lambda item: (-item[1], item[0]))
+        summaries.append(AreaSummary(area, distribution, mean, themes, previous_mean, trend(mean, previous_mean)))
+    return summaries
+
+
+def behind_target(reviewers: Iterable[str], done: Mapping[str, int], target: int) -> dict[str, int]:
+    """Reviewers who have reviewed fewer cases than the target, and how many they lack."""
+    return {r: target - done.get(r, 0) for r in reviewers if done.get(r, 0) < target}
+
+
+class MeasureInput(BaseModel):
+    """A leader's measure: what, which area, office or county, who, by when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    description: Annotated[str, BeforeValidator(_clean), Field(min_length=3, max_length=TEXT_MAX)]
+    area: Area
+    scope: Scope
+    owner: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,30}$")]
+    due_on: date
+
+
+_MEASURE_ERRORS = {"missing": "error.field.required", "string_type": "error.field.required",
+                   "string_too_short": "error.field.too_short", "string_too_long": "error.field.too_long",
+                   "enum": "error.field.choose"}
+
+
+def parse_measure(values: Mapping[str, object], today: date) -> MeasureInput:
+    errors: dict[str, str] = {}
+    if contains_national_id(values.get("description") if isinstance(values.get("description"), str) else None):
+        errors["description"] = "error.field.national_id"
+    try:
+        measure = MeasureInput.model_validate(values)
+    except ValidationError as exc:
+        for error in exc.errors():
+            errors.setdefault(str(error["loc"][0]), _MEASURE_ERRORS.get(error["type"], "error.field.invalid"))
+        measure = None
+    if measure is not None and measure.due_on < today:
+        errors["due_on"] = "error.field.past_date"
+    if errors:
+        raise FieldErrors(errors)
+    assert measure is not None
+    return measure

@@ -1,0 +1,80 @@
+"""Queries and writes for quality rounds, reviews and measures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from store.models import Action, AreaAssessment, QualityReview, QualityRound
+
+
+def create_round(session: Session, **values: object) -> tuple[QualityRound, bool]:
+    """Create the office's round for a year and season, or return the one that exists (any replica)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    new_id = session.execute(
+        insert(QualityRound).values(**values)
+        .on_conflict_do_nothing(index_elements=["office_id", "year", "season"])
+        .returning(QualityRound.id)
+    ).scalar_one_or_none()
+    query = select(QualityRound).where(QualityRound.office_id == values["office_id"],
+                                       QualityRound.year == values["year"], QualityRound.season == values["season"])
+    return session.scalars(query).one(), new_id is not None
+
+
+def by_id(session: Session, round_id: int, *, lock: bool = False) -> QualityRound | None:
+    query = select(QualityRound).where(QualityRound.id == round_id)
+    return session.scalars(query.with_for_update() if lock else query).one_or_none()
+
+
+def open_rounds(session: Session, office_id: str) -> Sequence[QualityRound]:
+    query = select(QualityRound).where(QualityRound.office_id == office_id, QualityRound.state == "apen")
+    return session.scalars(query.order_by(QualityRound.opens_on)).all()
+
+
+def latest(session: Session, office_id: str) -> QualityRound | None:
+    query = select(QualityRound).where(QualityRound.office_id == office_id)
+    return session.scalars(query.order_by(QualityRound.opens_on.desc(), QualityRound.id.desc()).limit(1)).first()
+
+
+def previous_of_same_group(session: Session, rnd: QualityRound) -> QualityRound | None:
+    """The last closed round before `rnd` with the same target group (spring with spring)."""
+    query = (
+        select(QualityRound)
+        .where(QualityRound.office_id == rnd.office_id, QualityRound.target_group == rnd.target_group,
+               QualityRound.opens_on < rnd.opens_on, QualityRound.state == "lukket")
+        .order_by(QualityRound.opens_on.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def reviews_per_reviewer(session: Session, round_id: int) -> dict[str, int]:
+    query = (select(QualityReview.reviewer_id, func.count())
+             .where(QualityReview.round_id == round_id).group_by(QualityReview.reviewer_id))
+    return {reviewer: count for reviewer, count in session.execute(query)}
+
+
+def by_submission_key(session: Session, key: str) -> QualityReview | None:
+    return session.scalars(select(QualityReview).where(QualityReview.submission_key == key)).one_or_none()
+
+
+def assessments(session: Session, round_id: int) -> Sequence[AreaAssessment]:
+    query = (select(AreaAssessment).join(QualityReview)
+             .where(QualityReview.round_id == round_id).order_by(AreaAssessment.id))
+    return session.scalars(query).all()
+
+
+def measures(session: Session, round_id: int) -> Sequence[Action]:
+    return session.scalars(select(Action).where(Action.round_id == round_id).order_by(Action.id)).all()
+
+
+def rounds_between(session: Session, office_id: str, start: date, end: date) -> Sequence[QualityRound]:
+    """Rounds that opened in [start, end], for period reports."""
+    query = (select(QualityRound).where(QualityRound.office_id == office_id, QualityRound.opens_on >= start,
+                                        QualityRound.opens_on <= end)
+             .options(selectinload(QualityRound.reviews)).order_by(QualityRound.opens_on))
+    return session.scalars(query).all()
