@@ -78,7 +78,8 @@ def test_the_overall_assessment_counts_scores_themes_and_trend():
 
 
 def test_tags_are_normalised():
-    assert normalize_tags(" Tett kontakt, saksmengde;tett KONTAKT\n#agenda ") == ["tett kontakt", "saksmengde", "agenda"]
+    tags = normalize_tags(" Tett kontakt, saksmengde;tett KONTAKT\n#agenda ")
+    assert tags == ["tett kontakt", "saksmengde", "agenda"]
 
 
 def test_a_national_id_in_a_review_is_refused():
