@@ -44,7 +44,8 @@ def send_leader_card(delivery: Delivery) -> None:
         delivery.client.chat_update(channel=deviation.card_channel, ts=deviation.card_ts, blocks=blocks, text=text)
         return
     response = delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks, text=text)
-    deviation.card_channel, deviation.card_ts = response["channel"], response["ts"]
+    deviation_id, channel, ts = deviation.id, response["channel"], response["ts"]
+    delivery.record(lambda session: store.set_card(session, deviation_id, channel, ts))
 
 
 def send_leader_alert(delivery: Delivery) -> None:

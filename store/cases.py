@@ -58,6 +58,11 @@ def by_reporter(session: Session, office_id: str, reporter_id: str, limit: int =
     return session.scalars(query).all()
 
 
+def set_card(session: Session, deviation_id: int, channel: str, ts: str) -> None:
+    """Remember where the case card was posted, so later changes update it in place."""
+    session.execute(update(Deviation).where(Deviation.id == deviation_id).values(card_channel=channel, card_ts=ts))
+
+
 def record_event(
     session: Session,
     *,
