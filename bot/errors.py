@@ -42,3 +42,13 @@ class StorageUnavailable(DomainError):
     """The database could not be reached; the user may simply try again."""
 
     key = "error.storage_unavailable"
+
+
+class NotReporterOrLeader(DomainError):
+    """Only the person who reported a case, or a leader, may do this."""
+
+    key = "error.not_reporter_or_leader"
+
+
+class ReferenceAlreadySet(DomainError):
+    key = "error.external_reference_already_set"
