@@ -11,8 +11,8 @@ from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import actions, commands, events, messages, shortcuts, views
+    from handlers import actions, commands, events, messages, routing_actions, shortcuts, views
 
-    for module in (commands, shortcuts, views, actions, events):
+    for module in (commands, shortcuts, views, actions, events, routing_actions):
         module.register(app, services)
     messages.register(services.messenger)
