@@ -42,3 +42,9 @@ class StorageUnavailable(DomainError):
     """The database could not be reached; the user may simply try again."""
 
     key = "error.storage_unavailable"
+
+
+class InvalidPeriod(DomainError):
+    """A report period the bot cannot read; the message shows the syntax."""
+
+    key = "report.error.period"
