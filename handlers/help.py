@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, SectionBlock
 
 from bot.i18n import t
 from bot.office import Office
@@ -15,4 +15,5 @@ def help_blocks(office: Office) -> list:
         HeaderBlock(text=plain("help.header", loc)),
         SectionBlock(text=mrkdwn(t("help.what_is", loc))),
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]
