@@ -29,9 +29,10 @@ in ASYS (information security, HMS).
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -203,15 +204,21 @@ class Report:
     actions: tuple[ActionRow, ...]
     per_month: tuple[tuple[date, dict[str, int]], ...]  # month → cases registered by category
     open_over_time: tuple[tuple[date, int], ...]  # day → open cases at the end of it
-    tz: ZoneInfo = field(default=ZoneInfo("Europe/Oslo"), compare=False)
+    tz: ZoneInfo
 
     @property
     def period(self) -> Period:
         return self.current.period
 
+    @property
+    def running(self) -> bool:
+        """The period has not ended: «open» and «overdue» are measured now, not at its end."""
+        return self.current.as_of < self.period.end(self.tz)
+
     def totals(self) -> list[Change]:
         """The period's headline figures beside the period before's."""
         cur, prev = self.current, self.previous
+        now = "_now" if self.running else ""
         return [
             Change("registered", cur.registered, prev.registered),
             Change("redirected", cur.redirected, prev.redirected),
@@ -219,8 +226,8 @@ class Report:
             Change("closed", cur.closed, prev.closed),
             Change("median_assessment", cur.median_days_to_assessment, prev.median_days_to_assessment),
             Change("median_closure", cur.median_days_to_closure, prev.median_days_to_closure),
-            Change("open_at_end", cur.open_at_end, prev.open_at_end),
-            Change("overdue", len(cur.overdue), len(prev.overdue)),
+            Change(f"open_at_end{now}", cur.open_at_end, prev.open_at_end),
+            Change(f"overdue{now}", len(cur.overdue), len(prev.overdue)),
             Change("lessons", cur.lesson_count, prev.lesson_count),
         ]
 
@@ -347,13 +354,17 @@ def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, cases: 
 
 def open_over_time(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFacts]) -> tuple[
         tuple[date, int], ...]:
-    """Open cases at the end of each day of the period, up to today."""
+    """Open cases at the end of each day of the period, up to now.
+
+    Open at a moment = registered before it, less closed before it (a case closes after it is
+    registered), so two sorted lists and a binary search per day do it.
+    """
+    created = sorted(c.created_at for c in cases)
+    closed = sorted(c.closed_at for c in cases if c.closed_at is not None)
     out = []
-    today = now.astimezone(tz).date()
-    day = period.first
+    day, today = period.first, now.astimezone(tz).date()
     while day <= min(period.last, today):
         moment = min(datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC), now)
-        out.append((day, sum(1 for c in cases if c.created_at < moment
-                             and (c.closed_at is None or c.closed_at >= moment))))
+        out.append((day, bisect_left(created, moment) - bisect_left(closed, moment)))
         day += timedelta(days=1)
     return tuple(out)

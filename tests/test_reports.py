@@ -266,7 +266,8 @@ def test_a_period_still_running_is_measured_up_to_now(db, office):
     assert sorted((o.reference, o.due_on) for o in report.current.overdue) == sorted(
         (a.reference, a.due_on) for a in seeded.actions
         if a.due_on < date(2026, 5, 20) and a.created < now and (a.finished is None or a.finished >= now))
-    assert report.open_over_time[-1][0] == date(2026, 5, 20)
+    assert report.open_over_time[-1] == (date(2026, 5, 20), report.current.open_at_end)
+    assert report.running and {"open_at_end_now", "overdue_now"} <= {c.what for c in report.totals()}
 
 
 # --- what a leader sees in Slack ----------------------------------------------------------------
