@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Sec
 
 from bot.errors import InvalidPeriod, NotALeader, StorageUnavailable
 from bot.exports import change_lines, counts, overdue_line
-from bot.i18n import t
+from bot.i18n import Locale, t
 from bot.office import Office
 from bot.periods import parse_period
 from bot.report import Audience, Report
@@ -88,11 +88,11 @@ def _tell(client: WebClient, user_id: str, text: str) -> None:
 
 # --- the message --------------------------------------------------------------------------------
 
-def _fit(lines: list[str], limit: int, loc: str) -> str:
+def _fit(lines: list[str], limit: int, loc: Locale) -> str:
     """As many lines as fit in `limit` characters, then «… og N til»."""
     kept: list[str] = []
     for index, line in enumerate(lines):
-        more = t("report.more", loc, count=len(lines) - index)  # type: ignore[arg-type]
+        more = t("report.more", loc, count=len(lines) - index)
         if sum(len(k) + 1 for k in kept) + len(line) + len(more) + 1 > limit:
             return "\n".join([*kept, more])
         kept.append(line)

@@ -116,12 +116,14 @@ class SlackFake:
                     if c.method == method and (failed or c.ok) and (where is None or where(c))]
 
     def wait_for(self, method: str, count: int = 1, where: Callable[[Call], bool] | None = None,
-                 timeout: float = 10.0) -> list[Call]:
-        """Block until `count` accepted calls have arrived (the bot sends after its ack)."""
+                 timeout: float = 10.0, *, failed: bool = False) -> list[Call]:
+        """Block until `count` accepted calls have arrived (the bot sends after its ack); with
+        failed=True, until `count` attempts have, accepted or not."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = [c for c in self.calls if c.method == method and c.ok and (where is None or where(c))]
+                found = [c for c in self.calls
+                         if c.method == method and (failed or c.ok) and (where is None or where(c))]
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()

@@ -310,6 +310,20 @@ def test_a_leader_gets_the_report_in_a_dm_with_its_chart(bot, clock, office):
     assert_real_chart(upload.data, [colour(c) for c in want["by_category"]])
 
 
+def test_the_report_still_arrives_when_slack_refuses_the_chart(bot, clock):
+    clock.set(AFTER_2026)
+    bot.fake.fail("files.getUploadURLExternal", error="file_uploads_disabled")
+
+    bot.client.command("rapport 2026-03", user="U0LEADER1")
+
+    [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0LEADER1")
+    assert "Avviksrapport 2026-03" in text_of(dm.params)
+    [refused] = bot.fake.wait_for("files.getUploadURLExternal", failed=True)
+    assert not refused.ok
+    bot.fake.settle(quiet=0.3)
+    assert bot.fake.uploaded() == [] and bot.fake.of("files.completeUploadExternal") == []
+
+
 def test_a_non_leader_asking_for_a_report_is_refused_politely(bot, office):
     seed(bot.services.db, office)
 
