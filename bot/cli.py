@@ -1,4 +1,4 @@
-"""`avvik-bot`: serve, socket, db upgrade, check, deliver."""
+"""`avvik-bot`: serve, socket, db upgrade, check, deliver, report."""
 
 from __future__ import annotations
 
@@ -79,6 +79,57 @@ def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the period report as XLSX, CSV or Markdown (bot/exports.py says what each holds)."""
+    from datetime import date
+    from pathlib import Path
+
+    from bot.clock import SystemClock
+    from bot.errors import InvalidPeriod, StorageUnavailable
+    from bot.exports import Format, render
+    from bot.i18n import t
+    from bot.periods import between, parse_period
+    from bot.report import Audience
+    from bot.reporting import load_report
+
+    offices = load_offices(settings.avvik_office_config)
+    if args.office:
+        office = offices.by_id(args.office)
+    elif len(offices.office) == 1:
+        office = offices.office[0]
+    else:
+        raise ConfigError("--office: the config has several offices; name one by its id.")
+    now = SystemClock().now()
+    try:
+        if args.first or args.last:
+            if not (args.first and args.last):
+                raise ConfigError("--from and --to go together (or use --period).")
+            try:
+                period = between(date.fromisoformat(args.first), date.fromisoformat(args.last))
+            except ValueError:
+                raise ConfigError("--from/--to: write dates as YYYY-MM-DD.") from None
+        else:
+            period = parse_period(args.period, now.astimezone(office.tz).date())
+    except InvalidPeriod as error:
+        raise ConfigError(t(error.key, "en", **error.params)) from None
+    db = Database(settings.database_url)
+    try:
+        if not db.ping():
+            raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
+        if not is_current(db.engine):
+            raise ConfigError("DATABASE_URL: the database is not migrated; run `avvik-bot db upgrade` first.")
+        report = load_report(db, office, period, now, Audience(args.audience))
+    except StorageUnavailable:
+        raise ConfigError("DATABASE_URL: the database stopped answering; try again.") from None
+    finally:
+        db.dispose()
+    out = Path(args.out)
+    out.write_bytes(render(report, office, Format(args.format)))
+    print(f"wrote {out} ({args.format}): {office.name}, {period.label} ({period.first}–{period.last}), "
+          f"{report.current.registered} case(s), {args.audience} version")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avvik-bot", description="Avviksboten: deviations for a NAV office.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -102,6 +153,23 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the settings, office config and database").set_defaults(run=cmd_check)
     commands.add_parser("deliver", help="send the messages still waiting in the ledger").set_defaults(
         run=cmd_deliver)
+
+    report = commands.add_parser(
+        "report", help="write a period report for the business plan (xlsx, csv or md)",
+        description="Period: --from/--to (both days included), or --period 2026 | 2026H1 | 2026-03 | "
+                    "2026-01-01..2026-03-31; neither means the last complete half-year. xlsx: sheets for the "
+                    "summary, the cases (no free text, no people), the actions and the lessons. csv: one row per "
+                    "case registered in the period (the xlsx cases sheet; UTF-8 with BOM, comma-separated). "
+                    "md: the summary, counts, overdue actions, lessons and changes, for the business plan.")
+    report.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first day of the period")
+    report.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day of the period (included)")
+    report.add_argument("--period", help="instead of --from/--to: 2026, 2026H1, 2026-03 or a..b")
+    report.add_argument("--format", choices=["xlsx", "csv", "md"], default="xlsx")
+    report.add_argument("--out", required=True, metavar="FILE", help="where to write the report")
+    report.add_argument("--office", help="the office's id (needed when the config has several)")
+    report.add_argument("--audience", choices=["kontor", "ledere"], default="kontor",
+                        help="kontor (default): no names at all; ledere: action owners included")
+    report.set_defaults(run=cmd_report)
     return root
 
 

@@ -60,3 +60,9 @@ class NotReporterOrLeader(DomainError):
 
 class ReferenceAlreadySet(DomainError):
     key = "error.external_reference_already_set"
+
+
+class InvalidPeriod(DomainError):
+    """A report period the bot cannot read; the message shows the syntax."""
+
+    key = "report.error.period"

@@ -52,6 +52,10 @@ class Delivery:
 Sender = Callable[[Delivery], None]
 
 
+class NotYet(Exception):
+    """A sender can't send this yet (what it depends on is still on its way): retry on a later run."""
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)
@@ -114,6 +118,8 @@ class Messenger:
             error = "database_unavailable"
         except LookupError:
             error = "target_gone"
+        except NotYet as exc:
+            error = f"not_yet:{exc}"
         except Exception as exc:
             log.error("ledger: sender for #%s raised %s", entry_id, type(exc).__name__)
             error = type(exc).__name__

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.i18n import t
 from bot.office import Office
 from bot.services import Services
-from handlers import ids
+from handlers import ids, report
 from handlers.common import office_of, open_registration
 from handlers.help import help_blocks
 from handlers.payloads import SlashCommand
@@ -27,6 +27,8 @@ def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, c
 SUBCOMMANDS: dict[str, Subcommand] = {
     "hjelp": _help,
     "help": _help,
+    "rapport": report.run,
+    "report": report.run,
 }
 
 

@@ -7,7 +7,7 @@ bot routes by (handlers/routing_view.py), so the help never disagrees with what 
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.i18n import t
 from bot.office import Office
@@ -33,6 +33,7 @@ def help_blocks(office: Office) -> list:
         *guide_blocks(office),
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import SectionBlock
 
 from bot.i18n import t
-from bot.messenger import Delivery, Messenger
+from bot.messenger import Delivery, Messenger, NotYet
 from handlers.blocks import mrkdwn
 from handlers.case_card import card_blocks, card_text
 from handlers.registration_view import dm_receipt_blocks
@@ -40,6 +40,9 @@ def send_leader_card(delivery: Delivery) -> None:
     if deviation.card_ts and deviation.card_channel:
         delivery.client.chat_update(channel=deviation.card_channel, ts=deviation.card_ts, blocks=blocks, text=text)
         return
+    if delivery.entry.period:
+        # An update whose card is still being posted: wait for it rather than post a second card.
+        raise NotYet("card")
     response = delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks, text=text)
     deviation_id, channel, ts = deviation.id, response["channel"], response["ts"]
     delivery.record(lambda session: store.set_card(session, deviation_id, channel, ts))

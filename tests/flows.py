@@ -36,6 +36,24 @@ def register(bot: Any, *, user: str = "U0STAFF1", view_id: str | None = None, **
     return response.json()
 
 
+def wait_until(condition, timeout: float = 10.0) -> None:
+    """Poll until `condition()` holds (work the bot does after its ack, in the background)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+def card_posted(bot: Any, deviation_id: int) -> bool:
+    from store.models import Deviation
+
+    with bot.services.db.reading() as session:
+        return session.get(Deviation, deviation_id).card_ts is not None
+
+
 def posted_to(fake: SlackFake, channel: str) -> list[dict[str, Any]]:
     return [c.params for c in fake.of("chat.postMessage", lambda c: c.params.get("channel") == channel)]
 

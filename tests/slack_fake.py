@@ -41,12 +41,30 @@ class Failure:
 
 
 @dataclass
+class Upload:
+    """A file uploaded as Slack's files_upload_v2 does: an upload URL, the bytes POSTed to it, then
+    files.completeUploadExternal sharing it into a conversation."""
+
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    data: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+    completed: bool = False
+
+
+@dataclass
 class SlackFake:
     token: str = "xoxb-test-token"
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     invalid: list[str] = field(default_factory=list)
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    _files: itertools.count = field(default_factory=lambda: itertools.count(1))
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _views: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -89,6 +107,7 @@ class SlackFake:
             self.calls.clear()
             self.failures.clear()
             self.invalid.clear()
+            self.uploads.clear()
 
     def of(self, method: str, where: Callable[[Call], bool] | None = None, *, failed: bool = False) -> list[Call]:
         """The calls to `method` that Slack accepted (or, with failed=True, every attempt)."""
@@ -97,12 +116,14 @@ class SlackFake:
                     if c.method == method and (failed or c.ok) and (where is None or where(c))]
 
     def wait_for(self, method: str, count: int = 1, where: Callable[[Call], bool] | None = None,
-                 timeout: float = 10.0) -> list[Call]:
-        """Block until `count` accepted calls have arrived (the bot sends after its ack)."""
+                 timeout: float = 10.0, *, failed: bool = False) -> list[Call]:
+        """Block until `count` accepted calls have arrived (the bot sends after its ack); with
+        failed=True, until `count` attempts have, accepted or not."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = [c for c in self.calls if c.method == method and c.ok and (where is None or where(c))]
+                found = [c for c in self.calls
+                         if c.method == method and (failed or c.ok) and (where is None or where(c))]
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()
@@ -110,6 +131,11 @@ class SlackFake:
                     raise AssertionError(f"expected {count} call(s) to {method}, got {len(found)}: "
                                          f"{[c.method for c in self.calls]}")
                 self._lock.wait(remaining)
+
+    def uploaded(self, channel: str | None = None) -> list[Upload]:
+        """Files whose upload was completed (shared into `channel`, when given)."""
+        with self._lock:
+            return [u for u in self.uploads.values() if u.completed and (channel is None or u.channel == channel)]
 
     def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Wait until no call has arrived for `quiet` seconds (background work is done)."""
@@ -126,6 +152,9 @@ class SlackFake:
     # --- serving -------------------------------------------------------------------------
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        if request.path.startswith("/upload/"):
+            self._receive_upload(request)
+            return
         method = request.path.removeprefix("/api/").split("?")[0]
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length).decode() if length else ""
@@ -133,6 +162,8 @@ class SlackFake:
             params = json.loads(raw or "{}")
         else:
             params = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+        query = urllib.parse.urlparse(request.path).query
+        params = {k: v[0] for k, v in urllib.parse.parse_qs(query).items()} | params
         for key in ("view", "blocks", "users"):
             if isinstance(params.get(key), str) and params[key][:1] in "[{":
                 params[key] = json.loads(params[key])
@@ -201,9 +232,64 @@ class SlackFake:
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001"}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(params)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(params)
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))}}
         return {"ok": True}
+
+    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Step 1 of files_upload_v2: Slack hands out a one-off URL to POST the bytes to."""
+        try:
+            length = int(params.get("length", ""))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not params.get("filename") or length <= 0:
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._files):08d}"
+        with self._lock:
+            self.uploads[file_id] = Upload(file_id, params["filename"], length, params.get("alt_txt"))
+        host, port = self.server.server_address[:2]  # type: ignore[union-attr]
+        return {"ok": True, "file_id": file_id, "upload_url": f"http://{host}:{port}/upload/{file_id}"}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler) -> None:
+        """Step 2: the raw bytes, POSTed to the upload URL (no token: the URL is the credential)."""
+        file_id = request.path.removeprefix("/upload/").split("?")[0]
+        data = request.rfile.read(int(request.headers.get("Content-Length") or 0))
+        with self._lock:
+            upload = self.uploads.get(file_id)
+            if upload is not None and upload.data is None:
+                upload.data = data
+        if upload is None:
+            status, text = 404, "unknown upload"
+        else:
+            status, text = 200, f"OK - {len(data)}"
+        body = text.encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Step 3: share the uploaded files; refused when a file's bytes never arrived or differ in length."""
+        try:
+            files = json.loads(params.get("files") or "[]")
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._lock:
+            uploads = [self.uploads.get(f.get("id")) for f in files]
+            if not files or any(u is None or u.data is None or len(u.data) != u.length for u in uploads):
+                return {"ok": False, "error": "file_upload_incomplete"}
+            for item, upload in zip(files, uploads, strict=True):
+                upload.title = item.get("title") or upload.filename
+                upload.channel = params.get("channel_id") or params.get("channels")
+                upload.thread_ts = params.get("thread_ts")
+                upload.completed = True
+            return {"ok": True, "files": [{"id": u.file_id, "name": u.filename, "title": u.title, "size": u.length}
+                                          for u in uploads]}
 
     @staticmethod
     def _reply(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any],

@@ -10,7 +10,7 @@ from bot.errors import InvalidTransition
 from bot.workflow import transition
 from store import cases as store
 from store.models import LedgerEntry
-from tests.flows import register
+from tests.flows import card_posted, register, wait_until
 
 
 def test_a_transition_moves_the_case_records_who_and_updates_the_card(bot, clock):
@@ -20,6 +20,7 @@ def test_a_transition_moves_the_case_records_who_and_updates_the_card(bot, clock
     with services.db.transaction() as session:
         [case] = store.by_reporter(session, office.id, "U0STAFF1")
     assert case.state == "videresendt"
+    wait_until(lambda: card_posted(bot, case.id))
 
     def add_reference(deviation):
         deviation.external_reference = "ASYS-991"
@@ -35,6 +36,26 @@ def test_a_transition_moves_the_case_records_who_and_updates_the_card(bot, clock
         events = store.events_of(session, case.id)
         assert [(e.kind, e.actor_id, e.from_state, e.to_state) for e in events][-1] == (
             "ekstern_referanse", "U0STAFF1", "videresendt", "klar_for_lukking")
+
+
+def test_a_card_update_waits_for_the_card_instead_of_posting_a_second_one(bot, clock):
+    bot.fake.fail("chat.postMessage", times=2, error="fatal_error")  # the first card (and receipt) fail
+    register(bot, category="informasjonssikkerhet")
+    services, office = bot.services, bot.services.offices.office[0]
+    with services.db.transaction() as session:
+        [case] = store.by_reporter(session, office.id, "U0STAFF1")
+    bot.fake.settle()
+    moved = transition(services.db, clock, office, case.id, Command.CONFIRM_EXTERNAL, actor_id="U0LEADER1")
+    assert services.messenger.deliver(moved.ledger_ids).sent == []  # no card yet: the update waits
+
+    clock.advance(minutes=10)
+    services.messenger.deliver()
+    clock.advance(minutes=10)
+    services.messenger.deliver()
+    [card] = bot.fake.of("chat.postMessage", lambda c: c.params["channel"] == "C0LEADERS"
+                         and c.params.get("text", "").startswith("Avvik"))  # one card, never two
+    shown = [card.params["text"]] + [c.params["text"] for c in bot.fake.of("chat.update")]
+    assert "Klar for lukking" in shown[-1]  # and it ends up showing the new state
 
 
 def test_a_replayed_transition_is_refused_and_changes_nothing(bot, clock):

@@ -1,0 +1,57 @@
+"""Reads for period reports: only the columns a report needs, never the reporter.
+
+The report itself is computed in bot/report.py; these queries just fetch the rows that can
+matter for a period, in one pass each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Row, func, or_, select
+from sqlalchemy.orm import Session
+
+from store.models import Action, Deviation, Event
+
+# Never Deviation.reporter_id, title, what_happened, immediate_action or suggested_action: a
+# report has no use for them, so they are not even read.
+CASE_COLUMNS = (
+    Deviation.id, Deviation.reference, Deviation.kind, Deviation.category, Deviation.destination,
+    Deviation.severity, Deviation.citizen_rights, Deviation.state, Deviation.created_at, Deviation.assessed_at,
+    Deviation.closed_at, Deviation.lesson,
+)
+
+
+def cases_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
+    """Every case that existed and was not yet closed at some moment in [start, end): registered
+    before `end`, and open or closed on or after `start`."""
+    query = (
+        select(*CASE_COLUMNS)
+        .where(Deviation.office_id == office_id, Deviation.created_at < end,
+               or_(Deviation.closed_at.is_(None), Deviation.closed_at >= start))
+        .order_by(Deviation.created_at, Deviation.id)
+    )
+    return session.execute(query).all()
+
+
+def actions_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
+    """Every action that existed and was not yet finished at some moment in [start, end), with its
+    case's reference, category and destination."""
+    query = (
+        select(Action.id, Action.deviation_id, Deviation.reference, Deviation.category, Deviation.destination,
+               Action.term, Action.description, Action.owner_id, Action.due_on, Action.state, Action.created_at,
+               Action.finished_at)
+        .join(Deviation, Action.deviation_id == Deviation.id)
+        .where(Deviation.office_id == office_id, Action.created_at < end,
+               or_(Action.finished_at.is_(None), Action.finished_at >= start))
+        .order_by(Action.due_on, Action.id)
+    )
+    return session.execute(query).all()
+
+
+def redirected_between(session: Session, office_id: str, start: datetime, end: datetime) -> int:
+    """How many reports were guided to user support (technical problems: no case, no name)."""
+    query = select(func.count(Event.id)).where(Event.office_id == office_id, Event.kind == "omdirigert",
+                                               Event.at >= start, Event.at < end)
+    return session.execute(query).scalar_one()
