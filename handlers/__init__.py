@@ -11,8 +11,19 @@ from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import actions, commands, events, messages, shortcuts, views
+    from handlers import (
+        actions,
+        commands,
+        events,
+        leader_actions,
+        leader_messages,
+        leader_views,
+        messages,
+        shortcuts,
+        views,
+    )
 
-    for module in (commands, shortcuts, views, actions, events):
+    for module in (commands, shortcuts, views, actions, events, leader_actions, leader_views):
         module.register(app, services)
     messages.register(services.messenger)
+    leader_messages.register(services.messenger)

@@ -14,6 +14,7 @@ from bot.services import Services
 from handlers import ids
 from handlers.common import office_of, open_registration
 from handlers.help import help_blocks
+from handlers.overview import mine, overview, status
 from handlers.payloads import SlashCommand
 
 Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
@@ -27,6 +28,9 @@ def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, c
 SUBCOMMANDS: dict[str, Subcommand] = {
     "hjelp": _help,
     "help": _help,
+    "mine": mine,
+    "status": status,
+    "oversikt": overview,
 }
 
 

@@ -14,7 +14,8 @@ from handlers.blocks import escape, mrkdwn, plain
 from store.models import Deviation
 
 
-def home_view(office: Office, mine: Sequence[Deviation]) -> View:
+def home_view(office: Office, mine: Sequence[Deviation], extra: Sequence = ()) -> View:
+    """«Meld avvik», the person's own cases, and `extra` (the overview, for leaders)."""
     loc = office.locale
     blocks: list = [
         HeaderBlock(text=plain("home.header", loc, office=office.name[:100])),
@@ -30,4 +31,5 @@ def home_view(office: Office, mine: Sequence[Deviation]) -> View:
         blocks.append(SectionBlock(text=mrkdwn(t("home.case_line", loc, reference=deviation.reference,
                                                    title=escape(deviation.title),
                                                    state=t(f"state.{deviation.state}", loc)))))
-    return View(type="home", blocks=blocks)
+    blocks += extra
+    return View(type="home", blocks=blocks[:100])
