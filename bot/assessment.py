@@ -150,8 +150,12 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
             errors.setdefault(where, exc.key)
     if errors:
         raise FieldErrors(errors)
-    return AssessmentForm(needs_actions=bool(needs), reasons=reasons, responsible=responsible,
-                          actions=tuple(drafts) if needs else ())
+    try:
+        return AssessmentForm(needs_actions=bool(needs), reasons=reasons, responsible=responsible,
+                              actions=tuple(drafts) if needs else ())
+    except ValidationError as exc:  # a leader id in the config that is not a Slack user id
+        raise FieldErrors(_errors(exc, fields=(RESPONSIBLE, REASONS)) or {RESPONSIBLE: "error.field.invalid"}) \
+            from None
 
 
 def parse_closure(values: Mapping[str, object], severity: Severity, today: date) -> ClosureForm:

@@ -69,6 +69,8 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
     elif event.kind == ACTION_DROPPED and action is not None:
         what = t("thread.action_dropped", loc, description=_quote(action.description),
                  reason=_quote(action.drop_reason))
+    elif event.kind == Command.CONFIRM_EXTERNAL:
+        what = t("thread.external", loc, reference=escape(deviation.external_reference or "–")[:100])
     elif event.kind == Command.ACTIONS_FINISHED:
         what = t("thread.actions_finished", loc)
     elif event.kind == Command.CLOSE:

@@ -153,7 +153,7 @@ def test_a_forwarded_case_closes_once_its_external_reference_is_confirmed(bot, c
     moved = transition(bot.services.db, clock, office, deviation.id, Command.CONFIRM_EXTERNAL, actor_id=STAFF,
                        change=lambda d: setattr(d, "external_reference", "ASYS-2026-17"))
     bot.services.messenger.deliver(moved.ledger_ids)
-    wait_for_thread(bot, 1)
+    assert "ASYS-2026-17" in wait_for_thread(bot, 1)[-1]
     assert buttons(card(bot)) == ["Lukk"]
     closure = press(bot, ids.CLOSE, deviation.id)
     assert submit(bot, closure, {"feedback": "Meldt i ASYS og fulgt opp der."}) is None
@@ -250,27 +250,30 @@ def test_a_case_with_an_open_action_cannot_be_closed_by_any_route(bot):
 def test_a_major_case_cannot_close_without_the_leader_groups_decision_and_its_feedback_reaches_the_office_at_once(
         bot):
     deviation = report(bot, severity="hoy")
-    assert assess(bot, deviation.id, NO_ACTION) is None
-    closure = press(bot, ids.CLOSE, deviation.id)
+    assert assess(bot, deviation.id, {**NO_ACTION, "responsible": OTHER_LEADER}) is None
+    [ready] = dms_to(bot, OTHER_LEADER)  # assessed by someone else: the responsible leader is told
+    assert deviation.reference in text_of(ready) and buttons(ready) == ["Lukk"]
+    closure = press(bot, ids.CLOSE, deviation.id, user=OTHER_LEADER)
     assert {"decision_date", "decision_reference"} <= set(block_ids(closure))
     assert "ledergruppa" in text_of(closure).lower()
 
     feedback = "Rutinen for begrunnelse er endret, og alle veiledere har fått opplæring."
-    answer = submit(bot, closure, {"feedback": feedback})
+    answer = submit(bot, closure, {"feedback": feedback}, user=OTHER_LEADER)
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"decision_date", "decision_reference"}
     assert case(bot, deviation.id).state == "klar_for_lukking"
-    answer = submit(bot, closure, {"feedback": feedback, "decision_date": "2026-11-20"})
+    answer = submit(bot, closure, {"feedback": feedback, "decision_date": "2026-11-20"}, user=OTHER_LEADER)
     assert set(answer["errors"]) == {"decision_reference"}
     assert case(bot, deviation.id).state == "klar_for_lukking"
 
     assert submit(bot, closure, {"feedback": feedback, "lesson": "Begrunnelse som tema i virksomhetsplanen.",
-                                 "decision_date": "2026-11-20", "decision_reference": "LG-møte 47/2026"}) is None
+                                 "decision_date": "2026-11-20", "decision_reference": "LG-møte 47/2026"},
+                  user=OTHER_LEADER) is None
     [post] = [c.params for c in bot.fake.wait_for("chat.postMessage",
                                                   where=lambda c: c.params["channel"] == OFFICE_CHANNEL)]
     text = text_of(post)
     assert feedback in text and deviation.reference in text and "Begrunnelse som tema" in text
-    assert "<@" not in text and STAFF not in text and LEADER not in text
+    assert "<@" not in text and STAFF not in text and LEADER not in text and OTHER_LEADER not in text
     closed = case(bot, deviation.id)
     assert (closed.state, str(closed.decision_date), closed.decision_reference) == (
         "lukket", "2026-11-20", "LG-møte 47/2026")
@@ -343,3 +346,21 @@ def test_the_thread_never_names_the_reporter_of_an_anonymous_case(bot):
     assert STAFF not in everything
     assert all(actor != STAFF for _, actor, _, _ in audit(bot, deviation.id))
     assert "Anonym" in text_of(card(bot))
+
+
+def test_the_leaders_words_exist_for_every_state_and_the_forms_fields_are_the_modals_blocks():
+    from bot import assessment
+    from bot.cases import ActionState, State, Term
+    from bot.i18n import has
+
+    assert all(has(f"status.next.{s.value}") for s in State)
+    assert all(has(f"action_state.{s.value}") and has(f"card.mark.{s.value}") for s in ActionState)
+    assert all(has(f"action.now_{s.value}") for s in ActionState if s is not ActionState.OPEN)
+    assert all(has(f"term.{term.value}") for term in Term)
+    assert all(has(f"assess.choice.{choice}") for choice in (assessment.YES, assessment.NO))
+    pairs = [(ids.Leader.NEEDS_ACTIONS, assessment.NEEDS_ACTIONS), (ids.Leader.REASONS, assessment.REASONS),
+             (ids.Leader.RESPONSIBLE, assessment.RESPONSIBLE), (ids.Leader.FEEDBACK, assessment.FEEDBACK),
+             (ids.Leader.LESSON, assessment.LESSON), (ids.Leader.DECISION_DATE, assessment.DECISION_DATE),
+             (ids.Leader.DECISION_REFERENCE, assessment.DECISION_REFERENCE)]
+    pairs += [(ids.action_block(3, name), assessment.action_field(3, name)) for name in assessment.ACTION_FIELDS]
+    assert all(block_id == field for block_id, field in pairs)
