@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from bot.errors import ClosureNotAllowed, InvalidTransition
+from bot.errors import (
+    ActionAlreadyFinished,
+    AssessmentIncomplete,
+    ClosureNotAllowed,
+    InvalidTransition,
+    ReasonRequired,
+)
 
 
 class Kind(StrEnum):
@@ -110,14 +116,71 @@ def check_closure(state: State, severity: Severity, action_states: Iterable[Acti
 
     Raises ClosureNotAllowed with the reason; returns when the case may close.
     """
-    if state is not State.READY_TO_CLOSE:
-        raise ClosureNotAllowed("error.closure_not_ready", state=state.value)
-    if any(s is ActionState.OPEN for s in action_states):
-        raise ClosureNotAllowed("error.closure_open_actions")
+    check_closable(state, action_states)
     if not request.feedback.strip():
         raise ClosureNotAllowed("error.closure_needs_feedback")
     if severity is Severity.HIGH and not (request.decision_date and (request.decision_reference or "").strip()):
         raise ClosureNotAllowed("error.closure_needs_decision")
+
+
+def check_closable(state: State, action_states: Iterable[ActionState]) -> None:
+    """The part of the closure rules the case itself decides: assessed (ready) and no open action."""
+    if state is not State.READY_TO_CLOSE:
+        raise ClosureNotAllowed("error.closure_not_ready", state=state.value)
+    if any(s is ActionState.OPEN for s in action_states):
+        raise ClosureNotAllowed("error.closure_open_actions")
+
+
+def closure_offered(state: State, action_states: Iterable[ActionState]) -> bool:
+    """Whether «Lukk» is offered: the case is ready and no action is open (the rest is asked in the modal)."""
+    try:
+        check_closable(state, action_states)
+    except ClosureNotAllowed:
+        return False
+    return True
+
+
+def assessment_command(needs_actions: bool, action_count: int, reasons: str | None) -> Command:
+    """Seed 000, «Vurdering av korrigerende tiltak»: the leaders decide whether actions are needed.
+
+    With actions the case waits for them; without, the reasons are required and it is ready to close.
+    """
+    if needs_actions:
+        if action_count < 1:
+            raise AssessmentIncomplete("error.assessment_needs_action")
+        return Command.ASSESS_WITH_ACTIONS
+    if not (reasons or "").strip():
+        raise AssessmentIncomplete("error.assessment_needs_reasons")
+    return Command.ASSESS_WITHOUT_ACTIONS
+
+
+def finish_action(current: ActionState, outcome: ActionState, text: str | None) -> ActionState:
+    """An open action becomes done (with a completion note) or dropped (with a reason).
+
+    Seed 000 / DESIGN.md: «every action is done or dropped with a reason».
+    """
+    if outcome is ActionState.OPEN:
+        raise ValueError("an action is finished as done or dropped")
+    if current is not ActionState.OPEN:
+        raise ActionAlreadyFinished(state=current.value)
+    if not (text or "").strip():
+        raise ReasonRequired("error.drop_needs_reason" if outcome is ActionState.DROPPED else "error.done_needs_note")
+    return outcome
+
+
+def command_after_actions(state: State, action_states: Iterable[ActionState]) -> Command | None:
+    """ACTIONS_FINISHED once the last action of a case with actions under way is done or dropped."""
+    states = list(action_states)
+    if state is State.ACTIONS_ONGOING and states and not any(s is ActionState.OPEN for s in states):
+        return Command.ACTIONS_FINISHED
+    return None
+
+
+def check_reopen(state: State, reason: str | None) -> None:
+    """Reopening a closed case needs a reason (DESIGN.md, «States»)."""
+    next_state(state, Command.REOPEN)
+    if not (reason or "").strip():
+        raise ReasonRequired("error.reopen_needs_reason")
 
 
 def format_reference(year: int, seq: int) -> str:

@@ -66,3 +66,29 @@ class InvalidPeriod(DomainError):
     """A report period the bot cannot read; the message shows the syntax."""
 
     key = "report.error.period"
+
+
+class ActionNotFound(DomainError):
+    key = "error.action_not_found"
+
+
+class ActionAlreadyFinished(DomainError):
+    """The action is already done or dropped: a second click or a replayed form."""
+
+    key = "error.action_already_finished"
+
+
+class NotActionOwner(DomainError):
+    """Only the action's owner or a leader marks it done."""
+
+    key = "error.not_action_owner"
+
+
+class ReasonRequired(DomainError):
+    """Dropping an action, reopening a case and assessing without actions need a reason (seed 000)."""
+
+    key = "error.reason_required"
+
+
+class AssessmentIncomplete(DomainError):
+    key = "error.assessment_incomplete"

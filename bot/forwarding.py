@@ -28,9 +28,10 @@ from bot.audit import record_refusal
 from bot.cases import Command, State
 from bot.clock import Clock
 from bot.errors import CaseNotFound, InvalidTransition, NotReporterOrLeader, ReferenceAlreadySet, StorageUnavailable
+from bot.forms import FieldErrors, clean_text
 from bot.office import Office
 from bot.privacy import contains_national_id
-from bot.registration import FieldErrors, clean_text, submission_key
+from bot.registration import submission_key
 from bot.routing import Destination
 from bot.workflow import Moved, transition
 from store import cases as store

@@ -21,9 +21,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from bot.forms import FieldErrors, clean_text, field_errors, optional_text
 from bot.office import QualityRounds
 from bot.privacy import contains_national_id, fields_with_national_id
-from bot.registration import FieldErrors
 
 
 class Season(StrEnum):
@@ -93,14 +93,7 @@ def normalize_tags(text: str | None) -> list[str]:
     return tags[:TAGS_MAX]
 
 
-def _clean(value: object) -> object:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
-
-Text = Annotated[Annotated[str, Field(max_length=TEXT_MAX)] | None, BeforeValidator(_clean)]
+Text = optional_text(TEXT_MAX)
 
 
 class AreaForm(BaseModel):
@@ -117,7 +110,7 @@ class ReviewForm(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    case_number: Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_clean)] = None
+    case_number: Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(clean_text)] = None
     areas: dict[Area, AreaForm]
 
 
@@ -238,16 +231,11 @@ class MeasureInput(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    description: Annotated[str, BeforeValidator(_clean), Field(min_length=3, max_length=TEXT_MAX)]
+    description: Annotated[str, BeforeValidator(clean_text), Field(min_length=3, max_length=TEXT_MAX)]
     area: Area
     scope: Scope
     owner: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,30}$")]
     due_on: date
-
-
-_MEASURE_ERRORS = {"missing": "error.field.required", "string_type": "error.field.required",
-                   "string_too_short": "error.field.too_short", "string_too_long": "error.field.too_long",
-                   "enum": "error.field.choose"}
 
 
 def parse_measure(values: Mapping[str, object], today: date) -> MeasureInput:
@@ -257,8 +245,7 @@ def parse_measure(values: Mapping[str, object], today: date) -> MeasureInput:
     try:
         measure = MeasureInput.model_validate(values)
     except ValidationError as exc:
-        for error in exc.errors():
-            errors.setdefault(str(error["loc"][0]), _MEASURE_ERRORS.get(error["type"], "error.field.invalid"))
+        errors = field_errors(exc) | errors
         measure = None
     if measure is not None and measure.due_on < today:
         errors["due_on"] = "error.field.past_date"

@@ -9,8 +9,6 @@ never half-written and a receipt is never lost.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated
@@ -20,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from bot.cases import CitizenRights, Kind, Severity, State, format_reference
 from bot.clock import Clock
 from bot.errors import StorageUnavailable
+from bot.forms import ERROR_KEYS, FieldErrors, Text, clean_text
 from bot.i18n import t
 from bot.office import Office
 from bot.privacy import fields_with_national_id
@@ -29,19 +28,7 @@ from store import ledger
 from store.db import Database, Unavailable
 from store.models import Deviation
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: object) -> object:
-    """Strip, normalise, drop control characters; an empty text is None."""
-    if not isinstance(value, str):
-        return value
-    value = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
-    return value or None
-
-
-TITLE_MAX, TEXT_MAX = 150, 3000
-Text = Annotated[Annotated[str, Field(max_length=TEXT_MAX)] | None, BeforeValidator(clean_text)]
+TITLE_MAX = 150
 FREE_TEXT_FIELDS = ("title", "what_happened", "immediate_action", "suggested_action")
 
 
@@ -64,28 +51,6 @@ class RegistrationForm(BaseModel):
     anonymous: bool = False
 
 
-class FieldErrors(Exception):
-    """Field name → catalogue key, for `response_action: errors`; nothing was stored."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(sorted(errors)))
-        self.errors = errors
-
-
-# pydantic error types → catalogue keys, so the person reads why in their own language.
-_ERROR_KEYS = {
-    "missing": "error.field.required",
-    "string_type": "error.field.required",  # an emptied text arrives as None
-    "string_too_short": "error.field.too_short",
-    "string_too_long": "error.field.too_long",
-    "enum": "error.field.choose",
-    "date_from_datetime_parsing": "error.field.date",
-    "date_parsing": "error.field.date",
-    "date_type": "error.field.date",
-    "date_from_datetime_inexact": "error.field.date",
-}
-
-
 def parse_form(values: dict[str, object], office: Office, today: date) -> RegistrationForm:
     """Check the modal's values; raise FieldErrors naming every field that is wrong.
 
@@ -97,7 +62,7 @@ def parse_form(values: dict[str, object], office: Office, today: date) -> Regist
     except ValidationError as exc:
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "title"
-            errors.setdefault(name, _ERROR_KEYS.get(error["type"], "error.field.invalid"))
+            errors.setdefault(name, ERROR_KEYS.get(error["type"], "error.field.invalid"))
         form = None
     occurred_on = form.occurred_on if form else _date_or_none(values.get("occurred_on"))
     if occurred_on and occurred_on > today:

@@ -11,8 +11,22 @@ from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import actions, commands, events, messages, quality, routing_actions, shortcuts, views
+    from handlers import (
+        actions,
+        commands,
+        events,
+        leader_actions,
+        leader_messages,
+        leader_views,
+        messages,
+        quality,
+        routing_actions,
+        shortcuts,
+        views,
+    )
 
-    for module in (commands, shortcuts, views, actions, events, routing_actions, quality):
+    for module in (commands, shortcuts, views, actions, events, routing_actions, leader_actions, leader_views,
+                   quality):
         module.register(app, services)
     messages.register(services.messenger)
+    leader_messages.register(services.messenger)

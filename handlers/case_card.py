@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, ContextBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
 
+from bot.cases import ActionState, State, closure_offered
 from bot.i18n import Locale, t
 from bot.office import Office
+from bot.routing import Destination
+from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.leader_common import day
+from handlers.routing_view import reference_button
 from store.models import Deviation
 
 
@@ -32,8 +37,64 @@ def card_fields(deviation: Deviation, office: Office) -> list:
 
 
 def card_buttons(deviation: Deviation, office: Office) -> list:
-    """The buttons that fit the case's state (Vurder, Lukk …); also used on reminders."""
-    return []
+    """The buttons that fit the case's state (Vurder, Lukk …); also used on reminders.
+
+    «Lukk» is offered only when the closure rules can hold (ready, no open action); the modal's
+    submission checks them again on the locked case. Pressing any of them is checked on the server.
+    """
+    loc, value, state = office.locale, str(deviation.id), State(deviation.state)
+    action_states = [ActionState(a.state) for a in deviation.actions]
+    buttons: list = []
+    if state is State.REGISTERED:
+        buttons.append(ButtonElement(text=plain("card.assess", loc), action_id=ids.ASSESS, value=value,
+                                     style="primary"))
+    if state is State.FORWARDED:
+        # A leader may add the other system's reference (the only way for an anonymous reporter's case).
+        buttons.append(reference_button(deviation.id, Destination(deviation.destination), office, for_leaders=True))
+    if state is State.ACTIONS_ONGOING and ActionState.OPEN in action_states:
+        buttons.append(ButtonElement(text=plain("card.drop_action", loc), action_id=ids.DROP_ACTION, value=value))
+    if closure_offered(state, action_states):
+        buttons.append(ButtonElement(text=plain("card.close", loc), action_id=ids.CLOSE, value=value,
+                                     style="primary"))
+    if state is State.CLOSED:
+        buttons.append(ButtonElement(text=plain("card.reopen", loc), action_id=ids.REOPEN, value=value))
+    return buttons
+
+
+def action_lines(deviation: Deviation, loc: Locale, *, owners: bool = True) -> list[str]:
+    """One line per corrective action: term, what, who (leaders only), due date, state."""
+    lines = []
+    for action in deviation.actions:
+        who = f" · <@{action.owner_id}>" if owners else ""
+        lines.append(t("card.action_line", loc, mark=t(f"card.mark.{action.state}", loc),
+                       term=t(f"term.{action.term}", loc), description=escape(action.description)[:300],
+                       who=who, due=day(action.due_on, loc), state=t(f"action_state.{action.state}", loc)))
+    return lines
+
+
+def followup_blocks(deviation: Deviation, office: Office) -> list:
+    """What the leaders have decided so far: responsible leader, reasons, actions, closure."""
+    loc = office.locale
+    blocks: list = []
+    if deviation.responsible_leader:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("card.responsible", loc,
+                                                      leader=f"<@{deviation.responsible_leader}>"))]))
+    if deviation.assessment_note:
+        blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.assessment', loc)}*\n"
+                                               f"{escape(deviation.assessment_note)[:2800]}")))
+    lines = action_lines(deviation, loc)
+    if lines:
+        text = "\n".join(lines)
+        blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.actions', loc)}*\n{text}"[:3000])))
+    if deviation.state == State.CLOSED.value and deviation.closure_feedback:
+        text = f"*{t('card.feedback', loc)}*\n{escape(deviation.closure_feedback)[:1400]}"
+        if deviation.lesson:
+            text += f"\n*{t('card.lesson', loc)}*\n{escape(deviation.lesson)[:1000]}"
+        blocks.append(SectionBlock(text=mrkdwn(text[:3000])))
+        if deviation.decision_date:
+            blocks.append(ContextBlock(elements=[mrkdwn(t("card.decision", loc, date=day(deviation.decision_date, loc),
+                                                          reference=escape(deviation.decision_reference or "")))]))
+    return blocks
 
 
 def card_blocks(deviation: Deviation, office: Office) -> list:
@@ -51,6 +112,7 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
     if deviation.external_reference:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.external_reference", loc,
                                                       reference=escape(deviation.external_reference)))]))
+    blocks += followup_blocks(deviation, office)
     buttons = card_buttons(deviation, office)
     if buttons:
         blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))

@@ -14,6 +14,7 @@ from bot.services import Services
 from handlers import ids, report
 from handlers.common import office_of, open_registration
 from handlers.help import help_blocks
+from handlers.overview import mine, overview, status
 from handlers.payloads import SlashCommand
 
 Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
@@ -29,6 +30,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help,
     "rapport": report.run,
     "report": report.run,
+    "mine": mine,
+    "status": status,
+    "oversikt": overview,
 }
 
 

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services import Services
 from handlers.common import office_of
 from handlers.home import home_view
+from handlers.overview import home_extra_blocks
 from store import cases as store
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def register(app: App, services: Services) -> None:
         office = office_of(services, body.get("team_id"))
         with services.db.transaction() as session:
             mine = store.by_reporter(session, office.id, user_id)
-            view = home_view(office, mine)
+        view = home_view(office, mine, home_extra_blocks(services, office, user_id))
         try:
             client.views_publish(user_id=user_id, view=view)
         except SlackApiError as exc:

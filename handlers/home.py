@@ -15,7 +15,8 @@ from handlers.help import home_help_blocks
 from store.models import Deviation
 
 
-def home_view(office: Office, mine: Sequence[Deviation]) -> View:
+def home_view(office: Office, mine: Sequence[Deviation], extra: Sequence = ()) -> View:
+    """«Meld avvik», the person's own cases, and `extra` (the overview, for leaders)."""
     loc = office.locale
     blocks: list = [
         HeaderBlock(text=plain("home.header", loc, office=office.name[:100])),
@@ -31,5 +32,6 @@ def home_view(office: Office, mine: Sequence[Deviation]) -> View:
         blocks.append(SectionBlock(text=mrkdwn(t("home.case_line", loc, reference=deviation.reference,
                                                    title=escape(deviation.title),
                                                    state=t(f"state.{deviation.state}", loc)))))
+    blocks += extra
     blocks += home_help_blocks(office)
-    return View(type="home", blocks=blocks)
+    return View(type="home", blocks=blocks[:100])

@@ -40,6 +40,43 @@ EXTERNAL_REFERENCE_VIEW: Final = "external_reference"
 EXTERNAL_REFERENCE_ACTIONS: Final = "external_reference_actions"
 EXTERNAL_REFERENCE_FIELD: Final = "external_reference"  # block id of the reference input
 
+# Leaders (issue 4): the case card's buttons, the owner's «Utført», and the leaders' modals.
+# Buttons carry the case's (or action's) id as their value; who may press them is checked
+# on the server. Block ids in the modals are the form's field names (bot.assessment).
+ASSESS: Final = "case_assess"
+CLOSE: Final = "case_close"
+REOPEN: Final = "case_reopen"
+DROP_ACTION: Final = "case_drop_action"
+ACTION_DONE: Final = "action_done"
+ADD_ACTION_ROW: Final = "assessment_add_action"
+
+ASSESSMENT_VIEW: Final = "assessment"
+CLOSURE_VIEW: Final = "closure"
+REOPEN_VIEW: Final = "reopen"
+DROP_VIEW: Final = "drop_action"
+COMPLETION_VIEW: Final = "action_completion"
+NOTICE_VIEW: Final = "leader_notice"  # a refusal or an error, with a close button only
+
+
+class Leader:
+    NEEDS_ACTIONS: Final = "needs_actions"
+    REASONS: Final = "reasons"
+    RESPONSIBLE: Final = "responsible"
+    ADD_ROW_BLOCK: Final = "add_action_row"
+    FEEDBACK: Final = "feedback"
+    LESSON: Final = "lesson"
+    DECISION_DATE: Final = "decision_date"
+    DECISION_REFERENCE: Final = "decision_reference"
+    REASON: Final = "reason"  # reopening, dropping
+    NOTE: Final = "note"  # completion note
+    ACTION: Final = "action"  # the action to drop
+
+
+def action_block(row: int, field: str) -> str:
+    """The block id of one field of one action row: stable per row, so views.update keeps what was typed."""
+    return f"action_{row}_{field}"
+
+
 # Kvalitetssystemet.
 QUALITY_COMMAND: Final = "/kvalitet"
 QUALITY_REVIEW: Final = "quality_review"

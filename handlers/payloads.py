@@ -63,6 +63,7 @@ class ViewState(_Payload):
 class SubmittedView(_Payload):
     id: str
     callback_id: str
+    hash: str | None = None  # views.update with it refuses to overwrite a newer version of the view
     private_metadata: str = ""
     state: ViewState = ViewState()
 
@@ -89,10 +90,26 @@ class ViewSubmission(_Payload):
     view: SubmittedView
 
 
+class ActionView(SubmittedView):
+    """The view a button was pressed in (a modal, or App Home, which has no callback id)."""
+
+    callback_id: str = ""
+
+
+class Container(_Payload):
+    """Where a button was pressed: a message (channel and ts) or a view."""
+
+    type: str = ""
+    channel_id: str | None = None
+    message_ts: str | None = None
+
+
 class BlockAction(_Payload):
     user: User
     team: Team | None = None
     trigger_id: str | None = None
+    container: Container | None = None
+    view: ActionView | None = None  # set when the button is inside a modal or App Home
     actions: list[dict[str, Any]] = Field(min_length=1)
 
     @field_validator("actions")
@@ -125,22 +142,9 @@ def element_value(element: dict[str, Any]) -> object:
     return element.get("value")
 
 
-class ActionView(SubmittedView):
-    """The modal a block action happened in; `hash` guards views.update against a stale view."""
-
-    hash: str | None = None
-
-
-class Container(_Payload):
-    type: str = ""
-    message_ts: str | None = None
-    channel_id: str | None = None
-
-
 class ViewAction(BlockAction):
     """A block action with where it happened: in a modal (`view`) or in a message (`container`)."""
 
-    view: ActionView | None = None
     container: Container = Container()
 
     @property

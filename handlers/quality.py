@@ -14,11 +14,11 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot import quality_rounds as rounds
 from bot.errors import DomainError, StorageUnavailable
+from bot.forms import FieldErrors
 from bot.i18n import t
 from bot.messenger import Delivery, Messenger
 from bot.office import Office
 from bot.quality import Season, parse_measure, parse_review, season_for
-from bot.registration import FieldErrors
 from bot.services import Services
 from handlers import ids
 from handlers.blocks import escape, mrkdwn

@@ -24,9 +24,10 @@ from slack_sdk.models.blocks.block_elements import (
 from slack_sdk.models.views import View
 
 from bot.cases import CitizenRights, Kind, Severity, State
+from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
 from bot.office import Office
-from bot.registration import TEXT_MAX, TITLE_MAX, Registered, initial_state
+from bot.registration import TITLE_MAX, Registered, initial_state
 from bot.routing import Category, Handling, Route
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain

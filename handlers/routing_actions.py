@@ -14,9 +14,9 @@ from slack_sdk.models.views import View
 from bot import forwarding
 from bot.cases import State
 from bot.errors import DomainError
+from bot.forms import FieldErrors
 from bot.i18n import t
 from bot.office import Office
-from bot.registration import FieldErrors
 from bot.routing import Category
 from bot.services import Services
 from handlers import ids

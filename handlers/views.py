@@ -9,8 +9,9 @@ from slack_bolt import Ack, App
 
 from bot import registration
 from bot.errors import StorageUnavailable
+from bot.forms import FieldErrors
 from bot.i18n import t
-from bot.registration import FieldErrors, Redirected, parse_form
+from bot.registration import Redirected, parse_form
 from bot.services import Services
 from handlers import ids
 from handlers.common import office_of, today

@@ -155,6 +155,7 @@ class Action(Base):
     due_on: Mapped[date] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(16), default="apen")  # apen | utfort | forkastet
     completion_note: Mapped[str | None] = mapped_column(Text)
+    drop_reason: Mapped[str | None] = mapped_column(Text)  # seed 000: dropped only with a reason
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot import quality_rounds as rounds
+from bot.forms import FieldErrors
 from bot.quality import Area, Scored, Season, Trend, normalize_tags, parse_review, season_running, summarize, window
-from bot.registration import FieldErrors
 from bot.scheduler import run_quality_rounds
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import quality as store

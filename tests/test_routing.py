@@ -253,7 +253,11 @@ def test_a_forged_reference_submission_is_refused_and_changes_nothing(bot):
 def test_a_leader_can_add_the_reference_from_the_case_card(bot):
     _report(bot, "kommunal_samhandling")
     [case] = _cases(bot)
-    response = bot.client.click("reported_externally", value=str(case.id), user="U0LEADER1",
+    card = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS)[0]
+    [button] = [e for b in card.params["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == "reported_externally"]
+    assert button["value"] == str(case.id) and "TQM" in button["text"]["text"]
+    response = bot.client.click("reported_externally", value=button["value"], user="U0LEADER1",
                                 container={"type": "message", "message_ts": "1700000000.000002",
                                            "channel_id": LEADERS}, extra={"block_id": f"card:{case.id}"})
     assert response.status == 200

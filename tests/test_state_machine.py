@@ -1,0 +1,245 @@
+"""Property-based: random sequences of commands never break the closure rules (seed 000, «Lukking av
+avvik»: «ikke lukk et avvik før det er vurdert om det skal iverksettes tiltak og tiltaket er
+gjennomført»; a `hoy` case needs the leader group's decision).
+
+The first machine drives the plain-Python rules in bot.cases; the second drives bot.leadership
+against the database (each step its own transaction, as the buttons and modals do). Both check
+what they see against an oracle of their own, not against the rules they test.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import count, pairwise
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from bot import leadership
+from bot.assessment import ActionDraft, AssessmentForm, ClosureForm
+from bot.cases import (
+    ActionState,
+    ClosureRequest,
+    Command,
+    Severity,
+    State,
+    Term,
+    assessment_command,
+    check_closure,
+    check_reopen,
+    closure_offered,
+    command_after_actions,
+    finish_action,
+    next_state,
+)
+from bot.errors import DomainError
+from bot.office import load_offices
+from bot.registration import RegistrationForm, register
+from bot.routing import Category
+from bot.settings import EXAMPLE_OFFICE_CONFIG
+from store import cases as store
+from tests.conftest import FakeClock
+
+OPEN = ActionState.OPEN
+TEXTS = st.sampled_from(["", "   ", "Rutinen er endret."])
+DECISION_DATES = st.sampled_from([None, date(2026, 11, 20)])
+DECISION_REFS = st.sampled_from([None, "", "  ", "LG-47/2026"])
+
+
+class CaseRules(RuleBasedStateMachine):
+    """One case, pushed around by any command in any order."""
+
+    @initialize(start=st.sampled_from([State.REGISTERED, State.FORWARDED]), severity=st.sampled_from(list(Severity)))
+    def report(self, start: State, severity: Severity) -> None:
+        self.state, self.severity = start, severity
+        self.actions: list[ActionState] = []
+        self.assessed = False  # oracle: assessed (or confirmed elsewhere) since the last reopening
+        self.closures = 0
+
+    def _move(self, command: Command) -> None:
+        self.state = next_state(self.state, command)
+
+    @rule(needs=st.booleans(), actions=st.integers(0, 3), reasons=TEXTS)
+    def assess(self, needs: bool, actions: int, reasons: str) -> None:
+        try:
+            command = assessment_command(needs, actions, reasons)
+            self._move(command)
+        except DomainError:
+            return
+        if command is Command.ASSESS_WITH_ACTIONS:
+            assert actions >= 1
+            self.actions += [OPEN] * actions
+        else:
+            assert reasons.strip(), "assessed without actions and without reasons"
+        self.assessed = True
+
+    @rule(index=st.integers(0, 8), outcome=st.sampled_from([ActionState.DONE, ActionState.DROPPED]), text=TEXTS)
+    def finish(self, index: int, outcome: ActionState, text: str) -> None:
+        if index >= len(self.actions):
+            return
+        before = self.actions[index]
+        try:
+            self.actions[index] = finish_action(before, outcome, text)
+        except DomainError:
+            return
+        assert before is OPEN and text.strip(), "an action finished twice, or dropped without a reason"
+        command = command_after_actions(self.state, self.actions)
+        if command is not None:
+            self._move(command)
+
+    @rule()
+    def confirm_external(self) -> None:
+        try:
+            self._move(Command.CONFIRM_EXTERNAL)
+        except DomainError:
+            return
+        self.assessed = True
+
+    @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS,
+          lesson=st.sampled_from([None, "Læring."]))
+    def close(self, feedback: str, decision_date: date | None, reference: str | None, lesson: str | None) -> None:
+        request = ClosureRequest(feedback=feedback, lesson=lesson, decision_date=decision_date,
+                                 decision_reference=reference)
+        try:
+            check_closure(self.state, self.severity, self.actions, request)
+            self._move(Command.CLOSE)
+        except DomainError:
+            return
+        assert self.assessed, "closed before it was assessed"
+        assert OPEN not in self.actions, "closed with an open action"
+        assert feedback.strip(), "closed without feedback to the office"
+        if self.severity is Severity.HIGH:
+            assert decision_date and (reference or "").strip(), "a major case closed without the leader group"
+        self.closures += 1
+
+    @rule(reason=TEXTS)
+    def reopen(self, reason: str) -> None:
+        try:
+            check_reopen(self.state, reason)
+            self._move(Command.REOPEN)
+        except DomainError:
+            return
+        assert reason.strip()
+        self.assessed = False
+
+    @invariant()
+    def open_actions_only_while_actions_are_under_way(self) -> None:
+        if OPEN in self.actions:
+            assert self.state is State.ACTIONS_ONGOING
+        if self.state is State.ACTIONS_ONGOING:
+            assert OPEN in self.actions  # the last one finished moves the case on
+
+    @invariant()
+    def lukk_is_offered_exactly_when_the_case_itself_allows_it(self) -> None:
+        assert closure_offered(self.state, self.actions) == (self.state is State.READY_TO_CLOSE
+                                                             and OPEN not in self.actions and self.assessed)
+
+
+TestCaseRules = CaseRules.TestCase
+TestCaseRules.settings = settings(max_examples=300, stateful_step_count=30, deadline=None)
+
+
+# --- the same, through bot.leadership and the database --------------------------------------------
+
+class CaseInStore(RuleBasedStateMachine):
+    """Commands through the functions the modals call, each in its own transaction, on one case.
+
+    Forms are built with `model_construct`, skipping the modal's validation, as a crafted or
+    replayed submission would: the rules must still hold on the locked case."""
+
+    db = office = None
+    views = count(1)
+
+    @initialize(severity=st.sampled_from(list(Severity)), external=st.booleans())
+    def report(self, severity: Severity, external: bool) -> None:
+        self.clock = FakeClock()
+        form = RegistrationForm(kind="brudd", category=Category.INFORMATION_SECURITY if external
+                                else Category.LOCAL_ROUTINE, title="Vedtak uten begrunnelse",
+                                what_happened="Et vedtak manglet begrunnelse.", occurred_on=date(2026, 11, 20),
+                                severity=severity)
+        outcome = register(self.db, self.clock, self.office, form, reporter_id="U0STAFF1",
+                           view_id=f"VPROP{next(self.views)}")
+        self.case_id = outcome.deviation_id
+
+    def _case(self):
+        with self.db.transaction() as session:
+            return store.by_id(session, self.case_id)
+
+    def _events(self):
+        with self.db.transaction() as session:
+            return [e for e in store.events_of(session, self.case_id) if e.to_state]
+
+    def _try(self, work) -> None:
+        before = len(self._events())
+        try:
+            work()
+        except DomainError:
+            assert len(self._events()) == before, "a refused command left an event behind"
+
+    @rule(needs=st.booleans(), owners=st.lists(st.sampled_from(["U0OWNER1", "U0OWNER2"]), max_size=2),
+          reasons=TEXTS)
+    def assess(self, needs: bool, owners: list[str], reasons: str) -> None:
+        drafts = tuple(ActionDraft(term=Term.SHORT, description="Rett malen", owner=owner, due_on=date(2026, 12, 1))
+                       for owner in owners)
+        form = AssessmentForm.model_construct(needs_actions=needs, reasons=reasons, responsible="U0LEADER1",
+                                              actions=drafts if needs else ())
+        self._try(lambda: leadership.assess(self.db, self.clock, self.office, self.case_id, form,
+                                            actor_id="U0LEADER1"))
+
+    @rule(index=st.integers(0, 6), outcome=st.sampled_from([ActionState.DONE, ActionState.DROPPED]), text=TEXTS)
+    def finish(self, index: int, outcome: ActionState, text: str) -> None:
+        actions = self._case().actions
+        if index < len(actions):
+            self._try(lambda: leadership.finish(self.db, self.clock, self.office, actions[index].id, outcome, text,
+                                                actor_id="U0OWNER1"))
+
+    @rule()
+    def confirm_external(self) -> None:
+        from bot.workflow import transition
+
+        self._try(lambda: transition(self.db, self.clock, self.office, self.case_id, Command.CONFIRM_EXTERNAL,
+                                     actor_id="U0STAFF1"))
+
+    @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS)
+    def close(self, feedback: str, decision_date: date | None, reference: str | None) -> None:
+        form = ClosureForm.model_construct(feedback=feedback, lesson=None, decision_date=decision_date,
+                                           decision_reference=reference)
+        self._try(lambda: leadership.close_case(self.db, self.clock, self.office, self.case_id, form,
+                                                actor_id="U0LEADER1"))
+
+    @rule(reason=TEXTS)
+    def reopen(self, reason: str) -> None:
+        self._try(lambda: leadership.reopen_case(self.db, self.clock, self.office, self.case_id, reason,
+                                                 actor_id="U0LEADER1"))
+
+    @invariant()
+    def the_stored_case_keeps_the_closure_rules(self) -> None:
+        deviation = self._case()
+        states = [ActionState(a.state) for a in deviation.actions]
+        events = self._events()
+        assert deviation.state == events[-1].to_state, "every state change has its audit event"
+        for before, after in pairwise(events):
+            assert after.from_state == before.to_state, "a state change without its audit event"
+        if OPEN in states:
+            assert deviation.state == State.ACTIONS_ONGOING
+        if deviation.state == State.CLOSED:
+            kinds = [e.kind for e in events]
+            since_reopening = kinds[len(kinds) - kinds[::-1].index("gjenapnet"):] if "gjenapnet" in kinds else kinds
+            assert {"vurdert_med_tiltak", "vurdert_uten_tiltak", "ekstern_referanse"} & set(since_reopening), \
+                "closed without an assessment"
+            assert (deviation.closure_feedback or "").strip()
+            if deviation.severity == Severity.HIGH:
+                assert deviation.decision_date and (deviation.decision_reference or "").strip()
+        for action in deviation.actions:
+            if action.state == ActionState.DROPPED:
+                assert (action.drop_reason or "").strip()
+            if action.state == ActionState.DONE:
+                assert (action.completion_note or "").strip()
+
+
+def test_commands_through_the_store_keep_the_closure_rules(db):
+    CaseInStore.db, CaseInStore.office = db, load_offices(EXAMPLE_OFFICE_CONFIG).office[0]
+    run_state_machine_as_test(CaseInStore, settings=settings(
+        max_examples=60, stateful_step_count=15, deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))
