@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.messenger import Messenger
 from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import actions, commands, events, messages, shortcuts, views
+    from handlers import actions, commands, events, shortcuts, views
 
     for module in (commands, shortcuts, views, actions, events):
         module.register(app, services)
-    messages.register(services.messenger)
+    install_senders(services.messenger)
+
+
+def install_senders(messenger: Messenger) -> None:
+    """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs."""
+    from handlers import messages, reminders
+
+    messages.register(messenger)
+    reminders.register(messenger)
