@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.cases import State
+from bot.cases import OPEN_STATES, State
 from bot.clock import Clock
 from bot.nudges import (
     ActionSnapshot,
@@ -48,6 +48,8 @@ ESCALATION = "escalation"
 LEADER_SUMMARY = "leader_summary"
 DIGEST = "digest"
 SCHEDULED = (NUDGES, ESCALATION, LEADER_SUMMARY, DIGEST)
+
+OPEN = sorted(state.value for state in OPEN_STATES)  # what the store counts as open, by index
 
 DIGEST_FIRST_SPAN = timedelta(days=7)  # the first digest tells the last week's closures
 # A closure stamped just before the previous digest but committed just after it is still told.
@@ -80,11 +82,11 @@ def office_today(clock: Clock, office: Office) -> date:
 def snapshots(session: Session, office: Office) -> list[CaseSnapshot]:
     """The office's open cases as the rules see them (the scan: open cases only, by index)."""
     actions: dict[int, list[ActionSnapshot]] = defaultdict(list)
-    for action_id, deviation_id, owner_id, due_on in store.open_actions(session, office.id):
+    for action_id, deviation_id, owner_id, due_on in store.open_actions(session, office.id, OPEN):
         actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on))
-    changes = store.change_times(session, office.id)
+    changes = store.change_times(session, office.id, OPEN)
     cases = []
-    for row in store.open_cases(session, office.id):
+    for row in store.open_cases(session, office.id, OPEN):
         state = State(row.state)
         state_changed, progressed = changes.get(row.id, (None, None))
         ready_at = row.ready_at if state is State.READY_TO_CLOSE else None
@@ -216,7 +218,7 @@ def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = F
         after = since - DIGEST_OVERLAP if previous else since
         closed = store.untold_closures(session, office.id, after, now)
         plan = DigestPlan(office, period, since, now, reported=store.count_registered(session, office.id, since, now),
-                          open=store.count_open(session, office.id))
+                          open=store.count_open(session, office.id, OPEN))
         plan.items = [DigestItem(d.reference, d.category, d.kind, d.severity, d.closure_feedback, d.lesson)
                       for d in closed]
         plan.posts = bool(plan.items or plan.reported or office.cadence.post_empty_digest)

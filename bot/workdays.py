@@ -9,7 +9,7 @@ the Wednesday after it.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -20,6 +20,31 @@ _DAY = timedelta(days=1)
 def _public_holidays(country: str, year: int) -> frozenset[date]:
     # One frozen set per year: lookups are then thread-safe (the holidays object fills itself lazily).
     return frozenset(holidays.country_holidays(country, years=year))
+
+
+# A scan asks about the same few dates for every case: remember the answers.
+@lru_cache(maxsize=65536)
+def _between(country: str, start: date, end: date) -> int:
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    count = weeks * 5 + sum(1 for i in range(1, rest + 1) if (start + i * _DAY).weekday() < 5)
+    for year in range(start.year, end.year + 1):
+        count -= sum(1 for h in _public_holidays(country, year) if start < h <= end and h.weekday() < 5)
+    return count
+
+
+@lru_cache(maxsize=65536)
+def _add(country: str, start: date, n: int) -> date:
+    if n <= 0:
+        return start
+    day = start + timedelta(weeks=max(n // 5 - 1, 0))  # whole weeks first: fewer than n workdays
+    have = _between(country, start, day)
+    while have < n:
+        day += _DAY
+        if day.weekday() < 5 and day not in _public_holidays(country, day.year):
+            have += 1
+    return day
 
 
 class Workdays:
@@ -39,25 +64,11 @@ class Workdays:
 
         A case registered on a Monday has been waiting one workday on the Tuesday.
         """
-        if end <= start:
-            return 0
-        weeks, rest = divmod((end - start).days, 7)
-        count = weeks * 5 + sum(1 for i in range(1, rest + 1) if (start + i * _DAY).weekday() < 5)
-        for year in range(start.year, end.year + 1):
-            count -= sum(1 for h in _public_holidays(self.country, year) if start < h <= end and h.weekday() < 5)
-        return count
+        return _between(self.country, start, end)
 
     def add(self, start: date, n: int) -> date:
         """The `n`-th workday after `start` (`start` itself when n is 0)."""
-        if n <= 0:
-            return start
-        day = start + timedelta(weeks=max(n // 5 - 1, 0))  # whole weeks first: fewer than n workdays
-        have = self.between(start, day)
-        while have < n:
-            day += _DAY
-            if self.is_workday(day):
-                have += 1
-        return day
+        return _add(self.country, start, n)
 
     def next_workday(self, day: date) -> date:
         """`day` itself when it is a workday, else the first one after it."""

@@ -148,7 +148,7 @@ def send_leader_summary(delivery: Delivery) -> None:
     new = store.registered_since(session, office.id, asof - timedelta(days=7), asof)
     unassessed = store.open_in_state(session, office.id, State.REGISTERED)
     ready = store.open_in_state(session, office.id, State.READY_TO_CLOSE)
-    overdue = store.overdue_actions(session, office.id, today)
+    overdue = store.overdue_actions(session, office.id, jobs.OPEN, today)
     overdue_lines = [t("summary.action_line", loc, reference=d.reference, action=escape(a.description[:120]),
                        owner=a.owner_id, due=day_text(a.due_on, loc)) for a, d in overdue]
     sections = [
