@@ -42,6 +42,15 @@ def create_app(services: Services) -> App:
     return app
 
 
+def install_senders(services: Services) -> Services:
+    """Register the ledger's senders without a Bolt app: for the CLI's one-shot jobs, which send
+    what the scheduler would but serve no requests."""
+    from handlers import install_senders as install  # composition root, as above
+
+    install(services.messenger)
+    return services
+
+
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 

@@ -1,10 +1,13 @@
-"""`avvik-bot`: serve, socket, db upgrade, check, deliver, report."""
+"""`avvik-bot`: serve, socket, db upgrade, check, deliver, nudge, digest, report."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot import logs
 from bot.errors import ConfigError
@@ -12,6 +15,11 @@ from bot.office import load_offices
 from bot.settings import Settings, load_settings
 from store.db import Database
 from store.migrate import is_current, upgrade
+
+if TYPE_CHECKING:
+    from bot.jobs import DigestPlan, NudgePlan
+    from bot.office import Office
+    from bot.services import Services
 
 
 def _ensure_migrated(settings: Settings) -> None:
@@ -71,10 +79,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import install_senders
     from bot.services import build_services
 
     settings.require("SLACK_BOT_TOKEN")
-    report = build_services(settings).messenger.deliver(limit=500)
+    report = install_senders(build_services(settings)).messenger.deliver(limit=500)
     print(f"sent {len(report.sent)}, postponed {len(report.failed)}")
     return 0
 
@@ -130,6 +139,90 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _moment(value: str, tz: ZoneInfo) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--at {value!r}: give a date and time like 2026-11-25T09:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _job_services(args: argparse.Namespace, settings: Settings) -> tuple[Services, list[Office]]:
+    """Services for a one-shot scheduler job, with the ledger's senders, and the offices it runs for."""
+    from bot.app import install_senders
+    from bot.clock import StartingAt
+    from bot.services import build_services
+
+    if not args.dry_run:
+        settings.require("SLACK_BOT_TOKEN")
+    offices = load_offices(settings.avvik_office_config)
+    chosen = [offices.by_id(args.office)] if args.office else list(offices.office)
+    _ensure_migrated(settings)
+    clock = StartingAt(_moment(args.at, chosen[0].tz)) if args.at else None
+    return install_senders(build_services(settings, clock=clock)), chosen
+
+
+def cmd_nudge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import jobs
+
+    services, offices = _job_services(args, settings)
+    for office in offices:
+        print("\n".join(describe_nudges(jobs.run_nudges(services, office, dry_run=args.dry_run), args.dry_run)))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import jobs
+    from bot.nudges import local_date
+    from bot.workdays import NORWAY
+
+    services, offices = _job_services(args, settings)
+    for office in offices:
+        today = local_date(services.clock.now(), office.tz)
+        if not NORWAY.is_workday(today):
+            print(f"{office.name}: {today:%A %Y-%m-%d} is not a workday; no digest")
+            continue
+        print("\n".join(describe_digest(jobs.run_digest(services, office, dry_run=args.dry_run), args.dry_run)))
+    return 0
+
+
+def describe_nudges(plan: NudgePlan, dry_run: bool) -> list[str]:
+    """What a reminder run sends (or, in a dry run, would send), for the admin's terminal."""
+    head = f"{plan.office.name}, {plan.today:%A %Y-%m-%d}"
+    if not plan.workday:
+        return [f"{head}: not a workday; no reminders"]
+    lines = [f"{head}: {'would send (dry run)' if dry_run else 'sending'}"]
+    for recipient, nudges in plan.messages.items():
+        lines.append(f"  DM to {recipient}: {len(nudges)} reminder(s)")
+        lines += [f"    {n.reference}  {n.rule.value}  {n.workdays} workday(s)"
+                  + (f"  action {n.action_id}" if n.action_id is not None else "") for n in nudges]
+    for escalation in plan.escalations:
+        lines.append(f"  leader channel {plan.office.leader_channel}: escalation of {escalation.reference} "
+                     f"after {escalation.rounds} reminders without progress")
+    if plan.summary:
+        lines.append(f"  leader channel {plan.office.leader_channel}: weekly summary {plan.summary}")
+    if len(lines) == 1:
+        lines.append("  nothing to send")
+    return lines
+
+
+def describe_digest(plan: DigestPlan, dry_run: bool) -> list[str]:
+    head = f"{plan.office.name}, {plan.period}"
+    if plan.already:
+        return [f"{head}: this week's digest was made before; nothing to send"]
+    where = f"the office channel {plan.office.office_channel}"
+    if not plan.posts:
+        return [f"{head}: nothing closed or reported since the last digest; no post"]
+    lines = [f"{head}: {'would post to' if dry_run else 'posting to'} {where}{' (dry run)' if dry_run else ''}",
+             f"  reported {plan.reported} · closed {plan.closed} · open {plan.open}"]
+    for item in plan.items:
+        lines.append(f"  {item.reference}  {item.category}  {item.kind}")
+        lines.append(f"    done: {item.feedback or '-'}")
+        if item.lesson:
+            lines.append(f"    learnt: {item.lesson}")
+    return lines
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avvik-bot", description="Avviksboten: deviations for a NAV office.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -170,6 +263,14 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--audience", choices=["kontor", "ledere"], default="kontor",
                         help="kontor (default): no names at all; ledere: action owners included")
     report.set_defaults(run=cmd_report)
+    for name, run, what in (("nudge", cmd_nudge, "send today's reminders, escalations and the leaders' summary"),
+                            ("digest", cmd_digest, "post this week's feedback digest to the office channel")):
+        job = commands.add_parser(name, help=f"{what} now (as the scheduler does)")
+        job.add_argument("--dry-run", action="store_true", help="print what would be sent; send and store nothing")
+        job.add_argument("--office", help="only this office (its id in AVVIK_OFFICE_CONFIG)")
+        job.add_argument("--at", help="run as if it were this moment (ISO date and time; the office's time zone "
+                                      "unless given), e.g. to preview a day with --dry-run")
+        job.set_defaults(run=run)
     return root
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import urllib.error
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -69,12 +69,20 @@ class Messenger:
         # Sending after a request is acked happens here, not on Bolt's listener threads, so a slow
         # or rate-limiting Web API never delays the next person's acknowledgement.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
+        self._pending: set[Future[DeliveryReport]] = set()
 
     def deliver_soon(self, ids: Sequence[int]) -> Future[DeliveryReport] | None:
         """Send these ledger rows in the background; whatever fails is retried by the scheduler."""
         if not ids:
             return None
-        return self._pool.submit(self.deliver, list(ids))
+        future = self._pool.submit(self.deliver, list(ids))
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+        return future
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait for the background sends started so far (graceful shutdown; tests)."""
+        wait(list(self._pending), timeout=timeout)
 
     def register(self, what: str, sender: Sender) -> None:
         self.senders[what] = sender

@@ -1,18 +1,44 @@
-"""Background jobs inside the bot process (APScheduler 3).
+"""Background jobs inside the bot process (APScheduler 3), in each office's time zone.
 
-Every job is idempotent through the ledger, so any number of replicas may run them.
+Every job is idempotent through the ledger and plans under a database lock, so any number
+of replicas (and every gunicorn worker) may run them: each message still goes out once.
+Reminders and digests run on workdays only: weekends and Norwegian public holidays are
+skipped by the trigger itself, and checked again by the job.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta, tzinfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 
-from bot import quality_rounds
+from bot import jobs, quality_rounds
 from bot.services import Services
+from bot.workdays import NORWAY, Workdays
 
 log = logging.getLogger(__name__)
+
+MISFIRE_GRACE = 3600  # a run delayed (busy process, suspended host) still runs within the hour
+
+
+class WorkdayTrigger(BaseTrigger):
+    """Fires at hour:minute in a time zone, on workdays only (Monday–Friday, not public holidays)."""
+
+    def __init__(self, hour: int, minute: int, timezone: tzinfo, workdays: Workdays = NORWAY) -> None:
+        self.cron = CronTrigger(day_of_week="mon-fri", hour=hour, minute=minute, timezone=timezone)
+        self.workdays = workdays
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        fire = self.cron.get_next_fire_time(previous_fire_time, now)
+        while fire is not None and not self.workdays.is_workday(fire.date()):
+            fire = self.cron.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        return fire
+
+    def __str__(self) -> str:
+        return f"workdays at {self.cron}"
 
 
 def create_scheduler(services: Services) -> BackgroundScheduler:
@@ -20,16 +46,28 @@ def create_scheduler(services: Services) -> BackgroundScheduler:
     # Retries what the request cycle could not send (Slack down, rate limited, a crash).
     scheduler.add_job(services.messenger.deliver, "interval", seconds=60, id="deliver_ledger",
                       max_instances=1, coalesce=True)
-    # Seed 002: open the half-yearly quality rounds on their dates, close them, remind reviewers.
-    scheduler.add_job(run_quality_rounds, "cron", hour=6, minute=30, args=[services], id="quality_rounds",
-                      max_instances=1, coalesce=True)
+    for office in services.offices.office:
+        cadence = office.cadence
+        scheduler.add_job(jobs.scheduled_nudges, WorkdayTrigger(cadence.nudge_hour, 0, office.tz),
+                          args=(services, office.id), id=f"nudges:{office.id}", max_instances=1, coalesce=True,
+                          misfire_grace_time=MISFIRE_GRACE)
+        scheduler.add_job(jobs.scheduled_digest, WorkdayTrigger(cadence.digest_hour, 0, office.tz),
+                          args=(services, office.id), id=f"digest:{office.id}", max_instances=1, coalesce=True,
+                          misfire_grace_time=MISFIRE_GRACE)
+        # Seed 002: open the half-yearly quality rounds on their dates, close them, remind reviewers.
+        scheduler.add_job(run_quality_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz),
+                          args=(services, office.id), id=f"quality:{office.id}", max_instances=1, coalesce=True,
+                          misfire_grace_time=MISFIRE_GRACE)
     return scheduler
 
 
-def run_quality_rounds(services: Services) -> quality_rounds.RoundsRun:
-    """One daily pass over every office's quality rounds; idempotent, so any replica may run it."""
+def run_quality_rounds(services: Services, office_id: str | None = None) -> quality_rounds.RoundsRun:
+    """One workday pass over the quality rounds (of one office, or all); idempotent, so any replica may
+    run it."""
     total = quality_rounds.RoundsRun()
     for office in services.offices.office:
+        if office_id is not None and office.id != office_id:
+            continue
         run = quality_rounds.run_due(services.db, services.clock, office,
                                      quality_rounds.reviewers_of(services.leaders, office))
         total.opened += run.opened

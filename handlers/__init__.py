@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.messenger import Messenger
 from bot.services import Services
 
 
@@ -16,9 +17,7 @@ def install(app: App, services: Services) -> None:
         commands,
         events,
         leader_actions,
-        leader_messages,
         leader_views,
-        messages,
         quality,
         routing_actions,
         shortcuts,
@@ -28,5 +27,14 @@ def install(app: App, services: Services) -> None:
     for module in (commands, shortcuts, views, actions, events, routing_actions, leader_actions, leader_views,
                    quality):
         module.register(app, services)
-    messages.register(services.messenger)
-    leader_messages.register(services.messenger)
+    install_senders(services.messenger)
+
+
+def install_senders(messenger: Messenger) -> None:
+    """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs."""
+    from handlers import leader_messages, messages, quality, reminders
+
+    messages.register(messenger)
+    leader_messages.register(messenger)
+    reminders.register(messenger)
+    quality.register_senders(messenger)

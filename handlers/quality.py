@@ -212,8 +212,6 @@ def register(app: App, services: Services) -> None:
         ack()
         services.messenger.deliver_soon(ledger_ids)
 
-    register_senders(services.messenger)
-
 
 # --- senders for the ledger ------------------------------------------------------------------
 

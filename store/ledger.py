@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -86,3 +86,19 @@ def entries(session: Session, what: str | None = None) -> Sequence[LedgerEntry]:
     if what:
         query = query.where(LedgerEntry.what == what)
     return session.scalars(query).all()
+
+
+def exists(session: Session, key: LedgerKey) -> bool:
+    """Whether a message under this key was entered before (a dry run asks, without entering)."""
+    query = select(LedgerEntry.id).where(LedgerEntry.what == key.what, LedgerEntry.target == key.target,
+                                         LedgerEntry.recipient == key.recipient, LedgerEntry.period == key.period)
+    return session.scalar(query) is not None
+
+
+def unsent_ids(session: Session, whats: Sequence[str], office_id: str | None = None) -> list[int]:
+    """Rows of these kinds not yet sent (through the partial index on unsent rows)."""
+    query = select(LedgerEntry.id).where(LedgerEntry.status != literal_column(f"'{SENT}'"),
+                                         LedgerEntry.what.in_(whats)).order_by(LedgerEntry.id)
+    if office_id is not None:
+        query = query.where(LedgerEntry.office_id == office_id)
+    return list(session.scalars(query))

@@ -274,3 +274,76 @@ class AreaAssessment(Base):
     tags: Mapped[list] = mapped_column(JSON, default=list)
 
     review: Mapped[QualityReview] = relationship(back_populates="assessments")
+
+
+# Registrations per week (digest counts, the leaders' summary) without reading every case.
+Index("ix_deviations_created", Deviation.office_id, Deviation.created_at)
+
+
+class NudgeEntry(Base):
+    """One reminder given to one person about a case (or one of its actions) in one period.
+
+    Unique on (rule, target, recipient, period), so nobody gets the same reminder twice in a
+    period, whichever process or run decided it. The reminders of one person in one run are
+    sent together as one message: the ledger row `ledger_id`.
+    """
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        UniqueConstraint("rule", "target", "recipient", "period", name="uq_nudges_key"),
+        Index("ix_nudges_deviation", "deviation_id", "created_at"),
+        Index("ix_nudges_ledger", "ledger_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(64))  # deviation:<id> | action:<id>
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16))  # the workday this round fell due
+    workdays: Mapped[int] = mapped_column(Integer)  # how long the case or action had waited
+    ledger_id: Mapped[int | None] = mapped_column(ForeignKey("ledger.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Digest(Base):
+    """One feedback digest to the office channel: which week, what it covers, and its counts.
+
+    Seed 000: leaders «gir tilbakemelding til kontoret om hva som er gjort». A row is written
+    for every week that had its digest run, posted or not (nothing to report → no post).
+    """
+
+    __tablename__ = "digests"
+    __table_args__ = (
+        UniqueConstraint("office_id", "period", name="uq_digests_office_period"),
+        Index("ix_digests_office_until", "office_id", "until"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))  # ISO week, 2026-W48
+    since: Mapped[datetime]
+    until: Mapped[datetime]
+    reported: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+    open: Mapped[int] = mapped_column(Integer)
+    ledger_id: Mapped[int | None] = mapped_column(ForeignKey("ledger.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class DigestCase(Base):
+    """A closure told in a digest. Unique per closure (case, closed_at): each closure is told
+    once; a case reopened and closed again is a new closure."""
+
+    __tablename__ = "digest_cases"
+    __table_args__ = (
+        UniqueConstraint("deviation_id", "closed_at", name="uq_digest_cases_closure"),
+        Index("ix_digest_cases_digest", "digest_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"))
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
+    closed_at: Mapped[datetime]

@@ -163,6 +163,7 @@ def bot(slack: SlackFake, db: Database, clock: FakeClock, office_config: Path) -
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
     yield Bot(services, url, SlackClient(url, SIGNING_SECRET), slack)
+    services.messenger.wait_idle()
     slack.settle(quiet=0.1, timeout=5)
     server.shutdown()
     server.server_close()

@@ -57,6 +57,15 @@ class Upload:
 
 
 @dataclass
+class Hold:
+    """Requests to a method wait here, unanswered, until released (to kill a process mid-send)."""
+
+    waiting: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
+    drop: bool = False
+
+
+@dataclass
 class SlackFake:
     token: str = "xoxb-test-token"
     calls: list[Call] = field(default_factory=list)
@@ -65,6 +74,7 @@ class SlackFake:
     invalid: list[str] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
     _files: itertools.count = field(default_factory=lambda: itertools.count(1))
+    holds: dict[str, Hold] = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _views: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -102,7 +112,31 @@ class SlackFake:
              retry_after: int = 1) -> None:
         self.failures.setdefault(method, []).append(Failure(times, status, error, retry_after))
 
+    def hold(self, method: str) -> None:
+        """Keep every request to `method` waiting, unanswered and unrecorded, until `release()`."""
+        with self._lock:
+            self.holds[method] = Hold()
+
+    def wait_held(self, method: str, count: int = 1, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self.holds[method].waiting < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} held request(s) to {method}")
+                self._lock.wait(remaining)
+
+    def release(self, method: str, *, drop: bool) -> None:
+        """Let held requests go on (drop=False), or close them unanswered, as if Slack never saw them."""
+        with self._lock:
+            hold = self.holds.pop(method, None)
+        if hold:
+            hold.drop = drop
+            hold.released.set()
+
     def reset(self) -> None:
+        for method in list(self.holds):
+            self.release(method, drop=True)
         with self._lock:
             self.calls.clear()
             self.failures.clear()
@@ -158,6 +192,16 @@ class SlackFake:
         method = request.path.removeprefix("/api/").split("?")[0]
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length).decode() if length else ""
+        with self._lock:
+            hold = self.holds.get(method)
+            if hold:
+                hold.waiting += 1
+                self._lock.notify_all()
+        if hold:
+            hold.released.wait(timeout=60)
+            if hold.drop:
+                request.close_connection = True
+                return
         if "json" in (request.headers.get("Content-Type") or ""):
             params = json.loads(raw or "{}")
         else:

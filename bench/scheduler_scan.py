@@ -1,0 +1,227 @@
+"""How long the reminder scan takes as an office's history grows.
+
+The scan (`bot.jobs.plan_nudges`, as a dry run: read the open cases, their open actions and
+audit times, apply the rules, look up reminders given before) should cost in proportion to
+the open cases, not to every case the office has ever closed. This builds one database per
+backend and grows it:
+
+  series 1: ~1,000 open cases, with 0, 9,000 and 99,000 closed ones beside them (1k, 10k, 100k);
+  series 2: 100,000 cases in all, with 100, 1,000 and 10,000 of them open.
+
+Each closed case has its audit events, a finished action and an old reminder, as in real life.
+Prints a table and the query plan of the open-case query on each backend.
+
+    python bench/scheduler_scan.py                       # SQLite (a temporary file)
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python bench/scheduler_scan.py
+
+`BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) names a PostgreSQL server the benchmark may
+create a scratch database on; it drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, select, text, update
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.jobs import OPEN, plan_nudges
+from bot.office import load_offices
+from bot.settings import EXAMPLE_OFFICE_CONFIG
+from store import reminders
+from store.db import Database
+from store.migrate import upgrade
+from store.models import Action, Deviation, Event, NudgeEntry
+
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Oslo
+LEADERS = ["U0LEADER1", "U0LEADER2"]
+REPEAT = 7
+OFFICE = load_offices(EXAMPLE_OFFICE_CONFIG).office[0]
+OPEN_STATES = ["registrert"] * 4 + ["tiltak_pagar"] * 3 + ["klar_for_lukking"] * 2 + ["videresendt"]
+
+
+class Clock:
+    def now(self) -> datetime:
+        return NOW
+
+
+class Builder:
+    """Writes cases in bulk with explicit ids (no round trips), keeping count of what is there."""
+
+    def __init__(self, db: Database) -> None:
+        self.db, self.next_id, self.next_action, self.next_event = db, 1, 1, 1
+        self.random = random.Random(42)
+
+    def add(self, count: int, *, open_: bool) -> None:
+        deviations, actions, events, nudges = [], [], [], []
+        for _ in range(count):
+            ident = self.next_id
+            self.next_id += 1
+            if open_:
+                state = self.random.choice(OPEN_STATES)
+                created = NOW - timedelta(days=self.random.randint(0, 60), minutes=self.random.randint(0, 600))
+            else:
+                state = "lukket"
+                created = NOW - timedelta(days=self.random.randint(60, 3 * 365))
+            deviations.append(_deviation(ident, state, created, self.random))
+            events.append(self._event(ident, created, "registrert", None, state if open_ else "registrert"))
+            if state == "tiltak_pagar":
+                due = (created + timedelta(days=self.random.randint(3, 30))).date()
+                actions.append(self._action(ident, due, created, "apen"))
+                events.append(self._event(ident, created + timedelta(hours=2), "vurdert", "registrert", state))
+            if state == "lukket":
+                closed = created + timedelta(days=self.random.randint(3, 40))
+                actions.append(self._action(ident, closed.date(), created, "utfort"))
+                events.append(self._event(ident, closed, "lukket", "klar_for_lukking", "lukket"))
+                nudges.append({"office_id": OFFICE.id, "rule": "unassessed", "target": f"deviation:{ident}",
+                               "deviation_id": ident, "recipient": "U0LEADER1",
+                               "period": (created + timedelta(days=2)).date().isoformat(), "workdays": 2,
+                               "created_at": created + timedelta(days=2)})
+        with self.db.transaction() as session:
+            for model, rows in ((Deviation, deviations), (Action, actions), (Event, events), (NudgeEntry, nudges)):
+                for start in range(0, len(rows), 5000):
+                    session.execute(insert(model), rows[start:start + 5000])
+
+    def reopen(self, count: int) -> None:
+        """Give `count` closed cases back to the open states (series 2)."""
+        with self.db.transaction() as session:
+            ids = list(session.scalars(select(Deviation.id).where(Deviation.state == "lukket")
+                                       .order_by(Deviation.id.desc()).limit(count)))
+            for start in range(0, len(ids), 5000):
+                session.execute(update(Deviation).where(Deviation.id.in_(ids[start:start + 5000]))
+                                .values(state="registrert", closed_at=None))
+
+    def close(self, count: int) -> None:
+        with self.db.transaction() as session:
+            ids = list(session.scalars(select(Deviation.id).where(reminders.is_open(OPEN)).order_by(Deviation.id)
+                                       .limit(count)))
+            session.execute(update(Deviation).where(Deviation.id.in_(ids)).values(state="lukket", closed_at=NOW))
+
+    def _action(self, deviation_id: int, due: date, created: datetime, state: str) -> dict:
+        self.next_action += 1
+        return {"id": self.next_action, "deviation_id": deviation_id, "term": "kort", "description": "Tiltak",
+                "owner_id": f"U0OWNER{deviation_id % 7}", "due_on": due, "state": state, "created_at": created}
+
+    def _event(self, deviation_id: int, at: datetime, kind: str, from_state: str | None, to_state: str) -> dict:
+        self.next_event += 1
+        return {"id": self.next_event, "office_id": OFFICE.id, "deviation_id": deviation_id, "at": at,
+                "actor_id": "U0LEADER1", "kind": kind, "from_state": from_state, "to_state": to_state, "detail": {}}
+
+
+def _deviation(ident: int, state: str, created: datetime, rng: random.Random) -> dict:
+    external = state == "videresendt"
+    return {
+        "id": ident, "office_id": OFFICE.id, "year": created.year, "seq": ident,
+        "reference": f"AVV-{created.year}-{ident:06d}", "kind": "brudd",
+        "category": "informasjonssikkerhet" if external else "lokal_rutine",
+        "destination": "asys" if external else "kontoret", "severity": "middels", "citizen_rights": "nei",
+        "title": "Benchmark", "what_happened": "Tekst " * 40, "occurred_on": created.date(), "anonymous": False,
+        "reporter_id": f"U0STAFF{ident % 50}", "state": state,
+        "responsible_leader": rng.choice([None, "U0LEADER1", "U0LEADER2"]),
+        "created_at": created, "updated_at": created,
+        "ready_at": created if state == "klar_for_lukking" else None,
+        "closed_at": created + timedelta(days=10) if state == "lukket" else None,
+    }
+
+
+def analyze(db: Database) -> None:
+    """PostgreSQL's autovacuum keeps statistics; SQLite has none unless someone runs ANALYZE, and
+    a deployment will not, so the SQLite figures are without them."""
+    if db.dialect == "postgresql":
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+
+
+def time_scan(db: Database) -> tuple[float, int]:
+    plan_nudges(db, Clock(), OFFICE, LEADERS, dry_run=True)  # warm the caches
+    times, found = [], 0
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        plan = plan_nudges(db, Clock(), OFFICE, LEADERS, dry_run=True)
+        times.append(time.perf_counter() - start)
+        found = len(plan.nudges)
+    return min(times) * 1000, found
+
+
+def open_case_plan(db: Database) -> str:
+    query = reminders.open_cases_query(OFFICE.id, OPEN)
+    compiled = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
+    with db.engine.connect() as connection:
+        rows = connection.execute(text(explain + compiled)).all()
+    return " | ".join(str(row[-1]) for row in rows)
+
+
+def run(name: str, url: str) -> list[tuple]:
+    upgrade(url)
+    db = Database(url)
+    builder, rows = Builder(db), []
+
+    def measure(series: str) -> None:
+        analyze(db)
+        with db.transaction() as session:
+            total = session.scalar(select(text("count(*)")).select_from(Deviation))
+            opened = reminders.count_open(session, OFFICE.id, OPEN)
+        ms, found = time_scan(db)
+        rows.append((name, series, total, opened, ms, found))
+        print(f"  {name:10} {series:9} {total:>8,} cases {opened:>7,} open  {ms:8.1f} ms", flush=True)
+
+    builder.add(1_000, open_=True)
+    measure("open≈1k")
+    builder.add(9_000, open_=False)
+    measure("open≈1k")
+    builder.add(90_000, open_=False)
+    measure("open≈1k")
+    print(f"  plan ({name}): {open_case_plan(db)}", flush=True)
+    builder.close(900)
+    measure("100k")
+    builder.reopen(900 + 9_000)
+    measure("100k")
+    db.dispose()
+    return rows
+
+
+def main() -> int:
+    backends: list[tuple[str, str, str | None]] = []
+    tmp = tempfile.mkdtemp(prefix="avvik-bench-")
+    backends.append(("sqlite", f"sqlite:///{tmp}/bench.db", None))
+    admin = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if admin:
+        name = f"avvik_bench_{uuid.uuid4().hex[:8]}"
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        backends.append(("postgresql", make_url(admin).set(database=name).render_as_string(hide_password=False),
+                         admin))
+    print(f"nudge scan (dry run), best of {REPEAT}; building …", flush=True)
+    rows: list[tuple] = []
+    try:
+        for name, url, _ in backends:
+            rows += run(name, url)
+    finally:
+        for _, url, admin_url in backends:
+            if admin_url:
+                engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+                with engine.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+                engine.dispose()
+    print()
+    print(f"| {'backend':10} | {'cases':>8} | {'open':>7} | {'scan ms':>8} | {'ms / 1k open':>12} | {'due':>6} |")
+    print(f"|{'-' * 12}|{'-' * 10}|{'-' * 9}|{'-' * 10}|{'-' * 14}|{'-' * 8}|")
+    for name, _, total, opened, ms, found in rows:
+        print(f"| {name:10} | {total:>8,} | {opened:>7,} | {ms:8.1f} | {ms / opened * 1000:12.1f} | {found:>6,} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
