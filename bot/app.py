@@ -34,6 +34,12 @@ def create_app(services: Services) -> App:
     from handlers import install  # composition root: handlers → bot, wired here
 
     install(app, services)
+
+    @app.error
+    def on_listener_error(error: Exception) -> None:
+        # Bolt's own report quotes str(error), which can hold what a person typed: type and place only.
+        log.error("listener failed: %s", type(error).__name__, exc_info=error)
+
     return app
 
 
