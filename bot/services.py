@@ -30,20 +30,18 @@ class Services:
     leaders: LeaderDirectory
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, *, wait_when_rate_limited: bool = True) -> WebClient:
     """The Web API client: Slack's URL or GovSlack's/the test fake's, with SDK retry handlers for
-    rate limits (429, honouring Retry-After), server errors and dropped connections."""
+    rate limits (429, honouring Retry-After), server errors and dropped connections.
+
+    The ledger's client does not sleep on a 429: the messenger gives the row back with
+    Retry-After as its earliest next attempt, so no thread (nor a database lock) waits meanwhile.
+    """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=1),
-        ],
-    )
+    handlers = [ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=1)]
+    if wait_when_rate_limited:
+        handlers.insert(1, RateLimitErrorRetryHandler(max_retry_count=2))
+    return WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
@@ -57,6 +55,6 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         db=db,
         clock=clock,
         client=client,
-        messenger=Messenger(db, client, clock, offices),
+        messenger=Messenger(db, web_client(settings, wait_when_rate_limited=False), clock, offices),
         leaders=LeaderDirectory(client, clock),
     )
