@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bot import logs
 from bot.errors import ConfigError
@@ -12,6 +13,9 @@ from bot.office import load_offices
 from bot.settings import Settings, load_settings
 from store.db import Database
 from store.migrate import is_current, upgrade
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 def _ensure_migrated(settings: Settings) -> None:
@@ -27,6 +31,17 @@ def _ensure_migrated(settings: Settings) -> None:
             raise ConfigError("DATABASE_URL: the database is not migrated; run `avvik-bot db upgrade` first.")
     finally:
         db.dispose()
+
+
+def _services_with_senders(settings: Settings) -> Services:
+    """Services for a one-off command that sends: the app factory registers the ledger's senders."""
+    from bot.app import create_app
+    from bot.services import build_services
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    services = build_services(settings)
+    create_app(services)
+    return services
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -71,10 +86,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services import build_services
-
-    settings.require("SLACK_BOT_TOKEN")
-    report = build_services(settings).messenger.deliver(limit=500)
+    report = _services_with_senders(settings).messenger.deliver(limit=500)
     print(f"sent {len(report.sent)}, postponed {len(report.failed)}")
     return 0
 
