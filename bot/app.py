@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -18,6 +19,11 @@ from bot.services import Services
 from store.migrate import is_current
 
 log = logging.getLogger(__name__)
+
+# Bolt runs each listener on its own pool (5 threads by default), and a listener keeps its thread
+# after the ack while it delivers what it entered in the ledger. Under a burst, or with Slack slow
+# to answer, five would leave new requests queued past Slack's 3 seconds before they could ack.
+LISTENER_THREADS = 32
 
 
 def create_app(services: Services) -> App:
@@ -30,6 +36,7 @@ def create_app(services: Services) -> App:
         # Listeners ack first; slow work (Web API calls) runs after the 200 has gone back.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt.App"),
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     from handlers import install  # composition root: handlers → bot, wired here
 
