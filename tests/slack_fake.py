@@ -187,7 +187,10 @@ class SlackFake:
     def _take_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
         with self._lock:
             queue = self.failures.get(method) or []
-            for failure in queue:
+            for failure in list(queue):
+                if failure.hold is not None and failure.hold.is_set():
+                    queue.remove(failure)  # a released stall: Slack answers again
+                    continue
                 if failure.where is None or failure.where(params):
                     failure.times -= 1
                     if failure.times <= 0:
