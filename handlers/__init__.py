@@ -11,8 +11,9 @@ from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import actions, commands, events, messages, shortcuts, views
+    from handlers import actions, commands, envelope, events, messages, shortcuts, views
 
+    envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     for module in (commands, shortcuts, views, actions, events):
         module.register(app, services)
     messages.register(services.messenger)
