@@ -1,4 +1,4 @@
-"""`avvik-bot`: serve, socket, db upgrade, check, deliver."""
+"""`avvik-bot`: serve, socket, db upgrade, check, deliver, purge."""
 
 from __future__ import annotations
 
@@ -91,6 +91,26 @@ def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Erase the free text of cases closed longer than the office keeps it (`--dry-run`: only list them)."""
+    from bot.clock import SystemClock
+    from bot.retention import purge
+
+    offices = load_offices(settings.avvik_office_config)
+    db = Database(settings.database_url)
+    try:
+        erasures = purge(db, SystemClock(), offices, dry_run=args.dry_run)
+    finally:
+        db.dispose()
+    verb = "would erase" if args.dry_run else "erased"
+    for e in erasures:
+        print(f"{e.office_id} {e.reference} (closed {e.closed_at.date().isoformat()}): {verb} "
+              f"{', '.join(e.fields) or 'nothing left'}")
+    print(f"{len(erasures)} closed case(s): free text {verb}; statistics kept"
+          + ("" if args.dry_run or not erasures else "; the cards update with the bot's next delivery run"))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avvik-bot", description="Avviksboten: deviations for a NAV office.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -114,6 +134,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the settings, office config and database").set_defaults(run=cmd_check)
     commands.add_parser("deliver", help="send the messages still waiting in the ledger").set_defaults(
         run=cmd_deliver)
+    purge = commands.add_parser("purge", help="erase the free text of cases closed longer than the office keeps it")
+    purge.add_argument("--dry-run", action="store_true", help="list what would be erased; change nothing")
+    purge.set_defaults(run=cmd_purge)
     return root
 
 
