@@ -106,8 +106,11 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     for e in erasures:
         print(f"{e.office_id} {e.reference} (closed {e.closed_at.date().isoformat()}): {verb} "
               f"{', '.join(e.fields) or 'nothing left'}")
-    print(f"{len(erasures)} closed case(s): free text {verb}; statistics kept"
-          + ("" if args.dry_run or not erasures else "; the cards update with the bot's next delivery run"))
+    if args.dry_run:
+        print(f"{len(erasures)} closed case(s) due for erasure; nothing changed (dry run)")
+    else:
+        print(f"erased the free text of {len(erasures)} closed case(s); statistics kept"
+              + ("; their cards update with the bot's next delivery run" if erasures else ""))
     return 0
 
 

@@ -118,15 +118,16 @@ def test_purge_dry_run_lists_what_would_go_and_changes_nothing(bot, clock, tmp_p
     dry = run_cli(bot.fake, url, tmp_path, "purge", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert f"{closed.reference} (closed {clock.now().date().isoformat()}): would erase title" in dry.stdout
-    assert "1 closed case(s): free text would erase; statistics kept" in dry.stdout
+    assert "1 closed case(s) due for erasure; nothing changed (dry run)" in dry.stdout
     assert ANSWERS["what_happened"] not in dry.stdout
     assert _cases(bot)[closed.reference].what_happened == ANSWERS["what_happened"]
 
     real = run_cli(bot.fake, url, tmp_path, "purge")
     assert real.returncode == 0, real.stderr
     assert f"{closed.reference} (closed" in real.stdout and "erased title" in real.stdout
+    assert "erased the free text of 1 closed case(s); statistics kept" in real.stdout
     assert _cases(bot)[closed.reference].what_happened is None
-    assert "0 closed case(s)" in run_cli(bot.fake, url, tmp_path, "purge", "--dry-run").stdout
+    assert "0 closed case(s) due" in run_cli(bot.fake, url, tmp_path, "purge", "--dry-run").stdout
 
 
 def test_the_erasure_runs_daily_in_the_scheduler(bot):
