@@ -35,8 +35,11 @@ REPORTER = "U0STAFF1"
 TRACE = re.compile(r'Traceback \(most recent call last\)|File "[^"]*", line \d+')
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# Every callback and action id the code knows, so buttons and modals added later are fuzzed too.
-KNOWN_IDS = sorted({v for k, v in vars(ids).items() if isinstance(v, str) and not k.startswith("_")})
+# Every callback and action id the code knows, so buttons and modals added later are fuzzed too
+# (module constants, and the constants of id classes other than the form's block ids).
+KNOWN_IDS = sorted({v for k, v in vars(ids).items() if isinstance(v, str) and not k.startswith("_")}
+                   | {v for group in vars(ids).values() if isinstance(group, type) and group is not ids.Field
+                      for k, v in vars(group).items() if isinstance(v, str) and not k.startswith("_")})
 
 
 def _fuzz(examples: int):
