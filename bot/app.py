@@ -20,7 +20,10 @@ from store.migrate import is_current
 
 log = logging.getLogger(__name__)
 
-LISTENER_THREADS = 16
+# Bolt runs each listener on its own pool (5 threads by default), and a listener keeps its thread
+# after the ack while it delivers what it entered in the ledger. Under a burst, or with Slack slow
+# to answer, five would leave new requests queued past Slack's 3 seconds before they could ack.
+LISTENER_THREADS = 32
 
 
 def create_app(services: Services) -> App:
@@ -33,7 +36,6 @@ def create_app(services: Services) -> App:
         # Listeners ack first; slow work (Web API calls) runs after the 200 has gone back.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt.App"),
-        # Bolt's default pool is min(32, CPUs + 4) threads: on two cores, six listeners at once.
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     from handlers import install  # composition root: handlers → bot, wired here
@@ -69,7 +71,13 @@ class WsgiApp:
             db = self.services.db
             up = db.ping()
             return self._status(start_response, {"database": up, "migrations": up and self._migrated()})
-        return self.slack(environ, start_response)
+        try:
+            return self.slack(environ, start_response)
+        except Exception as exc:
+            # Only a payload Slack would never send gets here (Bolt's own parsing and matching assume
+            # Slack's shapes): refuse it as a bad request, logged by type and place, never by content.
+            log.warning("refused a malformed request: %s", type(exc).__name__, exc_info=exc)
+            return self._reply(start_response, "400 Bad Request", {"ok": False, "error": "malformed_request"})
 
     def _migrated(self) -> bool:
         try:
@@ -78,10 +86,13 @@ class WsgiApp:
             log.warning("readyz: could not read the migration revision")
             return False
 
-    @staticmethod
-    def _status(start_response: StartResponse, checks: dict[str, bool]) -> list[bytes]:
+    @classmethod
+    def _status(cls, start_response: StartResponse, checks: dict[str, bool]) -> list[bytes]:
         ok = all(checks.values())
-        body = json.dumps({"ok": ok, **checks}).encode()
-        start_response("200 OK" if ok else "503 Service Unavailable",
-                       [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return cls._reply(start_response, "200 OK" if ok else "503 Service Unavailable", {"ok": ok, **checks})
+
+    @staticmethod
+    def _reply(start_response: StartResponse, status: str, data: dict[str, object]) -> list[bytes]:
+        body = json.dumps(data).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]

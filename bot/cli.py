@@ -1,4 +1,4 @@
-"""`avvik-bot`: serve, socket, db upgrade, check, deliver, nudge, digest, report."""
+"""`avvik-bot`: serve, socket, db upgrade, check, deliver, nudge, digest, report, purge."""
 
 from __future__ import annotations
 
@@ -223,6 +223,29 @@ def describe_digest(plan: DigestPlan, dry_run: bool) -> list[str]:
     return lines
 
 
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Erase the free text of cases closed longer than the office keeps it (`--dry-run`: only list them)."""
+    from bot.clock import SystemClock
+    from bot.retention import purge
+
+    offices = load_offices(settings.avvik_office_config)
+    db = Database(settings.database_url)
+    try:
+        erasures = purge(db, SystemClock(), offices, dry_run=args.dry_run)
+    finally:
+        db.dispose()
+    verb = "would erase" if args.dry_run else "erased"
+    for e in erasures:
+        print(f"{e.office_id} {e.reference} (closed {e.closed_at.date().isoformat()}): {verb} "
+              f"{', '.join(e.fields) or 'nothing left'}")
+    if args.dry_run:
+        print(f"{len(erasures)} closed case(s) due for erasure; nothing changed (dry run)")
+    else:
+        print(f"erased the free text of {len(erasures)} closed case(s); statistics kept"
+              + ("; their cards update with the bot's next delivery run" if erasures else ""))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avvik-bot", description="Avviksboten: deviations for a NAV office.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -271,6 +294,9 @@ def parser() -> argparse.ArgumentParser:
         job.add_argument("--at", help="run as if it were this moment (ISO date and time; the office's time zone "
                                       "unless given), e.g. to preview a day with --dry-run")
         job.set_defaults(run=run)
+    purge = commands.add_parser("purge", help="erase the free text of cases closed longer than the office keeps it")
+    purge.add_argument("--dry-run", action="store_true", help="list what would be erased; change nothing")
+    purge.set_defaults(run=cmd_purge)
     return root
 
 

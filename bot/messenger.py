@@ -104,6 +104,7 @@ class Messenger:
 
     def _send_one(self, entry_id: int) -> bool:
         error: str | None = None
+        retry_after = timedelta(0)
         try:
             with self.db.reading() as session:
                 entry = session.get(LedgerEntry, entry_id)
@@ -120,6 +121,7 @@ class Messenger:
                     ledger.mark_sent(session, entry_id, self.clock.now())
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
+            retry_after = _retry_after(exc)
         except (SlackClientError, urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             error = type(exc).__name__
         except Unavailable:
@@ -133,17 +135,30 @@ class Messenger:
             error = type(exc).__name__
         if error is None:
             return True
-        self._postpone(entry_id, error)
+        self._postpone(entry_id, error, retry_after)
         return False
 
-    def _postpone(self, entry_id: int, error: str) -> None:
+    def _postpone(self, entry_id: int, error: str, retry_after: timedelta = timedelta(0)) -> None:
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
                 entry = session.get(LedgerEntry, entry_id)
                 backoff = timedelta(minutes=min(2 ** max(entry.attempts - 1, 0), 60))
-                ledger.mark_failed(session, entry_id, error, now + backoff)
+                ledger.mark_failed(session, entry_id, error, now + max(backoff, retry_after))
                 what, attempts = entry.what, entry.attempts
         except Unavailable:
             return  # the lease runs out and the row is claimed again
         log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempts)
+
+
+def _retry_after(exc: SlackApiError) -> timedelta:
+    """Slack's Retry-After on a 429 (rate limited): the row is not tried again before it."""
+    if exc.response.status_code != 429:
+        return timedelta(0)
+    headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    value = value[0] if isinstance(value, list) and value else value
+    try:
+        return timedelta(seconds=max(int(str(value)), 0))
+    except ValueError:
+        return timedelta(0)

@@ -15,7 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import jobs, quality_rounds
+from bot import jobs, quality_rounds, retention
 from bot.services import Services
 from bot.workdays import NORWAY, Workdays
 
@@ -58,6 +58,9 @@ def create_scheduler(services: Services) -> BackgroundScheduler:
         scheduler.add_job(run_quality_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz),
                           args=(services, office.id), id=f"quality:{office.id}", max_instances=1, coalesce=True,
                           misfire_grace_time=MISFIRE_GRACE)
+    # Closed cases lose their free text after the office's retention period (bot/retention.py).
+    scheduler.add_job(retention.run_daily, "cron", args=[services], hour=3, minute=30, id="erase_free_text",
+                      max_instances=1, coalesce=True)
     return scheduler
 
 

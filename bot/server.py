@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
 
 from bot import logs
 from bot.app import WsgiApp, create_app
@@ -13,6 +14,14 @@ from bot.services import build_services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class _GunicornLogs(GunicornLogger):
+    """gunicorn's own lines (start, workers, errors) in our format: one JSON object per line when asked."""
+
+    def setup(self, cfg) -> None:  # type: ignore[no-untyped-def]
+        super().setup(cfg)
+        logs.route_to_root(self.error_log, self.access_log)
 
 
 class GunicornServer(BaseApplication):
@@ -24,7 +33,8 @@ class GunicornServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # newer options (control_socket_disable) only where known
+                self.cfg.set(key, value)
 
     def load(self) -> WsgiApp:
         logs.configure(self.settings.log_level, self.settings.log_format)
@@ -44,6 +54,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "timeout": 30,
         "graceful_timeout": 20,
         "accesslog": None,
+        "logger_class": _GunicornLogs,
+        # newer gunicorns open a control socket in $HOME: unused here, and replicas on one host would share it.
+        "control_socket_disable": True,
         "loglevel": settings.log_level.lower(),
     }
     GunicornServer(settings, options, scheduler).run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -30,20 +31,38 @@ class Services:
     leaders: LeaderDirectory
 
 
+class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler, for short waits only. A long Retry-After would park a sending thread
+    for minutes; that one is left to the ledger, which gives the row back until Retry-After."""
+
+    def __init__(self, max_retry_count: int = 2, max_wait_seconds: int = 5) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait_seconds = max_wait_seconds
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        assert response is not None
+        values = [v for k, v in response.headers.items() if k.lower() == "retry-after"]
+        value = values[0][0] if values and isinstance(values[0], list) else (values[0] if values else "1")
+        try:
+            return int(value) <= self.max_wait_seconds
+        except ValueError:
+            return False
+
+
 def web_client(settings: Settings) -> WebClient:
     """The Web API client: Slack's URL or GovSlack's/the test fake's, with SDK retry handlers for
-    rate limits (429, honouring Retry-After), server errors and dropped connections."""
+    rate limits (429, honouring Retry-After), server errors and dropped connections.
+
+    A 429 with a short Retry-After is waited out by the SDK; a longer one fails the call, and the
+    messenger gives the ledger row back with Retry-After as its earliest next attempt.
+    """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=1),
-        ],
-    )
+    handlers = [ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetryHandler(max_retry_count=2),
+                ServerErrorRetryHandler(max_retry_count=1)]
+    return WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:

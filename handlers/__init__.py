@@ -15,6 +15,7 @@ def install(app: App, services: Services) -> None:
     from handlers import (
         actions,
         commands,
+        envelope,
         events,
         leader_actions,
         leader_views,
@@ -24,6 +25,7 @@ def install(app: App, services: Services) -> None:
         views,
     )
 
+    envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     for module in (commands, shortcuts, views, actions, events, routing_actions, leader_actions, leader_views,
                    quality):
         module.register(app, services)

@@ -6,9 +6,12 @@ Only the fields the bot reads are declared; Slack sends many more, which are ign
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,30}")
 
 
 class _Payload(BaseModel):
@@ -75,6 +78,12 @@ class SubmittedView(_Payload):
             return {}
         return data if isinstance(data, dict) else {}
 
+    @property
+    def channel(self) -> str | None:
+        """The channel a message shortcut came from, kept in our own metadata; anything else is ignored."""
+        value = self.metadata.get("channel")
+        return value if isinstance(value, str) and _CHANNEL_ID.fullmatch(value) else None
+
     def values(self) -> dict[str, object]:
         """Each block's value by block id, whatever the element type."""
         out: dict[str, object] = {}
@@ -132,13 +141,13 @@ def element_value(element: dict[str, Any]) -> object:
         option = element.get("selected_option") or {}
         return option.get("value") if isinstance(option, dict) else None
     if kind == "checkboxes":
-        return [o.get("value") for o in element.get("selected_options") or [] if isinstance(o, dict)]
+        return [o.get("value") for o in _list(element.get("selected_options")) if isinstance(o, dict)]
     if kind == "datepicker":
         return element.get("selected_date")
     if kind == "users_select":
         return element.get("selected_user")
     if kind == "multi_users_select":
-        return element.get("selected_users") or []
+        return [u for u in _list(element.get("selected_users")) if isinstance(u, str)]
     return element.get("value")
 
 
@@ -160,3 +169,83 @@ class ViewAction(BlockAction):
         if self.container.type == "message" and self.container.channel_id and self.container.message_ts:
             return {"channel": self.container.channel_id, "ts": self.container.message_ts}
         return None
+
+
+def _list(value: object) -> list:
+    """A list Slack sent, or nothing: a forged scalar in its place is not iterated."""
+    return value if isinstance(value, list) else []
+
+
+# --- the envelope: the outer shape Bolt's routing assumes -----------------------------------
+
+Obj = dict[str, Any]
+
+
+class _Shape(BaseModel):
+    """Only the types of what is there; everything else Slack sends passes untouched."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class _EventShape(_Shape):
+    type: str
+    subtype: str | None = None
+    message: Obj | None = None
+    previous_message: Obj | None = None
+    item: Obj | None = None
+    assistant_thread: Obj | None = None
+
+
+class _ViewShape(_Shape):
+    type: str
+    id: str | None = None
+    callback_id: str | None = None
+    private_metadata: str | None = None
+    state: Obj | None = None
+
+
+class _ActionShape(_Shape):
+    action_id: str
+    block_id: str | None = None
+
+
+class Envelope(_Shape):
+    """What every request from Slack looks like from the outside, whatever its kind.
+
+    Bolt's own routing indexes into these fields as Slack shapes them; a request shaped
+    otherwise (which Slack never sends) is refused before it, so it cannot crash the router.
+    """
+
+    type: str | None = None
+    token: str | None = None
+    team: Obj | None = None
+    team_id: str | None = None
+    enterprise: Obj | str | None = None
+    enterprise_id: str | None = None
+    user: Obj | str | None = None
+    user_id: str | None = None
+    channel: Obj | str | None = None
+    channel_id: str | None = None
+    api_app_id: str | None = None
+    command: str | None = None
+    text: str | None = None
+    callback_id: str | None = None
+    trigger_id: str | None = None
+    response_url: str | None = None
+    response_urls: list[Obj] | None = None
+    authorizations: list[Obj] | None = None
+    event: _EventShape | None = None
+    view: _ViewShape | None = None
+    actions: list[_ActionShape] | None = Field(default=None, min_length=1)
+    container: Obj | None = None
+    message: Obj | None = None
+    function_data: Obj | None = None
+    workflow_step: Obj | None = None
+
+    @field_validator("event", "view", "actions", mode="before")
+    @classmethod
+    def _object_when_present(cls, value: object) -> object:
+        # Bolt reads these whenever the key is there: present means a real value, never null.
+        if value is None:
+            raise ValueError("present but null")
+        return value

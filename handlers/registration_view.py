@@ -118,7 +118,8 @@ def _kind_options(loc: Locale) -> list[Option]:
 def form_values(values: dict[str, object]) -> dict[str, object]:
     """The submitted view's values, shaped as bot.registration.RegistrationForm expects."""
     form = {name: value for name, value in values.items() if value is not None}
-    form[F.ANONYMOUS] = "anonymous" in (values.get(F.ANONYMOUS) or [])
+    chosen = values.get(F.ANONYMOUS)
+    form[F.ANONYMOUS] = isinstance(chosen, list) and "anonymous" in chosen
     return form
 
 

@@ -34,7 +34,7 @@ def register(app: App, services: Services) -> None:
         try:
             form = parse_form(form_values(submission.view.values()), office, today(services, office))
             outcome = registration.register(services.db, services.clock, office, form, reporter_id=submission.user.id,
-                               view_id=submission.view.id, channel_id=submission.view.metadata.get("channel"))
+                               view_id=submission.view.id, channel_id=submission.view.channel)
         except FieldErrors as exc:
             ack(response_action="errors", errors={field: t(key, loc) for field, key in exc.errors.items()})
             return

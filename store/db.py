@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,14 +20,22 @@ class Unavailable(Exception):
     """The database could not be reached or gave up; nothing of the unit of work was kept."""
 
 
+# Slack wants its answer within 3 seconds: a request that cannot get at the database by then
+# answers «try again» (the form stays open) rather than leaving Slack to time out.
+SQLITE_BUSY_TIMEOUT = 2.0  # seconds a writer waits for SQLite's write lock
+PG_CONNECT_TIMEOUT = 2  # seconds to open a connection to PostgreSQL
+
+
 def make_engine(url: str, **kwargs: object) -> Engine:
     """An engine tuned for its backend.
 
     SQLite: WAL, a busy timeout and `BEGIN IMMEDIATE`, so concurrent writers (several
     worker threads or processes) queue for the write lock instead of failing half-way.
+    PostgreSQL: a connect timeout, so an unreachable server is an error, not a hang.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT},
+                               **kwargs)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -36,7 +44,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -46,6 +54,8 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
+    if "connect_timeout" not in make_url(url).query:
+        kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT, **dict(kwargs.get("connect_args") or {})}
     kwargs.setdefault("pool_pre_ping", True)
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)

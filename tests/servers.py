@@ -23,11 +23,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def serve(slack: SlackFake, database_url: str, cwd: Path, *, workers: int = 2,
-          extra_env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
-    port = free_port()
-    env = {
+RUNNING: dict[str, subprocess.Popen] = {}  # url → the serve process behind it
+
+
+def environment(slack: SlackFake, database_url: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    return {
         **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYTHONPATH", "VIRTUAL_ENV")},
         "SLACK_BOT_TOKEN": slack.token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -35,6 +35,26 @@ def serve(slack: SlackFake, database_url: str, cwd: Path, *, workers: int = 2,
         "DATABASE_URL": database_url,
         **(extra_env or {}),
     }
+
+
+def run_cli(slack: SlackFake, database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `avvik-bot ARGS` as an administrator (or a cron job) would, against the same database."""
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=environment(slack, database_url),
+                          capture_output=True, text=True, timeout=60)
+
+
+def crash(url: str) -> None:
+    """Kill the serve process behind `url` and its workers at once (SIGKILL: no clean-up runs)."""
+    process = RUNNING[url]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@contextmanager
+def serve(slack: SlackFake, database_url: str, cwd: Path, *, workers: int = 2,
+          extra_env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
+    port = free_port()
+    env = environment(slack, database_url, extra_env)
     log = (cwd / f"serve-{port}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -42,16 +62,19 @@ def serve(slack: SlackFake, database_url: str, cwd: Path, *, workers: int = 2,
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
+    RUNNING[url] = process
     try:
         _wait_healthy(url, process, cwd / f"serve-{port}.log")
         yield url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        del RUNNING[url]
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         log.close()
 
 

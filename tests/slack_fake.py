@@ -7,6 +7,7 @@ would reject an invalid one), records each call, and can be told to fail or rate
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -38,6 +39,8 @@ class Failure:
     status: int = 200
     error: str = "internal_error"
     retry_after: int = 1
+    where: Callable[[dict[str, Any]], bool] | None = None  # only calls whose params match
+    hold: threading.Event | None = None  # stall the call until set (a hung Slack), then fail it
 
 
 @dataclass
@@ -78,6 +81,7 @@ class SlackFake:
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _views: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Condition = field(default_factory=threading.Condition)
+    _stalled: dict[str, int] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
 
     # --- control -------------------------------------------------------------------------
@@ -109,8 +113,20 @@ class SlackFake:
             self.server.server_close()
 
     def fail(self, method: str, times: int = 1, *, status: int = 200, error: str = "internal_error",
-             retry_after: int = 1) -> None:
-        self.failures.setdefault(method, []).append(Failure(times, status, error, retry_after))
+             retry_after: int = 1, where: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        self.failures.setdefault(method, []).append(Failure(times, status, error, retry_after, where))
+
+    def stall(self, method: str, times: int = 1, *,
+              where: Callable[[dict[str, Any]], bool] | None = None) -> threading.Event:
+        """Hold the next calls without answering (Slack hanging); set the event to let them fail."""
+        release = threading.Event()
+        self.failures.setdefault(method, []).append(Failure(times, 503, where=where, hold=release))
+        return release
+
+    def attempts(self, method: str) -> int:
+        """How many calls to `method` arrived, answered or not (a stalled call counts at once)."""
+        with self._lock:
+            return sum(1 for c in self.calls if c.method == method) + self._stalled.get(method, 0)
 
     def hold(self, method: str) -> None:
         """Keep every request to `method` waiting, unanswered and unrecorded, until `release()`."""
@@ -142,6 +158,7 @@ class SlackFake:
             self.failures.clear()
             self.invalid.clear()
             self.uploads.clear()
+            self._stalled.clear()
 
     def of(self, method: str, where: Callable[[Call], bool] | None = None, *, failed: bool = False) -> list[Call]:
         """The calls to `method` that Slack accepted (or, with failed=True, every attempt)."""
@@ -214,7 +231,14 @@ class SlackFake:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else params.get("token")
 
-        failure = self._take_failure(method)
+        failure = self._take_failure(method, params)
+        if failure and failure.hold is not None:
+            with self._lock:
+                self._stalled[method] = self._stalled.get(method, 0) + 1
+                self._lock.notify_all()
+            failure.hold.wait(60)
+            with self._lock:
+                self._stalled[method] -= 1
         status, headers = 200, {}
         if failure and failure.status != 200:
             status, body = failure.status, {"ok": False, "error": "ratelimited"}
@@ -232,18 +256,22 @@ class SlackFake:
         with self._lock:
             self.calls.append(Call(method, params, token, ok=body["ok"]))
             self._lock.notify_all()
-        self._reply(request, status, body, headers)
+        with contextlib.suppress(OSError):  # the caller is gone (a killed process)
+            self._reply(request, status, body, headers)
 
-    def _take_failure(self, method: str) -> Failure | None:
+    def _take_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
         with self._lock:
             queue = self.failures.get(method) or []
-            if not queue:
-                return None
-            failure = queue[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                queue.pop(0)
-            return failure
+            for failure in list(queue):
+                if failure.hold is not None and failure.hold.is_set():
+                    queue.remove(failure)  # a released stall: Slack answers again
+                    continue
+                if failure.where is None or failure.where(params):
+                    failure.times -= 1
+                    if failure.times <= 0:
+                        queue.remove(failure)
+                    return failure
+            return None
 
     @staticmethod
     def _validate(params: dict[str, Any]) -> str | None:
