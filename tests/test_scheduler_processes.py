@@ -120,8 +120,6 @@ def test_two_processes_at_the_same_time_send_each_reminder_and_digest_once(slack
 
 
 def test_a_second_process_running_while_the_first_is_sending_sends_nothing_itself(slack, db, tmp_path):
-    if db.dialect != "postgresql":
-        pytest.skip("SQLite has one writer, and a sender holds it while Slack answers: replicas need PostgreSQL")
     seed(db)
     slack.hold("chat.postMessage")
     first = start(slack, db.url, tmp_path, "nudge", "--at", WEDNESDAY)
