@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from bot import quality_rounds
 from bot.assessment import AssessmentForm, ClosureForm
 from bot.cases import (
     OPEN_STATES,
@@ -58,9 +59,10 @@ OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, Stat
 
 @dataclass(frozen=True)
 class Finished:
-    """An action done or dropped; `moved` when it was the last one and the case became ready."""
+    """An action done or dropped; `moved` when it was the last one and the case became ready.
+    A quality round's measure has no case: `deviation_id` is None."""
 
-    deviation_id: int
+    deviation_id: int | None
     reference: str
     ledger_ids: list[int] = field(default_factory=list)
     moved: Moved | None = None
@@ -126,9 +128,25 @@ def load_case(db: Database, office: Office, deviation_id: int) -> Deviation:
     return _unit(db, work)
 
 
-def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation, Action]:
-    def work(session) -> tuple[Deviation, Action]:
+@dataclass(frozen=True)
+class MeasureParent:
+    """What an owner's DM and the completion modal show above a quality measure, where a case's
+    reference and title would stand (seed 002: «Tiltak kontorene jobber med»)."""
+
+    reference: str
+    title: str
+    responsible_leader: str | None = None
+
+
+def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation | MeasureParent, Action]:
+    """An action with what it belongs to: its case, or for a measure, its quality round."""
+    def work(session) -> tuple[Deviation | MeasureParent, Action]:
         action = followup.action_by_id(session, action_id)
+        if action is not None and action.round_id is not None:
+            parent = quality_rounds.measure_parent(session, office, action)
+            if parent is None:
+                raise ActionNotFound()
+            return MeasureParent(*parent), action
         deviation = store.by_id(session, action.deviation_id) if action else None
         if action is None or deviation is None or deviation.office_id != office.id:
             raise ActionNotFound()
@@ -210,6 +228,18 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
     now = clock.now()
 
     def work(session) -> Finished:
+        measure = quality_rounds.lock_measure(session, office, action_id)
+        if measure is not None:
+            measure.state = finish_action(ActionState(measure.state), outcome, text).value
+            measure.finished_at = now
+            if outcome is ActionState.DONE:
+                measure.completion_note = text
+            else:
+                measure.drop_reason = text
+            store.record_event(session, office_id=office.id, at=now, actor_id=actor_id, action=measure,
+                               kind=ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
+                               detail={"action": measure.id, "round_id": measure.round_id})
+            return Finished(None, "", [])
         deviation_id = followup.case_of_action(session, action_id)
         if deviation_id is None:
             raise ActionNotFound()

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from bot.cases import Term
 from bot.clock import Clock
-from bot.errors import NotAReviewer, RoundNotOpen, StorageUnavailable
+from bot.errors import ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
+from bot.i18n import Locale, t
 from bot.leaders import LeaderDirectory
 from bot.office import Office
 from bot.quality import (
@@ -153,6 +154,31 @@ def assessment(session, round_id: int) -> Assessment:
     return Assessment(rnd, reviews, summaries, previous)
 
 
+def round_title(rnd: QualityRound, locale: Locale) -> str:
+    """«Kvalitetsmåling vår 2027»."""
+    return t("quality.round_name", locale, season=t(f"quality.season.{rnd.season}", locale).lower(), year=rnd.year)
+
+
+def measure_parent(session, office: Office, action: Action) -> tuple[str, str] | None:
+    """A measure's round and area, as (reference, title), where a case's would stand; None when the
+    round is another office's."""
+    rnd = store.by_id(session, action.round_id) if action.round_id is not None else None
+    if rnd is None or rnd.office_id != office.id:
+        return None
+    return round_title(rnd, office.locale), t(f"quality.area.{action.area}", office.locale)
+
+
+def lock_measure(session, office: Office, action_id: int) -> Action | None:
+    """The measure with this id, locked for its owner's «Utført»; None when the action is a case's.
+    Raises ActionNotFound for another office's measure."""
+    action = session.get(Action, action_id, with_for_update=True)
+    if action is None or action.round_id is None:
+        return None
+    if measure_parent(session, office, action) is None:
+        raise ActionNotFound()
+    return action
+
+
 @dataclass(frozen=True)
 class MeasureForm:
     description: str
@@ -206,6 +232,7 @@ def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) ->
             run.ledger_ids += opened.ledger_ids
     with db.transaction() as session:
         rounds = [(r.id, r.closes_on) for r in store.open_rounds(session, office.id)]
+    run.ledger_ids += _overdue_measures(db, clock, office, today)
     for round_id, closes_on in rounds:
         if today > closes_on:
             run.ledger_ids += close_round(db, clock, office, round_id, closed_by=None)
@@ -213,6 +240,15 @@ def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) ->
         elif today >= closes_on - timedelta(days=office.quality.remind_days_before_close):
             run.ledger_ids += _progress_nudges(db, clock, office, round_id, today)
     return run
+
+
+def _overdue_measures(db: Database, clock: Clock, office: Office, today: date) -> list[int]:
+    """Measures past their due date: the owner hears once a week until it is done or dropped."""
+    year, week, _ = today.isocalendar()
+    with db.transaction() as session:
+        keys = [ledger.LedgerKey("measure_overdue", f"action:{m.id}", m.owner_id, f"{year}-W{week:02d}")
+                for m in store.overdue_measures(session, office.id, today)]
+        return [i for key in keys if (i := ledger.enter(session, office.id, key, clock.now())) is not None]
 
 
 def _progress_nudges(db: Database, clock: Clock, office: Office, round_id: int, today: date) -> list[int]:

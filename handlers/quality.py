@@ -16,11 +16,14 @@ from bot import quality_rounds as rounds
 from bot.errors import DomainError, StorageUnavailable
 from bot.forms import FieldErrors
 from bot.i18n import t
+from bot.leadership import MeasureParent
 from bot.messenger import Delivery, Messenger
 from bot.office import Office
 from bot.quality import Season, parse_measure, parse_review, season_for
+from bot.quality_rounds import measure_parent
 from bot.services import Services
 from handlers import ids
+from handlers.assessment_view import action_dm_blocks
 from handlers.blocks import escape, mrkdwn
 from handlers.common import office_of, today
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
@@ -260,16 +263,33 @@ def _send_assessment(delivery: Delivery, *, short: bool) -> None:
           assessment_blocks(office, result, short=short))
 
 
-def send_measure(delivery: Delivery) -> None:
-    loc = delivery.office.locale
+def _measure(delivery: Delivery) -> tuple[Action, MeasureParent]:
     action = delivery.session.get(Action, int(delivery.entry.target.partition(":")[2]))
-    if action is None or action.round_id is None:
+    parent = measure_parent(delivery.session, delivery.office, action) if action is not None else None
+    if action is None or parent is None:
         raise LookupError(delivery.entry.target)
-    rnd = store.by_id(delivery.session, action.round_id)
-    text = t("quality.measure.assigned", loc, round=round_name(rnd, loc), area=t(f"quality.area.{action.area}", loc),
+    return action, MeasureParent(*parent)
+
+
+def send_measure(delivery: Delivery) -> None:
+    """The owner's DM: the measure, office or county, and the same «Utført» as a case's action."""
+    loc = delivery.office.locale
+    action, parent = _measure(delivery)
+    text = t("quality.measure.assigned", loc, round=parent.reference, area=parent.title,
              scope=t(f"quality.scope.{action.scope}", loc), description=escape(action.description),
              due=action.due_on.isoformat())
-    _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
+    _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *action_dm_blocks(delivery.office, parent, action)[2:]])
+
+
+def send_measure_overdue(delivery: Delivery) -> None:
+    """A measure past its due date: its owner is reminded (once a week), with «Utført»."""
+    loc = delivery.office.locale
+    action, parent = _measure(delivery)
+    if action.state != "apen":
+        return  # done or dropped since the reminder was entered: nothing to say
+    text = t("quality.measure.overdue", loc, round=parent.reference, description=escape(action.description),
+             due=action.due_on.isoformat())
+    _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *action_dm_blocks(delivery.office, parent, action)[2:]])
 
 
 def register_senders(messenger: Messenger) -> None:
@@ -279,3 +299,4 @@ def register_senders(messenger: Messenger) -> None:
     messenger.register("quality_assessment", lambda d: _send_assessment(d, short=False))
     messenger.register("quality_assessment_short", lambda d: _send_assessment(d, short=True))
     messenger.register("measure_assigned", send_measure)
+    messenger.register("measure_overdue", send_measure_overdue)

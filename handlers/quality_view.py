@@ -27,7 +27,7 @@ from slack_sdk.models.views import View
 from bot.i18n import Locale, t
 from bot.office import Office
 from bot.quality import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id
-from bot.quality_rounds import Assessment
+from bot.quality_rounds import Assessment, round_title
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from store.models import QualityRound
@@ -36,7 +36,7 @@ M = ids.MeasureField
 
 
 def round_name(rnd: QualityRound, loc: Locale) -> str:
-    return t("quality.round_name", loc, season=t(f"quality.season.{rnd.season}", loc).lower(), year=rnd.year)
+    return round_title(rnd, loc)
 
 
 def _score_options(loc: Locale) -> list[Option]:

@@ -72,6 +72,14 @@ def measures(session: Session, round_id: int) -> Sequence[Action]:
     return session.scalars(select(Action).where(Action.round_id == round_id).order_by(Action.id)).all()
 
 
+def overdue_measures(session: Session, office_id: str, today: date) -> Sequence[Action]:
+    """Open measures of the office's rounds whose due date has passed (through ix_actions_open_due)."""
+    query = (select(Action).join(QualityRound, QualityRound.id == Action.round_id)
+             .where(QualityRound.office_id == office_id, Action.state == "apen", Action.due_on < today)
+             .order_by(Action.due_on, Action.id))
+    return session.scalars(query).all()
+
+
 def rounds_between(session: Session, office_id: str, start: date, end: date) -> Sequence[QualityRound]:
     """Rounds that opened in [start, end], for period reports."""
     query = (select(QualityRound).where(QualityRound.office_id == office_id, QualityRound.opens_on >= start,

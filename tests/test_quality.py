@@ -9,7 +9,18 @@ import pytest
 
 from bot import quality_rounds as rounds
 from bot.forms import FieldErrors
-from bot.quality import Area, Scored, Season, Trend, normalize_tags, parse_review, season_running, summarize, window
+from bot.quality import (
+    Area,
+    Scope,
+    Scored,
+    Season,
+    Trend,
+    normalize_tags,
+    parse_review,
+    season_running,
+    summarize,
+    window,
+)
 from bot.scheduler import run_quality_rounds
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import quality as store
@@ -208,3 +219,47 @@ def test_rounds_are_compared_only_with_the_same_target_group(bot, clock):
     assert {(s.previous_mean, s.trend) for s in spring_result.summaries} == {(2.0, Trend.POSITIVE)}
     assert (autumn_result.previous.season, autumn_result.previous.year) == ("host", 2025)
     assert {(s.previous_mean, s.trend) for s in autumn_result.summaries} == {(4.0, Trend.NEGATIVE)}
+
+
+def test_a_measure_is_reminded_when_overdue_and_marked_done_by_its_owner(bot, clock):
+    services, office = bot.services, bot.services.offices.office[0]
+    clock.set(oslo(2027, 3, 2))
+    opened = rounds.open_round(services.db, clock, office, Season.SPRING, 2027, opened_by=LEADER, reviewers=REVIEWERS)
+    form = rounds.MeasureForm("Porteføljesamtaler med fokus på struktur", Area.PROGRESS, Scope.OFFICE, "U0REV2",
+                              date(2027, 3, 19))
+    measure_id, ledger_ids = rounds.create_measure(services.db, clock, office, opened.round_id, form,
+                                                   created_by=LEADER)
+    services.messenger.deliver(ledger_ids)
+    assigned = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV2"
+                                 and "ansvarlig for et tiltak" in c.params["text"])[0]
+    [done_button] = [e for b in assigned.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert (done_button["action_id"], done_button["value"]) == ("action_done", str(measure_id))
+
+    clock.set(oslo(2027, 3, 22))  # Monday after the due date
+    run_quality_rounds(services)
+    overdue = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV2"
+                                and "Fristen for tiltaket" in c.params["text"])
+    assert len(overdue) == 1
+    clock.set(oslo(2027, 3, 23))
+    run_quality_rounds(services)  # the same week: no second reminder
+    bot.fake.settle()
+    assert len(bot.fake.of("chat.postMessage", lambda c: "Fristen for tiltaket" in c.params["text"])) == 1
+
+    assert bot.client.click("action_done", value=str(measure_id), user="U0STAFF1").status == 200
+    notice = bot.fake.wait_for("views.open", where=lambda c: c.params["view"]["callback_id"] == "leader_notice")
+    assert "Bare eieren av tiltaket eller en leder" in text_of(notice[0].params["view"])
+    bot.client.click("action_done", value=str(measure_id), user="U0REV2",
+                     container={"type": "message", "channel_id": "U0REV2", "message_ts": "1700000000.000001"})
+    completion = bot.fake.wait_for("views.open", where=lambda c: c.params["view"]["callback_id"]
+                                   == "action_completion")[0].params["view"]
+    assert "Kvalitetsmåling vår 2027" in text_of(completion)
+    answer = bot.client.submit(completion, {"note": "Innført fra uke 12."}, user="U0REV2", view_id="VDONE1")
+    assert answer.status == 200
+    with services.db.transaction() as session:
+        [measure] = store.measures(session, opened.round_id)
+        assert (measure.state, measure.completion_note) == ("utfort", "Innført fra uke 12.")
+
+    clock.set(oslo(2027, 3, 29))
+    run_quality_rounds(services)  # done: no more reminders
+    bot.fake.settle()
+    assert len(bot.fake.of("chat.postMessage", lambda c: "Fristen for tiltaket" in c.params["text"])) == 1
