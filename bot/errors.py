@@ -50,3 +50,13 @@ class NotAReviewer(DomainError):
 
 class RoundNotOpen(DomainError):
     key = "error.quality.no_open_round"
+
+
+class NotReporterOrLeader(DomainError):
+    """Only the person who reported a case, or a leader, may do this."""
+
+    key = "error.not_reporter_or_leader"
+
+
+class ReferenceAlreadySet(DomainError):
+    key = "error.external_reference_already_set"

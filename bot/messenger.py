@@ -31,12 +31,21 @@ LEASE = timedelta(minutes=5)  # a row claimed longer ago than this is taken to b
 
 @dataclass
 class Delivery:
-    """One claimed ledger row, with what a sender needs to send it."""
+    """One claimed ledger row, with what a sender needs to send it.
+
+    `session` only reads (it holds no lock while Slack is called). What a sender must store
+    after sending (a message's ts, say) it hands to `record()`; those writes are committed
+    with the row's «sent» mark, in one short transaction after the Slack call.
+    """
 
     entry: LedgerEntry
     office: Office
     session: Session
     client: WebClient
+    writes: list[Callable[[Session], None]] = field(default_factory=list)
+
+    def record(self, write: Callable[[Session], None]) -> None:
+        self.writes.append(write)
 
 
 Sender = Callable[[Delivery], None]
@@ -74,13 +83,18 @@ class Messenger:
     def _send_one(self, entry_id: int) -> bool:
         error: str | None = None
         try:
-            with self.db.transaction() as session:
+            with self.db.reading() as session:
                 entry = session.get(LedgerEntry, entry_id)
                 sender = self.senders.get(entry.what)
                 if sender is None:
                     error = "no_sender"
                 else:
-                    sender(Delivery(entry, self.offices.by_id(entry.office_id), session, self.client))
+                    delivery = Delivery(entry, self.offices.by_id(entry.office_id), session, self.client)
+                    sender(delivery)
+            if error is None:
+                with self.db.transaction() as session:
+                    for write in delivery.writes:
+                        write(session)
                     ledger.mark_sent(session, entry_id, self.clock.now())
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from bot.cases import CitizenRights, Kind, Severity, State, format_reference
 from bot.clock import Clock
 from bot.errors import StorageUnavailable
+from bot.i18n import t
 from bot.office import Office
 from bot.privacy import fields_with_national_id
 from bot.routing import Category, Handling, Route
@@ -31,7 +32,7 @@ from store.models import Deviation
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _clean(value: object) -> object:
+def clean_text(value: object) -> object:
     """Strip, normalise, drop control characters; an empty text is None."""
     if not isinstance(value, str):
         return value
@@ -40,7 +41,7 @@ def _clean(value: object) -> object:
 
 
 TITLE_MAX, TEXT_MAX = 150, 3000
-Text = Annotated[Annotated[str, Field(max_length=TEXT_MAX)] | None, BeforeValidator(_clean)]
+Text = Annotated[Annotated[str, Field(max_length=TEXT_MAX)] | None, BeforeValidator(clean_text)]
 FREE_TEXT_FIELDS = ("title", "what_happened", "immediate_action", "suggested_action")
 
 
@@ -51,7 +52,9 @@ class RegistrationForm(BaseModel):
 
     kind: Kind
     category: Category
-    title: Annotated[str, BeforeValidator(_clean), Field(min_length=3, max_length=TITLE_MAX)]
+    # Required only where the bot keeps the person's words (Route.stores_narrative): see parse_form.
+    title: Annotated[Annotated[str, Field(min_length=3, max_length=TITLE_MAX)] | None,
+                     BeforeValidator(clean_text)] = None
     what_happened: Text = None
     occurred_on: date
     immediate_action: Text = None
@@ -102,14 +105,24 @@ def parse_form(values: dict[str, object], office: Office, today: date) -> Regist
     texts = {name: values.get(name) for name in FREE_TEXT_FIELDS if isinstance(values.get(name), str)}
     for name in fields_with_national_id(texts):
         errors[name] = "error.field.national_id"
+    route = _route_or_none(office, form.category if form else values.get("category"))
+    if route is not None and route.stores_narrative and "title" not in errors and not clean_text(values.get("title")):
+        errors["title"] = "error.field.required"
     if form is not None and not errors:
-        route = office.route(form.category)
+        assert route is not None
         if route.handling is Handling.OWN and not form.what_happened:
             errors["what_happened"] = "error.field.describe"
     if errors:
         raise FieldErrors(errors)
     assert form is not None
     return form
+
+
+def _route_or_none(office: Office, category: object) -> Route | None:
+    try:
+        return office.route(category) if isinstance(category, str) else None
+    except ValueError:
+        return None
 
 
 def _date_or_none(value: object) -> date | None:
@@ -129,6 +142,7 @@ class Registered:
     anonymous: bool
     created: bool
     ledger_ids: list[int] = field(default_factory=list)
+    title: str = ""  # as stored: for an ASYS case, the category's name, never the person's words
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,10 @@ class Redirected:
     """Not a deviation (technical problems): guided to user support, counted, no case."""
 
     route: Route
+
+
+# The audit-log kind of a technical problem sent to user support: counted, with no case.
+REDIRECTED = "omdirigert"
 
 
 def submission_key(view_id: str) -> str:
@@ -161,13 +179,16 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
     try:
         with db.transaction() as session:
             if not route.creates_case:
-                # Counted for statistics only; who asked is not recorded.
-                store.record_event(session, office_id=office.id, kind="omdirigert", at=now, actor_id=None,
-                                   detail={"category": form.category.value, "destination": route.destination.value})
+                # Counted for statistics only (once, however often Slack retries); who asked is not recorded.
+                if not store.redirect_counted(session, office.id, key):
+                    store.record_event(session, office_id=office.id, kind=REDIRECTED, at=now, actor_id=None,
+                                       detail={"category": form.category.value,
+                                               "destination": route.destination.value, "submission": key})
                 return Redirected(route=route)
             existing = store.by_submission_key(session, key)
             if existing is not None:
-                return Registered(existing.id, existing.reference, route, existing.anonymous, created=False)
+                return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
+                                  title=existing.title)
             deviation = _new_deviation(session, office, form, route, now, key,
                                        None if form.anonymous else reporter_id,
                                        None if form.anonymous else channel_id)
@@ -176,7 +197,8 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
                                to_state=deviation.state,
                                detail={"category": deviation.category, "destination": deviation.destination})
             ledger_ids = _enter_messages(session, office, deviation, route, now)
-            return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids)
+            return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
+                              title=deviation.title)
     except Unavailable as exc:
         raise StorageUnavailable() from exc
 
@@ -191,7 +213,7 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
         kind=form.kind.value, category=form.category.value, destination=route.destination.value,
         severity=form.severity.value, citizen_rights=form.citizen_rights.value,
         # Seed 000 / DESIGN: an ASYS case keeps category, date and reference; the narrative belongs in ASYS.
-        title=form.title if not minimal else form.category.value,
+        title=form.title if form.title and not minimal else t(f"category.{form.category.value}", office.locale),
         what_happened=None if minimal else form.what_happened,
         immediate_action=None if minimal else form.immediate_action,
         suggested_action=None if minimal else form.suggested_action,

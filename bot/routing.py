@@ -105,6 +105,11 @@ class Route:
         return self.destination in MINIMAL_TEXT
 
     @property
+    def stores_narrative(self) -> bool:
+        """Whether the bot keeps the person's own words (title, what happened, actions)."""
+        return self.creates_case and not self.keeps_minimal_text
+
+    @property
     def alerts_leaders_at_once(self) -> bool:
         return self.category in ALERT_LEADERS_AT_ONCE
 

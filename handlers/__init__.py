@@ -11,8 +11,8 @@ from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import actions, commands, events, messages, quality, shortcuts, views
+    from handlers import actions, commands, events, messages, quality, routing_actions, shortcuts, views
 
-    for module in (commands, shortcuts, views, actions, events, quality):
+    for module in (commands, shortcuts, views, actions, events, routing_actions, quality):
         module.register(app, services)
     messages.register(services.messenger)

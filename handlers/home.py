@@ -1,4 +1,4 @@
-"""App Home: a «Meld avvik» button, help, and the person's own cases."""
+"""App Home: a «Meld avvik» button, the person's own cases, and help (what, how, where)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.i18n import t
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.help import home_help_blocks
 from store.models import Deviation
 
 
@@ -30,4 +31,5 @@ def home_view(office: Office, mine: Sequence[Deviation]) -> View:
         blocks.append(SectionBlock(text=mrkdwn(t("home.case_line", loc, reference=deviation.reference,
                                                    title=escape(deviation.title),
                                                    state=t(f"state.{deviation.state}", loc)))))
+    blocks += home_help_blocks(office)
     return View(type="home", blocks=blocks)

@@ -32,6 +32,14 @@ class Field:
 # Buttons.
 OPEN_REGISTRATION: Final = "open_registration"
 
+# Routing: where a deviation goes (issue 3). The section under the category that says where
+# it goes; the «Jeg har meldt i …» button (value: the case id) and the modal it opens.
+ROUTE_INFO: Final = "route_info"
+REPORTED_EXTERNALLY: Final = "reported_externally"
+EXTERNAL_REFERENCE_VIEW: Final = "external_reference"
+EXTERNAL_REFERENCE_ACTIONS: Final = "external_reference_actions"
+EXTERNAL_REFERENCE_FIELD: Final = "external_reference"  # block id of the reference input
+
 # Kvalitetssystemet.
 QUALITY_COMMAND: Final = "/kvalitet"
 QUALITY_REVIEW: Final = "quality_review"

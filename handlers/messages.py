@@ -9,10 +9,9 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot.i18n import t
 from bot.messenger import Delivery, Messenger
-from bot.registration import Registered
 from handlers.blocks import mrkdwn
 from handlers.case_card import card_blocks, card_text
-from handlers.registration_view import receipt_blocks
+from handlers.registration_view import dm_receipt_blocks
 from store import cases as store
 from store.models import Deviation
 
@@ -28,9 +27,7 @@ def _deviation(delivery: Delivery) -> Deviation:
 def send_receipt(delivery: Delivery) -> None:
     """The reporter's receipt DM: reference, summary, what happens next (DESIGN.md, «Who uses it»)."""
     deviation, office = _deviation(delivery), delivery.office
-    registered = Registered(deviation.id, deviation.reference, office.route(deviation.category),
-                            deviation.anonymous, created=True)
-    blocks = receipt_blocks(registered, deviation.title, office)
+    blocks = dm_receipt_blocks(deviation, office)
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks],
                                      text=t("receipt.header", office.locale, reference=deviation.reference))
 
@@ -44,7 +41,8 @@ def send_leader_card(delivery: Delivery) -> None:
         delivery.client.chat_update(channel=deviation.card_channel, ts=deviation.card_ts, blocks=blocks, text=text)
         return
     response = delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks, text=text)
-    deviation.card_channel, deviation.card_ts = response["channel"], response["ts"]
+    deviation_id, channel, ts = deviation.id, response["channel"], response["ts"]
+    delivery.record(lambda session: store.set_card(session, deviation_id, channel, ts))
 
 
 def send_leader_alert(delivery: Delivery) -> None:

@@ -123,3 +123,36 @@ def element_value(element: dict[str, Any]) -> object:
     if kind == "multi_users_select":
         return element.get("selected_users") or []
     return element.get("value")
+
+
+class ActionView(SubmittedView):
+    """The modal a block action happened in; `hash` guards views.update against a stale view."""
+
+    hash: str | None = None
+
+
+class Container(_Payload):
+    type: str = ""
+    message_ts: str | None = None
+    channel_id: str | None = None
+
+
+class ViewAction(BlockAction):
+    """A block action with where it happened: in a modal (`view`) or in a message (`container`)."""
+
+    view: ActionView | None = None
+    container: Container = Container()
+
+    @property
+    def selected(self) -> str | None:
+        """The chosen option's value, for a select or radio buttons."""
+        option = self.actions[0].get("selected_option")
+        value = option.get("value") if isinstance(option, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def in_message(self) -> dict[str, str] | None:
+        """The message the button was in (channel and ts), to update it afterwards."""
+        if self.container.type == "message" and self.container.channel_id and self.container.message_ts:
+            return {"channel": self.container.channel_id, "ts": self.container.message_ts}
+        return None

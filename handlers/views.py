@@ -44,7 +44,7 @@ def register(app: App, services: Services) -> None:
         if isinstance(outcome, Redirected):
             ack(response_action="update", view=redirect_view(outcome.route, office).to_dict())
             return
-        ack(response_action="update", view=receipt_view(outcome, form.title, office).to_dict())
+        ack(response_action="update", view=receipt_view(outcome, outcome.title, office).to_dict())
         log.info("registered case %s (%s)", outcome.deviation_id, "new" if outcome.created else "retry")
         services.messenger.deliver(outcome.ledger_ids)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -58,6 +58,11 @@ def by_reporter(session: Session, office_id: str, reporter_id: str, limit: int =
     return session.scalars(query).all()
 
 
+def set_card(session: Session, deviation_id: int, channel: str, ts: str) -> None:
+    """Remember where the case card was posted, so later changes update it in place."""
+    session.execute(update(Deviation).where(Deviation.id == deviation_id).values(card_channel=channel, card_ts=ts))
+
+
 def record_event(
     session: Session,
     *,
@@ -89,3 +94,18 @@ def record_event(
 
 def events_of(session: Session, deviation_id: int) -> Sequence[Event]:
     return session.scalars(select(Event).where(Event.deviation_id == deviation_id).order_by(Event.id)).all()
+
+
+def redirect_counted(session: Session, office_id: str, submission_key: str) -> bool:
+    """Whether this form's redirect to user support is already counted (a Slack retry counts once)."""
+    query = select(Event.id).where(Event.office_id == office_id, Event.kind == "omdirigert",
+                                   Event.detail["submission"].as_string() == submission_key).limit(1)
+    return session.scalar(query) is not None
+
+
+def count_events(session: Session, office_id: str, kind: str, start: datetime, end: datetime) -> dict[str, int]:
+    """How many events of `kind` an office had in [start, end), per category (for statistics)."""
+    category = Event.detail["category"].as_string()
+    query = (select(category, func.count()).where(Event.office_id == office_id, Event.kind == kind,
+                                                   Event.at >= start, Event.at < end).group_by(category))
+    return {name or "": count for name, count in session.execute(query)}

@@ -9,6 +9,12 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "avvik_read_only"
+
+
+class ReadOnlySession(Exception):
+    """Something tried to write through a read-only session."""
+
 
 class Unavailable(Exception):
     """The database could not be reached or gave up; nothing of the unit of work was kept."""
@@ -35,7 +41,9 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection):  # type: ignore[no-untyped-def]
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Readers take no write lock; writers queue for it up front.
+            read_only = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -52,6 +60,13 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
+                                          expire_on_commit=False)
+
+        @event.listens_for(self.read_sessions, "before_flush")
+        def _refuse_writes(session, _context, _instances):  # type: ignore[no-untyped-def]
+            if session.new or session.dirty or session.deleted:
+                raise ReadOnlySession("this session only reads; write in a transaction() of its own")
 
     @property
     def dialect(self) -> str:
@@ -69,6 +84,18 @@ class Database:
             if exc.connection_invalidated:
                 raise Unavailable("connection lost") from exc
             raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads: takes no write lock on SQLite, and is never committed."""
+        session = self.read_sessions()
+        try:
+            yield session
+        except OperationalError as exc:
+            raise Unavailable(type(exc.orig).__name__ if exc.orig else "OperationalError") from exc
+        finally:
+            session.rollback()
+            session.close()
 
     def ping(self) -> bool:
         """True when the database answers."""

@@ -56,3 +56,22 @@ def text_of(params: dict[str, Any]) -> str:
 
     walk(params.get("blocks") or [])
     return "\n".join(parts)
+
+
+def choose_category(bot: Any, view: dict[str, Any], category: str, *, user: str = "U0STAFF1",
+                    typed: dict[str, Any] | None = None, view_id: str = "VREG0001",
+                    view_hash: str = "1700000000.hash1") -> dict[str, Any]:
+    """Pick a category in the open modal (Slack sends block_actions: dispatch_action); returns the
+    view the bot put in its place with views.update."""
+    from tests.slack_client import fill
+
+    [block] = [b for b in view["blocks"] if b.get("block_id") == "category"]
+    [chosen] = [o for o in block["element"]["options"] if o["value"] == category]
+    state = fill(view, {**(typed or {}), "category": category})
+    before = len(bot.fake.of("views.update"))
+    response = bot.client.click(
+        block["element"]["action_id"], user=user, container={"type": "view", "view_id": view_id},
+        view={**view, "id": view_id, "hash": view_hash, "state": {"values": state}},
+        extra={"type": "static_select", "block_id": "category", "selected_option": chosen})
+    assert response.status == 200
+    return bot.fake.wait_for("views.update", before + 1)[-1].params

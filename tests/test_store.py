@@ -39,3 +39,18 @@ def test_a_rolled_back_registration_gives_its_number_back(db: Database):
         assert store.next_sequence(session, "kontor", 2026) == 1
         assert store.next_sequence(session, "annet-kontor", 2026) == 1
         assert store.next_sequence(session, "kontor", 2027) == 1
+
+
+def test_a_reading_session_refuses_writes_and_takes_no_write_lock(db: Database):
+    import pytest
+
+    from store.db import ReadOnlySession
+    from store.models import ReferenceCounter
+
+    with db.reading() as reader:
+        reader.get(ReferenceCounter, ("kontor", 2026))
+        with db.transaction() as writer:  # would wait for the reader's lock if the reader held one
+            store.next_sequence(writer, "kontor", 2026)
+        reader.add(ReferenceCounter(office_id="x", year=2026, last_seq=0))
+        with pytest.raises(ReadOnlySession):
+            reader.flush()
