@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -18,6 +19,8 @@ from bot.services import Services
 from store.migrate import is_current
 
 log = logging.getLogger(__name__)
+
+LISTENER_THREADS = 16
 
 
 def create_app(services: Services) -> App:
@@ -30,6 +33,8 @@ def create_app(services: Services) -> App:
         # Listeners ack first; slow work (Web API calls) runs after the 200 has gone back.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt.App"),
+        # Bolt's default pool is min(32, CPUs + 4) threads: on two cores, six listeners at once.
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     from handlers import install  # composition root: handlers → bot, wired here
 

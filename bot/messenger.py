@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import urllib.error
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -61,6 +62,15 @@ class Messenger:
     def __init__(self, db: Database, client: WebClient, clock: Clock, offices: OfficeDirectory) -> None:
         self.db, self.client, self.clock, self.offices = db, client, clock, offices
         self.senders: dict[str, Sender] = {}
+        # Sending after a request is acked happens here, not on Bolt's listener threads, so a slow
+        # or rate-limiting Web API never delays the next person's acknowledgement.
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
+
+    def deliver_soon(self, ids: Sequence[int]) -> Future[DeliveryReport] | None:
+        """Send these ledger rows in the background; whatever fails is retried by the scheduler."""
+        if not ids:
+            return None
+        return self._pool.submit(self.deliver, list(ids))
 
     def register(self, what: str, sender: Sender) -> None:
         self.senders[what] = sender

@@ -86,7 +86,7 @@ def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
     with services.db.transaction() as session:
         name = round_name(store.by_id(session, opened.round_id), office.locale)
     ack(text=t("quality.opened_by_leader" if opened.created else "quality.already_open", office.locale, round=name))
-    services.messenger.deliver(opened.ledger_ids)
+    services.messenger.deliver_soon(opened.ledger_ids)
 
 
 def _status(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -107,7 +107,7 @@ def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, 
         return
     ids_ = rounds.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
     ack(text=t("quality.closed", office.locale, round=round_name(rnd, office.locale)))
-    services.messenger.deliver(ids_)
+    services.messenger.deliver_soon(ids_)
 
 
 def _measure(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -210,7 +210,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t(exc.key, loc)})
             return
         ack()
-        services.messenger.deliver(ledger_ids)
+        services.messenger.deliver_soon(ledger_ids)
 
     register_senders(services.messenger)
 

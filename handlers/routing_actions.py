@@ -109,7 +109,7 @@ def register(app: App, services: Services) -> None:
         ack(response_action="update",
             view=saved_view(case.reference, confirmed.external_reference, case.destination, office).to_dict())
         log.info("case %s: external reference added (%s)", case.deviation_id, case.via.value)
-        services.messenger.deliver(confirmed.ledger_ids)
+        services.messenger.deliver_soon(confirmed.ledger_ids)
         message = submission.view.metadata.get("message")
         if isinstance(message, dict):
             _refresh_receipt(services, client, office, case.deviation_id, message)

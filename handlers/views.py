@@ -46,5 +46,5 @@ def register(app: App, services: Services) -> None:
             return
         ack(response_action="update", view=receipt_view(outcome, outcome.title, office).to_dict())
         log.info("registered case %s (%s)", outcome.deviation_id, "new" if outcome.created else "retry")
-        services.messenger.deliver(outcome.ledger_ids)
+        services.messenger.deliver_soon(outcome.ledger_ids)
 
