@@ -99,6 +99,13 @@ class SlackFake:
             def do_POST(self) -> None:
                 fake._handle(self)
 
+            def do_GET(self) -> None:  # counts per method, for a benchmark running the fake in its own process
+                with fake._lock:
+                    counts: dict[str, int] = {}
+                    for call in fake.calls:
+                        counts[call.method] = counts.get(call.method, 0) + 1
+                fake._reply(self, 200, {"ok": True, "calls": counts})
+
             def log_message(self, *args: object) -> None:
                 pass
 
@@ -374,3 +381,11 @@ class SlackFake:
             request.send_header(key, value)
         request.end_headers()
         request.wfile.write(data)
+
+
+if __name__ == "__main__":  # a stand-alone fake for benchmarks: prints its URL, serves until killed
+    import sys
+
+    fake = SlackFake(token=sys.argv[1] if len(sys.argv) > 1 else "xoxb-test-token").start()
+    print(fake.url, flush=True)
+    threading.Event().wait()
