@@ -57,7 +57,7 @@ class Process:
     """A server process in its own session, stopped with its children."""
 
     def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115 - lives with the process
         self.popen = subprocess.Popen(args, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
 
@@ -177,10 +177,11 @@ def registration_view(fake_url: str, bot_port: int) -> dict:
     from tests.slack_fake import SlackFake  # noqa: F401 - documents where the view comes from
 
     Sender(bot_port).command()
+    from datetime import date
+
     from bot.office import load_offices
     from bot.settings import EXAMPLE_OFFICE_CONFIG
     from handlers.registration_view import registration_view as build
-    from datetime import date
 
     return build(load_offices(EXAMPLE_OFFICE_CONFIG).office[0], date.today()).to_dict()
 
@@ -255,7 +256,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    args.requests = 100 if args.quick else 400
+    args.requests = 100 if args.quick else 300
     args.registrations = 1000 if args.quick else 10_000
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:

@@ -44,7 +44,7 @@ from store.models import Action, Deviation, Event, NudgeEntry
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Oslo
 LEADERS = ["U0LEADER1", "U0LEADER2"]
-REPEAT = 7
+REPEAT = 5
 OFFICE = load_offices(EXAMPLE_OFFICE_CONFIG).office[0]
 OPEN_STATES = ["registrert"] * 4 + ["tiltak_pagar"] * 3 + ["klar_for_lukking"] * 2 + ["videresendt"]
 

@@ -83,6 +83,7 @@ class SlackFake:
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _stalled: dict[str, int] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
+    validate: bool = True  # a benchmark turns this off: Slack's own checks never cost the bot's CPU
 
     # --- control -------------------------------------------------------------------------
 
@@ -255,7 +256,7 @@ class SlackFake:
             body = {"ok": False, "error": "invalid_auth"}
         elif failure:
             body = {"ok": False, "error": failure.error}
-        elif problem := self._validate(params):
+        elif self.validate and (problem := self._validate(params)):
             self.invalid.append(f"{method}: {problem}")
             body = {"ok": False, "error": "invalid_blocks", "detail": problem}
         else:
@@ -386,6 +387,6 @@ class SlackFake:
 if __name__ == "__main__":  # a stand-alone fake for benchmarks: prints its URL, serves until killed
     import sys
 
-    fake = SlackFake(token=sys.argv[1] if len(sys.argv) > 1 else "xoxb-test-token").start()
+    fake = SlackFake(token=sys.argv[1] if len(sys.argv) > 1 else "xoxb-test-token", validate=False).start()
     print(fake.url, flush=True)
     threading.Event().wait()
