@@ -51,7 +51,8 @@ def send_leader_card(delivery: Delivery) -> None:
 def send_leader_alert(delivery: Delivery) -> None:
     """HMS (threats, harassment, violence): the leader channel hears at once, with an @here."""
     deviation, office = _deviation(delivery), delivery.office
-    text = t("alert.hms", office.locale, reference=deviation.reference)
+    key = "alert.hms_anonymous" if deviation.anonymous else "alert.hms"  # nobody to contact when anonymous
+    text = t(key, office.locale, reference=deviation.reference)
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
                                      blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
 

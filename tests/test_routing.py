@@ -339,6 +339,14 @@ def test_an_hms_threat_alerts_the_leaders_within_the_same_request(bot):
         assert entry.status == "sent"
 
 
+def test_an_anonymous_hms_alert_does_not_ask_the_leaders_to_contact_the_reporter(bot):
+    _report(bot, "hms", anonymous=["anonymous"])
+    alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
+                              and "<!here>" in c.params["text"])[0]
+    assert "anonym HMS-sak" in alert.params["text"]
+    assert "den som meldte" not in alert.params["text"]
+
+
 def store_entries(session, what: str) -> list[LedgerEntry]:
     return list(session.scalars(select(LedgerEntry).where(LedgerEntry.what == what)))
 
