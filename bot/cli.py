@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+def _check_ready(db: Database) -> None:
+    """One line for the admin when the database can't be used as it is."""
+    if not db.ping():
+        raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
+    if not is_current(db.engine):
+        raise ConfigError("DATABASE_URL: the database is not migrated; run `avvik-bot db upgrade` first.")
+
+
 def _ensure_migrated(settings: Settings) -> None:
     """SQLite (the default) is migrated on start; a shared PostgreSQL is migrated by the admin."""
     if settings.database_url.startswith("sqlite"):
@@ -29,10 +37,7 @@ def _ensure_migrated(settings: Settings) -> None:
         return
     db = Database(settings.database_url)
     try:
-        if not db.ping():
-            raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
-        if not is_current(db.engine):
-            raise ConfigError("DATABASE_URL: the database is not migrated; run `avvik-bot db upgrade` first.")
+        _check_ready(db)
     finally:
         db.dispose()
 
@@ -123,10 +128,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(t(error.key, "en", **error.params)) from None
     db = Database(settings.database_url)
     try:
-        if not db.ping():
-            raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
-        if not is_current(db.engine):
-            raise ConfigError("DATABASE_URL: the database is not migrated; run `avvik-bot db upgrade` first.")
+        _check_ready(db)
         report = load_report(db, office, period, now, Audience(args.audience))
     except StorageUnavailable:
         raise ConfigError("DATABASE_URL: the database stopped answering; try again.") from None
