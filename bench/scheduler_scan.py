@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.jobs import OPEN, plan_nudges
+from bot.jobs import OPEN, plan_digest, plan_nudges
 from bot.office import load_offices
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import reminders
@@ -152,6 +152,18 @@ def time_scan(db: Database) -> tuple[float, int]:
     return min(times) * 1000, found
 
 
+def time_digest(db: Database) -> tuple[float, int]:
+    """Building the week's feedback digest (a dry run: nothing is written or sent)."""
+    plan_digest(db, Clock(), OFFICE, dry_run=True)
+    times, closed = [], 0
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        plan = plan_digest(db, Clock(), OFFICE, dry_run=True)
+        times.append(time.perf_counter() - start)
+        closed = plan.closed
+    return min(times) * 1000, closed
+
+
 def open_case_plan(db: Database) -> str:
     query = reminders.open_cases_query(OFFICE.id, OPEN)
     compiled = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
@@ -172,8 +184,10 @@ def run(name: str, url: str) -> list[tuple]:
             total = session.scalar(select(text("count(*)")).select_from(Deviation))
             opened = reminders.count_open(session, OFFICE.id, OPEN)
         ms, found = time_scan(db)
-        rows.append((name, series, total, opened, ms, found))
-        print(f"  {name:10} {series:9} {total:>8,} cases {opened:>7,} open  {ms:8.1f} ms", flush=True)
+        digest_ms, closed = time_digest(db)
+        rows.append((name, series, total, opened, ms, found, digest_ms, closed))
+        print(f"  {name:10} {series:9} {total:>8,} cases {opened:>7,} open  scan {ms:8.1f} ms  "
+              f"digest {digest_ms:8.1f} ms", flush=True)
 
     builder.add(1_000, open_=True)
     measure("open≈1k")
@@ -203,7 +217,7 @@ def main() -> int:
         engine.dispose()
         backends.append(("postgresql", make_url(admin).set(database=name).render_as_string(hide_password=False),
                          admin))
-    print(f"nudge scan (dry run), best of {REPEAT}; building …", flush=True)
+    print(f"nudge scan and digest build (dry runs), best of {REPEAT}; building …", flush=True)
     rows: list[tuple] = []
     try:
         for name, url, _ in backends:
@@ -216,10 +230,12 @@ def main() -> int:
                     connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
                 engine.dispose()
     print()
-    print(f"| {'backend':10} | {'cases':>8} | {'open':>7} | {'scan ms':>8} | {'ms / 1k open':>12} | {'due':>6} |")
-    print(f"|{'-' * 12}|{'-' * 10}|{'-' * 9}|{'-' * 10}|{'-' * 14}|{'-' * 8}|")
-    for name, _, total, opened, ms, found in rows:
-        print(f"| {name:10} | {total:>8,} | {opened:>7,} | {ms:8.1f} | {ms / opened * 1000:12.1f} | {found:>6,} |")
+    print(f"| {'backend':10} | {'cases':>8} | {'open':>7} | {'scan ms':>8} | {'ms / 1k open':>12} | {'due':>6} "
+          f"| {'digest ms':>9} | {'closures':>8} |")
+    print(f"|{'-' * 12}|{'-' * 10}|{'-' * 9}|{'-' * 10}|{'-' * 14}|{'-' * 8}|{'-' * 11}|{'-' * 10}|")
+    for name, _, total, opened, ms, found, digest_ms, closed in rows:
+        print(f"| {name:10} | {total:>8,} | {opened:>7,} | {ms:8.1f} | {ms / opened * 1000:12.1f} | {found:>6,} "
+              f"| {digest_ms:9.1f} | {closed:>8,} |")
     return 0
 
 
