@@ -155,10 +155,6 @@ def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation
     return _unit(db, work)
 
 
-def load_event(db: Database, event_id: int) -> Event | None:
-    return _unit(db, lambda session: followup.event_by_id(session, event_id))
-
-
 def my_cases(db: Database, office: Office, user_id: str) -> list[Deviation]:
     """A person's own cases; anonymous ones have no reporter, so they are never among them."""
     return list(_unit(db, lambda session: store.by_reporter(session, office.id, user_id)))

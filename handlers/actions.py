@@ -21,5 +21,5 @@ def register(app: App, services: Services) -> None:
         except ValidationError:
             return
         if action.trigger_id:
-            office = office_of(services, action.team.id if action.team else None)
+            office = office_of(services, action.team_id)
             open_registration(services, client, office, action.trigger_id)

@@ -7,6 +7,7 @@ from datetime import date
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from bot.office import Office
 from bot.services import Services
@@ -48,6 +49,13 @@ def open_registration(services: Services, client: WebClient, office: Office, tri
         view: dict | object = blank_registration_view(office, day)
     else:
         view = registration_view(office, day, prefill=prefill, channel_id=channel_id)
+    open_view(client, trigger_id, view)
+
+
+def open_view(client: WebClient, trigger_id: str | None, view: View | dict) -> None:
+    """Open a modal right after the ack (a trigger lives 3 s); a refusal from Slack is logged, by code."""
+    if not trigger_id:
+        return
     try:
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:

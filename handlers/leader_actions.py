@@ -26,8 +26,8 @@ from bot.services import Services
 from handlers import ids
 from handlers.assessment_view import assessment_view, completion_view, drop_view, typed_values
 from handlers.closure_view import closure_view, reopen_view
-from handlers.common import office_of
-from handlers.leader_common import id_of, notice_view, open_view, say
+from handlers.common import office_of, open_view
+from handlers.leader_common import id_of, notice_view, say
 from handlers.payloads import BlockAction
 from store.models import Deviation
 
@@ -72,7 +72,7 @@ def register(app: App, services: Services) -> None:
                 click = BlockAction.model_validate(body)
             except ValidationError:
                 return
-            office = office_of(services, click.team.id if click.team else None)
+            office = office_of(services, click.team_id)
             deviation_id = id_of(click.value)
             try:
                 leadership.authorize(services.db, services.clock, services.leaders, office, click.user.id, attempt,
@@ -99,7 +99,7 @@ def register(app: App, services: Services) -> None:
         except ValidationError:
             return
         view = click.view
-        office = office_of(services, click.team.id if click.team else None)
+        office = office_of(services, click.team_id)
         if view is None:
             return
         deviation_id = id_of(view.metadata.get("case"))
@@ -129,7 +129,7 @@ def register(app: App, services: Services) -> None:
             click = BlockAction.model_validate(body)
         except ValidationError:
             return
-        office = office_of(services, click.team.id if click.team else None)
+        office = office_of(services, click.team_id)
         try:
             action_id = id_of(click.value)
             if action_id is None:

@@ -6,8 +6,6 @@ import json
 import logging
 from datetime import date
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
@@ -39,14 +37,6 @@ def notice_view(office: Office, text: str) -> View:
     return View(type="modal", callback_id=ids.NOTICE_VIEW, title=plain("notice.title", office.locale),
                 close=plain("notice.close", office.locale), blocks=[SectionBlock(text=mrkdwn(text[:3000]))])
 
-
-def open_view(client: WebClient, trigger_id: str | None, view: View) -> None:
-    if not trigger_id:
-        return
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        log.warning("views.open failed: %s", exc.response.get("error"))
 
 
 def id_of(value: object) -> int | None:

@@ -58,7 +58,7 @@ def register(app: App, services: Services) -> None:
             except ValidationError:
                 ack(response_action="errors", errors={general_field: t("error.generic")})
                 return
-            office = office_of(services, sent.team.id if sent.team else None)
+            office = office_of(services, sent.team_id)
             loc = office.locale
             try:
                 ledger_ids = work(office, sent)

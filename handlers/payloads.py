@@ -26,6 +26,16 @@ class Team(_Payload):
     id: str | None = None
 
 
+class _FromTeam(_Payload):
+    """A payload that names its Slack team (the office it is for)."""
+
+    team: Team | None = None
+
+    @property
+    def team_id(self) -> str | None:
+        return self.team.id if self.team else None
+
+
 class SlashCommand(_Payload):
     command: str
     text: str = ""
@@ -39,11 +49,10 @@ class SlashCommand(_Payload):
         return self.text.split()
 
 
-class Shortcut(_Payload):
+class Shortcut(_FromTeam):
     callback_id: str
     trigger_id: str
     user: User
-    team: Team | None = None
 
 
 class Channel(_Payload):
@@ -93,9 +102,8 @@ class SubmittedView(_Payload):
         return out
 
 
-class ViewSubmission(_Payload):
+class ViewSubmission(_FromTeam):
     user: User
-    team: Team | None = None
     view: SubmittedView
 
 
@@ -113,9 +121,8 @@ class Container(_Payload):
     message_ts: str | None = None
 
 
-class BlockAction(_Payload):
+class BlockAction(_FromTeam):
     user: User
-    team: Team | None = None
     trigger_id: str | None = None
     container: Container | None = None
     view: ActionView | None = None  # set when the button is inside a modal or App Home

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import SectionBlock
 
 from bot import quality_rounds as rounds
@@ -25,7 +24,7 @@ from bot.services import Services
 from handlers import ids
 from handlers.assessment_view import action_dm_blocks
 from handlers.blocks import escape, mrkdwn
-from handlers.common import office_of, today
+from handlers.common import office_of, open_view, today
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from handlers.quality_view import (
     assessment_blocks,
@@ -52,10 +51,7 @@ def _open_review(services: Services, office: Office, user: str, trigger_id: str,
         return "error.quality.no_open_round"
     if user not in rnd.reviewers and not services.leaders.is_leader(office, user):
         return "error.quality.not_a_reviewer"
-    try:
-        client.views_open(trigger_id=trigger_id, view=review_view(office, rnd))
-    except SlackApiError as exc:
-        log.warning("views.open failed: %s", exc.response.get("error"))
+    open_view(client, trigger_id, review_view(office, rnd))
     return None
 
 
@@ -122,10 +118,7 @@ def _measure(services: Services, office: Office, command: SlashCommand, ack: Ack
         ack(text=t("error.quality.no_round", office.locale))
         return
     ack()
-    try:
-        client.views_open(trigger_id=command.trigger_id, view=measure_view(office, rnd, today(services, office)))
-    except SlackApiError as exc:
-        log.warning("views.open failed: %s", exc.response.get("error"))
+    open_view(client, command.trigger_id, measure_view(office, rnd, today(services, office)))
 
 
 def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -157,7 +150,7 @@ def register(app: App, services: Services) -> None:
         except ValidationError:
             return
         if action.trigger_id:
-            office = office_of(services, action.team.id if action.team else None)
+            office = office_of(services, action.team_id)
             error = _open_review(services, office, action.user.id, action.trigger_id, client)
             if error:
                 client.chat_postMessage(channel=action.user.id, text=t(error, office.locale))
@@ -170,7 +163,7 @@ def register(app: App, services: Services) -> None:
         except (ValidationError, TypeError, ValueError):
             ack(response_action="errors", errors={"case_number": t("error.generic")})
             return
-        office = office_of(services, submission.team.id if submission.team else None)
+        office = office_of(services, submission.team_id)
         loc, user = office.locale, submission.user.id
         try:
             form = parse_review(submission.view.values())
@@ -195,7 +188,7 @@ def register(app: App, services: Services) -> None:
         except (ValidationError, TypeError, ValueError):
             ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic")})
             return
-        office = office_of(services, submission.team.id if submission.team else None)
+        office = office_of(services, submission.team_id)
         loc, user = office.locale, submission.user.id
         if not services.leaders.is_leader(office, user):
             ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.not_a_leader", loc)})

@@ -40,7 +40,7 @@ def register(app: App, services: Services) -> None:
             return
         if action.view is None or action.view.callback_id != ids.REGISTRATION:
             return
-        office = office_of(services, action.team.id if action.team else None)
+        office = office_of(services, action.team_id)
         category = action.selected if action.selected in set(Category) else None
         view = registration_view(office, today(services, office), channel_id=action.view.metadata.get("channel"),
                                  category=Category(category) if category else None)
@@ -54,7 +54,7 @@ def register(app: App, services: Services) -> None:
             action = ViewAction.model_validate(body)
         except ValidationError:
             return
-        office = office_of(services, action.team.id if action.team else None)
+        office = office_of(services, action.team_id)
         if not (action.value or "").isdigit():
             return
         in_modal = action.view is not None and action.container.type == "view"
@@ -90,7 +90,7 @@ def register(app: App, services: Services) -> None:
         except (ValidationError, KeyError, TypeError, ValueError):
             ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t("error.generic")})
             return
-        office = office_of(services, submission.team.id if submission.team else None)
+        office = office_of(services, submission.team_id)
         loc, user = office.locale, submission.user.id
         try:
             reference = forwarding.parse_reference(submission.view.values().get(ids.EXTERNAL_REFERENCE_FIELD))

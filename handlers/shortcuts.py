@@ -20,7 +20,7 @@ def register(app: App, services: Services) -> None:
             shortcut = Shortcut.model_validate(body)
         except ValidationError:
             return
-        office = office_of(services, shortcut.team.id if shortcut.team else None)
+        office = office_of(services, shortcut.team_id)
         open_registration(services, client, office, shortcut.trigger_id)
 
     @app.shortcut(ids.MESSAGE_SHORTCUT)
@@ -30,6 +30,6 @@ def register(app: App, services: Services) -> None:
             shortcut = MessageShortcut.model_validate(body)
         except ValidationError:
             return
-        office = office_of(services, shortcut.team.id if shortcut.team else None)
+        office = office_of(services, shortcut.team_id)
         open_registration(services, client, office, shortcut.trigger_id, prefill=shortcut.message.text,
                           channel_id=shortcut.channel.id)

@@ -29,7 +29,7 @@ def register(app: App, services: Services) -> None:
         except ValidationError:
             ack(response_action="errors", errors={ids.Field.TITLE: t("error.generic")})
             return
-        office = office_of(services, submission.team.id if submission.team else None)
+        office = office_of(services, submission.team_id)
         loc = office.locale
         try:
             form = parse_form(form_values(submission.view.values()), office, today(services, office))
