@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.errors import (
@@ -57,6 +57,20 @@ class ActionState(StrEnum):
     OPEN = "apen"
     DONE = "utfort"
     DROPPED = "forkastet"
+
+
+def action_state_at(state: str, finished_at: datetime | None, moment: datetime) -> str:
+    """An action's (or a quality measure's) state at `moment`: open until it was done or dropped."""
+    return state if finished_at is not None and finished_at < moment else ActionState.OPEN.value
+
+
+def unfinished_at(created_at: datetime, finished_at: datetime | None, state: str, moment: datetime) -> bool:
+    """The action existed at `moment` and was not yet done or dropped."""
+    if created_at >= moment:
+        return False
+    if finished_at is not None:
+        return finished_at >= moment
+    return state == ActionState.OPEN
 
 
 class Term(StrEnum):

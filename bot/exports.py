@@ -3,15 +3,17 @@
 Seed 000: leaders «benytter seg av erfaringene fra avvikshåndteringen inn i
 virksomhetsplaneringen». These files are how the figures and lessons get there.
 
-- **xlsx**: four sheets: the summary (every figure, this period, the one before, the
+- **xlsx**: six sheets: the summary (every figure, this period, the one before, the
   change, then the counts by kind, category, destination and severity), the cases (one row per
   case registered in the period, no free text and no people), the actions under way in the
-  period, and the lessons by category.
+  period, the lessons by category, and Kvalitetssystemet's part (seed 002): one row per quality
+  round and area (reviews, distribution of scores, mean, trend against the previous round of the
+  same target group, recurring themes), and the quality measures under way in the period.
 - **csv**: the cases sheet alone, one row per case registered in the period, for further
   counting in a spreadsheet; RFC 4180 (comma-separated, quoted where needed), UTF-8 with a byte
   order mark so Excel reads æøå, ISO dates, decimals with a point.
-- **md**: the summary, the counts, the overdue actions, the lessons and what changed, as
-  Markdown to paste into the business plan.
+- **md**: the summary, the counts, the overdue actions, the lessons, what changed, and the
+  quality rounds and measures, as Markdown to paste into the business plan.
 
 No reporter anywhere; action owners only when the report is the leaders' version.
 """
@@ -30,13 +32,25 @@ from bot.report import Audience, CaseRow, Overdue, Report
 from bot.report_text import (
     DIMENSIONS,
     action_state_label,
+    area_label,
     change_label,
+    comparison_line,
+    decimal,
     dimension_label,
+    measure_line,
+    measures_summary,
     number,
     one_line,
+    round_label,
+    round_line,
+    scope_label,
+    score_columns,
+    score_counts,
     signed,
     span,
     term_label,
+    themes_text,
+    trend_label,
     value_label,
 )
 
@@ -100,7 +114,8 @@ def to_csv(report: Report, office: Office) -> str:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 def sheet_names(loc: Locale) -> list[str]:
-    return [t(f"report.sheet.{name}", loc) for name in ("summary", "cases", "actions", "lessons")]
+    return [t(f"report.sheet.{name}", loc) for name in ("summary", "cases", "actions", "lessons", "quality",
+                                                         "measures")]
 
 
 def to_xlsx(report: Report, office: Office) -> bytes:
@@ -163,11 +178,43 @@ def to_xlsx(report: Report, office: Office) -> bytes:
         lessons.append([])
         lessons.append([t("report.lessons.withheld", loc, count=report.current.lessons_withheld)])
 
+    _quality_sheets(workbook, report, office, bold)
     for sheet in workbook.worksheets:
         _tidy(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _quality_sheets(workbook, report: Report, office: Office, bold) -> None:  # type: ignore[no-untyped-def]
+    """«Kvalitet»: one row per round and area; «Kvalitetstiltak»: the measures under way in the period."""
+    loc, names = office.locale, sheet_names(office.locale)
+    rounds = workbook.create_sheet(names[4])
+    _header(rounds, [t(f"report.column.{c}", loc) for c in (
+        "round", "target_group", "opens_on", "closes_on", "round_state", "reviews", "review_target", "area",
+        "mean", "previous_round", "previous_mean", "trend")] + score_columns(loc) + [t("report.column.themes", loc)],
+        bold)
+    for summary in report.quality.rounds:
+        head = [round_label(summary.name, loc), t(f"quality.group.{summary.target_group}", loc), summary.opens_on,
+                summary.closes_on, t("report.quality.closed" if summary.closed else "report.quality.running", loc),
+                summary.reviews, summary.target]
+        previous = round_label(summary.previous, loc) if summary.previous else None
+        for area in summary.areas:
+            rounds.append([*head, area_label(area.area.value, loc), area.mean, previous, area.previous_mean,
+                           trend_label(area, loc) if area.trend else None, *score_counts(area),
+                           themes_text(area, limit=20) or None])
+
+    measures = workbook.create_sheet(names[5])
+    columns = ["round", "area", "scope", "description", "due_on", "action_state", "finished_on",
+               "overdue_at_end"] + (["owner"] if report.audience is Audience.LEADERS else [])
+    _header(measures, [t(f"report.column.{c}", loc) for c in columns], bold)
+    for measure in report.quality.measures:
+        values = [round_label(measure.round, loc), area_label(measure.area, loc), scope_label(measure.scope, loc),
+                  measure.description, measure.due_on, action_state_label(measure.state, loc), measure.finished_on,
+                  t("report.yes" if measure.overdue_at_end else "report.no", loc)]
+        if report.audience is Audience.LEADERS:
+            values.append(measure.owner_id)
+        measures.append(values)
 
 
 def _header(sheet, values: list[str], font) -> None:  # type: ignore[no-untyped-def]
@@ -232,7 +279,30 @@ def to_markdown(report: Report, office: Office) -> str:
 
     out += ["", f"## {t('report.changes.header', loc, previous=prev.period.label)}", ""]
     out += [f"- {line}" for line in change_lines(report, office)]
+    out += quality_markdown(report, office)
     return "\n".join(out).rstrip() + "\n"
+
+
+def quality_markdown(report: Report, office: Office) -> list[str]:
+    """The rounds of the period, each with a table per area, then the measures under way."""
+    loc, quality = office.locale, report.quality
+    out = ["", f"## {t('report.quality.header', loc)}", ""]
+    if not quality.rounds:
+        out.append(t("report.quality.none", loc))
+    for summary in quality.rounds:
+        out += [f"### {round_label(summary.name, loc)}", "", round_line(summary, loc) + ".", ""]
+        out += _table([t("report.column.area", loc), t("report.column.mean", loc),
+                       t("report.column.previous_mean", loc), t("report.column.trend", loc), *score_columns(loc)],
+                      [[area_label(a.area.value, loc), decimal(a.mean, loc), decimal(a.previous_mean, loc),
+                        trend_label(a, loc), *map(str, score_counts(a))] for a in summary.areas])
+        themes = [f"- {t('report.quality.themes', loc, area=area_label(a.area.value, loc), themes=themes_text(a))}"
+                  for a in summary.areas if a.themes]
+        out += ["", *themes, *([""] if themes else []), f"_{comparison_line(summary, loc)}_", ""]
+    out += ["", f"### {t('report.quality.measures_header', loc)}", ""]
+    if not quality.measures:
+        return [*out, t("report.quality.measures_none", loc)]
+    out += [measures_summary(quality, loc, running=report.running), ""]
+    return out + [f"- {measure_line(m, loc, mention=_plain_owner)}" for m in quality.measures]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

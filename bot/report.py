@@ -32,13 +32,14 @@ import statistics
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.cases import ActionState, Kind, Severity
+from bot.cases import Kind, Severity, unfinished_at
 from bot.periods import Period
+from bot.quality_report import MeasureFacts, QualitySection, RoundFacts, section
 from bot.routing import MINIMAL_TEXT, Category, Destination
 
 # «HMS (trusler/trakassering/vold)» and «Data- og informasjonssikkerhet» are reported in ASYS:
@@ -93,11 +94,7 @@ class ActionFacts:
 
     def unfinished_at(self, moment: datetime) -> bool:
         """Existed and was not yet done or dropped at `moment`."""
-        if self.created_at >= moment:
-            return False
-        if self.finished_at is not None:
-            return self.finished_at >= moment
-        return self.state == ActionState.OPEN
+        return unfinished_at(self.created_at, self.finished_at, self.state, moment)
 
 
 @dataclass(frozen=True)
@@ -205,6 +202,7 @@ class Report:
     per_month: tuple[tuple[date, dict[str, int]], ...]  # month → cases registered by category
     open_over_time: tuple[tuple[date, int], ...]  # day → open cases at the end of it
     tz: ZoneInfo
+    quality: QualitySection = field(default_factory=QualitySection)  # bot/quality_report.py
 
     @property
     def period(self) -> Period:
@@ -313,11 +311,14 @@ def figures(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFac
 
 
 def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, cases: Sequence[CaseFacts],
-            actions: Sequence[ActionFacts], redirected: tuple[int, int], audience: Audience) -> Report:
+            actions: Sequence[ActionFacts], redirected: tuple[int, int], audience: Audience,
+            rounds: Sequence[RoundFacts] = (), measures: Sequence[MeasureFacts] = ()) -> Report:
     """The report for `period`, compared with the period before.
 
     `cases` and `actions` must hold every case and action that was under way at some time in
     either period (store.reports reads exactly those); `redirected` is (this period, before).
+    `rounds` are the quality rounds whose window overlaps the period, `measures` at least the
+    measures under way in it.
     """
     current = figures(period, tz, now, cases, actions, redirected[0], audience)
     previous = figures(period.previous(), tz, now, cases, actions, redirected[1], audience)
@@ -348,8 +349,9 @@ def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, cases: 
                        CATEGORY_ORDER))
         for first in period.months()
     )
+    quality = section(rounds, measures, start=start, end=end, at=at, tz=tz, leaders=audience is Audience.LEADERS)
     return Report(office_id, audience, now, current, previous, rows, action_rows, per_month,
-                  open_over_time(period, tz, now, cases), tz)
+                  open_over_time(period, tz, now, cases), tz, quality)
 
 
 def open_over_time(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFacts]) -> tuple[

@@ -17,9 +17,13 @@ from bot.errors import StorageUnavailable
 from bot.i18n import t
 from bot.office import Office
 from bot.periods import Period, Span, last_complete_month
+from bot.quality import Area, Scored
+from bot.quality_report import MeasureFacts, ReviewFacts, RoundFacts
 from bot.report import ActionFacts, Audience, CaseFacts, Report, compute
+from store import quality as quality_store
 from store import reports as store
 from store.db import Database, Unavailable
+from store.models import QualityRound
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,24 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
     actions = [ActionFacts(**row._asdict()) for row in store.actions_during(session, office.id, start, end)]
     redirected = (store.redirected_between(session, office.id, period.start(tz), period.end(tz)),
                   store.redirected_between(session, office.id, before.start(tz), before.end(tz)))
-    return compute(office.id, tz, period, now, cases, actions, redirected, audience)
+    rounds = [_round_facts(session, rnd) for rnd in quality_store.rounds_overlapping(
+        session, office.id, period.first, period.last)]
+    measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
+        session, office.id, period.start(tz), period.end(tz))]
+    return compute(office.id, tz, period, now, cases, actions, redirected, audience, rounds, measures)
+
+
+def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True) -> RoundFacts:
+    """A round as the report sees it: counts, scores and tags, no reviewer, case number or free text."""
+    previous = quality_store.previous_of_same_group(session, rnd) if with_previous else None
+    return RoundFacts(
+        id=rnd.id, year=rnd.year, season=rnd.season, target_group=rnd.target_group, opens_on=rnd.opens_on,
+        closes_on=rnd.closes_on, closed_at=rnd.closed_at, reviewers=len(rnd.reviewers),
+        target_per_reviewer=rnd.target_per_reviewer,
+        reviews=tuple(ReviewFacts(review.submitted_at, tuple(Scored(Area(a.area), a.score, tuple(a.tags))
+                                                             for a in review.assessments))
+                      for review in rnd.reviews),
+        previous=_round_facts(session, previous, with_previous=False) if previous else None)
 
 
 def load_report(db: Database, office: Office, period: Period, now: datetime,

@@ -1,5 +1,8 @@
 """`/avvik rapport [periode]`: the period report for leaders, as a direct message with its chart.
 
+The report covers the deviations of the period and, at its end, the quality rounds of
+Kvalitetssystemet (seed 002) and the measures they led to.
+
 Where it goes, and why a DM: the leaders' version names the owners of overdue actions, so it
 must not land in whatever channel the command was typed in; an ephemeral reply through the
 command's `response_url` cannot carry a file and is gone on reload, while a leader wants to
@@ -26,7 +29,26 @@ from bot.i18n import Locale, t
 from bot.office import Office
 from bot.periods import parse_period
 from bot.report import Audience, Report
-from bot.report_text import DIMENSIONS, change_label, days, dimension_label, number, one_line, signed, span, value_label
+from bot.report_text import (
+    DIMENSIONS,
+    area_line,
+    change_label,
+    comparison_line,
+    days,
+    dimension_label,
+    measure_line,
+    measures_summary,
+    number,
+    one_line,
+    round_label,
+    round_line,
+    score_columns,
+    score_counts,
+    signed,
+    span,
+    themes_text,
+    value_label,
+)
 from bot.reporting import Chart, load_report, report_chart
 from bot.services import Services
 from handlers.blocks import escape, mrkdwn, plain
@@ -150,4 +172,37 @@ def report_blocks(report: Report, office: Office) -> list:
     blocks += [DividerBlock(), SectionBlock(text=mrkdwn(_fit(
         [f"*{t('report.changes.header', loc, previous=prev.period.label)}*",
          *[f"• {escape(line)}" for line in change_lines(report, office)]], SECTION_MAX, loc)))]
-    return blocks
+    return blocks + quality_blocks(report, office)
+
+
+ROUNDS_SHOWN = 4  # two years of rounds; a longer period's rounds are all in the export
+MEASURE_ORDER = {"apen": 0, "utfort": 1, "forkastet": 2}
+
+
+def quality_blocks(report: Report, office: Office) -> list:
+    """Kvalitetssystemet's part (seed 002): each round of the period, then the measures under way."""
+    loc, quality = office.locale, report.quality
+    blocks: list = [DividerBlock(), HeaderBlock(text=plain("report.quality.header", loc))]
+    if not quality.rounds:
+        blocks.append(SectionBlock(text=mrkdwn(t("report.quality.none", loc))))
+    for summary in quality.rounds[:ROUNDS_SHOWN]:
+        lines = [f"*{round_label(summary.name, loc)}*", round_line(summary, loc)]
+        for area in summary.areas:
+            lines.append(f"• {area_line(area, loc)}")
+            scores = zip(score_columns(loc), score_counts(area), strict=True)
+            lines.append("      " + " · ".join(f"{label}: {n}" for label, n in scores))
+            if area.themes:
+                lines.append("      " + t("quality.assessment.themes", loc, themes=escape(themes_text(area))))
+        lines.append(f"_{comparison_line(summary, loc)}_")
+        blocks.append(SectionBlock(text=mrkdwn(_fit(lines, SECTION_MAX, loc))))
+    if len(quality.rounds) > ROUNDS_SHOWN:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("report.more", loc,
+                                                      count=len(quality.rounds) - ROUNDS_SHOWN))]))
+    header = f"*{t('report.quality.measures_header', loc)}*"
+    if not quality.measures:
+        return [*blocks, SectionBlock(text=mrkdwn(f"{header}\n{t('report.quality.measures_none', loc)}"))]
+    # what needs the leaders first: past due, then open, then done and dropped (the export keeps due-date order)
+    ordered = sorted(quality.measures, key=lambda m: (not m.overdue_at_end, MEASURE_ORDER.get(m.state, 3)))
+    lines = [header, measures_summary(quality, loc, running=report.running),
+             *[f"• {measure_line(m, loc, mention=lambda user: f'<@{user}>', clean=escape)}" for m in ordered]]
+    return [*blocks, SectionBlock(text=mrkdwn(_fit(lines, SECTION_MAX, loc)))]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -80,9 +80,27 @@ def overdue_measures(session: Session, office_id: str, today: date) -> Sequence[
     return session.scalars(query).all()
 
 
-def rounds_between(session: Session, office_id: str, start: date, end: date) -> Sequence[QualityRound]:
-    """Rounds that opened in [start, end], for period reports."""
-    query = (select(QualityRound).where(QualityRound.office_id == office_id, QualityRound.opens_on >= start,
-                                        QualityRound.opens_on <= end)
-             .options(selectinload(QualityRound.reviews)).order_by(QualityRound.opens_on))
+def rounds_overlapping(session: Session, office_id: str, first: date, last: date) -> Sequence[QualityRound]:
+    """Rounds whose window [opens_on, closes_on] overlaps the days [first, last], for period reports,
+    with their reviews and assessments loaded in two more queries."""
+    query = (select(QualityRound)
+             .where(QualityRound.office_id == office_id, QualityRound.opens_on <= last,
+                    QualityRound.closes_on >= first)
+             .options(selectinload(QualityRound.reviews).selectinload(QualityReview.assessments))
+             .order_by(QualityRound.opens_on, QualityRound.id))
     return session.scalars(query).all()
+
+
+def measures_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
+    """Every measure of the office's rounds that existed and was not yet finished at some moment in
+    [start, end), with its round's year and season."""
+    query = (
+        select(Action.id, QualityRound.year.label("round_year"), QualityRound.season.label("round_season"),
+               Action.area, Action.scope, Action.description, Action.owner_id, Action.due_on, Action.state,
+               Action.created_at, Action.finished_at)
+        .join(QualityRound, QualityRound.id == Action.round_id)
+        .where(QualityRound.office_id == office_id, Action.created_at < end,
+               or_(Action.finished_at.is_(None), Action.finished_at >= start))
+        .order_by(Action.due_on, Action.id)
+    )
+    return session.execute(query).all()

@@ -413,7 +413,7 @@ def run_cli(db: Database, tmp_path: Path, *args: str) -> subprocess.CompletedPro
                           capture_output=True, text=True, timeout=120)
 
 
-def test_the_cli_writes_an_xlsx_with_four_sheets_and_no_personal_data(db, office, tmp_path):
+def test_the_cli_writes_an_xlsx_with_every_sheet_and_no_personal_data(db, office, tmp_path):
     seeded = seed(db, office)
     want = expected(seeded, date(2025, 1, 1), date(2025, 12, 31))
     out = tmp_path / "rapport.xlsx"
@@ -424,7 +424,7 @@ def test_the_cli_writes_an_xlsx_with_four_sheets_and_no_personal_data(db, office
     assert result.returncode == 0, result.stderr
     assert f"{want['registered']} case(s)" in result.stdout
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Sammendrag", "Saker", "Tiltak", "Lærdommer"]
+    assert workbook.sheetnames == ["Sammendrag", "Saker", "Tiltak", "Lærdommer", "Kvalitet", "Kvalitetstiltak"]
     assert summary_row(workbook, "Registrerte saker")[1:3] == (want["registered"], 0)
     assert summary_row(workbook, "Lukket")[1] == want["closed"]
     assert summary_row(workbook, "Median dager fra registrering til lukking")[1] == pytest.approx(
@@ -481,7 +481,7 @@ def test_every_format_of_an_empty_period_is_still_a_valid_file(db, office):
     with db.transaction() as session:
         report = build_report(session, office, parse_period("2024", AFTER_2026.date()), AFTER_2026)
     workbook = openpyxl.load_workbook(io.BytesIO(render(report, office, Format.XLSX)))
-    assert workbook.sheetnames == ["Sammendrag", "Saker", "Tiltak", "Lærdommer"]
+    assert workbook.sheetnames == ["Sammendrag", "Saker", "Tiltak", "Lærdommer", "Kvalitet", "Kvalitetstiltak"]
     assert render(report, office, Format.CSV).decode("utf-8-sig").count("\r\n") == 1
     assert "Ingen lærdommer" in render(report, office, Format.MD).decode()
 
@@ -489,7 +489,7 @@ def test_every_format_of_an_empty_period_is_still_a_valid_file(db, office):
 def test_report_rules_know_neither_slack_nor_sql():
     import ast
 
-    for name in ("report.py", "periods.py", "report_text.py", "exports.py"):
+    for name in ("report.py", "quality_report.py", "periods.py", "report_text.py", "exports.py"):
         tree = ast.parse((ROOT / "bot" / name).read_text(encoding="utf-8"))
         imported = {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         imported |= {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
