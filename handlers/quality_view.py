@@ -28,6 +28,7 @@ from bot.i18n import Locale, t
 from bot.office import Office
 from bot.quality import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id
 from bot.quality_rounds import Assessment, round_title
+from bot.report_text import decimal
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from store.models import QualityRound
@@ -114,10 +115,6 @@ def _distribution(summary: AreaSummary, loc: Locale) -> str:
     return " · ".join(parts)
 
 
-def _mean(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-
 def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> list:
     """The helhetsvurdering: per area the distribution, the recurring themes and the trend against the
     previous round of the same target group. The office's short version leaves out the distributions."""
@@ -131,13 +128,13 @@ def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> lis
         trend = ""
         if summary.trend is not None:
             trend = t("quality.assessment.trend", loc, trend=t(f"quality.trend.{summary.trend.value}", loc),
-                      previous=_mean(summary.previous_mean))
+                      previous=decimal(summary.previous_mean, loc))
         themes = (t("quality.assessment.themes", loc, themes=", ".join(f"{escape(tag)} ({n})"
                                                                       for tag, n in summary.themes[:6]))
                   if summary.themes else t("quality.assessment.no_themes", loc))
         distribution = "" if short else _distribution(summary, loc)
         text = t("quality.assessment.area", loc, area=t(f"quality.area.{summary.area.value}", loc),
-                 mean=_mean(summary.mean), trend=trend, distribution=distribution).rstrip()
+                 mean=decimal(summary.mean, loc), trend=trend, distribution=distribution).rstrip()
         blocks.append(SectionBlock(text=mrkdwn(f"{text}\n{themes}")))
     footer = (t("quality.assessment.compared", loc, previous=round_name(result.previous, loc)) if result.previous
               else t("quality.assessment.no_previous", loc))

@@ -132,13 +132,13 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     assert "Helhetsvurdering: Kvalitetsmåling vår 2027" in text
     assert "3 gjennomgåtte saker" in text
     # Mapping: two 4s and one 3; progress: two 2s and one not relevant.
-    assert "*Kartlegging og oppfølgingsvedtak (14 a)* · snitt 3.7\n4 – Svært god: 2 · 3 – God: 1 · 2 – Delvis god: 0" \
+    assert "*Kartlegging og oppfølgingsvedtak (14 a)* · snitt 3,7\n4 – Svært god: 2 · 3 – God: 1 · 2 – Delvis god: 0" \
            in text
-    assert "*Fremdrift* · snitt 2.0\n4 – Svært god: 0 · 3 – God: 0 · 2 – Delvis god: 2 · 1 – Svak: 0 · " \
+    assert "*Fremdrift* · snitt 2,0\n4 – Svært god: 0 · 3 – God: 0 · 2 – Delvis god: 2 · 1 – Svak: 0 · " \
            "Ikke relevant: 1" in text
     assert "tett kontakt (2)" in text
     office_post = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == OFFICE_CHANNEL)[0]
-    assert "snitt 3.7" in text_of(office_post.params)
+    assert "snitt 3,7" in text_of(office_post.params)
     assert "Svært god: 2" not in text_of(office_post.params)  # the office gets the short version
 
     assert bot.client.command("tiltak", command="/kvalitet", user=LEADER).status == 200
@@ -154,6 +154,20 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
         [measure] = store.measures(session, run.opened[0])
         assert (measure.scope, measure.area, measure.owner_id, measure.state) == ("fylke", "fremdrift", "U0REV2",
                                                                                  "apen")
+
+    # issue 9, item 6: the leader's period report carries the round and its measure
+    clock.set(oslo(2027, 5, 3, 11))
+    assert bot.client.command("rapport 2027H1", user=LEADER).status == 200
+    report = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER
+                               and "Avviksrapport" in (c.params.get("text") or ""))[0]
+    text = text_of(report.params)
+    assert "*Kvalitetsmåling vår 2027*\nAAP-mottakere, 30 år eller eldre · 2027-03-01–2027-04-30 · avsluttet · " \
+           "3 av 15 gjennomgåtte saker" in text
+    assert "• *Fremdrift*: snitt 2,0\n      4 – Svært god: 0 · 3 – God: 0 · 2 – Delvis god: 2 · 1 – Svak: 0 · " \
+           "Ikke relevant: 1" in text
+    assert "Fremdrift · Fylket (tiltak i fylkets regi) · frist 2027-06-15 · Åpent: Planlagte møter med tydelig " \
+           "agenda · ansvarlig <@U0REV2>" in text
+    assert "2027-114" not in text and "Hyppig bytte av veileder" not in text  # no case number, no review text
 
 
 def test_only_leaders_open_close_and_create_measures(bot, clock):
