@@ -60,8 +60,9 @@ class ActionState(StrEnum):
 
 
 def action_state_at(state: str, finished_at: datetime | None, moment: datetime) -> str:
-    """An action's (or a quality measure's) state at `moment`: open until it was done or dropped."""
-    return state if finished_at is not None and finished_at < moment else ActionState.OPEN.value
+    """An action's (or a quality measure's) state at `moment`: open until it was done or dropped (a
+    finished row without a time keeps its state)."""
+    return state if finished_at is None or finished_at < moment else ActionState.OPEN.value
 
 
 def unfinished_at(created_at: datetime, finished_at: datetime | None, state: str, moment: datetime) -> bool:

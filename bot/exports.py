@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from bot.i18n import Locale, t
 from bot.office import Office
+from bot.quality import round_title
 from bot.report import Audience, CaseRow, Overdue, Report
 from bot.report_text import (
     DIMENSIONS,
@@ -41,7 +42,6 @@ from bot.report_text import (
     measures_summary,
     number,
     one_line,
-    round_label,
     round_line,
     scope_label,
     score_columns,
@@ -195,21 +195,25 @@ def _quality_sheets(workbook, report: Report, office: Office, bold) -> None:  # 
         "mean", "previous_round", "previous_mean", "trend")] + score_columns(loc) + [t("report.column.themes", loc)],
         bold)
     for summary in report.quality.rounds:
-        head = [round_label(summary.name, loc), t(f"quality.group.{summary.target_group}", loc), summary.opens_on,
+        head = [round_title(summary.name, loc), t(f"quality.group.{summary.target_group}", loc), summary.opens_on,
                 summary.closes_on, t("report.quality.closed" if summary.closed else "report.quality.running", loc),
                 summary.reviews, summary.target]
-        previous = round_label(summary.previous, loc) if summary.previous else None
+        previous = round_title(summary.previous, loc) if summary.previous else None
         for area in summary.areas:
             rounds.append([*head, area_label(area.area.value, loc), area.mean, previous, area.previous_mean,
                            trend_label(area, loc) if area.trend else None, *score_counts(area),
                            themes_text(area, limit=20) or None])
 
     measures = workbook.create_sheet(names[5])
-    columns = ["round", "area", "scope", "description", "due_on", "action_state", "finished_on",
-               "overdue_at_end"] + (["owner"] if report.audience is Audience.LEADERS else [])
-    _header(measures, [t(f"report.column.{c}", loc) for c in columns], bold)
+    # the state at the period's end (or now), like the rest of the quality section
+    day = report.current.as_of.astimezone(report.tz).date().isoformat()
+    columns = [t(f"report.column.{c}", loc) for c in ("round", "area", "scope", "description", "due_on")]
+    columns += [t("report.column.state_at", loc, day=day)]
+    columns += [t(f"report.column.{c}", loc) for c in ("finished_on", "overdue_at_end")]
+    columns += [t("report.column.owner", loc)] if report.audience is Audience.LEADERS else []
+    _header(measures, columns, bold)
     for measure in report.quality.measures:
-        values = [round_label(measure.round, loc), area_label(measure.area, loc), scope_label(measure.scope, loc),
+        values = [round_title(measure.round, loc), area_label(measure.area, loc), scope_label(measure.scope, loc),
                   measure.description, measure.due_on, action_state_label(measure.state, loc), measure.finished_on,
                   t("report.yes" if measure.overdue_at_end else "report.no", loc)]
         if report.audience is Audience.LEADERS:
@@ -224,10 +228,13 @@ def _header(sheet, values: list[str], font) -> None:  # type: ignore[no-untyped-
 
 
 def _tidy(sheet) -> None:  # type: ignore[no-untyped-def]
-    """Dates as dates, and columns wide enough to read."""
+    """Dates as dates, text as text (a lesson or measure typed as «=…» is never run as a formula), and
+    columns wide enough to read."""
     widths: dict[str, int] = {}
     for row in sheet.iter_rows():
         for cell in row:
+            if cell.data_type == "f":  # the report writes no formulas: this is someone's text
+                cell.data_type = "s"
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd hh:mm" if hasattr(cell.value, "hour") else "yyyy-mm-dd"
             length = min(len(str(cell.value)) if cell.value is not None else 0, 60)
@@ -290,7 +297,7 @@ def quality_markdown(report: Report, office: Office) -> list[str]:
     if not quality.rounds:
         out.append(t("report.quality.none", loc))
     for summary in quality.rounds:
-        out += [f"### {round_label(summary.name, loc)}", "", round_line(summary, loc) + ".", ""]
+        out += [f"### {round_title(summary.name, loc)}", "", round_line(summary, loc) + ".", ""]
         out += _table([t("report.column.area", loc), t("report.column.mean", loc),
                        t("report.column.previous_mean", loc), t("report.column.trend", loc), *score_columns(loc)],
                       [[area_label(a.area.value, loc), decimal(a.mean, loc), decimal(a.previous_mean, loc),

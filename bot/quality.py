@@ -17,11 +17,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from bot.forms import FieldErrors, clean_text, field_errors, optional_text
+from bot.i18n import Locale, t
 from bot.office import QualityRounds
 from bot.privacy import contains_national_id, fields_with_national_id
 
@@ -74,6 +75,16 @@ def season_running(config: QualityRounds, today: date) -> Season | None:
         if opens <= today <= closes:
             return season
     return None
+
+
+class NamedRound(Protocol):
+    year: int
+    season: str
+
+
+def round_title(rnd: NamedRound, locale: Locale) -> str:
+    """«Kvalitetsmåling vår 2027»: how every message and report names a round."""
+    return t("quality.round_name", locale, season=t(f"quality.season.{rnd.season}", locale).lower(), year=rnd.year)
 
 
 def season_for(today: date) -> Season:

@@ -51,6 +51,7 @@ class RoundFacts:
     target_group: str
     opens_on: date
     closes_on: date
+    created_at: datetime
     closed_at: datetime | None
     reviewers: int
     target_per_reviewer: int
@@ -140,12 +141,14 @@ def round_summary(rnd: RoundFacts, at: datetime) -> RoundSummary:
         areas=tuple(areas), previous=RoundName(previous.year, previous.season) if previous else None)
 
 
-def section(rounds: Sequence[RoundFacts], measures: Sequence[MeasureFacts], *, start: datetime, end: datetime,
-            at: datetime, tz: ZoneInfo, leaders: bool) -> QualitySection:
-    """The quality section of a report on `[start, end)`, measured at `at`.
+def section(rounds: Sequence[RoundFacts], measures: Sequence[MeasureFacts], *, start: datetime, at: datetime,
+            tz: ZoneInfo, leaders: bool) -> QualitySection:
+    """The quality section of a report on the period from `start`, measured at `at` (its end, or now).
 
-    `rounds` are the rounds whose window overlaps the period; `measures` may hold more than the
-    ones under way in it (they are filtered here). A measure's state is the one it had at `at`.
+    `rounds` are the rounds whose window overlaps the period or that were open in it;
+    `measures` are filtered to those under way in the period, as store.quality.measures_during
+    reads them, so the rule holds for any caller. Rounds and measures created after `at` are
+    left out, and a measure's state is the one it had at `at`.
     """
     today = at.astimezone(tz).date()
     rows = tuple(
@@ -155,7 +158,7 @@ def section(rounds: Sequence[RoundFacts], measures: Sequence[MeasureFacts], *, s
                    m.due_on < today and unfinished_at(m.created_at, m.finished_at, m.state, at),
                    m.owner_id if leaders else None)
         for m in sorted(measures, key=lambda m: (m.due_on, m.id))
-        if m.created_at < end and (m.finished_at is None or m.finished_at >= start)
+        if m.created_at < at and (m.finished_at is None or m.finished_at >= start)
     )
-    return QualitySection(tuple(round_summary(r, at) for r in sorted(rounds, key=lambda r: (r.opens_on, r.id))),
-                          rows)
+    existing = sorted((r for r in rounds if r.created_at < at), key=lambda r: (r.opens_on, r.id))
+    return QualitySection(tuple(round_summary(r, at) for r in existing), rows)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from bot.cases import Term
 from bot.clock import Clock
 from bot.errors import ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
-from bot.i18n import Locale, t
+from bot.i18n import t
 from bot.leaders import LeaderDirectory
 from bot.office import Office
 from bot.quality import (
@@ -26,6 +26,7 @@ from bot.quality import (
     Scored,
     Season,
     behind_target,
+    round_title,
     season_running,
     summarize,
     window,
@@ -152,11 +153,6 @@ def assessment(session, round_id: int) -> Assessment:
     summaries = summarize(_scored(session, rnd.id), _scored(session, previous.id) if previous else [])
     reviews = sum(store.reviews_per_reviewer(session, rnd.id).values())
     return Assessment(rnd, reviews, summaries, previous)
-
-
-def round_title(rnd: QualityRound, locale: Locale) -> str:
-    """«Kvalitetsmåling vår 2027»."""
-    return t("quality.round_name", locale, season=t(f"quality.season.{rnd.season}", locale).lower(), year=rnd.year)
 
 
 def measure_parent(session, office: Office, action: Action) -> tuple[str, str] | None:

@@ -349,7 +349,7 @@ def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, cases: 
                        CATEGORY_ORDER))
         for first in period.months()
     )
-    quality = section(rounds, measures, start=start, end=end, at=at, tz=tz, leaders=audience is Audience.LEADERS)
+    quality = section(rounds, measures, start=start, at=at, tz=tz, leaders=audience is Audience.LEADERS)
     return Report(office_id, audience, now, current, previous, rows, action_rows, per_month,
                   open_over_time(period, tz, now, cases), tz, quality)
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from bot.i18n import Locale, has, t
 from bot.office import Office
 from bot.periods import Period
-from bot.quality import NOT_RELEVANT, SCALE, AreaSummary
-from bot.quality_report import MeasureRow, QualitySection, RoundName, RoundSummary
+from bot.quality import NOT_RELEVANT, SCALE, AreaSummary, round_title
+from bot.quality_report import MeasureRow, QualitySection, RoundSummary
 from bot.report import Change
 from bot.routing import Destination
 
@@ -93,11 +93,6 @@ def one_line(text: str, limit: int = 300) -> str:
 
 # --- the quality section ------------------------------------------------------------------------
 
-def round_label(name: RoundName, locale: Locale) -> str:
-    """«Kvalitetsmåling vår 2026», as the round's own messages name it."""
-    return t("quality.round_name", locale, season=t(f"quality.season.{name.season}", locale).lower(), year=name.year)
-
-
 def round_line(summary: RoundSummary, locale: Locale) -> str:
     """«AAP-mottakere, 30 år eller eldre · 2026-03-01–2026-04-30 · avsluttet · 9 av 9 gjennomgåtte saker»."""
     return t("report.quality.round_line", locale, group=t(f"quality.group.{summary.target_group}", locale),
@@ -132,8 +127,10 @@ def area_line(area: AreaSummary, locale: Locale) -> str:
     if area.trend is not None:
         trend = t("quality.assessment.trend", locale, trend=trend_label(area, locale),
                   previous=decimal(area.previous_mean, locale))
-    mean = decimal(area.mean, locale) if area.mean is not None else t("report.quality.no_scores", locale)
-    return t("report.quality.area_line", locale, area=area_label(area.area.value, locale), mean=mean, trend=trend)
+    if area.mean is None:
+        return t("report.quality.area_unscored", locale, area=area_label(area.area.value, locale))
+    return t("report.quality.area_line", locale, area=area_label(area.area.value, locale),
+             mean=decimal(area.mean, locale), trend=trend)
 
 
 def themes_text(area: AreaSummary, limit: int = 6) -> str:
@@ -145,7 +142,7 @@ def comparison_line(summary: RoundSummary, locale: Locale) -> str:
     """Which round the trends are measured against (seed 002: only the same target group)."""
     if summary.previous is None:
         return t("quality.assessment.no_previous", locale)
-    return t("quality.assessment.compared", locale, previous=round_label(summary.previous, locale))
+    return t("quality.assessment.compared", locale, previous=round_title(summary.previous, locale))
 
 
 def measures_summary(section: QualitySection, locale: Locale, *, running: bool) -> str:
@@ -167,7 +164,7 @@ def measure_line(measure: MeasureRow, locale: Locale, mention: Callable[[str], s
     state = action_state_label(measure.state, locale)
     if measure.overdue_at_end:
         state += f" ({t('report.quality.overdue', locale)})"
-    line = t("report.quality.measure_line", locale, round=round_label(measure.round, locale),
+    line = t("report.quality.measure_line", locale, round=round_title(measure.round, locale),
              area=area_label(measure.area, locale), scope=scope_label(measure.scope, locale),
              due_on=measure.due_on.isoformat(), state=state)
     line += f": {clean(one_line(measure.description, 150))}"

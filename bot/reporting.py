@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 
 def build_report(session: Session, office: Office, period: Period, now: datetime,
-                 audience: Audience = Audience.OFFICE) -> Report:
-    """The report for `period` and the period before, read in the caller's transaction."""
+                 audience: Audience = Audience.OFFICE, *, quality: bool = True) -> Report:
+    """The report for `period` and the period before, read in the caller's transaction; without
+    `quality`, the quality rounds are not read (the digest's chart has no use for them)."""
     tz = office.tz
     before = period.previous()
     start, end = before.start(tz), period.end(tz)
@@ -38,19 +39,21 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
     actions = [ActionFacts(**row._asdict()) for row in store.actions_during(session, office.id, start, end)]
     redirected = (store.redirected_between(session, office.id, period.start(tz), period.end(tz)),
                   store.redirected_between(session, office.id, before.start(tz), before.end(tz)))
-    rounds = [_round_facts(session, rnd) for rnd in quality_store.rounds_overlapping(
-        session, office.id, period.first, period.last)]
-    measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
-        session, office.id, period.start(tz), period.end(tz))]
+    rounds, measures = [], []
+    if quality:
+        rounds = [_round_facts(session, rnd) for rnd in quality_store.rounds_during(
+            session, office.id, period.first, period.last, period.start(tz), period.end(tz))]
+        measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
+            session, office.id, period.start(tz), period.end(tz))]
     return compute(office.id, tz, period, now, cases, actions, redirected, audience, rounds, measures)
 
 
 def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True) -> RoundFacts:
     """A round as the report sees it: counts, scores and tags, no reviewer, case number or free text."""
-    previous = quality_store.previous_of_same_group(session, rnd) if with_previous else None
+    previous = quality_store.previous_of_same_group(session, rnd, with_reviews=True) if with_previous else None
     return RoundFacts(
         id=rnd.id, year=rnd.year, season=rnd.season, target_group=rnd.target_group, opens_on=rnd.opens_on,
-        closes_on=rnd.closes_on, closed_at=rnd.closed_at, reviewers=len(rnd.reviewers),
+        closes_on=rnd.closes_on, created_at=rnd.created_at, closed_at=rnd.closed_at, reviewers=len(rnd.reviewers),
         target_per_reviewer=rnd.target_per_reviewer,
         reviews=tuple(ReviewFacts(review.submitted_at, tuple(Scored(Area(a.area), a.score, tuple(a.tags))
                                                              for a in review.assessments))
@@ -110,6 +113,6 @@ def digest_chart(session: Session, office: Office, now: datetime) -> Chart | Non
         return None
     month = last_complete_month(now.astimezone(office.tz).date())
     period = Period(months_before(month.first, DIGEST_MONTHS - 1), month.last, Span.DAYS)
-    report = build_report(session, office, period, now, Audience.OFFICE)
+    report = build_report(session, office, period, now, Audience.OFFICE, quality=False)
     return report_chart(report, office, t("report.chart.digest_title", office.locale, month=month.label))
 

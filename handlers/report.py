@@ -28,6 +28,7 @@ from bot.exports import change_lines, counts, overdue_line
 from bot.i18n import Locale, t
 from bot.office import Office
 from bot.periods import parse_period
+from bot.quality import round_title
 from bot.report import Audience, Report
 from bot.report_text import (
     DIMENSIONS,
@@ -40,7 +41,6 @@ from bot.report_text import (
     measures_summary,
     number,
     one_line,
-    round_label,
     round_line,
     score_columns,
     score_counts,
@@ -175,7 +175,7 @@ def report_blocks(report: Report, office: Office) -> list:
     return blocks + quality_blocks(report, office)
 
 
-ROUNDS_SHOWN = 4  # two years of rounds; a longer period's rounds are all in the export
+ROUNDS_SHOWN = 4  # two years of rounds; a longer period's earlier rounds are in the export
 MEASURE_ORDER = {"apen": 0, "utfort": 1, "forkastet": 2}
 
 
@@ -185,8 +185,8 @@ def quality_blocks(report: Report, office: Office) -> list:
     blocks: list = [DividerBlock(), HeaderBlock(text=plain("report.quality.header", loc))]
     if not quality.rounds:
         blocks.append(SectionBlock(text=mrkdwn(t("report.quality.none", loc))))
-    for summary in quality.rounds[:ROUNDS_SHOWN]:
-        lines = [f"*{round_label(summary.name, loc)}*", round_line(summary, loc)]
+    for summary in quality.rounds[-ROUNDS_SHOWN:]:  # the latest, when a long period has more
+        lines = [f"*{round_title(summary.name, loc)}*", round_line(summary, loc)]
         for area in summary.areas:
             lines.append(f"• {area_line(area, loc)}")
             scores = zip(score_columns(loc), score_counts(area), strict=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from store.models import Action, AreaAssessment, QualityReview, QualityRound
+
+_REVIEWS = selectinload(QualityRound.reviews).selectinload(QualityReview.assessments)
 
 
 def create_round(session: Session, **values: object) -> tuple[QualityRound, bool]:
@@ -40,8 +42,9 @@ def latest(session: Session, office_id: str) -> QualityRound | None:
     return session.scalars(query.order_by(QualityRound.opens_on.desc(), QualityRound.id.desc()).limit(1)).first()
 
 
-def previous_of_same_group(session: Session, rnd: QualityRound) -> QualityRound | None:
-    """The last closed round before `rnd` with the same target group (spring with spring)."""
+def previous_of_same_group(session: Session, rnd: QualityRound, *, with_reviews: bool = False) -> QualityRound | None:
+    """The last closed round before `rnd` with the same target group (spring with spring); its
+    reviews and their assessments loaded with it when asked for."""
     query = (
         select(QualityRound)
         .where(QualityRound.office_id == rnd.office_id, QualityRound.target_group == rnd.target_group,
@@ -49,6 +52,8 @@ def previous_of_same_group(session: Session, rnd: QualityRound) -> QualityRound 
         .order_by(QualityRound.opens_on.desc())
         .limit(1)
     )
+    if with_reviews:
+        query = query.options(_REVIEWS)
     return session.scalars(query).first()
 
 
@@ -80,13 +85,17 @@ def overdue_measures(session: Session, office_id: str, today: date) -> Sequence[
     return session.scalars(query).all()
 
 
-def rounds_overlapping(session: Session, office_id: str, first: date, last: date) -> Sequence[QualityRound]:
-    """Rounds whose window [opens_on, closes_on] overlaps the days [first, last], for period reports,
-    with their reviews and assessments loaded in two more queries."""
+def rounds_during(session: Session, office_id: str, first: date, last: date, start: datetime,
+                  end: datetime) -> Sequence[QualityRound]:
+    """Rounds of a period report, with their reviews and assessments loaded in two more queries:
+    those whose window [opens_on, closes_on] overlaps the days [first, last], and those that were
+    open at some moment in [start, end) (a leader may open a round early or close it late)."""
+    in_window = and_(QualityRound.opens_on <= last, QualityRound.closes_on >= first)
+    open_then = and_(QualityRound.created_at < end,
+                     or_(QualityRound.closed_at.is_(None), QualityRound.closed_at >= start))
     query = (select(QualityRound)
-             .where(QualityRound.office_id == office_id, QualityRound.opens_on <= last,
-                    QualityRound.closes_on >= first)
-             .options(selectinload(QualityRound.reviews).selectinload(QualityReview.assessments))
+             .where(QualityRound.office_id == office_id, or_(in_window, open_then))
+             .options(_REVIEWS)
              .order_by(QualityRound.opens_on, QualityRound.id))
     return session.scalars(query).all()
 

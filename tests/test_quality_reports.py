@@ -155,7 +155,9 @@ def expected(seeded: Seeded, first: date, last: date, now: datetime = NOW) -> di
     today = at.astimezone(OSLO).date()
     rounds = {}
     for rnd in seeded.rounds:
-        if rnd.opens > last or rnd.closes < first:
+        in_window = rnd.opens <= last and rnd.closes >= first
+        open_then = oslo(rnd.opens, 7) < end and rnd.closed >= start  # seeded rounds open at 07:00
+        if not (in_window or open_then) or oslo(rnd.opens, 7) >= at:
             continue
         reviews = [r for r in rnd.reviews if r.submitted < at]
         before = next((b for b in seeded.rounds if b.season == rnd.season and b.year == rnd.year - 1), None)
@@ -174,18 +176,21 @@ def expected(seeded: Seeded, first: date, last: date, now: datetime = NOW) -> di
                             "previous": before.name if before else None}
     measures = {}
     for m in seeded.measures:
-        if m.created < end and (m.finished is None or m.finished >= start):
+        if m.created < at and (m.finished is None or m.finished >= start):
             unfinished = m.created < at and (m.finished is None or m.finished >= at)
+            done = m.finished is not None and m.finished < at
             measures[m.description] = {
-                "state": m.state if m.finished and m.finished < at else "apen",
+                "state": m.state if done else "apen",
+                "finished_on": m.finished.astimezone(OSLO).date() if done else None,
                 "overdue": m.due < today and unfinished, "owner": m.owner, "round": m.round.name}
     return {"rounds": rounds, "measures": measures}
 
 
 def round_named(report, name: str):  # type: ignore[no-untyped-def]
-    from bot.report_text import round_label
-
-    return next(r for r in report.quality.rounds if round_label(r.name, "nb") == name)
+    """«Kvalitetsmåling høst 2026» → that round's summary in the report."""
+    *_, season, year = name.split()
+    wanted = (int(year), {"vår": "var", "høst": "host"}[season])
+    return next(r for r in report.quality.rounds if (r.name.year, r.name.season) == wanted)
 
 
 @pytest.fixture
@@ -221,9 +226,9 @@ def test_a_year_report_holds_both_rounds_with_the_counted_distributions_and_tren
     # round (AAP recipients 30+) that came just before it
     autumn = round_named(report, "Kvalitetsmåling høst 2026")
     assert (autumn.previous.year, autumn.previous.season) == (2025, "host")
-    assert want["rounds"]["Kvalitetsmåling høst 2026"]["previous"] == "Kvalitetsmåling høst 2025"
 
-    got = {m.description: {"state": m.state, "overdue": m.overdue_at_end, "owner": m.owner_id,
+    got = {m.description: {"state": m.state, "finished_on": m.finished_on, "overdue": m.overdue_at_end,
+                           "owner": m.owner_id,
                            "round": f"Kvalitetsmåling {'vår' if m.round.season == 'var' else 'høst'} {m.round.year}"}
            for m in report.quality.measures}
     assert got == want["measures"]
@@ -246,9 +251,52 @@ def test_a_month_inside_a_round_shows_the_round_as_it_stood_at_the_months_end(db
     for area in spring.areas:
         assert Counter({k: v for k, v in area.distribution.items() if v}) == counted["areas"][area.area.value][
             "distribution"]
-    assert {m.description: m.state for m in report.quality.measures} == {
-        d: m["state"] for d, m in want["measures"].items()}
+    assert {m.description: (m.state, m.finished_on, m.overdue_at_end) for m in report.quality.measures} == {
+        d: (m["state"], m["finished_on"], m["overdue"]) for d, m in want["measures"].items()}
     assert all(m.owner_id is None for m in report.quality.measures)  # the office's version names nobody
+
+
+def test_a_running_period_counts_only_what_has_happened_by_now(db, office):
+    seeded = seed_rounds(db, office)
+    spring_2026 = sorted(r.submitted for r in seeded.rounds[2].reviews)
+    now = spring_2026[len(spring_2026) // 2] + timedelta(minutes=1)  # half the round's reviews are still to come
+    with db.transaction() as session:
+        report = build_report(session, office, parse_period("2026", now.date()), now, Audience.LEADERS)
+    want = expected(seeded, date(2026, 1, 1), date(2026, 12, 31), now)
+
+    assert list(want["rounds"]) == ["Kvalitetsmåling vår 2026"]  # the autumn round is not open yet
+    [spring] = report.quality.rounds
+    assert (spring.name.year, spring.name.season, spring.closed) == (2026, "var", False)
+    assert spring.reviews == want["rounds"]["Kvalitetsmåling vår 2026"]["reviews"] < len(seeded.rounds[2].reviews)
+    assert {m.description: (m.state, m.overdue_at_end) for m in report.quality.measures} == {
+        d: (m["state"], m["overdue"]) for d, m in want["measures"].items()}
+    markdown = render(report, office, Format.MD).decode()
+    assert f"· pågår · {spring.reviews} av 9 gjennomgåtte saker" in markdown
+    assert "Over fristen nå:" in markdown
+
+
+def test_a_round_closed_late_by_hand_is_in_the_month_it_closed(db, office):
+    with db.transaction() as session:
+        rnd = QualityRound(office_id=office.id, year=2026, season="var", target_group="aap_30_pluss",
+                           opens_on=date(2026, 3, 1), closes_on=date(2026, 4, 30), state="lukket",
+                           reviewers=REVIEWERS, target_per_reviewer=1, created_at=oslo(date(2026, 3, 1), 7),
+                           closed_at=oslo(date(2026, 5, 11)))
+        session.add(rnd)
+        session.flush()
+        for n, day in enumerate((date(2026, 4, 20), date(2026, 5, 5))):
+            review = QualityReview(round_id=rnd.id, reviewer_id=REVIEWERS[n], submission_key=f"k{n}",
+                                   submitted_at=oslo(day))
+            review.assessments = [AreaAssessment(area=area, score=3, tags=[]) for area in AREAS]
+            session.add(review)
+
+    def rounds_in(period: str) -> list[tuple[int, bool]]:
+        with db.transaction() as session:
+            report = build_report(session, office, parse_period(period, NOW.date()), NOW)
+        return [(r.reviews, r.closed) for r in report.quality.rounds]
+
+    assert rounds_in("2026-04") == [(1, False)]
+    assert rounds_in("2026-05") == [(2, True)]  # open until 11 May, though its window ended in April
+    assert rounds_in("2026-06") == []
 
 
 def test_a_period_without_rounds_says_so(db, office):
@@ -294,8 +342,9 @@ def test_the_leaders_report_in_slack_carries_the_quality_rounds(bot, clock, offi
     assert f"4 – Svært god: {d[4]} · 3 – God: {d[3]} · 2 – Delvis god: {d[2]} · 1 – Svak: {d[1]}" in autumn_text
     states = Counter(m["state"] for m in want["measures"].values())
     overdue = sum(m["overdue"] for m in want["measures"].values())
-    assert (f"{len(want['measures'])} tiltak under arbeid i perioden: {states['apen']} åpne, {states['utfort']} "
-            f"utført, {states['forkastet']} forkastet. Over fristen: {overdue}.") in text
+    assert (f"Tiltak under arbeid i perioden: {len(want['measures'])} (åpne: {states['apen']}, utført: "
+            f"{states['utfort']}, forkastet: {states['forkastet']}). Over fristen ved periodens slutt: {overdue}."
+            ) in text
     some = next(d for d, m in want["measures"].items() if m["overdue"])
     assert some in text and f"<@{want['measures'][some]['owner']}>" in text  # owners: the leaders' version
     assert "U0REV" not in text and PRIVATE not in text and "ANNET KONTOR" not in text
@@ -370,6 +419,24 @@ def test_the_cli_markdown_has_a_table_per_round(db, office, tmp_path):
     for description in want["measures"]:
         assert description in markdown
     assert "U0REV" not in markdown and "U0OWNER" not in markdown and PRIVATE not in markdown
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(db, office):
+    typed = '=HYPERLINK("http://example.invalid","Klikk")'
+    with db.transaction() as session:
+        rnd = QualityRound(office_id=office.id, year=2026, season="host", target_group="unge_under_30",
+                           opens_on=date(2026, 9, 1), closes_on=date(2026, 10, 31), state="lukket", reviewers=[],
+                           target_per_reviewer=1, created_at=oslo(date(2026, 9, 1)), closed_at=oslo(date(2026, 11, 1)))
+        session.add(rnd)
+        session.flush()
+        session.add(Action(round_id=rnd.id, scope="kontor", area="fremdrift", term="lang", description=typed,
+                           owner_id="U0OWNER5", due_on=date(2026, 12, 1), state="apen",
+                           created_at=oslo(date(2026, 11, 2))))
+    with db.transaction() as session:
+        report = build_report(session, office, parse_period("2026H2", NOW.date()), NOW)
+    sheet = openpyxl.load_workbook(io.BytesIO(render(report, office, Format.XLSX)))["Kvalitetstiltak"]
+    [cell] = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value == typed]
+    assert cell.data_type == "s"
 
 
 def test_the_empty_quality_sheets_are_still_valid(db, office):
