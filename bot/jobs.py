@@ -191,13 +191,14 @@ class DigestPlan:
     items: list[DigestItem] = field(default_factory=list)
     reported: int = 0
     open: int = 0
+    told_at_once: int = 0  # `hoy` closures whose feedback the office had the moment they closed
     already: bool = False  # this week's digest was made before
     posts: bool = False  # a message goes to the office channel
     ledger_ids: list[int] = field(default_factory=list)
 
     @property
     def closed(self) -> int:
-        return len(self.items)
+        return len(self.items) + self.told_at_once
 
 
 def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = False) -> DigestPlan:
@@ -205,7 +206,8 @@ def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = F
 
     Seed 000: leaders «gir tilbakemelding til kontoret om hva som er gjort». Each closure is
     told in exactly one digest (a closure is recorded with the digest that told it); a week
-    with nothing closed and nothing reported posts nothing, unless the office asks for it.
+    with nothing closed and nothing reported posts nothing, unless the office asks for it. A
+    `hoy` closure, whose feedback the office got at once, is counted but not told again.
     """
     now = clock.now()
     period = iso_week(local_date(now, office.tz))
@@ -217,10 +219,11 @@ def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = F
         since = previous.until if previous else now - DIGEST_FIRST_SPAN
         after = since - DIGEST_OVERLAP if previous else since
         closed = store.untold_closures(session, office.id, after, now)
+        at_once = store.told_at_once(session, [(d.id, d.closed_at) for d in closed])
         plan = DigestPlan(office, period, since, now, reported=store.count_registered(session, office.id, since, now),
-                          open=store.count_open(session, office.id, OPEN))
+                          open=store.count_open(session, office.id, OPEN), told_at_once=len(at_once))
         plan.items = [DigestItem(d.reference, d.category, d.kind, d.severity, d.closure_feedback, d.lesson)
-                      for d in closed]
+                      for d in closed if (d.id, d.closed_at) not in at_once]
         plan.posts = bool(plan.items or plan.reported or office.cadence.post_empty_digest)
         if dry_run:
             return plan

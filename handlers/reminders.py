@@ -186,7 +186,9 @@ def send_digest(delivery: Delivery) -> None:
     digest = store.digest_by_id(delivery.session, int(ident))
     if digest is None:
         raise LookupError(f"ledger target {delivery.entry.target} is gone")
-    closed = store.cases_of_digest(delivery.session, digest.id)
+    covered = store.cases_of_digest(delivery.session, digest.id)
+    at_once = store.told_at_once(delivery.session, [(d.id, closed_at) for d, closed_at in covered])
+    closed = [d for d, closed_at in covered if (d.id, closed_at) not in at_once]
     blocks: list = [
         HeaderBlock(text=plain("digest.header", loc, week=digest.period)),
         SectionBlock(text=mrkdwn(t("digest.intro", loc))),
@@ -194,13 +196,16 @@ def send_digest(delivery: Delivery) -> None:
                                         open=digest.open))]),
     ]
     if not closed:
-        blocks.append(SectionBlock(text=mrkdwn(t("digest.empty", loc))))
+        blocks.append(SectionBlock(text=mrkdwn(t("digest.empty", loc) if not at_once else
+                                               t("digest.only_at_once", loc, count=len(at_once)))))
     else:
         blocks.append(DividerBlock())
     for deviation in closed[:MAX_DIGEST_ITEMS]:
         blocks.append(SectionBlock(text=mrkdwn(digest_item(deviation, loc))))
     if len(closed) > MAX_DIGEST_ITEMS:
         blocks.append(ContextBlock(elements=[mrkdwn(t("digest.more", loc, count=len(closed) - MAX_DIGEST_ITEMS))]))
+    if closed and at_once:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("digest.also_at_once", loc, count=len(at_once)))]))
     text = t("digest.fallback", loc, closed=digest.closed, reported=digest.reported, open=digest.open)
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
 

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, lit
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from store.models import Action, Deviation, Digest, DigestCase, Event, NudgeEntry
+from store.models import Action, Deviation, Digest, DigestCase, Event, LedgerEntry, NudgeEntry
 
 CLOSED = "lukket"
 OPEN_ACTION = "apen"
@@ -215,11 +215,27 @@ def digest_by_id(session: Session, digest_id: int) -> Digest | None:
     return session.get(Digest, digest_id)
 
 
-def cases_of_digest(session: Session, digest_id: int) -> Sequence[Deviation]:
+def cases_of_digest(session: Session, digest_id: int) -> list[tuple[Deviation, datetime]]:
+    """The closures a digest covers: each case with the moment of the closure it tells."""
     query = (
-        select(Deviation)
+        select(Deviation, DigestCase.closed_at)
         .join(DigestCase, DigestCase.deviation_id == Deviation.id)
         .where(DigestCase.digest_id == digest_id)
         .order_by(DigestCase.closed_at, Deviation.id)
     )
-    return session.scalars(query).all()
+    return [(deviation, closed_at) for deviation, closed_at in session.execute(query)]
+
+
+FEEDBACK_AT_ONCE = "office_feedback"  # the ledger's name for a `hoy` closure's post to the office channel
+
+
+def told_at_once(session: Session, closures: Iterable[tuple[int, datetime]]) -> set[tuple[int, datetime]]:
+    """The closures (case id, closed at) whose feedback went to the office channel the moment they
+    closed (a `hoy` case, DESIGN.md: «posted to the office channel at once instead of waiting for
+    the digest»), known by the ledger entry the closing transaction wrote, stamped with its time."""
+    wanted = set(closures)
+    if not wanted:
+        return set()
+    query = select(LedgerEntry.target, LedgerEntry.created_at).where(
+        LedgerEntry.what == FEEDBACK_AT_ONCE, LedgerEntry.target.in_({f"deviation:{i}" for i, _ in wanted}))
+    return {(int(target.partition(":")[2]), at) for target, at in session.execute(query)} & wanted

@@ -11,6 +11,7 @@ import pytest
 
 from bot import jobs
 from bot.settings import EXAMPLE_OFFICE_CONFIG
+from handlers import ids
 from tests import seeding
 from tests.flows import posted_to, text_of
 
@@ -121,3 +122,48 @@ class TestAnOfficeThatAsksForAShortDigestInAQuietWeek:
         [post] = digests(bot.fake)
         assert "Ingen avvik ble lukket siden forrige tilbakemelding." in post
         assert "Meldt: *0* · Lukket: *0* · Åpne nå: *1*" in post
+
+
+def test_a_major_closure_told_at_once_is_counted_but_not_told_again(bot, clock):
+    """DESIGN.md: a `hoy` case's feedback «is posted to the office channel at once instead of
+    waiting for the digest»; the week's digest counts it, and tells only the other closures."""
+    from tests.leader_flows import NO_ACTION, assess, press, submit
+    from tests.leader_flows import report as report_case
+
+    monday = date(2026, 11, 23)
+    clock.set(oslo(monday, 9))
+    major, minor = report_case(bot, severity="hoy"), report_case(bot)
+    major_feedback, minor_feedback = "Ledergruppa har endret rutinen for brev.", "Skjemaet er rettet."
+    for deviation, answers in ((major, {"feedback": major_feedback, "decision_date": "2026-11-23",
+                                        "decision_reference": "LG 47/2026"}), (minor, {"feedback": minor_feedback})):
+        assert assess(bot, deviation.id, NO_ACTION) is None
+        assert submit(bot, press(bot, ids.CLOSE, deviation.id), answers) is None
+    bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == OFFICE_CHANNEL)
+
+    digest_job_every_workday(bot, clock, monday, monday + timedelta(days=4))
+
+    at_once, digest = digests(bot.fake)
+    assert major_feedback in at_once and minor_feedback not in at_once
+    assert minor_feedback in digest and major_feedback not in digest and major.reference not in digest
+    assert "Meldt: *2* · Lukket: *2*" in digest
+    assert "Alvorlige avvik lukket i tillegg: 1" in digest
+
+
+def test_a_week_whose_only_closure_was_told_at_once_says_so(bot, clock):
+    from tests.leader_flows import NO_ACTION, assess, press, submit
+    from tests.leader_flows import report as report_case
+
+    monday = date(2026, 11, 23)
+    clock.set(oslo(monday, 9))
+    major = report_case(bot, severity="hoy")
+    assert assess(bot, major.id, NO_ACTION) is None
+    assert submit(bot, press(bot, ids.CLOSE, major.id), {"feedback": "Rutinen er endret.", "decision_date":
+                                                          "2026-11-23", "decision_reference": "LG 47/2026"}) is None
+    bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == OFFICE_CHANNEL)
+
+    digest_job_every_workday(bot, clock, monday, monday + timedelta(days=4))
+
+    at_once, digest = digests(bot.fake)
+    assert "Rutinen er endret." in at_once and "Rutinen er endret." not in digest
+    assert "Meldt: *1* · Lukket: *1*" in digest
+    assert "Alvorlige avvik lukket siden forrige tilbakemelding: 1." in digest
