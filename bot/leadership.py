@@ -47,6 +47,7 @@ from store import followup
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey
 from store.models import Action, Deviation, Event
+from store.reminders import FEEDBACK_AT_ONCE as OFFICE_FEEDBACK
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -279,7 +280,7 @@ def close_case(db: Database, clock: Clock, office: Office, deviation_id: int, fo
     def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
         if deviation.severity != Severity.HIGH.value:
             return []  # the weekly digest tells the office
-        return [LedgerKey("office_feedback", f"deviation:{deviation.id}", office.office_channel,
+        return [LedgerKey(OFFICE_FEEDBACK, f"deviation:{deviation.id}", office.office_channel,
                           f"event:{event.id}")]
 
     try:

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 
 from bot.cases import ActionState, Command, State, closure_offered
 from bot.i18n import Locale, has, t
-from bot.leadership import ACTION_DONE, ACTION_DROPPED
+from bot.leadership import ACTION_DONE, ACTION_DROPPED, OFFICE_FEEDBACK
 from bot.messenger import Delivery, Messenger
 from bot.office import Office
 from handlers import ids
@@ -156,4 +156,4 @@ def register(messenger: Messenger) -> None:
     messenger.register("card_thread", send_card_thread)
     messenger.register("action_assigned", send_action_assigned)
     messenger.register("ready_to_close", send_ready_to_close)
-    messenger.register("office_feedback", send_office_feedback)
+    messenger.register(OFFICE_FEEDBACK, send_office_feedback)
