@@ -68,6 +68,15 @@ def window(config: QualityRounds, season: Season, year: int) -> tuple[date, date
     return date.fromisoformat(f"{year}-{opens}"), date.fromisoformat(f"{year}-{closes}")
 
 
+def window_opened_on(config: QualityRounds, season: Season, year: int, today: date) -> tuple[date, date]:
+    """The dates of a round a leader opens by hand: the season's own window, or, once that window
+    has passed, a window as long starting today (a round opened late must not close at once)."""
+    opens, closes = window(config, season, year)
+    if today <= closes:
+        return opens, closes
+    return today, today + (closes - opens)
+
+
 def season_running(config: QualityRounds, today: date) -> Season | None:
     """The season whose window contains `today`, if any."""
     for season in Season:
@@ -87,9 +96,16 @@ def round_title(rnd: NamedRound, locale: Locale) -> str:
     return t("quality.round_name", locale, season=t(f"quality.season.{rnd.season}", locale).lower(), year=rnd.year)
 
 
-def season_for(today: date) -> Season:
-    """The season a leader most likely means when opening a round by hand."""
-    return Season.SPRING if today.month <= 6 else Season.AUTUMN
+def nearest_round(config: QualityRounds, today: date, season: Season | None = None) -> tuple[Season, int]:
+    """The season and year a leader most likely means when opening a round by hand: the one whose
+    window is nearest to today, running or not (a late autumn round in December, an early spring
+    round in February). A leader who names the season gets that season's nearest window."""
+    def distance(candidate: tuple[Season, int]) -> int:
+        opens, closes = window(config, *candidate)
+        return max((opens - today).days, (today - closes).days, 0)
+
+    seasons = [season] if season is not None else list(Season)
+    return min(((s, year) for year in (today.year - 1, today.year, today.year + 1) for s in seasons), key=distance)
 
 
 def normalize_tags(text: str | None) -> list[str]:

@@ -30,6 +30,7 @@ from bot.quality import (
     season_running,
     summarize,
     window,
+    window_opened_on,
 )
 from store import cases as case_store
 from store import ledger
@@ -58,10 +59,12 @@ def _event(session, office: Office, kind: str, at, actor_id: str | None, **detai
 
 
 def open_round(db: Database, clock: Clock, office: Office, season: Season, year: int, *,
-               opened_by: str | None, reviewers: list[str]) -> Opened:
-    """Open the office's round for a season (idempotent: a second opener gets the same round)."""
+               opened_by: str | None, reviewers: list[str], opened_on: date | None = None) -> Opened:
+    """Open the office's round for a season (idempotent: a second opener gets the same round). A
+    leader opening by hand gives `opened_on`, so a round opened after its window runs from then."""
     now = clock.now()
-    opens_on, closes_on = window(office.quality, season, year)
+    opens_on, closes_on = (window(office.quality, season, year) if opened_on is None
+                           else window_opened_on(office.quality, season, year, opened_on))
     try:
         with db.transaction() as session:
             rnd, created = store.create_round(

@@ -9,12 +9,14 @@ import pytest
 
 from bot import quality_rounds as rounds
 from bot.forms import FieldErrors
+from bot.office import QualityRounds
 from bot.quality import (
     Area,
     Scope,
     Scored,
     Season,
     Trend,
+    nearest_round,
     normalize_tags,
     parse_review,
     season_running,
@@ -28,6 +30,7 @@ from tests.flows import posted_to, text_of
 
 REVIEWERS = ["U0REV1", "U0REV2", "U0REV3"]
 LEADER, LEADER_CHANNEL, OFFICE_CHANNEL = "U0LEADER1", "C0LEADERS", "C0OFFICE"
+CONFIG = QualityRounds()  # the default windows: March–April and September–October
 
 
 @pytest.fixture
@@ -66,14 +69,24 @@ def review(bot, user: str, scores: dict[Area, str], tags: dict[Area, str] | None
 # --- rules -----------------------------------------------------------------------------------
 
 def test_seasons_follow_seed_002():
-    from bot.office import QualityRounds
-
-    config = QualityRounds()
+    config = CONFIG
     assert window(config, Season.SPRING, 2027) == (date(2027, 3, 1), date(2027, 4, 30))
     assert window(config, Season.AUTUMN, 2027) == (date(2027, 9, 1), date(2027, 10, 31))
     assert season_running(config, date(2027, 3, 15)) is Season.SPRING
     assert season_running(config, date(2027, 10, 31)) is Season.AUTUMN
     assert season_running(config, date(2027, 6, 1)) is None
+
+
+@pytest.mark.parametrize(("today", "named", "expected"), [
+    (date(2027, 2, 10), None, (Season.SPRING, 2027)),   # early: spring is three weeks away
+    (date(2026, 12, 10), None, (Season.AUTUMN, 2026)),  # late: autumn ended six weeks ago
+    (date(2027, 1, 20), None, (Season.SPRING, 2027)),
+    (date(2027, 1, 20), Season.AUTUMN, (Season.AUTUMN, 2026)),
+    (date(2026, 11, 30), Season.SPRING, (Season.SPRING, 2027)),
+    (date(2027, 9, 15), None, (Season.AUTUMN, 2027)),
+])
+def test_a_round_opened_by_hand_is_the_nearest_window(today, named, expected):
+    assert nearest_round(CONFIG, today, named) == expected
 
 
 def test_the_overall_assessment_counts_scores_themes_and_trend():
@@ -189,6 +202,25 @@ def test_a_leader_opens_a_round_by_hand_with_named_reviewers(bot, clock):
     with bot.services.db.transaction() as session:
         rnd = store.latest(session, "lillehammer-gausdal")
         assert (rnd.target_group, rnd.reviewers, rnd.opened_by) == ("unge_under_30", ["U0REV8", "U0REV9"], LEADER)
+
+
+def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at_once(bot, clock):
+    clock.set(oslo(2026, 11, 30, 9))  # the autumn window (September–October) has passed
+    response = bot.client.command("ny", command="/kvalitet", user=LEADER)
+    assert "Kvalitetsmåling høst 2026, 2026-11-30–2027-01-29" in response.body
+    clock.set(oslo(2026, 12, 1))
+    run_quality_rounds(bot.services)
+    with bot.services.db.transaction() as session:
+        rnd = store.latest(session, "lillehammer-gausdal")
+        assert (rnd.state, rnd.opens_on, rnd.closes_on) == ("apen", date(2026, 11, 30), date(2027, 1, 29))
+    assert "1 av 5" in text_of(review(bot, "U0REV1", dict.fromkeys(Area, "3"))["view"])
+
+    clock.set(oslo(2027, 1, 30))
+    run_quality_rounds(bot.services)
+    again = bot.client.command("ny høst", command="/kvalitet", user=LEADER)
+    assert "allerede gjennomført og ble lukket 2027-01-30" in again.body
+    with bot.services.db.transaction() as session:
+        assert [r.state for r in store.open_rounds(session, "lillehammer-gausdal")] == []
 
 
 def test_reviewers_behind_target_are_reminded_once_a_week_near_the_end(bot, clock):
