@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Protocol
 
@@ -70,11 +70,14 @@ def window(config: QualityRounds, season: Season, year: int) -> tuple[date, date
 
 def window_opened_on(config: QualityRounds, season: Season, year: int, today: date) -> tuple[date, date]:
     """The dates of a round a leader opens by hand: the season's own window, or, once that window
-    has passed, a window as long starting today (a round opened late must not close at once)."""
+    has passed, a window as long starting today (a round opened late must not close at once), but
+    ending before the next season's window opens, so that two rounds never run side by side."""
     opens, closes = window(config, season, year)
     if today <= closes:
         return opens, closes
-    return today, today + (closes - opens)
+    next_opens = min(start for s in Season for y in (today.year, today.year + 1)
+                     if (start := window(config, s, y)[0]) > today)
+    return today, min(today + (closes - opens), next_opens - timedelta(days=1))
 
 
 def season_running(config: QualityRounds, today: date) -> Season | None:

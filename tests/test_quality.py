@@ -22,6 +22,7 @@ from bot.quality import (
     season_running,
     summarize,
     window,
+    window_opened_on,
 )
 from bot.scheduler import run_quality_rounds
 from bot.settings import EXAMPLE_OFFICE_CONFIG
@@ -87,6 +88,13 @@ def test_seasons_follow_seed_002():
 ])
 def test_a_round_opened_by_hand_is_the_nearest_window(today, named, expected):
     assert nearest_round(CONFIG, today, named) == expected
+
+
+def test_a_round_opened_late_runs_as_long_but_ends_before_the_next_season():
+    assert window_opened_on(CONFIG, Season.SPRING, 2027, date(2027, 2, 10)) == (date(2027, 3, 1), date(2027, 4, 30))
+    assert window_opened_on(CONFIG, Season.AUTUMN, 2026, date(2026, 11, 30)) == (date(2026, 11, 30),
+                                                                                 date(2027, 1, 29))
+    assert window_opened_on(CONFIG, Season.SPRING, 2026, date(2026, 8, 15)) == (date(2026, 8, 15), date(2026, 8, 31))
 
 
 def test_the_overall_assessment_counts_scores_themes_and_trend():
