@@ -41,7 +41,7 @@ from bot.errors import (
 )
 from bot.leaders import LeaderDirectory
 from bot.office import Office
-from bot.workflow import Moved, apply, locked_case, record_step, transition
+from bot.workflow import Moved, apply, enter, locked_case, record_step, transition
 from store import cases as store
 from store import followup
 from store.db import Database, Unavailable
@@ -54,6 +54,7 @@ T = TypeVar("T")
 
 REFUSED = "ikke_tilgang"  # audit event kind of a refused attempt
 ACTION_DONE, ACTION_DROPPED = "tiltak_utfort", "tiltak_forkastet"  # audit event kinds of an action's end
+OWNER_TOLD_DROPPED = "action_dropped"  # ledger: the owner hears that a leader dropped their action
 # The open states in the order a case passes them: the overview's sections.
 OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, State.READY_TO_CLOSE)
 
@@ -250,6 +251,9 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
             action.drop_reason = text
         ids = record_step(session, office, deviation, ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
                           now, actor_id=actor_id, action=action, detail={"action": action.id})
+        if outcome is ActionState.DROPPED and actor_id != action.owner_id:
+            ids += enter(session, office, [LedgerKey(OWNER_TOLD_DROPPED, f"action:{action.id}", action.owner_id)],
+                         now)
         moved = None
         command = command_after_actions(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
         if command is not None:

@@ -10,9 +10,10 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 
 from bot.cases import ActionState, Command, State, closure_offered
 from bot.i18n import Locale, has, t
-from bot.leadership import ACTION_DONE, ACTION_DROPPED, OFFICE_FEEDBACK
+from bot.leadership import ACTION_DONE, ACTION_DROPPED, OFFICE_FEEDBACK, OWNER_TOLD_DROPPED
 from bot.messenger import Delivery, Messenger
 from bot.office import Office
+from bot.report_text import one_line
 from handlers import ids
 from handlers.assessment_view import action_dm_blocks
 from handlers.blocks import escape, mrkdwn, plain
@@ -119,6 +120,19 @@ def send_action_assigned(delivery: Delivery) -> None:
                                      text=t("action.assigned", office.locale, reference=deviation.reference))
 
 
+def send_action_dropped(delivery: Delivery) -> None:
+    """The owner's DM when a leader drops their action: which one, why, and that nothing more is
+    needed from them (their first DM still shows «Utført»)."""
+    action = followup.action_by_id(delivery.session, _target(delivery, "action"))
+    if action is None or action.deviation is None:
+        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    loc = delivery.office.locale
+    text = t("action.dropped_dm", loc, reference=action.deviation.reference,
+             description=escape(one_line(action.description)), reason=_quote(action.drop_reason))
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
+                                     blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
+
+
 def send_ready_to_close(delivery: Delivery) -> None:
     """Tell the responsible leader that the case may be closed now, with «Lukk» if it still may."""
     deviation, office = _deviation(delivery), delivery.office
@@ -155,5 +169,6 @@ def send_office_feedback(delivery: Delivery) -> None:
 def register(messenger: Messenger) -> None:
     messenger.register("card_thread", send_card_thread)
     messenger.register("action_assigned", send_action_assigned)
+    messenger.register(OWNER_TOLD_DROPPED, send_action_dropped)
     messenger.register("ready_to_close", send_ready_to_close)
     messenger.register(OFFICE_FEEDBACK, send_office_feedback)

@@ -96,6 +96,12 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert "Klar for lukking" in card(bot)["text"] and buttons(card(bot)) == ["Lukk"]
     assert audit(bot, deviation.id)[-2:] == [("tiltak_forkastet", LEADER, None, None),
                                               ("tiltak_fullfort", LEADER, "tiltak_pagar", "klar_for_lukking")]
+    # Its owner hears it was dropped, and why; «Utført» in their first DM now says so.
+    dropped = dms_to(bot, OTHER_OWNER, 2)[-1]
+    assert "forkastet" in text_of(dropped) and "Opplæring i begrunnelsesplikten" in text_of(dropped)
+    assert "fylkets opplæringspakke" in text_of(dropped) and buttons(dropped) == []
+    late = press(bot, ids.ACTION_DONE, button_value(other_dm, ids.ACTION_DONE), user=OTHER_OWNER)
+    assert "forkastet" in text_of(late).lower()
 
     # «Lukk» from the DM: feedback to the office and a lesson for the business plan.
     closure = press(bot, ids.CLOSE, button_value(ready, ids.CLOSE), user=OTHER_LEADER)
