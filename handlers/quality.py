@@ -85,11 +85,12 @@ def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
                                reviewers=reviewers, opened_on=now)
     with services.db.transaction() as session:
         rnd = store.by_id(session, opened.round_id)
-    key = ("quality.opened_by_leader" if opened.created
-           else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
-    closed = rnd.closed_at.astimezone(office.tz).date().isoformat() if rnd.closed_at else ""
-    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=rnd.opens_on.isoformat(),
-               closes=rnd.closes_on.isoformat(), closed=closed))
+        key = ("quality.opened_by_leader" if opened.created
+               else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
+        closed = rnd.closed_at.astimezone(office.tz).date().isoformat() if rnd.closed_at else ""
+        text = t(key, office.locale, round=round_name(rnd, office.locale), opens=rnd.opens_on.isoformat(),
+                 closes=rnd.closes_on.isoformat(), closed=closed)
+    ack(text=text)
     services.messenger.deliver_soon(opened.ledger_ids)
 
 
