@@ -61,6 +61,12 @@ NOT_RELEVANT = "ikke_relevant"
 TEXT_MAX, TAGS_MAX = 2000, 5
 
 
+def parse_season(word: str) -> Season | None:
+    """«vår»/«var» or «høst»/«host», as a leader types it after `/kvalitet ny`."""
+    plain = word.lower().replace("å", "a").replace("ø", "o")
+    return Season(plain) if plain in {s.value for s in Season} else None
+
+
 def window(config: QualityRounds, season: Season, year: int) -> tuple[date, date]:
     """The dates a season's round runs, from the office config (March–April, September–October)."""
     opens, closes = ((config.spring_opens, config.spring_closes) if season is Season.SPRING
@@ -69,9 +75,9 @@ def window(config: QualityRounds, season: Season, year: int) -> tuple[date, date
 
 
 def window_opened_on(config: QualityRounds, season: Season, year: int, today: date) -> tuple[date, date]:
-    """The dates of a round a leader opens by hand: the season's own window, or, once that window
-    has passed, a window as long starting today (a round opened late must not close at once), but
-    ending before the next season's window opens, so that two rounds never run side by side."""
+    """The dates of a round opened `today`: the season's own window, or, once that window has
+    passed (a leader opening late), a window as long starting today, so that it does not close at
+    once, but ending before the next season's window opens, so that two rounds never run side by side."""
     opens, closes = window(config, season, year)
     if today <= closes:
         return opens, closes

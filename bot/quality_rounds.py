@@ -29,7 +29,6 @@ from bot.quality import (
     round_title,
     season_running,
     summarize,
-    window,
     window_opened_on,
 )
 from store import cases as case_store
@@ -49,9 +48,13 @@ def reviewers_of(leaders: LeaderDirectory, office: Office) -> list[str]:
 
 @dataclass(frozen=True)
 class Opened:
-    round_id: int
+    round: QualityRound  # as it is now: the new round, or the one that was there (perhaps closed)
     created: bool
     ledger_ids: list[int] = field(default_factory=list)
+
+    @property
+    def round_id(self) -> int:
+        return self.round.id
 
 
 def _event(session, office: Office, kind: str, at, actor_id: str | None, **detail: object) -> None:
@@ -59,12 +62,11 @@ def _event(session, office: Office, kind: str, at, actor_id: str | None, **detai
 
 
 def open_round(db: Database, clock: Clock, office: Office, season: Season, year: int, *,
-               opened_by: str | None, reviewers: list[str], opened_on: date | None = None) -> Opened:
-    """Open the office's round for a season (idempotent: a second opener gets the same round). A
-    leader opening by hand gives `opened_on`, so a round opened after its window runs from then."""
+               opened_by: str | None, reviewers: list[str]) -> Opened:
+    """Open the office's round for a season (idempotent: a second opener gets the same round); one
+    opened after its window has passed runs from today (`window_opened_on`)."""
     now = clock.now()
-    opens_on, closes_on = (window(office.quality, season, year) if opened_on is None
-                           else window_opened_on(office.quality, season, year, opened_on))
+    opens_on, closes_on = window_opened_on(office.quality, season, year, now.astimezone(office.tz).date())
     try:
         with db.transaction() as session:
             rnd, created = store.create_round(
@@ -73,12 +75,12 @@ def open_round(db: Database, clock: Clock, office: Office, season: Season, year:
                 reviewers=sorted(set(reviewers)), target_per_reviewer=office.quality.reviews_per_reviewer,
                 opened_by=opened_by, created_at=now)
             if not created:
-                return Opened(rnd.id, False)
+                return Opened(rnd, False)
             _event(session, office, "kvalitet_apnet", now, opened_by, round_id=rnd.id)
             keys = [ledger.LedgerKey("quality_opened", f"round:{rnd.id}", office.leader_channel)]
             keys += [ledger.LedgerKey("quality_invite", f"round:{rnd.id}", r) for r in rnd.reviewers]
             ids = [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
-            return Opened(rnd.id, True, ids)
+            return Opened(rnd, True, ids)
     except Unavailable as exc:
         raise StorageUnavailable() from exc
 

@@ -109,11 +109,17 @@ def send_card_thread(delivery: Delivery) -> None:
                                      blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
 
 
+def _case_action(delivery: Delivery) -> Action:
+    """The case's action a ledger entry is about."""
+    action = followup.action_by_id(delivery.session, _target(delivery, "action"))
+    if action is None or action.deviation is None:
+        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    return action
+
+
 def send_action_assigned(delivery: Delivery) -> None:
     """The owner's DM: their action, its due date, and «Utført»."""
-    action = followup.action_by_id(delivery.session, _target(delivery, "action"))
-    if action is None:
-        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    action = _case_action(delivery)
     deviation, office = action.deviation, delivery.office
     blocks = [b.to_dict() for b in action_dm_blocks(office, deviation, action)]
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks,
@@ -123,9 +129,7 @@ def send_action_assigned(delivery: Delivery) -> None:
 def send_action_dropped(delivery: Delivery) -> None:
     """The owner's DM when a leader drops their action: which one, why, and that nothing more is
     needed from them (their first DM still shows «Utført»)."""
-    action = followup.action_by_id(delivery.session, _target(delivery, "action"))
-    if action is None or action.deviation is None:
-        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    action = _case_action(delivery)
     loc = delivery.office.locale
     text = t("action.dropped_dm", loc, reference=action.deviation.reference,
              description=escape(one_line(action.description)), reason=_quote(action.drop_reason))

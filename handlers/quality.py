@@ -18,7 +18,7 @@ from bot.i18n import t
 from bot.leadership import MeasureParent
 from bot.messenger import Delivery, Messenger
 from bot.office import Office
-from bot.quality import Season, nearest_round, parse_measure, parse_review
+from bot.quality import nearest_round, parse_measure, parse_review, parse_season
 from bot.quality_rounds import measure_parent
 from bot.services import Services
 from handlers import ids
@@ -76,21 +76,17 @@ def _leader(services: Services, office: Office, command: SlashCommand, ack: Ack)
 def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     if not _leader(services, office, command, ack):
         return
-    words = [w.lower().replace("å", "a").replace("ø", "o") for w in command.words[1:]]  # «vår» as «var»
-    now = today(services, office)
-    named = Season(words[0]) if words and words[0] in {s.value for s in Season} else None
-    season, year = nearest_round(office.quality, now, named)
+    named = parse_season(command.words[1]) if len(command.words) > 1 else None
+    season, year = nearest_round(office.quality, today(services, office), named)
     reviewers = MENTION.findall(command.text) or rounds.reviewers_of(services.leaders, office)
     opened = rounds.open_round(services.db, services.clock, office, season, year, opened_by=command.user_id,
-                               reviewers=reviewers, opened_on=now)
-    with services.db.transaction() as session:
-        rnd = store.by_id(session, opened.round_id)
-        key = ("quality.opened_by_leader" if opened.created
-               else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
-        closed = rnd.closed_at.astimezone(office.tz).date().isoformat() if rnd.closed_at else ""
-        text = t(key, office.locale, round=round_name(rnd, office.locale), opens=rnd.opens_on.isoformat(),
-                 closes=rnd.closes_on.isoformat(), closed=closed)
-    ack(text=text)
+                               reviewers=reviewers)
+    rnd = opened.round
+    key = ("quality.opened_by_leader" if opened.created
+           else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
+    closed = rnd.closed_at.astimezone(office.tz).date().isoformat() if rnd.closed_at else ""
+    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=rnd.opens_on.isoformat(),
+               closes=rnd.closes_on.isoformat(), closed=closed))
     services.messenger.deliver_soon(opened.ledger_ids)
 
 

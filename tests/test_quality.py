@@ -70,12 +70,11 @@ def review(bot, user: str, scores: dict[Area, str], tags: dict[Area, str] | None
 # --- rules -----------------------------------------------------------------------------------
 
 def test_seasons_follow_seed_002():
-    config = CONFIG
-    assert window(config, Season.SPRING, 2027) == (date(2027, 3, 1), date(2027, 4, 30))
-    assert window(config, Season.AUTUMN, 2027) == (date(2027, 9, 1), date(2027, 10, 31))
-    assert season_running(config, date(2027, 3, 15)) is Season.SPRING
-    assert season_running(config, date(2027, 10, 31)) is Season.AUTUMN
-    assert season_running(config, date(2027, 6, 1)) is None
+    assert window(CONFIG, Season.SPRING, 2027) == (date(2027, 3, 1), date(2027, 4, 30))
+    assert window(CONFIG, Season.AUTUMN, 2027) == (date(2027, 9, 1), date(2027, 10, 31))
+    assert season_running(CONFIG, date(2027, 3, 15)) is Season.SPRING
+    assert season_running(CONFIG, date(2027, 10, 31)) is Season.AUTUMN
+    assert season_running(CONFIG, date(2027, 6, 1)) is None
 
 
 @pytest.mark.parametrize(("today", "named", "expected"), [
