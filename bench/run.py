@@ -181,7 +181,7 @@ def registration_view(fake_url: str, bot_port: int) -> dict:
 
     from bot.office import load_offices
     from bot.settings import EXAMPLE_OFFICE_CONFIG
-    from handlers.registration_view import registration_view as build
+    from handlers.registration.blocks import registration_view as build
 
     return build(load_offices(EXAMPLE_OFFICE_CONFIG).office[0], date.today()).to_dict()
 

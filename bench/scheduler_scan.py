@@ -34,8 +34,8 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.jobs import OPEN, plan_digest, plan_nudges
 from bot.office import load_offices
+from bot.reminders.jobs import OPEN, plan_digest, plan_nudges
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import reminders
 from store.db import Database

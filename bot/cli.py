@@ -17,8 +17,8 @@ from store.db import Database
 from store.migrate import is_current, upgrade
 
 if TYPE_CHECKING:
-    from bot.jobs import DigestPlan, NudgePlan
     from bot.office import Office
+    from bot.reminders.jobs import DigestPlan, NudgePlan
     from bot.services import Services
 
 
@@ -100,11 +100,11 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.clock import SystemClock
     from bot.errors import InvalidPeriod, StorageUnavailable
-    from bot.exports import Format, render
     from bot.i18n import t
-    from bot.periods import between, parse_period
-    from bot.report import Audience
-    from bot.reporting import load_report
+    from bot.reports.exports import Format, render
+    from bot.reports.figures import Audience
+    from bot.reports.periods import between, parse_period
+    from bot.reports.service import load_report
 
     offices = load_offices(settings.avvik_office_config)
     if args.office:
@@ -165,7 +165,7 @@ def _job_services(args: argparse.Namespace, settings: Settings) -> tuple[Service
 
 
 def cmd_nudge(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import jobs
+    from bot.reminders import jobs as jobs
 
     services, offices = _job_services(args, settings)
     for office in offices:
@@ -174,8 +174,8 @@ def cmd_nudge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import jobs
-    from bot.nudges import local_date
+    from bot.reminders import jobs as jobs
+    from bot.reminders.rules import local_date
     from bot.workdays import NORWAY
 
     services, offices = _job_services(args, settings)
@@ -227,8 +227,8 @@ def describe_digest(plan: DigestPlan, dry_run: bool) -> list[str]:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Erase the free text of cases closed longer than the office keeps it (`--dry-run`: only list them)."""
+    from bot.cases.retention import purge
     from bot.clock import SystemClock
-    from bot.retention import purge
 
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import ConfigError
-from bot.routing import Category, Destination, Route, route
+from bot.routing.rules import Category, Destination, Route, route
 
 
 class _Strict(BaseModel):

@@ -15,7 +15,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import jobs, quality_rounds, retention
+from bot.cases import retention as retention
+from bot.quality import service as quality_rounds
+from bot.reminders import jobs as jobs
 from bot.services import Services
 from bot.workdays import NORWAY, Workdays
 

@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.clock import Clock, SystemClock
-from bot.leaders import LeaderDirectory
+from bot.leaders.directory import LeaderDirectory
 from bot.messenger import Messenger
 from bot.office import OfficeDirectory, load_offices
 from bot.settings import Settings

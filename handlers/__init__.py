@@ -1,6 +1,7 @@
-"""Slack listeners, one module per kind of request, and the Block Kit builders they use.
+"""Slack listeners, one package per feature as in `bot/`: `listeners.py` (parse, call, render),
+`blocks.py` (pure Block Kit builders), `senders.py` (ledger messages).
 
-`install()` is called once by the app factory: every module registers what it handles.
+`install()` is called once by the app factory: every package registers what it handles.
 """
 
 from __future__ import annotations
@@ -12,31 +13,27 @@ from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import (
-        actions,
-        commands,
-        envelope,
-        events,
-        leader_actions,
-        leader_views,
-        quality,
-        routing_actions,
-        shortcuts,
-        views,
-    )
+    from handlers import commands, envelope
+    from handlers.home import listeners as home
+    from handlers.leaders import listeners as leaders
+    from handlers.leaders import modals as leader_modals
+    from handlers.quality import listeners as quality
+    from handlers.registration import listeners as registration
+    from handlers.routing import listeners as routing
 
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
-    for module in (commands, shortcuts, views, actions, events, routing_actions, leader_actions, leader_views,
-                   quality):
-        module.register(app, services)
+    for package in (commands, registration, routing, home, leaders, leader_modals, quality):
+        package.register(app, services)
     install_senders(services.messenger)
 
 
 def install_senders(messenger: Messenger) -> None:
     """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs."""
-    from handlers import leader_messages, messages, quality, reminders
+    from handlers.cases import senders as cases
+    from handlers.leaders import senders as leaders
+    from handlers.quality import senders as quality
+    from handlers.registration import senders as registration
+    from handlers.reminders import senders as reminders
 
-    messages.register(messenger)
-    leader_messages.register(messenger)
-    reminders.register(messenger)
-    quality.register_senders(messenger)
+    for package in (registration, cases, leaders, reminders, quality):
+        package.register(messenger)

@@ -11,11 +11,13 @@ from slack_sdk import WebClient
 from bot.i18n import t
 from bot.office import Office
 from bot.services import Services
-from handlers import ids, report
-from handlers.common import office_of, open_registration
-from handlers.help import help_blocks
-from handlers.overview import mine, overview, status
+from handlers import ids
+from handlers.common import office_of
+from handlers.home.blocks import help_blocks
+from handlers.leaders.overview import mine, overview, status
 from handlers.payloads import SlashCommand
+from handlers.registration.listeners import open_registration
+from handlers.reports import listeners as report
 
 Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 

@@ -1,17 +1,23 @@
-"""What every listener shares: the office of a request, the office's «today», opening the form."""
+"""What every listener shares: the office of a request and its «today», opening a modal, a domain
+error in words, a notice modal, ids and metadata from payloads."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
+from bot.errors import DomainError
+from bot.i18n import Locale, has, t
 from bot.office import Office
 from bot.services import Services
-from handlers.registration_view import registration_view
+from handlers import ids
+from handlers.blocks import mrkdwn, plain
 
 log = logging.getLogger(__name__)
 
@@ -24,34 +30,6 @@ def today(services: Services, office: Office) -> date:
     return services.clock.now().astimezone(office.tz).date()
 
 
-_blank_views: dict[tuple[int, date], tuple[Office, dict]] = {}
-
-
-def blank_registration_view(office: Office, day: date) -> dict:
-    """The empty form is the same for everyone in an office on a given day: built (and checked by
-    slack_sdk's models, several milliseconds of CPU) once, not on every `/avvik`. Keyed by the
-    office object, which lives as long as the process; callers only serialise it, never change it."""
-    key = (id(office), day)
-    cached = _blank_views.get(key)
-    if cached is None:
-        if len(_blank_views) > 64:
-            _blank_views.clear()  # yesterday's forms
-        # The office is kept with its form, so its id cannot be reused by another office meanwhile.
-        cached = _blank_views.setdefault(key, (office, registration_view(office, day).to_dict()))
-    return cached[1]
-
-
-def open_registration(services: Services, client: WebClient, office: Office, trigger_id: str, *,
-                      prefill: str | None = None, channel_id: str | None = None) -> None:
-    """Open the registration modal (the trigger is valid for 3 seconds: call right after ack)."""
-    day = today(services, office)
-    if prefill is None and channel_id is None:
-        view: dict | object = blank_registration_view(office, day)
-    else:
-        view = registration_view(office, day, prefill=prefill, channel_id=channel_id)
-    open_view(client, trigger_id, view)
-
-
 def open_view(client: WebClient, trigger_id: str | None, view: View | dict) -> None:
     """Open a modal right after the ack (a trigger lives 3 s); a refusal from Slack is logged, by code."""
     if not trigger_id:
@@ -60,3 +38,41 @@ def open_view(client: WebClient, trigger_id: str | None, view: View | dict) -> N
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
         log.warning("views.open failed: %s", exc.response.get("error"))
+
+
+def say(error: DomainError, locale: Locale) -> str:
+    """A domain error as a sentence in the office's language; states by their names, not their values."""
+    params = dict(error.params)
+    state = params.get("state")
+    for prefix in ("state", "action_state"):  # a case's state or an action's
+        if isinstance(state, str) and has(f"{prefix}.{state}"):
+            params["state"] = t(f"{prefix}.{state}", locale)
+            break
+    try:
+        return t(error.key, locale, **params)
+    except (KeyError, IndexError):
+        return t("error.generic", locale)
+
+
+def notice_view(office: Office, text: str) -> View:
+    """A modal that only tells (a refusal, or why a button cannot be used now)."""
+    return View(type="modal", callback_id=ids.NOTICE_VIEW, title=plain("notice.title", office.locale),
+                close=plain("notice.close", office.locale), blocks=[SectionBlock(text=mrkdwn(text[:3000]))])
+
+
+
+def id_of(value: object) -> int | None:
+    """A button's value or a metadata field as a row id; anything else is None (crafted payloads)."""
+    if isinstance(value, int) and value > 0:
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
+def metadata(**values: object) -> str:
+    return json.dumps(values, separators=(",", ":"))
+
+
+def day(value: date, locale: Locale) -> str:
+    return value.strftime("%d.%m.%Y") if locale == "nb" else value.isoformat()

@@ -42,7 +42,7 @@ EXTERNAL_REFERENCE_FIELD: Final = "external_reference"  # block id of the refere
 
 # Leaders (issue 4): the case card's buttons, the owner's «Utført», and the leaders' modals.
 # Buttons carry the case's (or action's) id as their value; who may press them is checked
-# on the server. Block ids in the modals are the form's field names (bot.assessment).
+# on the server. Block ids in the modals are the form's field names (bot.leaders.forms).
 ASSESS: Final = "case_assess"
 CLOSE: Final = "case_close"
 REOPEN: Final = "case_reopen"

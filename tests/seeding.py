@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.cases import format_reference
+from bot.cases.rules import format_reference
 from store import cases as store
 from store.db import Database
 from store.models import Action, Deviation

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import jobs
+from bot.reminders import jobs as jobs
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from handlers import ids
 from tests import seeding

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from bot.forms import TEXT_MAX
 from bot.privacy import contains_national_id
-from bot.registration import TITLE_MAX
+from bot.registration.service import TITLE_MAX
 from handlers import ids
 from handlers.commands import SUBCOMMANDS
 from store.models import Base, Deviation

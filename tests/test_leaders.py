@@ -145,8 +145,8 @@ def test_a_leader_walks_a_case_through_every_state(bot):
 
 
 def test_a_forwarded_case_closes_once_its_external_reference_is_confirmed(bot, clock):
-    from bot.cases import Command
-    from bot.workflow import transition
+    from bot.cases.rules import Command
+    from bot.cases.workflow import transition
 
     deviation = report(bot, category="informasjonssikkerhet")
     assert case(bot, deviation.id).state == "videresendt"
@@ -355,9 +355,9 @@ def test_the_thread_never_names_the_reporter_of_an_anonymous_case(bot):
 
 
 def test_the_leaders_words_exist_for_every_state_and_the_forms_fields_are_the_modals_blocks():
-    from bot import assessment
-    from bot.cases import ActionState, State, Term
+    from bot.cases.rules import ActionState, State, Term
     from bot.i18n import has
+    from bot.leaders import forms as assessment
 
     assert all(has(f"status.next.{s.value}") for s in State)
     assert all(has(f"action_state.{s.value}") and has(f"card.mark.{s.value}") for s in ActionState)

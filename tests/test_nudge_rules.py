@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cases import State
-from bot.nudges import (
+from bot.cases.rules import State
+from bot.office import Cadence
+from bot.reminders.rules import (
     ActionSnapshot,
     CaseSnapshot,
     PastNudge,
@@ -18,7 +19,6 @@ from bot.nudges import (
     still_due,
     weekly_due,
 )
-from bot.office import Cadence
 
 OSLO = ZoneInfo("Europe/Oslo")
 LEADERS = ["U0LEADER1", "U0LEADER2"]
@@ -171,7 +171,7 @@ def test_weekly_messages_go_on_their_weekday_or_the_first_workday_after_it_that_
 
 
 def test_the_rules_know_neither_slack_nor_sql():
-    for name in ("nudges.py", "workdays.py"):
+    for name in ("reminders/rules.py", "workdays.py"):
         text = (ROOT / "bot" / name).read_text(encoding="utf-8")
         for forbidden in ("slack_sdk", "slack_bolt", "sqlalchemy", "from store", "import store"):
             assert forbidden not in text, (name, forbidden)

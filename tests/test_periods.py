@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import InvalidPeriod
 from bot.i18n import t
-from bot.periods import Span, between, parse_period
+from bot.reports.periods import Span, between, parse_period
 
 OSLO = ZoneInfo("Europe/Oslo")
 TODAY = date(2026, 11, 23)

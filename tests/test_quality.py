@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import quality_rounds as rounds
 from bot.forms import FieldErrors
 from bot.office import QualityRounds
-from bot.quality import (
+from bot.quality import service as rounds
+from bot.quality.rules import (
     Area,
     Scope,
     Scored,

@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from bot.exports import Format, render
 from bot.office import Office
-from bot.periods import parse_period
-from bot.report import Audience
-from bot.reporting import build_report
+from bot.reports.exports import Format, render
+from bot.reports.figures import Audience
+from bot.reports.periods import parse_period
+from bot.reports.service import build_report
 from store.db import Database
 from store.models import Action, AreaAssessment, QualityReview, QualityRound
 from tests.flows import text_of

@@ -26,15 +26,15 @@ import pytest
 from matplotlib import image
 from sqlalchemy import select
 
-from bot.charts import colour
-from bot.exports import Format, render
 from bot.i18n import t
 from bot.office import Cadence, Office
-from bot.periods import parse_period
-from bot.report import Audience
-from bot.report_text import value_label
-from bot.reporting import build_report, digest_chart
-from bot.routing import Category
+from bot.reports.chart import colour
+from bot.reports.exports import Format, render
+from bot.reports.figures import Audience
+from bot.reports.periods import parse_period
+from bot.reports.service import build_report, digest_chart
+from bot.reports.wording import value_label
+from bot.routing.rules import Category
 from store.db import Database
 from store.models import Action, Deviation, Event
 from tests.flows import posted_to, text_of
@@ -489,7 +489,8 @@ def test_every_format_of_an_empty_period_is_still_a_valid_file(db, office):
 def test_report_rules_know_neither_slack_nor_sql():
     import ast
 
-    for name in ("report.py", "quality_report.py", "periods.py", "report_text.py", "exports.py"):
+    for name in ("reports/figures.py", "quality/report.py", "reports/periods.py", "reports/wording.py",
+                 "reports/exports.py"):
         tree = ast.parse((ROOT / "bot" / name).read_text(encoding="utf-8"))
         imported = {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         imported |= {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)

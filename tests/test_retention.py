@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.cases import Command
+from bot.cases.retention import ERASED, purge, run_daily
+from bot.cases.rules import Command
+from bot.cases.workflow import transition
 from bot.office import OfficeDirectory, Retention
-from bot.retention import ERASED, purge, run_daily
-from bot.workflow import transition
 from store import cases as store
 from store.models import Action, Deviation
 from tests.flows import ANSWERS, register, text_of

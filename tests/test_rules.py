@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.no import fodselsnummer
 
-from bot.cases import (
+from bot.cases.rules import (
     ActionState,
     ClosureRequest,
     Command,
@@ -22,7 +22,7 @@ from bot.cases import (
 )
 from bot.errors import ClosureNotAllowed, InvalidTransition
 from bot.privacy import contains_national_id
-from bot.routing import Category, Destination, Handling, route
+from bot.routing.rules import Category, Destination, Handling, route
 
 # Seed 000, «Hvor melder jeg hva?»
 SEED_TABLE = [

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ButtonElement
 from sqlalchemy import select
 
-from bot import jobs
+from bot.reminders import jobs as jobs
 from bot.scheduler import WorkdayTrigger, create_scheduler
 from store.models import Deviation, LedgerEntry, NudgeEntry
 from tests import seeding
@@ -124,7 +124,7 @@ def test_the_reporter_is_asked_for_the_external_reference_but_an_anonymous_repor
 
 def test_one_direct_message_gathers_a_persons_reminders_with_each_cases_buttons(bot, db, clock, monkeypatch):
     # The leader workflow fills card_buttons(); the reminders carry whatever the card carries.
-    monkeypatch.setattr("handlers.reminders.card_buttons", lambda deviation, office: [
+    monkeypatch.setattr("handlers.reminders.senders.card_buttons", lambda deviation, office: [
         ButtonElement(text="Vurder", action_id="vurder", value=str(deviation.id))])
     first = reported_case(bot, view_id="V1")
     second = reported_case(bot, view_id="V2")

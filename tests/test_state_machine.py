@@ -16,9 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from bot import leadership
-from bot.assessment import ActionDraft, AssessmentForm, ClosureForm
-from bot.cases import (
+from bot.cases.rules import (
     ActionState,
     ClosureRequest,
     Command,
@@ -34,9 +32,11 @@ from bot.cases import (
     next_state,
 )
 from bot.errors import DomainError
+from bot.leaders import service as leadership
+from bot.leaders.forms import ActionDraft, AssessmentForm, ClosureForm
 from bot.office import load_offices
-from bot.registration import RegistrationForm, register
-from bot.routing import Category
+from bot.registration.service import RegistrationForm, register
+from bot.routing.rules import Category
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import cases as store
 from tests.conftest import FakeClock
@@ -196,7 +196,7 @@ class CaseInStore(RuleBasedStateMachine):
 
     @rule()
     def confirm_external(self) -> None:
-        from bot.workflow import transition
+        from bot.cases.workflow import transition
 
         self._try(lambda: transition(self.db, self.clock, self.office, self.case_id, Command.CONFIRM_EXTERNAL,
                                      actor_id="U0STAFF1"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.cases import Command
+from bot.cases.rules import Command
+from bot.cases.workflow import transition
 from bot.errors import InvalidTransition
-from bot.workflow import transition
 from store import cases as store
 from store.models import LedgerEntry
 from tests.flows import card_posted, register, wait_until

@@ -1,0 +1,205 @@
+"""What leaders submit: the assessment, the closure, and the reasons that go with a step.
+
+Seed 000, «Er det noen vits å melde avvik?»: reporting works when the leaders «iverksetter
+kort- og langsiktige tiltak», «gir tilbakemelding til kontoret om hva som er gjort» and
+«vurderer om, når og hvordan avvik(ene) skal lukkes ut fra resultat av tiltak(ene)».
+
+Each parser takes the modal's values by field name (the handlers use the field names as
+block ids) and returns a checked form, or raises FieldErrors naming every field that is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from bot.cases.rules import ClosureRequest, Severity, Term, assessment_command
+from bot.errors import AssessmentIncomplete
+from bot.forms import ERROR_KEYS, TEXT_MAX, FieldErrors, Text, clean_text
+from bot.privacy import contains_national_id
+
+USER_ID = r"^[UW][A-Z0-9]{2,30}$"
+MAX_ACTIONS = 8  # rows in one assessment; Slack allows 100 blocks in a modal, each row takes five
+REFERENCE_MAX = 100
+
+Required = Annotated[str, BeforeValidator(clean_text), Field(min_length=3, max_length=TEXT_MAX)]
+UserId = Annotated[str, Field(pattern=USER_ID)]
+
+# Assessment fields. An action row's fields are named `action_<row>_<field>`.
+NEEDS_ACTIONS, REASONS, RESPONSIBLE = "needs_actions", "reasons", "responsible"
+TERM, DESCRIPTION, OWNER, DUE_ON = "term", "description", "owner", "due_on"
+ACTION_FIELDS = (TERM, DESCRIPTION, OWNER, DUE_ON)
+YES, NO = "ja", "nei"
+# Closure fields.
+FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE = "feedback", "lesson", "decision_date", "decision_reference"
+
+
+def action_field(row: int, name: str) -> str:
+    return f"action_{row}_{name}"
+
+
+class ActionDraft(BaseModel):
+    """One corrective action as the leader wrote it: short- or long-term, what, who, by when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    term: Term
+    description: Required
+    owner: UserId
+    due_on: date
+
+
+class AssessmentForm(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    needs_actions: bool
+    reasons: Text = None
+    responsible: UserId
+    actions: tuple[ActionDraft, ...] = ()
+
+
+class ClosureForm(BaseModel):
+    """Seed 000, «Lukking av avvik» and the process's last two steps: «Tilbakemelding til kontoret»,
+    «Erfaring inn i virksomhetsplan»."""
+
+    model_config = ConfigDict(frozen=True)
+
+    feedback: Required
+    lesson: Text = None
+    decision_date: date | None = None
+    decision_reference: Annotated[Annotated[str, Field(max_length=REFERENCE_MAX)] | None,
+                                  BeforeValidator(clean_text)] = None
+
+    def request(self) -> ClosureRequest:
+        return ClosureRequest(feedback=self.feedback, lesson=self.lesson, decision_date=self.decision_date,
+                              decision_reference=self.decision_reference)
+
+
+# Which field a closure refusal from bot.cases.check_closure is about.
+CLOSURE_FIELDS = {
+    "error.closure_needs_decision": DECISION_REFERENCE,
+}
+
+
+def _errors(exc: ValidationError, prefix: str = "", fields: Collection[str] = ()) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else ""
+        if fields and name not in fields:
+            continue
+        errors.setdefault(prefix + name, ERROR_KEYS.get(error["type"], "error.field.invalid"))
+    return errors
+
+
+def _national_ids(texts: Mapping[str, object]) -> dict[str, str]:
+    return {name: "error.field.national_id" for name, text in texts.items()
+            if isinstance(text, str) and contains_national_id(text)}
+
+
+def _blank(value: object) -> bool:
+    return clean_text(value) in (None, [], "")
+
+
+def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: date,
+                     leaders: Collection[str]) -> AssessmentForm:
+    """Check the assessment modal. Without actions the reasons are required; with actions, each
+    filled row needs its term, description, owner and a due date from today on; empty rows are
+    skipped. The responsible leader must be one of the office's leaders."""
+    errors: dict[str, str] = {}
+    choice = values.get(NEEDS_ACTIONS)
+    needs = {YES: True, NO: False}.get(choice if isinstance(choice, str) else "")
+    if needs is None:
+        errors[NEEDS_ACTIONS] = "error.field.choose"
+    responsible = values.get(RESPONSIBLE)
+    if _blank(responsible):
+        errors[RESPONSIBLE] = "error.field.required"
+    elif responsible not in leaders:
+        errors[RESPONSIBLE] = "error.field.not_a_leader"
+    drafts: list[ActionDraft] = []
+    filled: list[int] = []
+    if needs:
+        for row in rows:
+            raw = {name: values.get(action_field(row, name)) for name in ACTION_FIELDS}
+            if all(_blank(raw[name]) for name in (DESCRIPTION, OWNER, DUE_ON)):
+                continue  # an added row left empty
+            filled.append(row)
+            try:
+                draft = ActionDraft.model_validate(raw)
+            except ValidationError as exc:
+                errors.update({action_field(row, name): key
+                               for name, key in _errors(exc).items() if name in ACTION_FIELDS})
+                continue
+            if draft.due_on < today:
+                errors[action_field(row, DUE_ON)] = "error.field.past_date"
+            drafts.append(draft)
+        errors.update(_national_ids({action_field(row, DESCRIPTION): values.get(action_field(row, DESCRIPTION))
+                                     for row in filled}))
+    reasons = clean_text(values.get(REASONS))
+    if isinstance(reasons, str) and len(reasons) > TEXT_MAX:
+        errors[REASONS] = "error.field.too_long"
+    errors.update(_national_ids({REASONS: reasons}))
+    if needs is not None and not filled:
+        try:
+            assessment_command(needs, len(drafts), reasons if isinstance(reasons, str) else None)
+        except AssessmentIncomplete as exc:
+            where = REASONS if not needs else (action_field(rows[0], DESCRIPTION) if rows else NEEDS_ACTIONS)
+            errors.setdefault(where, exc.key)
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        return AssessmentForm(needs_actions=bool(needs), reasons=reasons, responsible=responsible,
+                              actions=tuple(drafts) if needs else ())
+    except ValidationError as exc:  # a leader id in the config that is not a Slack user id
+        raise FieldErrors(_errors(exc, fields=(RESPONSIBLE, REASONS)) or {RESPONSIBLE: "error.field.invalid"}) \
+            from None
+
+
+def parse_closure(values: Mapping[str, object], severity: Severity, today: date) -> ClosureForm:
+    """Check the closure modal: feedback required, lesson optional; a `hoy` case also needs the
+    leader group's decision, its date and reference («Ved større avvik anbefales at ledergruppa
+    fatter en formell avgjørelse»). The rules are checked again when the case is locked."""
+    errors: dict[str, str] = {}
+    form: ClosureForm | None = None
+    fields = (FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE)
+    try:
+        form = ClosureForm.model_validate({name: values.get(name) for name in fields})
+    except ValidationError as exc:
+        errors.update(_errors(exc, fields=fields))
+    errors.update(_national_ids({name: values.get(name) for name in (FEEDBACK, LESSON, DECISION_REFERENCE)}))
+    decided = form.decision_date if form else None
+    if decided and decided > today:
+        errors[DECISION_DATE] = "error.field.future_date"
+    if severity is Severity.HIGH:
+        if _blank(values.get(DECISION_DATE)):
+            errors.setdefault(DECISION_DATE, "error.closure_needs_decision")
+        if _blank(values.get(DECISION_REFERENCE)):
+            errors.setdefault(DECISION_REFERENCE, "error.closure_needs_decision")
+    if errors:
+        raise FieldErrors(errors)
+    assert form is not None
+    return form
+
+
+def parse_reason(values: Mapping[str, object], field: str) -> str:
+    """A required free-text reason or note (dropping an action, reopening, a completion note)."""
+    text = clean_text(values.get(field))
+    if not isinstance(text, str):
+        raise FieldErrors({field: "error.field.required"})
+    if len(text) < 3:
+        raise FieldErrors({field: "error.field.too_short"})
+    if len(text) > TEXT_MAX:
+        raise FieldErrors({field: "error.field.too_long"})
+    if contains_national_id(text):
+        raise FieldErrors({field: "error.field.national_id"})
+    return text
+
+
+def parse_choice(values: Mapping[str, object], field: str) -> int:
+    """An id picked from a select (the action to drop)."""
+    value = values.get(field)
+    if not isinstance(value, str) or not value.isdigit():
+        raise FieldErrors({field: "error.field.choose"})
+    return int(value)

@@ -1,0 +1,302 @@
+"""The leaders' side of the loop: assess, follow the actions, close, reopen (seed 000).
+
+«Tenk på at avvikshåndtering er det samme som utvikling, dvs. ikke lukk et avvik før det er
+vurdert om det skal iverksettes tiltak og tiltaket er gjennomført.»
+
+Every change goes through bot.workflow, so it locks the case, asks the rules in bot.cases,
+writes one audit event and enters its messages (card, thread, DMs) in one transaction.
+Who may do what is checked here, on the server, whatever a button's payload says.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from bot.cases.rules import (
+    OPEN_STATES,
+    ActionState,
+    Command,
+    Severity,
+    State,
+    assessment_command,
+    check_closure,
+    check_reopen,
+    command_after_actions,
+    finish_action,
+)
+from bot.cases.workflow import Moved, apply, enter, locked_case, record_step, transition
+from bot.clock import Clock
+from bot.errors import (
+    ActionNotFound,
+    CaseNotFound,
+    ClosureNotAllowed,
+    InvalidTransition,
+    NotActionOwner,
+    NotALeader,
+    StorageUnavailable,
+)
+from bot.leaders.directory import LeaderDirectory
+from bot.leaders.forms import AssessmentForm, ClosureForm
+from bot.office import Office
+from bot.quality import service as quality_rounds
+from store import cases as store
+from store import followup
+from store.db import Database, Unavailable
+from store.ledger import LedgerKey
+from store.models import Action, Deviation, Event
+from store.reminders import FEEDBACK_AT_ONCE as OFFICE_FEEDBACK
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+REFUSED = "ikke_tilgang"  # audit event kind of a refused attempt
+ACTION_DONE, ACTION_DROPPED = "tiltak_utfort", "tiltak_forkastet"  # audit event kinds of an action's end
+OWNER_TOLD_DROPPED = "action_dropped"  # ledger: the owner hears that a leader dropped their action
+# The open states in the order a case passes them: the overview's sections.
+OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, State.READY_TO_CLOSE)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """An action done or dropped; `moved` when it was the last one and the case became ready.
+    A quality round's measure has no case: `deviation_id` is None."""
+
+    deviation_id: int | None
+    reference: str
+    ledger_ids: list[int] = field(default_factory=list)
+    moved: Moved | None = None
+
+
+def _unit(db: Database, work: Callable[..., T]) -> T:
+    try:
+        with db.transaction() as session:
+            return work(session)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+# --- who may ------------------------------------------------------------------------------------
+
+def authorize(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office, user_id: str, attempt: str,
+              deviation_id: int | None = None) -> None:
+    """Only leaders assess, drop, close and reopen. A refused attempt is written to the audit log
+    (who tried what, on which case) and raises NotALeader; nothing else changes."""
+    if leaders.is_leader(office, user_id):
+        return
+    refuse(db, clock, office, user_id, attempt, deviation_id)
+    raise NotALeader()
+
+
+def authorize_owner(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office, user_id: str,
+                    action: Action) -> None:
+    """An action is marked done by its owner or by a leader."""
+    if user_id == action.owner_id or leaders.is_leader(office, user_id):
+        return
+    refuse(db, clock, office, user_id, "utfort", action.deviation_id)
+    raise NotActionOwner()
+
+
+def refuse(db: Database, clock: Clock, office: Office, user_id: str, attempt: str,
+           deviation_id: int | None) -> None:
+    def work(session) -> None:
+        deviation = store.by_id(session, deviation_id) if deviation_id else None
+        if deviation is not None and deviation.office_id != office.id:
+            deviation = None
+        detail = {"attempt": attempt[:40]}
+        if deviation is None and deviation_id:
+            detail["case"] = str(deviation_id)[:20]
+        store.record_event(session, office_id=office.id, kind=REFUSED, at=clock.now(), actor_id=user_id,
+                           deviation=deviation, detail=detail)
+
+    try:
+        _unit(db, work)
+    except StorageUnavailable:
+        log.warning("audit: a refused %s attempt could not be recorded (database unavailable)", attempt)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def load_case(db: Database, office: Office, deviation_id: int) -> Deviation:
+    """The case with its actions, for rendering (detached from the session)."""
+    def work(session) -> Deviation:
+        deviation = store.by_id(session, deviation_id)
+        if deviation is None or deviation.office_id != office.id:
+            raise CaseNotFound()
+        return deviation
+
+    return _unit(db, work)
+
+
+@dataclass(frozen=True)
+class MeasureParent:
+    """What an owner's DM and the completion modal show above a quality measure, where a case's
+    reference and title would stand (seed 002: «Tiltak kontorene jobber med»)."""
+
+    reference: str
+    title: str
+    responsible_leader: str | None = None
+
+
+def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation | MeasureParent, Action]:
+    """An action with what it belongs to: its case, or for a measure, its quality round."""
+    def work(session) -> tuple[Deviation | MeasureParent, Action]:
+        action = followup.action_by_id(session, action_id)
+        if action is not None and action.round_id is not None:
+            parent = quality_rounds.measure_parent(session, office, action)
+            if parent is None:
+                raise ActionNotFound()
+            return MeasureParent(*parent), action
+        deviation = store.by_id(session, action.deviation_id) if action else None
+        if action is None or deviation is None or deviation.office_id != office.id:
+            raise ActionNotFound()
+        return deviation, action
+
+    return _unit(db, work)
+
+
+def my_cases(db: Database, office: Office, user_id: str) -> list[Deviation]:
+    """A person's own cases; anonymous ones have no reporter, so they are never among them."""
+    return list(_unit(db, lambda session: store.by_reporter(session, office.id, user_id)))
+
+
+def case_for(db: Database, leaders: LeaderDirectory, office: Office, reference: str, user_id: str) -> Deviation:
+    """One case, for its reporter or a leader; anyone else hears that there is no such case."""
+    deviation = _unit(db, lambda session: store.by_reference(session, office.id, reference.strip()))
+    if deviation is None:
+        raise CaseNotFound()
+    if deviation.reporter_id != user_id and not leaders.is_leader(office, user_id):
+        raise CaseNotFound()
+    return deviation
+
+
+def overview(db: Database, office: Office) -> dict[State, list[Deviation]]:
+    """Open cases by state, oldest first (seed 000: leaders «jevnlig etterspør informasjon om meldte avvik»)."""
+    cases = _unit(db, lambda session: followup.open_cases(session, office.id))
+    grouped: dict[State, list[Deviation]] = {state: [] for state in OVERVIEW_ORDER}
+    for deviation in cases:
+        state = State(deviation.state)
+        if state in OPEN_STATES:
+            grouped.setdefault(state, []).append(deviation)
+    return grouped
+
+
+# --- changing -----------------------------------------------------------------------------------
+
+def _ready_message(deviation: Deviation, event: Event, office: Office) -> LedgerKey:
+    """Tell the responsible leader that a case is ready for closure."""
+    return LedgerKey("ready_to_close", f"deviation:{deviation.id}",
+                     deviation.responsible_leader or office.leader_channel, f"event:{event.id}")
+
+
+def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: AssessmentForm, *,
+           actor_id: str) -> Moved:
+    """Seed 000, «Vurdering av korrigerende tiltak»: record the leaders' decision and its actions;
+    each owner gets a DM with their action."""
+    command = assessment_command(form.needs_actions, len(form.actions), form.reasons)
+    now = clock.now()
+    created: list[Action] = []
+
+    def change(deviation: Deviation) -> None:
+        deviation.responsible_leader = form.responsible
+        deviation.assessment_note = form.reasons
+        for draft in form.actions:
+            action = Action(term=draft.term.value, description=draft.description, owner_id=draft.owner,
+                            due_on=draft.due_on, state=ActionState.OPEN.value, created_at=now)
+            deviation.actions.append(action)
+            created.append(action)
+
+    def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
+        keys = [LedgerKey("action_assigned", f"action:{action.id}", action.owner_id) for action in created]
+        if command is Command.ASSESS_WITHOUT_ACTIONS and form.responsible != actor_id:
+            keys.append(_ready_message(deviation, event, office))
+        return keys
+
+    return transition(db, clock, office, deviation_id, command, actor_id=actor_id, change=change,
+                      detail={"actions": len(form.actions), "responsible": form.responsible}, messages=messages)
+
+
+def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: ActionState, text: str, *,
+           actor_id: str) -> Finished:
+    """An action done (with a note) or dropped (with a reason). When it was the case's last open
+    action, the case becomes klar_for_lukking in the same transaction and the responsible leader
+    is told."""
+    now = clock.now()
+
+    def work(session) -> Finished:
+        measure = quality_rounds.lock_measure(session, office, action_id)
+        if measure is not None:
+            measure.state = finish_action(ActionState(measure.state), outcome, text).value
+            measure.finished_at = now
+            if outcome is ActionState.DONE:
+                measure.completion_note = text
+            else:
+                measure.drop_reason = text
+            store.record_event(session, office_id=office.id, at=now, actor_id=actor_id, action=measure,
+                               kind=ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
+                               detail={"action": measure.id, "round_id": measure.round_id})
+            return Finished(None, "", [])
+        deviation_id = followup.case_of_action(session, action_id)
+        if deviation_id is None:
+            raise ActionNotFound()
+        deviation = locked_case(session, office, deviation_id)  # the case first: the same order as closure
+        action = next(a for a in deviation.actions if a.id == action_id)
+        action.state = finish_action(ActionState(action.state), outcome, text).value
+        action.finished_at = now
+        if outcome is ActionState.DONE:
+            action.completion_note = text
+        else:
+            action.drop_reason = text
+        ids = record_step(session, office, deviation, ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
+                          now, actor_id=actor_id, action=action, detail={"action": action.id})
+        if outcome is ActionState.DROPPED and actor_id != action.owner_id:
+            ids += enter(session, office, [LedgerKey(OWNER_TOLD_DROPPED, f"action:{action.id}", action.owner_id)],
+                         now)
+        moved = None
+        command = command_after_actions(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
+        if command is not None:
+            moved = apply(session, office, deviation, command, now, actor_id=actor_id,
+                          detail={"last_action": action.id},
+                          messages=lambda d, e: [_ready_message(d, e, office)])
+            ids += moved.ledger_ids
+        return Finished(deviation.id, deviation.reference, ids, moved)
+
+    return _unit(db, work)
+
+
+def close_case(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,
+               actor_id: str) -> Moved:
+    """Seed 000, «Lukking av avvik». The closure rules are checked on the locked case, so a replayed
+    or stale form cannot close a case whose actions are not finished. A `hoy` case's feedback is
+    posted to the office channel at once («informerer om det på kontoret»)."""
+    request = form.request()
+
+    def change(deviation: Deviation) -> None:
+        check_closure(State(deviation.state), Severity(deviation.severity),
+                      [ActionState(a.state) for a in deviation.actions], request)
+        deviation.closure_feedback = request.feedback
+        deviation.lesson = request.lesson
+        deviation.decision_date = request.decision_date
+        deviation.decision_reference = request.decision_reference
+
+    def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
+        if deviation.severity != Severity.HIGH.value:
+            return []  # the weekly digest tells the office
+        return [LedgerKey(OFFICE_FEEDBACK, f"deviation:{deviation.id}", office.office_channel,
+                          f"event:{event.id}")]
+
+    try:
+        return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=change,
+                          detail={"decision": request.decision_date is not None}, messages=messages)
+    except InvalidTransition as exc:
+        raise ClosureNotAllowed("error.closure_not_ready", state=exc.params.get("state", "")) from None
+
+
+def reopen_case(db: Database, clock: Clock, office: Office, deviation_id: int, reason: str, *,
+                actor_id: str) -> Moved:
+    """lukket → registrert, with a reason kept in the audit log; the case is assessed again."""
+    return transition(db, clock, office, deviation_id, Command.REOPEN, actor_id=actor_id,
+                      change=lambda deviation: check_reopen(State(deviation.state), reason),
+                      detail={"reason": reason})

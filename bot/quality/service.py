@@ -1,0 +1,263 @@
+"""Running quality rounds (seed 002): open, review, close with an overall assessment, measures.
+
+Each function is one unit of work: it checks the rules, writes rows and the audit event, and
+enters what must be sent in the ledger, in one transaction. Sending happens after, through
+the messenger, so nothing is sent twice and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.cases.rules import Term
+from bot.clock import Clock
+from bot.errors import ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
+from bot.i18n import t
+from bot.leaders.directory import LeaderDirectory
+from bot.office import Office
+from bot.quality.rules import (
+    TARGET_GROUP,
+    Area,
+    AreaSummary,
+    ReviewForm,
+    Scope,
+    Scored,
+    Season,
+    behind_target,
+    round_title,
+    season_running,
+    summarize,
+    window_opened_on,
+)
+from store import cases as case_store
+from store import ledger
+from store import quality as store
+from store.db import Database, Unavailable
+from store.models import Action, AreaAssessment, QualityReview, QualityRound
+
+
+def reviewers_of(leaders: LeaderDirectory, office: Office) -> list[str]:
+    """The configured reviewers and the members of the reviewer user group."""
+    members = set(office.quality.reviewers)
+    if office.quality.reviewer_usergroup:
+        members |= leaders.group_members(office.quality.reviewer_usergroup)
+    return sorted(members)
+
+
+@dataclass(frozen=True)
+class Opened:
+    round: QualityRound  # as it is now: the new round, or the one that was there (perhaps closed)
+    created: bool
+    ledger_ids: list[int] = field(default_factory=list)
+
+    @property
+    def round_id(self) -> int:
+        return self.round.id
+
+
+def _event(session, office: Office, kind: str, at, actor_id: str | None, **detail: object) -> None:
+    case_store.record_event(session, office_id=office.id, kind=kind, at=at, actor_id=actor_id, detail=detail)
+
+
+def open_round(db: Database, clock: Clock, office: Office, season: Season, year: int, *,
+               opened_by: str | None, reviewers: list[str]) -> Opened:
+    """Open the office's round for a season (idempotent: a second opener gets the same round); one
+    opened after its window has passed runs from today (`window_opened_on`)."""
+    now = clock.now()
+    opens_on, closes_on = window_opened_on(office.quality, season, year, now.astimezone(office.tz).date())
+    try:
+        with db.transaction() as session:
+            rnd, created = store.create_round(
+                session, office_id=office.id, year=year, season=season.value,
+                target_group=TARGET_GROUP[season].value, opens_on=opens_on, closes_on=closes_on, state="apen",
+                reviewers=sorted(set(reviewers)), target_per_reviewer=office.quality.reviews_per_reviewer,
+                opened_by=opened_by, created_at=now)
+            if not created:
+                return Opened(rnd, False)
+            _event(session, office, "kvalitet_apnet", now, opened_by, round_id=rnd.id)
+            keys = [ledger.LedgerKey("quality_opened", f"round:{rnd.id}", office.leader_channel)]
+            keys += [ledger.LedgerKey("quality_invite", f"round:{rnd.id}", r) for r in rnd.reviewers]
+            ids = [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
+            return Opened(rnd, True, ids)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+def current_round(db: Database, office: Office) -> QualityRound | None:
+    with db.transaction() as session:
+        rounds = store.open_rounds(session, office.id)
+        return rounds[-1] if rounds else None
+
+
+def submit_review(db: Database, clock: Clock, office: Office, round_id: int, reviewer_id: str,
+                  form: ReviewForm, *, view_id: str, is_leader: bool) -> int:
+    """Store one review; a retried submission of the same form returns the first review."""
+    key = hashlib.sha256(f"quality:{view_id}".encode()).hexdigest()
+    now = clock.now()
+    try:
+        with db.transaction() as session:
+            existing = store.by_submission_key(session, key)
+            if existing is not None:
+                return existing.id
+            rnd = store.by_id(session, round_id)
+            if rnd is None or rnd.office_id != office.id or rnd.state != "apen":
+                raise RoundNotOpen()
+            if reviewer_id not in rnd.reviewers and not is_leader:
+                raise NotAReviewer()
+            review = QualityReview(round_id=rnd.id, reviewer_id=reviewer_id, case_number=form.case_number,
+                                   submission_key=key, submitted_at=now)
+            review.assessments = [
+                AreaAssessment(area=area.value, score=a.score, works_well=a.works_well,
+                               works_less_well=a.works_less_well, tags=list(a.tags))
+                for area, a in form.areas.items()
+            ]
+            session.add(review)
+            session.flush()
+            return review.id
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, closed_by: str | None) -> list[int]:
+    """Close a round; its overall assessment goes to the leaders and, short, to the office."""
+    now = clock.now()
+    try:
+        with db.transaction() as session:
+            rnd = store.by_id(session, round_id, lock=True)
+            if rnd is None or rnd.office_id != office.id or rnd.state != "apen":
+                raise RoundNotOpen()
+            rnd.state, rnd.closed_at = "lukket", now
+            _event(session, office, "kvalitet_lukket", now, closed_by, round_id=rnd.id)
+            keys = [ledger.LedgerKey("quality_assessment", f"round:{rnd.id}", office.leader_channel),
+                    ledger.LedgerKey("quality_assessment_short", f"round:{rnd.id}", office.office_channel)]
+            return [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A round's helhetsvurdering, ready to render."""
+
+    round: QualityRound
+    reviews: int
+    summaries: list[AreaSummary]
+    previous: QualityRound | None
+
+
+def _scored(session, round_id: int) -> list[Scored]:
+    return [Scored(Area(a.area), a.score, tuple(a.tags)) for a in store.assessments(session, round_id)]
+
+
+def assessment(session, round_id: int) -> Assessment:
+    """Compare only with the previous round of the same target group (spring with spring)."""
+    rnd = store.by_id(session, round_id)
+    previous = store.previous_of_same_group(session, rnd)
+    summaries = summarize(_scored(session, rnd.id), _scored(session, previous.id) if previous else [])
+    reviews = sum(store.reviews_per_reviewer(session, rnd.id).values())
+    return Assessment(rnd, reviews, summaries, previous)
+
+
+def measure_parent(session, office: Office, action: Action) -> tuple[str, str] | None:
+    """A measure's round and area, as (reference, title), where a case's would stand; None when the
+    round is another office's."""
+    rnd = store.by_id(session, action.round_id) if action.round_id is not None else None
+    if rnd is None or rnd.office_id != office.id:
+        return None
+    return round_title(rnd, office.locale), t(f"quality.area.{action.area}", office.locale)
+
+
+def lock_measure(session, office: Office, action_id: int) -> Action | None:
+    """The measure with this id, locked for its owner's «Utført»; None when the action is a case's.
+    Raises ActionNotFound for another office's measure."""
+    action = session.get(Action, action_id, with_for_update=True)
+    if action is None or action.round_id is None:
+        return None
+    if measure_parent(session, office, action) is None:
+        raise ActionNotFound()
+    return action
+
+
+@dataclass(frozen=True)
+class MeasureForm:
+    description: str
+    area: Area
+    scope: Scope
+    owner_id: str
+    due_on: date
+    term: Term = Term.LONG
+
+
+def create_measure(db: Database, clock: Clock, office: Office, round_id: int, form: MeasureForm, *,
+                   created_by: str) -> tuple[int, list[int]]:
+    """Turn a finding into a measure: an action with owner and due date, like a deviation's."""
+    now = clock.now()
+    try:
+        with db.transaction() as session:
+            rnd = store.by_id(session, round_id)
+            if rnd is None or rnd.office_id != office.id:
+                raise RoundNotOpen()
+            action = Action(round_id=rnd.id, scope=form.scope.value, area=form.area.value, term=form.term.value,
+                            description=form.description, owner_id=form.owner_id, due_on=form.due_on,
+                            state="apen", created_at=now)
+            session.add(action)
+            session.flush()
+            case_store.record_event(session, office_id=office.id, kind="kvalitet_tiltak", at=now, actor_id=created_by,
+                                    action=action, detail={"round_id": rnd.id, "scope": form.scope.value})
+            key = ledger.LedgerKey("measure_assigned", f"action:{action.id}", form.owner_id)
+            ids = [i for i in [ledger.enter(session, office.id, key, now)] if i is not None]
+            return action.id, ids
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+@dataclass
+class RoundsRun:
+    opened: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+    ledger_ids: list[int] = field(default_factory=list)
+
+
+def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) -> RoundsRun:
+    """The scheduler's daily pass: open the season's round on its configured date, close rounds
+    whose period has ended, and remind reviewers who are behind near the end."""
+    today = clock.now().astimezone(office.tz).date()
+    run = RoundsRun()
+    season = season_running(office.quality, today)
+    if season is not None:
+        opened = open_round(db, clock, office, season, today.year, opened_by=None, reviewers=reviewers)
+        if opened.created:
+            run.opened.append(opened.round_id)
+            run.ledger_ids += opened.ledger_ids
+    with db.transaction() as session:
+        rounds = [(r.id, r.closes_on) for r in store.open_rounds(session, office.id)]
+    run.ledger_ids += _overdue_measures(db, clock, office, today)
+    for round_id, closes_on in rounds:
+        if today > closes_on:
+            run.ledger_ids += close_round(db, clock, office, round_id, closed_by=None)
+            run.closed.append(round_id)
+        elif today >= closes_on - timedelta(days=office.quality.remind_days_before_close):
+            run.ledger_ids += _progress_nudges(db, clock, office, round_id, today)
+    return run
+
+
+def _overdue_measures(db: Database, clock: Clock, office: Office, today: date) -> list[int]:
+    """Measures past their due date: the owner hears once a week until it is done or dropped."""
+    year, week, _ = today.isocalendar()
+    with db.transaction() as session:
+        keys = [ledger.LedgerKey("measure_overdue", f"action:{m.id}", m.owner_id, f"{year}-W{week:02d}")
+                for m in store.overdue_measures(session, office.id, today)]
+        return [i for key in keys if (i := ledger.enter(session, office.id, key, clock.now())) is not None]
+
+
+def _progress_nudges(db: Database, clock: Clock, office: Office, round_id: int, today: date) -> list[int]:
+    """Reviewers behind their target get one reminder a week near the end of the round."""
+    year, week, _ = today.isocalendar()
+    with db.transaction() as session:
+        rnd = store.by_id(session, round_id)
+        lacking = behind_target(rnd.reviewers, store.reviews_per_reviewer(session, rnd.id), rnd.target_per_reviewer)
+        keys = [ledger.LedgerKey("quality_progress", f"round:{rnd.id}", reviewer, f"{year}-W{week:02d}")
+                for reviewer in sorted(lacking)]
+        return [i for key in keys if (i := ledger.enter(session, office.id, key, clock.now())) is not None]

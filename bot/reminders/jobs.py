@@ -1,0 +1,291 @@
+"""The scheduler's jobs: reminders, the leaders' weekly summary and the office's feedback digest.
+
+Each job plans in one transaction and sends afterwards. Planning takes a lock per office and
+job (an advisory lock on PostgreSQL; SQLite has one writer), reads the open cases, asks the
+rules in `bot/nudges.py`, and writes every message to the ledger under its unique key
+before anything is sent. So two replicas (or the scheduler and an admin's CLI run) at the
+same moment plan it once, a restart finds the rows and sends what is still unsent, and a
+message that failed is sent on the next run, not lost and not doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.cases.rules import OPEN_STATES, State
+from bot.clock import Clock
+from bot.office import Office
+from bot.reminders.rules import (
+    ActionSnapshot,
+    CaseSnapshot,
+    Escalation,
+    Nudge,
+    PastNudge,
+    by_recipient,
+    due_nudges,
+    escalations,
+    iso_week,
+    local_date,
+    weekly_due,
+)
+from bot.services import Services
+from bot.workdays import NORWAY, Workdays
+from store import ledger
+from store import reminders as store
+from store.db import Database, Unavailable
+
+log = logging.getLogger(__name__)
+
+# The ledger's `what` for each message the scheduler sends (handlers register their senders).
+NUDGES = "nudges"  # one direct message gathering a person's reminders of one run
+ESCALATION = "escalation"
+LEADER_SUMMARY = "leader_summary"
+DIGEST = "digest"
+SCHEDULED = (NUDGES, ESCALATION, LEADER_SUMMARY, DIGEST)
+
+OPEN = sorted(state.value for state in OPEN_STATES)  # what the store counts as open, by index
+
+DIGEST_FIRST_SPAN = timedelta(days=7)  # the first digest tells the last week's closures
+# A closure stamped just before the previous digest but committed just after it is still told.
+DIGEST_OVERLAP = timedelta(days=1)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+@dataclass
+class NudgePlan:
+    """What one reminder run decided: only what had not been given before."""
+
+    office: Office
+    today: date
+    workday: bool = True
+    nudges: list[Nudge] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    summary: str | None = None  # the ISO week of a leaders' summary to post
+    ledger_ids: list[int] = field(default_factory=list)
+
+    @property
+    def messages(self) -> dict[str, list[Nudge]]:
+        return by_recipient(self.nudges)
+
+
+def office_today(clock: Clock, office: Office) -> date:
+    return local_date(clock.now(), office.tz)
+
+
+def snapshots(session: Session, office: Office) -> list[CaseSnapshot]:
+    """The office's open cases as the rules see them (the scan: open cases only, by index)."""
+    actions: dict[int, list[ActionSnapshot]] = defaultdict(list)
+    for action_id, deviation_id, owner_id, due_on in store.open_actions(session, office.id, OPEN):
+        actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on))
+    changes = store.change_times(session, office.id, OPEN)
+    cases = []
+    for row in store.open_cases(session, office.id, OPEN):
+        state = State(row.state)
+        state_changed, progressed = changes.get(row.id, (None, None))
+        ready_at = row.ready_at if state is State.READY_TO_CLOSE else None
+        since = max(t for t in (row.created_at, state_changed, ready_at) if t is not None)
+        progress_at = max(since, progressed) if progressed else since
+        cases.append(CaseSnapshot(
+            id=row.id, reference=row.reference, state=state, state_since=since, progress_at=progress_at,
+            reporter_id=row.reporter_id, responsible_leader=row.responsible_leader,
+            external_reference=row.external_reference, open_actions=tuple(actions.get(row.id, ())),
+        ))
+    return cases
+
+
+def plan_nudges(db: Database, clock: Clock, office: Office, leaders: Iterable[str], *, dry_run: bool = False,
+                workdays: Workdays = NORWAY) -> NudgePlan:
+    """Decide today's reminders, escalations and the weekly summary, and (unless a dry run)
+    write them to the ledger. Nothing is sent here."""
+    now = clock.now()
+    today = local_date(now, office.tz)
+    if not workdays.is_workday(today):
+        return NudgePlan(office, today, workday=False)
+    leaders = frozenset(leaders)
+    cadence = office.cadence
+    with db.transaction() as session:
+        store.lock(session, f"nudges:{office.id}")
+        cases = snapshots(session, office)
+        due = due_nudges(cases, cadence, leaders, today, office.tz, workdays)
+        given = store.nudges_given(session, {n.case_id for n in due})
+        history = [PastNudge(g.rule, g.deviation_id, g.target, g.period, g.created_at) for g in given]
+        given_keys = {(g.rule, g.target, g.recipient, g.period) for g in given}
+        fresh = [n for n in due if (n.rule.value, n.target, n.recipient, n.period.isoformat()) not in given_keys]
+        stalled = escalations(cases, due, history, cadence)
+        summary = iso_week(today) if weekly_due(today, cadence.summary_weekday, workdays) else None
+        if dry_run:
+            stalled = [e for e in stalled if not ledger.exists(session, _escalation_key(office, e))]
+            if summary and ledger.exists(session, _summary_key(office, summary)):
+                summary = None
+            return NudgePlan(office, today, nudges=fresh, escalations=stalled, summary=summary)
+        return _enter_nudges(session, office, today, now, fresh, stalled, summary)
+
+
+def _escalation_key(office: Office, escalation: Escalation) -> ledger.LedgerKey:
+    return ledger.LedgerKey(ESCALATION, f"deviation:{escalation.case_id}", office.leader_channel, escalation.period)
+
+
+def _summary_key(office: Office, week: str) -> ledger.LedgerKey:
+    return ledger.LedgerKey(LEADER_SUMMARY, f"office:{office.id}", office.leader_channel, week)
+
+
+def _enter_nudges(session: Session, office: Office, today: date, now: datetime, fresh: list[Nudge],
+                  stalled: list[Escalation], summary: str | None) -> NudgePlan:
+    plan = NudgePlan(office, today)
+    entered: dict[str, list[tuple[int, Nudge]]] = defaultdict(list)
+    for nudge in fresh:
+        nudge_id = store.enter_nudge(session, office_id=office.id, rule=nudge.rule.value, target=nudge.target,
+                                     deviation_id=nudge.case_id, action_id=nudge.action_id,
+                                     recipient=nudge.recipient, period=nudge.period.isoformat(),
+                                     workdays=nudge.workdays, now=now)
+        if nudge_id is not None:
+            entered[nudge.recipient].append((nudge_id, nudge))
+    for recipient, items in entered.items():
+        ids = [nudge_id for nudge_id, _ in items]
+        key = ledger.LedgerKey(NUDGES, f"nudge:{min(ids)}", recipient, today.isoformat())
+        ledger_id = ledger.enter(session, office.id, key, now)
+        if ledger_id is not None:
+            store.attach_to_message(session, ids, ledger_id)
+            plan.ledger_ids.append(ledger_id)
+            plan.nudges += [nudge for _, nudge in items]
+    for escalation in stalled:
+        ledger_id = ledger.enter(session, office.id, _escalation_key(office, escalation), now)
+        if ledger_id is not None:
+            plan.escalations.append(escalation)
+            plan.ledger_ids.append(ledger_id)
+    if summary:
+        ledger_id = ledger.enter(session, office.id, _summary_key(office, summary), now)
+        if ledger_id is not None:
+            plan.summary = summary
+            plan.ledger_ids.append(ledger_id)
+    return plan
+
+
+# --- the feedback digest ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One closure as the office channel reads it: never who reported it or whom it concerned."""
+
+    reference: str
+    category: str
+    kind: str
+    severity: str
+    feedback: str | None
+    lesson: str | None
+
+
+@dataclass
+class DigestPlan:
+    office: Office
+    period: str
+    since: datetime | None = None
+    until: datetime | None = None
+    items: list[DigestItem] = field(default_factory=list)
+    reported: int = 0
+    open: int = 0
+    told_at_once: int = 0  # `hoy` closures whose feedback the office had the moment they closed
+    already: bool = False  # this week's digest was made before
+    posts: bool = False  # a message goes to the office channel
+    ledger_ids: list[int] = field(default_factory=list)
+
+    @property
+    def closed(self) -> int:
+        return len(self.items) + self.told_at_once
+
+
+def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = False) -> DigestPlan:
+    """This week's feedback digest: the closures no digest has told yet, and the week's counts.
+
+    Seed 000: leaders «gir tilbakemelding til kontoret om hva som er gjort». Each closure is
+    told in exactly one digest (a closure is recorded with the digest that told it); a week
+    with nothing closed and nothing reported posts nothing, unless the office asks for it. A
+    `hoy` closure, whose feedback the office got at once, is counted but not told again.
+    """
+    now = clock.now()
+    period = iso_week(local_date(now, office.tz))
+    with db.transaction() as session:
+        store.lock(session, f"digest:{office.id}")
+        if store.digest_for(session, office.id, period) is not None:
+            return DigestPlan(office, period, already=True)
+        previous = store.last_digest(session, office.id)
+        since = previous.until if previous else now - DIGEST_FIRST_SPAN
+        after = since - DIGEST_OVERLAP if previous else since
+        closed = store.untold_closures(session, office.id, after, now)
+        at_once = store.told_at_once(session, [(d.id, d.closed_at) for d in closed])
+        plan = DigestPlan(office, period, since, now, reported=store.count_registered(session, office.id, since, now),
+                          open=store.count_open(session, office.id, OPEN), told_at_once=len(at_once))
+        plan.items = [DigestItem(d.reference, d.category, d.kind, d.severity, d.closure_feedback, d.lesson)
+                      for d in closed if (d.id, d.closed_at) not in at_once]
+        plan.posts = bool(plan.items or plan.reported or office.cadence.post_empty_digest)
+        if dry_run:
+            return plan
+        digest = store.add_digest(session, office_id=office.id, period=period, since=since, until=now,
+                                  closures=[(d.id, d.closed_at) for d in closed], reported=plan.reported,
+                                  open_now=plan.open, now=now)
+        if plan.posts:
+            key = ledger.LedgerKey(DIGEST, f"digest:{digest.id}", office.office_channel, period)
+            ledger_id = ledger.enter(session, office.id, key, now)
+            if ledger_id is not None:
+                digest.ledger_id = ledger_id
+                plan.ledger_ids.append(ledger_id)
+        return plan
+
+
+# --- running them -----------------------------------------------------------------------------
+
+def send_scheduled(services: Services, office: Office) -> None:
+    """Send the scheduler's messages still unsent for this office: this run's, and any an earlier
+    run could not send (Slack down, rate limited, a process killed mid-send)."""
+    with services.db.transaction() as session:
+        ids = ledger.unsent_ids(session, SCHEDULED, office.id)
+    services.messenger.deliver(ids, limit=max(len(ids), 1))
+
+
+def run_nudges(services: Services, office: Office, *, dry_run: bool = False) -> NudgePlan:
+    plan = plan_nudges(services.db, services.clock, office, services.leaders.leaders(office), dry_run=dry_run)
+    if not dry_run and plan.workday:
+        send_scheduled(services, office)
+    return plan
+
+
+def run_digest(services: Services, office: Office, *, dry_run: bool = False) -> DigestPlan:
+    plan = plan_digest(services.db, services.clock, office, dry_run=dry_run)
+    if not dry_run:
+        send_scheduled(services, office)
+    return plan
+
+
+def scheduled_nudges(services: Services, office_id: str) -> None:
+    """The reminder job (APScheduler), on workdays at the office's nudge hour."""
+    office = services.offices.by_id(office_id)
+    try:
+        plan = run_nudges(services, office)
+    except Unavailable:
+        log.warning("nudges: database unavailable; the next run catches up")
+        return
+    if plan.workday:
+        log.info("nudges: %s: %s reminder(s) in %s message(s), %s escalation(s), summary %s", office.id,
+                 len(plan.nudges), len(plan.messages), len(plan.escalations), plan.summary or "-")
+
+
+def scheduled_digest(services: Services, office_id: str, workdays: Workdays = NORWAY) -> None:
+    """The digest job, on workdays at the digest hour: posts once a week, on the digest weekday or,
+    when that is a holiday, the first workday after it that week."""
+    office = services.offices.by_id(office_id)
+    if not weekly_due(office_today(services.clock, office), office.cadence.digest_weekday, workdays):
+        return
+    try:
+        plan = run_digest(services, office)
+    except Unavailable:
+        log.warning("digest: database unavailable; the next run catches up")
+        return
+    if not plan.already:
+        log.info("digest: %s %s: %s closure(s), posted: %s", office.id, plan.period, plan.closed, plan.posts)

@@ -1,0 +1,230 @@
+"""Who is reminded of what, and when: plain rules, snapshots in, nudges out.
+
+Seed 000, «Er det noen vits å melde avvik?»: «JA, det er virksomt dersom ledelsen jevnlig
+etterspør informasjon om meldte avvik …, iverksetter kort- og langsiktige tiltak, gir
+tilbakemelding til kontoret om hva som er gjort, vurderer om, når og hvordan avvik(ene) skal
+lukkes». The scheduler makes that happen without anyone having to remember it.
+
+No Slack and no SQL here: `bot/jobs.py` reads the open cases into snapshots, asks these
+rules, and writes what they decide to the ledger. «N days» always means N workdays.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.cases.rules import ActionState, State
+from bot.office import Cadence
+from bot.workdays import NORWAY, Workdays
+
+
+class Rule(StrEnum):
+    """The kinds of reminder. Values are stored; `nudge.<value>` is the catalogue key."""
+
+    UNASSESSED = "unassessed"  # a case not assessed → the leaders, or its responsible leader
+    OVERDUE_OWNER = "overdue_owner"  # an action past its due date → its owner
+    OVERDUE_LEADER = "overdue_leader"  # … and M workdays later → the responsible leader
+    READY_TO_CLOSE = "ready_to_close"  # klar_for_lukking for N workdays → the responsible leader
+    EXTERNAL_REFERENCE = "external_reference"  # reported elsewhere, no reference yet → the reporter
+
+
+# Reminders that carry the case's buttons: they ask a leader to do something with the case.
+LEADER_RULES = frozenset({Rule.UNASSESSED, Rule.OVERDUE_LEADER, Rule.READY_TO_CLOSE})
+
+
+@dataclass(frozen=True)
+class ActionSnapshot:
+    """An open corrective action, as the rules need it."""
+
+    id: int
+    owner_id: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """An open case, as the rules need it."""
+
+    id: int
+    reference: str
+    state: State
+    state_since: datetime  # when the case entered its current state
+    progress_at: datetime  # the last change that moved the case on (a state change, an action done …)
+    reporter_id: str | None  # None for an anonymous case, always
+    responsible_leader: str | None = None
+    external_reference: str | None = None
+    open_actions: tuple[ActionSnapshot, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Nudge:
+    """One reminder to one person about one case (or one of its actions), in one period.
+
+    `period` is the workday this round of reminders fell due; the same nudge is never given
+    twice in a period, and the next round comes `repeat_after_workdays` later.
+    """
+
+    recipient: str
+    case_id: int
+    rule: Rule
+    period: date
+    workdays: int  # how many workdays the case (or the action) has been waiting
+    reference: str = field(compare=False)
+    action_id: int | None = None
+
+    @property
+    def target(self) -> str:
+        return f"action:{self.action_id}" if self.action_id is not None else f"deviation:{self.case_id}"
+
+    @property
+    def round(self) -> tuple[str, str, str]:
+        """The round this nudge belongs to, whoever receives it."""
+        return (self.rule.value, self.target, self.period.isoformat())
+
+
+@dataclass(frozen=True)
+class PastNudge:
+    """A nudge given in an earlier run (from the store)."""
+
+    rule: str
+    case_id: int
+    target: str
+    period: str
+    at: datetime
+
+    @property
+    def round(self) -> tuple[str, str, str]:
+        return (self.rule, self.target, self.period)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """K rounds of reminders without progress: the leader channel is told."""
+
+    case_id: int
+    reference: str
+    rounds: int
+    period: str  # the stall (when progress last happened) and how many times K rounds have passed
+
+
+def local_date(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def _due_round(elapsed: int, threshold: int, repeat: int) -> int | None:
+    """The workday count at which the current round fell due, or None before the first round."""
+    if elapsed < threshold:
+        return None
+    return threshold + (elapsed - threshold) // repeat * repeat
+
+
+def _leaders_for(case: CaseSnapshot, leaders: Iterable[str]) -> list[str]:
+    return [case.responsible_leader] if case.responsible_leader else sorted(leaders)
+
+
+def due_nudges(cases: Iterable[CaseSnapshot], cadence: Cadence, leaders: Iterable[str], today: date,
+               tz: ZoneInfo, workdays: Workdays = NORWAY) -> list[Nudge]:
+    """Every reminder due on `today` (the office's local date) for these open cases."""
+    leaders = sorted(set(leaders))
+    repeat = cadence.repeat_after_workdays
+    nudges: list[Nudge] = []
+
+    def due(case: CaseSnapshot, rule: Rule, anchor: date, threshold: int, recipients: Iterable[str],
+            action_id: int | None = None) -> None:
+        elapsed = workdays.between(anchor, today)
+        at = _due_round(elapsed, threshold, repeat)
+        if at is None:
+            return
+        period = workdays.add(anchor, at)
+        for recipient in dict.fromkeys(recipients):
+            nudges.append(Nudge(recipient, case.id, rule, period, elapsed, case.reference, action_id))
+
+    for case in cases:
+        since = local_date(case.state_since, tz)
+        if case.state is State.REGISTERED:
+            due(case, Rule.UNASSESSED, since, cadence.assess_after_workdays, _leaders_for(case, leaders))
+        elif case.state is State.READY_TO_CLOSE:
+            due(case, Rule.READY_TO_CLOSE, since, cadence.ready_to_close_after_workdays,
+                _leaders_for(case, leaders))
+        elif case.state is State.FORWARDED and not case.external_reference and case.reporter_id:
+            # Never for an anonymous case: there is nobody to ask, and nobody is stored.
+            due(case, Rule.EXTERNAL_REFERENCE, since, cadence.external_reference_after_workdays,
+                [case.reporter_id])
+        if case.state is State.CLOSED:
+            continue
+        owner_after = 1 + cadence.overdue_owner_after_workdays  # overdue from the first workday after due
+        for action in case.open_actions:
+            due(case, Rule.OVERDUE_OWNER, action.due_on, owner_after, [action.owner_id], action.id)
+            leader_recipients = [r for r in _leaders_for(case, leaders) if r != action.owner_id]
+            due(case, Rule.OVERDUE_LEADER, action.due_on, owner_after + cadence.overdue_leader_after_workdays,
+                leader_recipients, action.id)
+    return sorted(nudges)
+
+
+def escalations(cases: Iterable[CaseSnapshot], nudges: Iterable[Nudge], history: Iterable[PastNudge],
+                cadence: Cadence) -> list[Escalation]:
+    """Cases still waiting after K rounds of reminders since their last progress.
+
+    A round is one reminder (of one rule, about the case or one of its actions, in one
+    period), however many people received it. The rounds being given now do not count yet:
+    the leader channel hears of a case when the K reminders before this one changed nothing,
+    and again after each further K.
+    """
+    by_id = {case.id: case for case in cases}
+    nudges = list(nudges)
+    now_due = {n.case_id for n in nudges}
+    current = {n.round for n in nudges}
+    rounds: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
+    for past in history:
+        case = by_id.get(past.case_id)
+        if case is not None and past.at > case.progress_at and past.round not in current:
+            rounds[past.case_id].add(past.round)
+    found = []
+    k = cadence.escalate_after_nudges
+    for case_id in sorted(now_due):
+        count = len(rounds[case_id])
+        if count >= k:
+            case = by_id[case_id]
+            stall = case.progress_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+            found.append(Escalation(case_id, case.reference, count, f"{stall}:{count // k}"))
+    return found
+
+
+def by_recipient(nudges: Iterable[Nudge]) -> dict[str, list[Nudge]]:
+    """One message per person per run gathers all their reminders."""
+    gathered: dict[str, list[Nudge]] = defaultdict(list)
+    for nudge in sorted(nudges):
+        gathered[nudge.recipient].append(nudge)
+    return dict(gathered)
+
+
+def still_due(rule: Rule | str, state: str, action_state: str | None = None,
+              external_reference: str | None = None) -> bool:
+    """Checked again when the reminder is sent: a case assessed in the meantime is not nagged about."""
+    rule = Rule(rule)
+    if state == State.CLOSED:
+        return False
+    if rule is Rule.UNASSESSED:
+        return state == State.REGISTERED
+    if rule is Rule.READY_TO_CLOSE:
+        return state == State.READY_TO_CLOSE
+    if rule is Rule.EXTERNAL_REFERENCE:
+        return state == State.FORWARDED and not external_reference
+    return action_state == ActionState.OPEN
+
+
+def weekly_due(today: date, weekday: int, workdays: Workdays = NORWAY) -> bool:
+    """A weekly message goes out on its weekday, or the first workday after it that week when
+    that day is a holiday (the ledger's key per week keeps it to once)."""
+    return workdays.is_workday(today) and today.weekday() >= weekday
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+

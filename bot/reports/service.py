@@ -1,0 +1,118 @@
+"""Building a report from the store, and the chart that goes with it (report and digest).
+
+The figures are computed in bot/report.py; this module reads what they need in one
+transaction, and renders the chart. Slack is not touched here: the handlers post.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.errors import StorageUnavailable
+from bot.i18n import t
+from bot.office import Office
+from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
+from bot.quality.rules import Area, Scored
+from bot.reports import chart as charts
+from bot.reports.figures import ActionFacts, Audience, CaseFacts, Report, compute
+from bot.reports.periods import Period, Span, last_complete_month
+from store import quality as quality_store
+from store import reports as store
+from store.db import Database, Unavailable
+from store.models import QualityRound
+
+log = logging.getLogger(__name__)
+
+
+def build_report(session: Session, office: Office, period: Period, now: datetime,
+                 audience: Audience = Audience.OFFICE, *, quality: bool = True) -> Report:
+    """The report for `period` and the period before, read in the caller's transaction; without
+    `quality`, the quality rounds are not read (the digest's chart has no use for them)."""
+    tz = office.tz
+    before = period.previous()
+    start, end = before.start(tz), period.end(tz)
+    cases = [CaseFacts(**row._asdict()) for row in store.cases_during(session, office.id, start, end)]
+    actions = [ActionFacts(**row._asdict()) for row in store.actions_during(session, office.id, start, end)]
+    redirected = (store.redirected_between(session, office.id, period.start(tz), period.end(tz)),
+                  store.redirected_between(session, office.id, before.start(tz), before.end(tz)))
+    rounds, measures = [], []
+    if quality:
+        rounds = [_round_facts(session, rnd) for rnd in quality_store.rounds_during(
+            session, office.id, period.first, period.last, period.start(tz), period.end(tz))]
+        measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
+            session, office.id, period.start(tz), period.end(tz))]
+    return compute(office.id, tz, period, now, cases, actions, redirected, audience, rounds, measures)
+
+
+def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True) -> RoundFacts:
+    """A round as the report sees it: counts, scores and tags, no reviewer, case number or free text."""
+    previous = quality_store.previous_of_same_group(session, rnd, with_reviews=True) if with_previous else None
+    return RoundFacts(
+        id=rnd.id, year=rnd.year, season=rnd.season, target_group=rnd.target_group, opens_on=rnd.opens_on,
+        closes_on=rnd.closes_on, created_at=rnd.created_at, closed_at=rnd.closed_at, reviewers=len(rnd.reviewers),
+        target_per_reviewer=rnd.target_per_reviewer,
+        reviews=tuple(ReviewFacts(review.submitted_at, tuple(Scored(Area(a.area), a.score, tuple(a.tags))
+                                                             for a in review.assessments))
+                      for review in rnd.reviews),
+        previous=_round_facts(session, previous, with_previous=False) if previous else None)
+
+
+def load_report(db: Database, office: Office, period: Period, now: datetime,
+                audience: Audience = Audience.OFFICE) -> Report:
+    """build_report in a transaction of its own; StorageUnavailable when the database does not answer."""
+    try:
+        with db.transaction() as session:
+            return build_report(session, office, period, now, audience)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart, ready for files_upload_v2."""
+
+    png: bytes
+    filename: str
+    title: str
+    alt_text: str
+
+
+def report_chart(report: Report, office: Office, title: str | None = None) -> Chart:
+    """Cases per month by category, and open cases over time, for the report's period."""
+    loc, label = office.locale, report.period.label
+    title = title or t("report.chart.title", loc, period=label)
+    return Chart(
+        png=charts.render(report, office, title),
+        filename=f"avvik-{office.id}-{label.replace('..', '_')}.png",
+        title=title,
+        alt_text=t("report.chart.alt", loc, period=label),
+    )
+
+
+DIGEST_MONTHS = 12  # the digest's chart looks back a year, so a month is seen against the ones before
+
+
+def months_before(first: date, n: int) -> date:
+    """The first day of the month `n` months before the month starting on `first`."""
+    index = first.year * 12 + first.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def digest_chart(session: Session, office: Office, now: datetime) -> Chart | None:
+    """For the monthly digest: the twelve months up to the last complete one, when the office config asks for it
+    (`[office.cadence] chart_in_digest = true`); None otherwise.
+
+    The chart has no names and no free text, so it may go to the office channel. It reads in the
+    caller's transaction (a ledger sender's), never opening a second one.
+    """
+    if not office.cadence.chart_in_digest:
+        return None
+    month = last_complete_month(now.astimezone(office.tz).date())
+    period = Period(months_before(month.first, DIGEST_MONTHS - 1), month.last, Span.DAYS)
+    report = build_report(session, office, period, now, Audience.OFFICE, quality=False)
+    return report_chart(report, office, t("report.chart.digest_title", office.locale, month=month.label))
+

@@ -1,0 +1,173 @@
+"""Words and numbers for a report, shared by the Slack message and the exports.
+
+Numbers are written the office's way (Bokmål: decimal comma); every label comes from the
+message catalogue, and destination names from the office config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.i18n import Locale, has, t
+from bot.office import Office
+from bot.quality.report import MeasureRow, QualitySection, RoundSummary
+from bot.quality.rules import NOT_RELEVANT, SCALE, AreaSummary, round_title
+from bot.reports.figures import Change
+from bot.reports.periods import Period
+from bot.routing.rules import Destination
+
+DIMENSIONS = ("kind", "category", "destination", "severity")
+
+
+def number(value: float | None, locale: Locale) -> str:
+    """`7`, `2,5` (nb) or `2.5` (en); a missing value is a dash."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return str(int(value))
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if locale == "nb" else text
+
+
+def decimal(value: float | None, locale: Locale) -> str:
+    """A mean score, always with one decimal: `3,0`, `2,7` (nb) or `2.7` (en); a dash when there is none."""
+    if value is None:
+        return "–"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if locale == "nb" else text
+
+
+def signed(delta: float | None, locale: Locale) -> str:
+    """A change: `+3`, `-2`, `±0`, or a dash when one side has no value."""
+    if delta is None:
+        return "–"
+    if delta == 0:
+        return "±0"
+    return ("+" if delta > 0 else "-") + number(abs(delta), locale)
+
+
+def days(value: float | None, locale: Locale) -> str:
+    return t("report.no_days", locale) if value is None else t("report.days", locale, days=number(value, locale))
+
+
+def span(period: Period) -> str:
+    return f"{period.first.isoformat()}–{period.last.isoformat()}"
+
+
+def value_label(dimension: str, value: str, office: Office) -> str:
+    """The label of a stored value: «Brudd», «Lokale rutiner», the office's name for a destination."""
+    if dimension == "destination":
+        try:
+            info = office.destinations.get(Destination(value))
+        except ValueError:
+            info = None
+        return info.name if info else value
+    key = f"{dimension}.{value}"
+    return t(key, office.locale) if has(key) else value
+
+
+def dimension_label(dimension: str, locale: Locale) -> str:
+    return t(f"report.dimension.{dimension}", locale)
+
+
+def change_label(change: Change, office: Office) -> str:
+    key = f"report.change.{change.what}"
+    return t(key, office.locale) if has(key) else value_label("category", change.what, office)
+
+
+def term_label(term: str, locale: Locale) -> str:
+    key = f"report.term.{term}"
+    return t(key, locale) if has(key) else term
+
+
+def action_state_label(state: str, locale: Locale) -> str:
+    key = f"report.action_state.{state}"
+    return t(key, locale) if has(key) else state
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Free text on one line, cut to `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --- the quality section ------------------------------------------------------------------------
+
+def round_line(summary: RoundSummary, locale: Locale) -> str:
+    """«AAP-mottakere, 30 år eller eldre · 2026-03-01–2026-04-30 · avsluttet · 9 av 9 gjennomgåtte saker»."""
+    return t("report.quality.round_line", locale, group=t(f"quality.group.{summary.target_group}", locale),
+             span=f"{summary.opens_on.isoformat()}–{summary.closes_on.isoformat()}",
+             state=t("report.quality.closed" if summary.closed else "report.quality.running", locale),
+             reviews=summary.reviews, target=summary.target)
+
+
+def area_label(area: str, locale: Locale) -> str:
+    key = f"quality.area.{area}"
+    return t(key, locale) if has(key) else area
+
+
+def score_columns(locale: Locale) -> list[str]:
+    """«4 – Svært god» … «1 – Svak», «Ikke relevant»: the best score first, as the review modal shows them."""
+    return [t(f"quality.score.{score}", locale) for score in reversed(SCALE)] + [
+        t(f"quality.score.{NOT_RELEVANT}", locale)]
+
+
+def score_counts(area: AreaSummary) -> list[int]:
+    """The distribution in the order of score_columns."""
+    return [area.distribution.get(score, 0) for score in reversed(SCALE)] + [area.distribution.get(None, 0)]
+
+
+def trend_label(area: AreaSummary, locale: Locale) -> str:
+    return t(f"quality.trend.{area.trend.value}", locale) if area.trend is not None else "–"
+
+
+def area_line(area: AreaSummary, locale: Locale) -> str:
+    """«*Arbeidsretting*: snitt 3,2 · positiv utvikling (forrige: 2,8)» (mrkdwn)."""
+    trend = ""
+    if area.trend is not None:
+        trend = t("quality.assessment.trend", locale, trend=trend_label(area, locale),
+                  previous=decimal(area.previous_mean, locale))
+    if area.mean is None:
+        return t("report.quality.area_unscored", locale, area=area_label(area.area.value, locale))
+    return t("report.quality.area_line", locale, area=area_label(area.area.value, locale),
+             mean=decimal(area.mean, locale), trend=trend)
+
+
+def themes_text(area: AreaSummary, limit: int = 6) -> str:
+    """«tett kontakt (3), saksmengde (2)»: the recurring tags, most frequent first."""
+    return ", ".join(f"{tag} ({n})" for tag, n in area.themes[:limit])
+
+
+def comparison_line(summary: RoundSummary, locale: Locale) -> str:
+    """Which round the trends are measured against (seed 002: only the same target group)."""
+    if summary.previous is None:
+        return t("quality.assessment.no_previous", locale)
+    return t("quality.assessment.compared", locale, previous=round_title(summary.previous, locale))
+
+
+def measures_summary(section: QualitySection, locale: Locale, *, running: bool) -> str:
+    states = section.measures_by_state()
+    return t("report.quality.measures_summary_now" if running else "report.quality.measures_summary", locale,
+             count=len(section.measures), open=states["apen"], done=states["utfort"], dropped=states["forkastet"],
+             overdue=len(section.overdue))
+
+
+def scope_label(scope: str, locale: Locale) -> str:
+    key = f"quality.scope.{scope}"
+    return t(key, locale) if has(key) else scope
+
+
+def measure_line(measure: MeasureRow, locale: Locale, mention: Callable[[str], str],
+                 clean: Callable[[str], str] = lambda text: text) -> str:
+    """«Kvalitetsmåling vår 2026 · Arbeidsretting · Kontoret · frist 2026-09-01 · Åpen: …» (+ the owner,
+    leaders only). `clean` makes the free text safe for the target markup; `mention` writes the owner."""
+    state = action_state_label(measure.state, locale)
+    if measure.overdue_at_end:
+        state += f" ({t('report.quality.overdue', locale)})"
+    line = t("report.quality.measure_line", locale, round=round_title(measure.round, locale),
+             area=area_label(measure.area, locale), scope=scope_label(measure.scope, locale),
+             due_on=measure.due_on.isoformat(), state=state)
+    line += f": {clean(one_line(measure.description, 150))}"
+    if measure.owner_id:
+        line += " · " + t("report.overdue.owner", locale, owner=mention(measure.owner_id))
+    return line

@@ -1,0 +1,3 @@
+"""Slack for App Home and help: «Meld avvik», the person's own cases, and what, how and where to
+report.
+"""

@@ -1,0 +1,217 @@
+"""The leaders' modals: assessment («Vurder») with its action rows, the action DMs and modals that
+follow from it, closure («Lukk») and reopening («Gjenåpne»).
+
+Seed 000: leaders «iverksetter kort- og langsiktige tiltak». Each action row has block ids
+of its own (`action_<row>_<field>`) that never change, so «Legg til tiltak» can rebuild the
+modal with views.update and every value typed so far stays where it was.
+
+Seed 000, «Lukking av avvik»: «ikke lukk et avvik før det er vurdert om det skal iverksettes
+tiltak og tiltaket er gjennomført. Ved større avvik anbefales at ledergruppa fatter en formell
+avgjørelse og informerer om det på kontoret.»
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    InputBlock,
+    Option,
+    SectionBlock,
+)
+from slack_sdk.models.blocks.block_elements import (
+    DatePickerElement,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.cases.rules import ActionState, Severity, Term
+from bot.forms import TEXT_MAX
+from bot.i18n import Locale, t
+from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
+from bot.office import Office
+from handlers import ids
+from handlers.blocks import escape, mrkdwn, option, options, plain
+from handlers.common import day, metadata
+from handlers.payloads import element_value
+from store.models import Action, Deviation
+
+L = ids.Leader
+Typed = Mapping[str, object]  # a submitted view's values by block id (what the leader typed so far)
+
+
+def _case_line(deviation: Deviation, loc: Locale) -> SectionBlock:
+    return SectionBlock(text=mrkdwn(t("assess.case", loc, reference=deviation.reference,
+                                      title=escape(deviation.title)[:200],
+                                      state=t(f"state.{deviation.state}", loc))))
+
+
+def _text(block_id: str, loc: Locale, key: str, typed: Typed, *, optional: bool, multiline: bool = True,
+          max_length: int = TEXT_MAX, hint: bool = False) -> InputBlock:
+    initial = typed.get(block_id)
+    return InputBlock(block_id=block_id, label=plain(f"{key}.label", loc), optional=optional,
+                      hint=plain(f"{key}.hint", loc) if hint else None,
+                      element=PlainTextInputElement(action_id=ids.VALUE, multiline=multiline, max_length=max_length,
+                                                    initial_value=initial if isinstance(initial, str) else None))
+
+
+def _radio(block_id: str, loc: Locale, key: str, choices: Sequence[Option], typed: Typed, *,
+           optional: bool) -> InputBlock:
+    chosen = next((o for o in choices if o.value == typed.get(block_id)), None)
+    return InputBlock(block_id=block_id, label=plain(key, loc), optional=optional,
+                      element=RadioButtonsElement(action_id=ids.VALUE, options=list(choices), initial_option=chosen))
+
+
+def _user(block_id: str, loc: Locale, key: str, initial: object, *, optional: bool) -> InputBlock:
+    return InputBlock(block_id=block_id, label=plain(key, loc), optional=optional,
+                      element=UserSelectElement(action_id=ids.VALUE, placeholder=plain("assess.pick_person", loc),
+                                                initial_user=initial if isinstance(initial, str) else None))
+
+
+def action_row(row: int, number: int, loc: Locale, typed: Typed) -> list:
+    """One action: short- or long-term, what, who, by when. All optional in Slack's eyes: an empty
+    row is skipped, a half-filled one gets field errors from the server."""
+    due = typed.get(ids.action_block(row, "due_on"))
+    return [
+        SectionBlock(text=mrkdwn(t("assess.action_header", loc, number=number))),
+        _radio(ids.action_block(row, "term"), loc, "assess.term", options("term", [m.value for m in Term], loc),
+               typed, optional=True),
+        _text(ids.action_block(row, "description"), loc, "assess.description", typed, optional=True),
+        _user(ids.action_block(row, "owner"), loc, "assess.owner", typed.get(ids.action_block(row, "owner")),
+              optional=True),
+        InputBlock(block_id=ids.action_block(row, "due_on"), label=plain("assess.due_on", loc), optional=True,
+                   element=DatePickerElement(action_id=ids.VALUE, initial_date=due if isinstance(due, str) else None)),
+    ]
+
+
+def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], actor_id: str,
+                    typed: Typed | None = None) -> View:
+    loc = office.locale
+    typed = typed or {}
+    blocks: list = [_case_line(deviation, loc)]
+    if deviation.suggested_action:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("assess.suggested", loc,
+                                                      text=escape(deviation.suggested_action)[:2500]))]))
+    blocks += [
+        _radio(L.NEEDS_ACTIONS, loc, "assess.needs_actions",
+               [option("assess.choice", YES, loc), option("assess.choice", NO, loc)], typed, optional=False),
+        _text(L.REASONS, loc, "assess.reasons", typed, optional=True, hint=True),
+        _user(L.RESPONSIBLE, loc, "assess.responsible", typed.get(L.RESPONSIBLE) or actor_id, optional=False),
+        DividerBlock(),
+        SectionBlock(text=mrkdwn(t("assess.actions_intro", loc))),
+    ]
+    for number, row in enumerate(rows, start=1):
+        blocks += action_row(row, number, loc, typed)
+    if len(rows) < MAX_ACTIONS:
+        blocks.append(ActionsBlock(block_id=L.ADD_ROW_BLOCK, elements=[
+            ButtonElement(text=plain("assess.add_action", loc), action_id=ids.ADD_ACTION_ROW,
+                          value=str(deviation.id))]))
+    blocks.append(ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))]))
+    return View(type="modal", callback_id=ids.ASSESSMENT_VIEW, title=plain("assess.title", loc),
+                submit=plain("assess.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id, rows=list(rows)), blocks=blocks)
+
+
+def typed_values(state_values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, object]:
+    """What a leader has typed so far, by block id, from a view's `state.values`."""
+    return {block_id: element_value(element) for block_id, elements in state_values.items()
+            for element in elements.values()}
+
+
+# --- an action's owner --------------------------------------------------------------------------
+
+def action_summary(deviation: Deviation, action: Action, loc: Locale) -> str:
+    return t("action.summary", loc, reference=deviation.reference, title=escape(deviation.title)[:200],
+             term=t(f"term.{action.term}", loc), description=escape(action.description)[:2000],
+             due=day(action.due_on, loc))
+
+
+def action_dm_blocks(office: Office, deviation: Deviation, action: Action) -> list:
+    """The owner's DM: the action, who is responsible, and «Utført»."""
+    loc = office.locale
+    blocks: list = [SectionBlock(text=mrkdwn(t("action.assigned", loc, reference=deviation.reference))),
+                    SectionBlock(text=mrkdwn(action_summary(deviation, action, loc)))]
+    if deviation.responsible_leader:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("action.responsible", loc,
+                                                      leader=f"<@{deviation.responsible_leader}>"))]))
+    if action.state == ActionState.OPEN.value:
+        blocks.append(ActionsBlock(block_id=f"action:{action.id}", elements=[
+            ButtonElement(text=plain("action.done_button", loc), action_id=ids.ACTION_DONE, value=str(action.id),
+                          style="primary")]))
+    else:
+        blocks.append(ContextBlock(elements=[mrkdwn(t(f"action.now_{action.state}", loc))]))
+    return blocks
+
+
+def completion_view(office: Office, deviation: Deviation, action: Action, channel: str | None,
+                    ts: str | None) -> View:
+    loc = office.locale
+    return View(type="modal", callback_id=ids.COMPLETION_VIEW, title=plain("action.done_title", loc),
+                submit=plain("action.done_submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(action=action.id, channel=channel, ts=ts),
+                blocks=[SectionBlock(text=mrkdwn(action_summary(deviation, action, loc))),
+                        _text(L.NOTE, loc, "action.note", {}, optional=False, hint=True),
+                        ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))])])
+
+
+def drop_view(office: Office, deviation: Deviation) -> View:
+    """A leader drops an open action, with a reason (seed 000: done or dropped, never forgotten)."""
+    loc = office.locale
+    choices = [Option(value=str(a.id), label=f"{t(f'term.{a.term}', loc)}: {a.description}"[:75])
+               for a in deviation.actions if a.state == ActionState.OPEN.value]
+    return View(type="modal", callback_id=ids.DROP_VIEW, title=plain("drop.title", loc),
+                submit=plain("drop.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_case_line(deviation, loc),
+                        InputBlock(block_id=L.ACTION, label=plain("drop.action", loc),
+                                   element=StaticSelectElement(action_id=ids.VALUE, options=choices,
+                                                               placeholder=plain("drop.placeholder", loc))),
+                        _text(L.REASON, loc, "drop.reason", {}, optional=False, hint=True)])
+
+
+L = ids.Leader
+
+
+def closure_view(office: Office, deviation: Deviation) -> View:
+    loc = office.locale
+    done = sum(1 for a in deviation.actions if a.state == ActionState.DONE.value)
+    dropped = sum(1 for a in deviation.actions if a.state == ActionState.DROPPED.value)
+    blocks: list = [
+        SectionBlock(text=mrkdwn(t("assess.case", loc, reference=deviation.reference,
+                                   title=escape(deviation.title)[:200], state=t(f"state.{deviation.state}", loc)))),
+        ContextBlock(elements=[mrkdwn(t("closure.actions", loc, done=done, dropped=dropped))]),
+        _text(L.FEEDBACK, loc, "closure.feedback", {}, hint=True, optional=False),
+        _text(L.LESSON, loc, "closure.lesson", {}, hint=True, optional=True),
+    ]
+    if deviation.severity == Severity.HIGH.value:
+        blocks += [
+            DividerBlock(),
+            SectionBlock(text=mrkdwn(t("closure.major", loc))),
+            InputBlock(block_id=L.DECISION_DATE, label=plain("closure.decision_date.label", loc),
+                       element=DatePickerElement(action_id=ids.VALUE)),
+            _text(L.DECISION_REFERENCE, loc, "closure.decision_reference", {}, hint=True, optional=False,
+                  multiline=False,
+                  max_length=REFERENCE_MAX),
+        ]
+    return View(type="modal", callback_id=ids.CLOSURE_VIEW, title=plain("closure.title", loc),
+                submit=plain("closure.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id), blocks=blocks)
+
+
+def reopen_view(office: Office, deviation: Deviation) -> View:
+    loc = office.locale
+    return View(type="modal", callback_id=ids.REOPEN_VIEW, title=plain("reopen.title", loc),
+                submit=plain("reopen.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[SectionBlock(text=mrkdwn(t("assess.case", loc, reference=deviation.reference,
+                                                   title=escape(deviation.title)[:200],
+                                                   state=t(f"state.{deviation.state}", loc)))),
+                        _text(L.REASON, loc, "reopen.reason", {}, hint=True, optional=False)])

@@ -1,0 +1,178 @@
+"""Ledger senders for the leaders' side: the card's thread, owners' DMs, «klar for lukking» to the
+responsible leader, and a major deviation's feedback to the office channel.
+
+Each renders from the rows as they are when it is sent, so a retried message is never stale.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, SectionBlock
+
+from bot.cases.rules import ActionState, Command, State, closure_offered
+from bot.i18n import Locale, has, t
+from bot.leaders.service import ACTION_DONE, ACTION_DROPPED, OFFICE_FEEDBACK, OWNER_TOLD_DROPPED
+from bot.messenger import Delivery, Messenger
+from bot.office import Office
+from bot.reports.wording import one_line
+from handlers import ids
+from handlers.blocks import escape, mrkdwn, plain
+from handlers.common import day
+from handlers.leaders.blocks import action_dm_blocks
+from store import cases as store
+from store import followup
+from store.models import Action, Deviation, Event
+
+
+def _target(delivery: Delivery, kind: str) -> int:
+    name, _, ident = delivery.entry.target.partition(":")
+    if name != kind or not ident.isdigit():
+        raise LookupError(f"ledger target {delivery.entry.target} is not a {kind}")
+    return int(ident)
+
+
+def _deviation(delivery: Delivery) -> Deviation:
+    deviation = store.by_id(delivery.session, _target(delivery, "deviation"))
+    if deviation is None:
+        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    return deviation
+
+
+def _event(delivery: Delivery) -> Event:
+    kind, _, ident = delivery.entry.period.partition(":")
+    event = followup.event_by_id(delivery.session, int(ident)) if kind == "event" and ident.isdigit() else None
+    if event is None:
+        raise LookupError(f"ledger period {delivery.entry.period} names no event")
+    return event
+
+
+def _when(event: Event, office: Office) -> str:
+    local = event.at.astimezone(office.tz)
+    return local.strftime("%d.%m.%Y %H:%M") if office.locale == "nb" else local.strftime("%Y-%m-%d %H:%M")
+
+
+def _action(deviation: Deviation, event: Event) -> Action | None:
+    return next((a for a in deviation.actions if a.id == event.action_id), None)
+
+
+def step_text(event: Event, deviation: Deviation, office: Office) -> str:
+    """One step of the case, for its thread: when, who (never an anonymous reporter: the audit log
+    has no id for them), and what."""
+    loc: Locale = office.locale
+    action = _action(deviation, event)
+    if event.kind == Command.ASSESS_WITH_ACTIONS:
+        what = t("thread.assessed_with", loc, count=event.detail.get("actions", len(deviation.actions)),
+                 leader=_mention(deviation.responsible_leader))
+    elif event.kind == Command.ASSESS_WITHOUT_ACTIONS:
+        what = t("thread.assessed_without", loc, reasons=_quote(deviation.assessment_note))
+    elif event.kind == ACTION_DONE and action is not None:
+        what = t("thread.action_done", loc, description=_quote(action.description),
+                 note=_quote(action.completion_note))
+    elif event.kind == ACTION_DROPPED and action is not None:
+        what = t("thread.action_dropped", loc, description=_quote(action.description),
+                 reason=_quote(action.drop_reason))
+    elif event.kind == Command.CONFIRM_EXTERNAL:
+        what = t("thread.external", loc, reference=escape(deviation.external_reference or "–")[:100])
+    elif event.kind == Command.ACTIONS_FINISHED:
+        what = t("thread.actions_finished", loc)
+    elif event.kind == Command.CLOSE:
+        what = t("thread.closed", loc)
+        if event.detail.get("decision") and deviation.decision_date:
+            what += " " + t("thread.decision", loc, date=day(deviation.decision_date, loc),
+                            reference=escape(deviation.decision_reference or ""))
+    elif event.kind == Command.REOPEN:
+        what = t("thread.reopened", loc, reason=_quote(str(event.detail.get("reason") or "")))
+    else:
+        what = t("thread.moved", loc, before=_state(event.from_state, loc), after=_state(event.to_state, loc))
+    who = f"<@{event.actor_id}> · " if event.actor_id else ""
+    return t("thread.line", loc, when=_when(event, office), who=who, what=what)
+
+
+def _mention(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "–"
+
+
+def _quote(text: str | None, limit: int = 600) -> str:
+    return escape(text or "–")[:limit]
+
+
+def _state(value: str | None, loc: Locale) -> str:
+    return t(f"state.{value}", loc) if value and has(f"state.{value}") else "–"
+
+
+def send_card_thread(delivery: Delivery) -> None:
+    """A line in the case card's thread for one event (DESIGN.md: «threaded history»)."""
+    deviation, office = _deviation(delivery), delivery.office
+    if not (deviation.card_channel and deviation.card_ts):
+        raise LookupError("the card is not posted yet")  # retried after the card's own entry is sent
+    text = step_text(_event(delivery), deviation, office)
+    delivery.client.chat_postMessage(channel=deviation.card_channel, thread_ts=deviation.card_ts, text=text,
+                                     blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
+
+
+def _case_action(delivery: Delivery) -> Action:
+    """The case's action a ledger entry is about."""
+    action = followup.action_by_id(delivery.session, _target(delivery, "action"))
+    if action is None or action.deviation is None:
+        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    return action
+
+
+def send_action_assigned(delivery: Delivery) -> None:
+    """The owner's DM: their action, its due date, and «Utført»."""
+    action = _case_action(delivery)
+    deviation, office = action.deviation, delivery.office
+    blocks = [b.to_dict() for b in action_dm_blocks(office, deviation, action)]
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks,
+                                     text=t("action.assigned", office.locale, reference=deviation.reference))
+
+
+def send_action_dropped(delivery: Delivery) -> None:
+    """The owner's DM when a leader drops their action: which one, why, and that nothing more is
+    needed from them (their first DM still shows «Utført»)."""
+    action = _case_action(delivery)
+    loc = delivery.office.locale
+    text = t("action.dropped_dm", loc, reference=action.deviation.reference,
+             description=escape(one_line(action.description)), reason=_quote(action.drop_reason))
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
+                                     blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
+
+
+def send_ready_to_close(delivery: Delivery) -> None:
+    """Tell the responsible leader that the case may be closed now, with «Lukk» if it still may."""
+    deviation, office = _deviation(delivery), delivery.office
+    loc = office.locale
+    text = t("ready.text", loc, reference=deviation.reference, title=escape(deviation.title)[:200])
+    blocks: list = [SectionBlock(text=mrkdwn(text))]
+    if closure_offered(State(deviation.state), [ActionState(a.state) for a in deviation.actions]):
+        blocks.append(ActionsBlock(block_id=f"ready:{deviation.id}", elements=[
+            ButtonElement(text=plain("card.close", loc), action_id=ids.CLOSE, value=str(deviation.id),
+                          style="primary")]))
+    else:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("ready.now", loc, state=_state(deviation.state, loc)))]))
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
+                                     blocks=[b.to_dict() for b in blocks])
+
+
+def send_office_feedback(delivery: Delivery) -> None:
+    """A major deviation's closure feedback to the whole office at once: what was done, what we
+    learnt, the leader group's decision. Never who reported it, who acted or who decided."""
+    deviation, office = _deviation(delivery), delivery.office
+    loc = office.locale
+    parts = [t("feedback.header", loc, reference=deviation.reference,
+               category=t(f"category.{deviation.category}", loc)),
+             escape(deviation.closure_feedback or "")[:2000]]
+    if deviation.lesson:
+        parts.append(t("feedback.lesson", loc, lesson=escape(deviation.lesson)[:800]))
+    if deviation.decision_date:
+        parts.append(t("feedback.decision", loc, date=day(deviation.decision_date, loc)))
+    text = "\n\n".join(parts)
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text[:3000],
+                                     blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
+
+
+def register(messenger: Messenger) -> None:
+    messenger.register("card_thread", send_card_thread)
+    messenger.register("action_assigned", send_action_assigned)
+    messenger.register(OWNER_TOLD_DROPPED, send_action_dropped)
+    messenger.register("ready_to_close", send_ready_to_close)
+    messenger.register(OFFICE_FEEDBACK, send_office_feedback)

@@ -1,0 +1,1 @@
+"""Slack for Kvalitetssystemet: `/kvalitet`, the review and measure modals, and the rounds' messages."""

@@ -1,0 +1,161 @@
+"""Block Kit for Kvalitetssystemet: the review modal, the measure modal, the overall assessment."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    SectionBlock,
+)
+from slack_sdk.models.blocks.block_elements import (
+    DatePickerElement,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.i18n import Locale, t
+from bot.office import Office
+from bot.quality.rules import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id
+from bot.quality.service import Assessment, round_title
+from bot.reports.wording import decimal
+from handlers import ids
+from handlers.blocks import escape, mrkdwn, plain
+from store.models import QualityRound
+
+M = ids.MeasureField
+
+
+def round_name(rnd: QualityRound, loc: Locale) -> str:
+    return round_title(rnd, loc)
+
+
+def _score_options(loc: Locale) -> list[Option]:
+    values = [str(s) for s in reversed(SCALE)] + [NOT_RELEVANT]
+    return [Option(value=v, label=t(f"quality.score.{v}", loc)) for v in values]
+
+
+def review_view(office: Office, rnd: QualityRound) -> View:
+    """One reviewed case: the four areas of seed 002, each scored, with what works well and less well."""
+    loc = office.locale
+    blocks: list = [
+        SectionBlock(text=mrkdwn(t("quality.modal.intro", loc, round=round_name(rnd, loc),
+                                   group=t(f"quality.group.{rnd.target_group}", loc)))),
+        ContextBlock(elements=[mrkdwn(t("quality.modal.privacy", loc))]),
+        InputBlock(block_id="case_number", label=plain("quality.field.case_number", loc), optional=True,
+                   element=PlainTextInputElement(action_id=ids.VALUE, max_length=40)),
+    ]
+    for area in Area:
+        blocks += [
+            DividerBlock(),
+            HeaderBlock(text=plain(f"quality.area.{area.value}", loc)),
+            ContextBlock(elements=[mrkdwn(t(f"quality.question.{area.value}", loc))]),
+            InputBlock(block_id=block_id(area, "score"), label=plain("quality.field.score", loc),
+                       element=StaticSelectElement(action_id=ids.VALUE, options=_score_options(loc))),
+            InputBlock(block_id=block_id(area, "well"), label=plain("quality.field.well", loc), optional=True,
+                       element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX)),
+            InputBlock(block_id=block_id(area, "less_well"), label=plain("quality.field.less_well", loc),
+                       optional=True,
+                       element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX)),
+            InputBlock(block_id=block_id(area, "tags"), label=plain("quality.field.tags", loc), optional=True,
+                       hint=plain("quality.field.tags_hint", loc),
+                       element=PlainTextInputElement(action_id=ids.VALUE, max_length=200)),
+        ]
+    return View(type="modal", callback_id=ids.QUALITY_REVIEW, title=plain("quality.modal.title", loc),
+                submit=plain("quality.modal.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=json.dumps({"round": rnd.id}), blocks=blocks)
+
+
+def saved_view(office: Office, done: int, target: int) -> View:
+    loc = office.locale
+    return View(type="modal", callback_id=ids.QUALITY_REVIEW_SAVED, title=plain("quality.saved.title", loc),
+                close=plain("receipt.close", loc),
+                blocks=[SectionBlock(text=mrkdwn(t("quality.saved.text", loc, done=done, target=target)))])
+
+
+def measure_view(office: Office, rnd: QualityRound, today: date) -> View:
+    """Seed 002: «Tiltak kontorene jobber med» and «Tiltak i fylkets regi»."""
+    loc = office.locale
+    area_options = [Option(value=a.value, label=t(f"quality.area.{a.value}", loc)) for a in Area]
+    scope_options = [Option(value=s.value, label=t(f"quality.scope.{s.value}", loc)) for s in Scope]
+    return View(
+        type="modal", callback_id=ids.QUALITY_MEASURE, title=plain("quality.measure.title", loc),
+        submit=plain("quality.measure.submit", loc), close=plain("modal.cancel", loc),
+        private_metadata=json.dumps({"round": rnd.id}),
+        blocks=[
+            SectionBlock(text=mrkdwn(f"*{round_name(rnd, loc)}*")),
+            InputBlock(block_id=M.DESCRIPTION, label=plain("quality.measure.description", loc),
+                       element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX)),
+            InputBlock(block_id=M.AREA, label=plain("quality.measure.area", loc),
+                       element=StaticSelectElement(action_id=ids.VALUE, options=area_options)),
+            InputBlock(block_id=M.SCOPE, label=plain("quality.measure.scope", loc),
+                       element=RadioButtonsElement(action_id=ids.VALUE, options=scope_options,
+                                                   initial_option=scope_options[0])),
+            InputBlock(block_id=M.OWNER, label=plain("quality.measure.owner", loc),
+                       element=UserSelectElement(action_id=ids.VALUE)),
+            InputBlock(block_id=M.DUE_ON, label=plain("quality.measure.due", loc),
+                       element=DatePickerElement(action_id=ids.VALUE, initial_date=today.isoformat())),
+        ],
+    )
+
+
+def _distribution(summary: AreaSummary, loc: Locale) -> str:
+    parts = [f"{t(f'quality.score.{s}', loc)}: {summary.distribution[s]}" for s in reversed(SCALE)]
+    parts.append(f"{t('quality.score.ikke_relevant', loc)}: {summary.distribution[None]}")
+    return " · ".join(parts)
+
+
+def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> list:
+    """The helhetsvurdering: per area the distribution, the recurring themes and the trend against the
+    previous round of the same target group. The office's short version leaves out the distributions."""
+    loc, rnd = office.locale, result.round
+    blocks: list = [
+        HeaderBlock(text=plain("quality.assessment.header", loc, round=round_name(rnd, loc))),
+        SectionBlock(text=mrkdwn(t("quality.assessment.intro", loc, reviews=result.reviews,
+                                   group=t(f"quality.group.{rnd.target_group}", loc)))),
+    ]
+    for summary in result.summaries:
+        trend = ""
+        if summary.trend is not None:
+            trend = t("quality.assessment.trend", loc, trend=t(f"quality.trend.{summary.trend.value}", loc),
+                      previous=decimal(summary.previous_mean, loc))
+        themes = (t("quality.assessment.themes", loc, themes=", ".join(f"{escape(tag)} ({n})"
+                                                                      for tag, n in summary.themes[:6]))
+                  if summary.themes else t("quality.assessment.no_themes", loc))
+        distribution = "" if short else _distribution(summary, loc)
+        text = t("quality.assessment.area", loc, area=t(f"quality.area.{summary.area.value}", loc),
+                 mean=decimal(summary.mean, loc), trend=trend, distribution=distribution).rstrip()
+        blocks.append(SectionBlock(text=mrkdwn(f"{text}\n{themes}")))
+    footer = (t("quality.assessment.compared", loc, previous=round_name(result.previous, loc)) if result.previous
+              else t("quality.assessment.no_previous", loc))
+    if not short:
+        footer += " " + t("quality.assessment.next", loc)
+    blocks.append(ContextBlock(elements=[mrkdwn(footer)]))
+    return blocks
+
+
+def invite_blocks(office: Office, rnd: QualityRound) -> list:
+    loc = office.locale
+    text = t("quality.invite", loc, round=round_name(rnd, loc), group=t(f"quality.group.{rnd.target_group}", loc),
+             target=rnd.target_per_reviewer, closes=rnd.closes_on.isoformat())
+    return [SectionBlock(text=mrkdwn(text)),
+            ActionsBlock(elements=[ButtonElement(text=plain("quality.invite_button", loc), style="primary",
+                                                 action_id=ids.QUALITY_OPEN_REVIEW, value=str(rnd.id))])]
+
+
+def status_text(office: Office, rnd: QualityRound, done: dict[str, int]) -> str:
+    loc = office.locale
+    lines = "\n".join(t("quality.status_line", loc, reviewer=r, done=done.get(r, 0), target=rnd.target_per_reviewer)
+                      for r in rnd.reviewers)
+    return t("quality.status", loc, round=round_name(rnd, loc), state=t(f"quality.state.{rnd.state}", loc),
+             opens=rnd.opens_on.isoformat(), closes=rnd.closes_on.isoformat(), lines=lines)

@@ -1,0 +1,20 @@
+"""Ledger sender for registration: the reporter's receipt by direct message."""
+
+from __future__ import annotations
+
+from bot.i18n import t
+from bot.messenger import Delivery, Messenger
+from handlers.cases.senders import deviation_of
+from handlers.registration.blocks import dm_receipt_blocks
+
+
+def send_receipt(delivery: Delivery) -> None:
+    """The reporter's receipt DM: reference, summary, what happens next (DESIGN.md, «Who uses it»)."""
+    deviation, office = deviation_of(delivery), delivery.office
+    blocks = dm_receipt_blocks(deviation, office)
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks],
+                                     text=t("receipt.header", office.locale, reference=deviation.reference))
+
+
+def register(messenger: Messenger) -> None:
+    messenger.register("receipt", send_receipt)

@@ -1,0 +1,1 @@
+"""Slack for reminders: the reminders by DM, escalations, the weekly summary and the feedback digest."""

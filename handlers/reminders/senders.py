@@ -1,0 +1,217 @@
+"""Senders for the scheduler's messages: reminders by DM, escalations and the weekly summary in the
+leader channel, and the feedback digest in the office channel.
+
+Each renders from the cases as they are when it is sent, so a retried message is never stale:
+a reminder about a case assessed in the meantime is left out, and a message with nothing
+left in it is not sent at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+
+from bot.cases.rules import State
+from bot.i18n import Locale, t
+from bot.messenger import Delivery, Messenger
+from bot.office import Office
+from bot.reminders import jobs as jobs
+from bot.reminders.rules import LEADER_RULES, Rule, iso_week, local_date, still_due
+from handlers.blocks import escape, mrkdwn, plain
+from handlers.cases.blocks import card_buttons
+from store import cases as store_cases
+from store import reminders as store
+from store.models import Action, Deviation, NudgeEntry
+
+MAX_CASES = 20  # per reminder message: 2 blocks each stays well inside Block Kit's 50
+MAX_LINES = 10  # per list in the weekly summary
+MAX_DIGEST_ITEMS = 40
+TEXT_MAX = 2900
+
+
+def day_text(day: date, loc: Locale) -> str:
+    return day.strftime("%d.%m.%Y") if loc == "nb" else day.isoformat()
+
+
+def _title(deviation: Deviation, loc: Locale) -> str:
+    # A case kept with minimal text (ASYS) has its category as its title.
+    if deviation.title == deviation.category:
+        return t(f"category.{deviation.category}", loc)
+    return escape(deviation.title)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= TEXT_MAX else text[:TEXT_MAX - 1] + "…"
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+def nudge_line(entry: NudgeEntry, deviation: Deviation, action: Action | None, office: Office) -> str:
+    loc, rule = office.locale, Rule(entry.rule)
+    if rule in (Rule.OVERDUE_OWNER, Rule.OVERDUE_LEADER) and action is not None:
+        return t(f"nudge.{rule.value}", loc, action=escape(action.description[:200]), owner=action.owner_id,
+                 due=day_text(action.due_on, loc), days=entry.workdays)
+    if rule is Rule.EXTERNAL_REFERENCE:
+        info = office.destination(deviation.destination)
+        return t("nudge.external_reference", loc, system=info.name, instructions=info.instructions,
+                 days=entry.workdays)
+    return t(f"nudge.{rule.value}", loc, days=entry.workdays)
+
+
+def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], office: Office) -> list:
+    """One message gathering a person's reminders, one section per case; on a leader's reminder,
+    the case's buttons (the same as on its card), so they can act from the message."""
+    loc = office.locale
+    cases: dict[int, tuple[Deviation, list[str], bool]] = {}
+    for entry, deviation, action in items:
+        _, lines, leader = cases.setdefault(deviation.id, (deviation, [], False))
+        lines.append(nudge_line(entry, deviation, action, office))
+        cases[deviation.id] = (deviation, lines, leader or Rule(entry.rule) in LEADER_RULES)
+    blocks: list = [HeaderBlock(text=plain("nudge.header", loc)),
+                    ContextBlock(elements=[mrkdwn(t("nudge.intro", loc))])]
+    for deviation, lines, leader in list(cases.values())[:MAX_CASES]:
+        head = t("nudge.case", loc, reference=deviation.reference, title=_title(deviation, loc))
+        blocks.append(SectionBlock(text=mrkdwn(_clip("\n".join([head, *lines])))))
+        buttons = card_buttons(deviation, office) if leader else []
+        if buttons:
+            blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
+    if len(cases) > MAX_CASES:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("nudge.more", loc, count=len(cases) - MAX_CASES))]))
+    return blocks
+
+
+def send_nudges(delivery: Delivery) -> None:
+    """A person's reminders of one run, in one direct message."""
+    items = [(entry, deviation, action)
+             for entry, deviation, action in store.nudges_of_message(delivery.session, delivery.entry.id)
+             if still_due(entry.rule, deviation.state, action.state if action else None,
+                          deviation.external_reference)]
+    if not items:
+        return  # everything was dealt with before the message went out
+    office = delivery.office
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient,
+                                     blocks=[b.to_dict() for b in nudge_blocks(items, office)],
+                                     text=t("nudge.fallback", office.locale, count=len(items)))
+
+
+# --- escalation ---------------------------------------------------------------------------------
+
+def send_escalation(delivery: Delivery) -> None:
+    """K reminders without progress: the leader channel hears of the case, with its buttons."""
+    office, loc = delivery.office, delivery.office.locale
+    _, _, ident = delivery.entry.target.partition(":")
+    deviation = store_cases.by_id(delivery.session, int(ident))
+    if deviation is None:
+        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    if deviation.state == State.CLOSED:
+        return
+    level = int(delivery.entry.period.rpartition(":")[2] or 1)
+    count = level * office.cadence.escalate_after_nudges
+    leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
+    blocks: list = [
+        SectionBlock(text=mrkdwn(t("escalation.text", loc, reference=deviation.reference,
+                                   title=_title(deviation, loc), count=count))),
+        ContextBlock(elements=[mrkdwn(t("escalation.state", loc, state=t(f"state.{deviation.state}", loc),
+                                        leader=leader))]),
+    ]
+    buttons = card_buttons(deviation, office)
+    if buttons:
+        blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks],
+                                     text=t("escalation.fallback", loc, reference=deviation.reference, count=count))
+
+
+# --- the leaders' weekly summary ------------------------------------------------------------------
+
+def _lines(lines: list[str], loc: Locale) -> str:
+    if not lines:
+        return t("summary.none", loc)
+    shown = lines[:MAX_LINES]
+    if len(lines) > MAX_LINES:
+        shown.append(t("summary.more", loc, count=len(lines) - MAX_LINES))
+    return _clip("\n".join(shown))
+
+
+def send_leader_summary(delivery: Delivery) -> None:
+    """Seed 000: leaders «jevnlig etterspør informasjon om meldte avvik». New, unassessed, overdue
+    and ready-to-close cases, as they stand when the summary goes out."""
+    office, loc, session = delivery.office, delivery.office.locale, delivery.session
+    asof = delivery.entry.created_at
+    today = local_date(asof, office.tz)
+
+    def case_line(d: Deviation) -> str:
+        return t("summary.case_line", loc, reference=d.reference, title=_title(d, loc),
+                 state=t(f"state.{d.state}", loc))
+
+    new = store.registered_since(session, office.id, asof - timedelta(days=7), asof)
+    unassessed = store.open_in_state(session, office.id, State.REGISTERED)
+    ready = store.open_in_state(session, office.id, State.READY_TO_CLOSE)
+    overdue = store.overdue_actions(session, office.id, jobs.OPEN, today)
+    overdue_lines = [t("summary.action_line", loc, reference=d.reference, action=escape(a.description[:120]),
+                       owner=a.owner_id, due=day_text(a.due_on, loc)) for a, d in overdue]
+    sections = [
+        ("summary.new", [case_line(d) for d in new]),
+        ("summary.unassessed", [case_line(d) for d in unassessed]),
+        ("summary.overdue", overdue_lines),
+        ("summary.ready", [case_line(d) for d in ready]),
+    ]
+    blocks: list = [HeaderBlock(text=plain("summary.header", loc, week=delivery.entry.period or iso_week(today))),
+                    ContextBlock(elements=[mrkdwn(t("summary.intro", loc))])]
+    for key, lines in sections:
+        blocks.append(SectionBlock(text=mrkdwn(f"{t(key, loc, count=len(lines))}\n{_lines(lines, loc)}")))
+    text = t("summary.fallback", loc, new=len(new), unassessed=len(unassessed), overdue=len(overdue), ready=len(ready))
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
+
+
+# --- the feedback digest -------------------------------------------------------------------------
+
+def digest_item(deviation: Deviation, loc: Locale) -> str:
+    """Category, what was done and what we learnt. Never who reported or whom it concerned: the
+    title and the narrative stay with the leaders."""
+    parts = [t("digest.case", loc, category=t(f"category.{deviation.category}", loc),
+               kind=t(f"kind.{deviation.kind}", loc), reference=deviation.reference)]
+    if deviation.closure_feedback:
+        parts.append(t("digest.done", loc, feedback=escape(deviation.closure_feedback)))
+    if deviation.lesson:
+        parts.append(t("digest.learnt", loc, lesson=escape(deviation.lesson)))
+    return _clip("\n".join(parts))
+
+
+def send_digest(delivery: Delivery) -> None:
+    """Seed 000: leaders «gir tilbakemelding til kontoret om hva som er gjort»."""
+    loc = delivery.office.locale
+    _, _, ident = delivery.entry.target.partition(":")
+    digest = store.digest_by_id(delivery.session, int(ident))
+    if digest is None:
+        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    covered = store.cases_of_digest(delivery.session, digest.id)
+    at_once = store.told_at_once(delivery.session, [(d.id, closed_at) for d, closed_at in covered])
+    closed = [d for d, closed_at in covered if (d.id, closed_at) not in at_once]
+    blocks: list = [
+        HeaderBlock(text=plain("digest.header", loc, week=digest.period)),
+        SectionBlock(text=mrkdwn(t("digest.intro", loc))),
+        ContextBlock(elements=[mrkdwn(t("digest.counts", loc, reported=digest.reported, closed=digest.closed,
+                                        open=digest.open))]),
+    ]
+    if not closed:
+        blocks.append(SectionBlock(text=mrkdwn(t("digest.empty", loc) if not at_once else
+                                               t("digest.only_at_once", loc, count=len(at_once)))))
+    else:
+        blocks.append(DividerBlock())
+    for deviation in closed[:MAX_DIGEST_ITEMS]:
+        blocks.append(SectionBlock(text=mrkdwn(digest_item(deviation, loc))))
+    if len(closed) > MAX_DIGEST_ITEMS:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("digest.more", loc, count=len(closed) - MAX_DIGEST_ITEMS))]))
+    if closed and at_once:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("digest.also_at_once", loc, count=len(at_once)))]))
+    text = t("digest.fallback", loc, closed=digest.closed, reported=digest.reported, open=digest.open)
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
+
+
+def register(messenger: Messenger) -> None:
+    messenger.register(jobs.NUDGES, send_nudges)
+    messenger.register(jobs.ESCALATION, send_escalation)
+    messenger.register(jobs.LEADER_SUMMARY, send_leader_summary)
+    messenger.register(jobs.DIGEST, send_digest)
