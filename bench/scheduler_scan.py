@@ -164,8 +164,8 @@ def time_digest(db: Database) -> tuple[float, int]:
     return min(times) * 1000, closed
 
 
-def open_case_plan(db: Database) -> str:
-    query = reminders.open_cases_query(OFFICE.id, OPEN)
+def open_deviation_plan(db: Database) -> str:
+    query = reminders.open_deviations_query(OFFICE.id, OPEN)
     compiled = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
     explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
     with db.engine.connect() as connection:
@@ -195,7 +195,7 @@ def run(name: str, url: str) -> list[tuple]:
     measure("open≈1k")
     builder.add(90_000, open_=False)
     measure("open≈1k")
-    print(f"  plan ({name}): {open_case_plan(db)}", flush=True)
+    print(f"  plan ({name}): {open_deviation_plan(db)}", flush=True)
     builder.close(900)
     measure("100k")
     builder.reopen(900 + 9_000)

@@ -227,8 +227,8 @@ def describe_digest(plan: DigestPlan, dry_run: bool) -> list[str]:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Erase the free text of cases closed longer than the office keeps it (`--dry-run`: only list them)."""
-    from bot.cases.retention import purge
     from bot.clock import SystemClock
+    from bot.deviations.retention import purge
 
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)

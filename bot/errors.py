@@ -26,7 +26,7 @@ class NotALeader(DomainError):
     key = "error.not_a_leader"
 
 
-class CaseNotFound(DomainError):
+class DeviationNotFound(DomainError):
     key = "error.case_not_found"
 
 

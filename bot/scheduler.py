@@ -15,7 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.cases import retention as retention
+from bot.deviations import retention as retention
 from bot.quality import service as quality_rounds
 from bot.reminders import jobs as jobs
 from bot.services import Services

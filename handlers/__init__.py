@@ -29,11 +29,11 @@ def install(app: App, services: Services) -> None:
 
 def install_senders(messenger: Messenger) -> None:
     """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs."""
-    from handlers.cases import senders as cases
+    from handlers.deviations import senders as deviations
     from handlers.leaders import senders as leaders
     from handlers.quality import senders as quality
     from handlers.registration import senders as registration
     from handlers.reminders import senders as reminders
 
-    for package in (registration, cases, leaders, reminders, quality):
+    for package in (registration, deviations, leaders, reminders, quality):
         package.register(messenger)

@@ -14,7 +14,7 @@ def action_by_id(session: Session, action_id: int) -> Action | None:
     return session.get(Action, action_id)
 
 
-def case_of_action(session: Session, action_id: int) -> int | None:
+def deviation_of_action(session: Session, action_id: int) -> int | None:
     """The case an action belongs to, without loading the action (so the caller can lock the case first)."""
     return session.scalars(select(Action.deviation_id).where(Action.id == action_id)).one_or_none()
 
@@ -23,7 +23,7 @@ def event_by_id(session: Session, event_id: int) -> Event | None:
     return session.get(Event, event_id)
 
 
-def open_cases(session: Session, office_id: str, limit: int = 200) -> Sequence[Deviation]:
+def open_deviations(session: Session, office_id: str, limit: int = 200) -> Sequence[Deviation]:
     """Every case not closed, oldest first (same predicate as the partial index `ix_deviations_open`)."""
     query = (
         select(Deviation)

@@ -333,7 +333,7 @@ class Digest(Base):
     created_at: Mapped[datetime]
 
 
-class DigestCase(Base):
+class DigestDeviation(Base):
     """A closure told in a digest. Unique per closure (case, closed_at): each closure is told
     once; a case reopened and closed again is a new closure."""
 

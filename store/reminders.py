@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, lit
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from store.models import Action, Deviation, Digest, DigestCase, Event, LedgerEntry, NudgeEntry
+from store.models import Action, Deviation, Digest, DigestDeviation, Event, LedgerEntry, NudgeEntry
 
 CLOSED = "lukket"
 OPEN_ACTION = "apen"
@@ -43,7 +43,7 @@ def lock(session: Session, name: str) -> None:
 
 # --- the nudge scan ---------------------------------------------------------------------------
 
-def open_cases_query(office_id: str, states: Sequence[str]) -> Select:
+def open_deviations_query(office_id: str, states: Sequence[str]) -> Select:
     """The office's open cases, with only the columns the reminder rules read."""
     return (
         select(Deviation.id, Deviation.reference, Deviation.state, Deviation.created_at, Deviation.ready_at,
@@ -52,8 +52,8 @@ def open_cases_query(office_id: str, states: Sequence[str]) -> Select:
     )  # no ORDER BY: ordering by created_at would tempt the planner into ix_deviations_created (every case)
 
 
-def open_cases(session: Session, office_id: str, states: Sequence[str]) -> Sequence[Row]:
-    return session.execute(open_cases_query(office_id, states)).all()
+def open_deviations(session: Session, office_id: str, states: Sequence[str]) -> Sequence[Row]:
+    return session.execute(open_deviations_query(office_id, states)).all()
 
 
 def open_actions(session: Session, office_id: str, states: Sequence[str]) -> Sequence[Row]:
@@ -178,7 +178,8 @@ def last_digest(session: Session, office_id: str) -> Digest | None:
 
 def untold_closures(session: Session, office_id: str, after: datetime, until: datetime) -> Sequence[Deviation]:
     """Closed cases whose closure (case, closed_at) no digest has told yet, oldest first."""
-    told = exists().where(DigestCase.deviation_id == Deviation.id, DigestCase.closed_at == Deviation.closed_at)
+    told = exists().where(DigestDeviation.deviation_id == Deviation.id,
+                          DigestDeviation.closed_at == Deviation.closed_at)
     query = (
         select(Deviation)
         .where(Deviation.office_id == office_id, Deviation.closed_at > after, Deviation.closed_at <= until,
@@ -205,7 +206,7 @@ def add_digest(session: Session, *, office_id: str, period: str, since: datetime
                     closed=len(closures), open=open_now, created_at=now)
     session.add(digest)
     session.flush()
-    session.add_all(DigestCase(digest_id=digest.id, deviation_id=deviation_id, closed_at=closed_at)
+    session.add_all(DigestDeviation(digest_id=digest.id, deviation_id=deviation_id, closed_at=closed_at)
                     for deviation_id, closed_at in closures)
     session.flush()
     return digest
@@ -215,13 +216,13 @@ def digest_by_id(session: Session, digest_id: int) -> Digest | None:
     return session.get(Digest, digest_id)
 
 
-def cases_of_digest(session: Session, digest_id: int) -> list[tuple[Deviation, datetime]]:
+def deviations_of_digest(session: Session, digest_id: int) -> list[tuple[Deviation, datetime]]:
     """The closures a digest covers: each case with the moment of the closure it tells."""
     query = (
-        select(Deviation, DigestCase.closed_at)
-        .join(DigestCase, DigestCase.deviation_id == Deviation.id)
-        .where(DigestCase.digest_id == digest_id)
-        .order_by(DigestCase.closed_at, Deviation.id)
+        select(Deviation, DigestDeviation.closed_at)
+        .join(DigestDeviation, DigestDeviation.deviation_id == Deviation.id)
+        .where(DigestDeviation.digest_id == digest_id)
+        .order_by(DigestDeviation.closed_at, Deviation.id)
     )
     return [(deviation, closed_at) for deviation, closed_at in session.execute(query)]
 

@@ -23,7 +23,7 @@ CASE_COLUMNS = (
 )
 
 
-def cases_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
+def deviations_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
     """Every case that existed and was not yet closed at some moment in [start, end): registered
     before `end`, and open or closed on or after `start`."""
     query = (

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers import ids
-from store import cases as store
+from store import deviations as store
 from store.models import Deviation, LedgerEntry
 from tests.flows import register, text_of
 from tests.slack_client import fill
@@ -32,7 +32,7 @@ def report(bot: Any, **answers: Any) -> Deviation:
         return session.scalars(select(Deviation).order_by(Deviation.id.desc()).limit(1)).one()
 
 
-def case(bot: Any, deviation_id: int) -> Deviation:
+def stored(bot: Any, deviation_id: int) -> Deviation:
     with bot.services.db.transaction() as session:
         return store.by_id(session, deviation_id)
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.cases.rules import format_reference
-from store import cases as store
+from bot.deviations.rules import format_reference
+from store import deviations as store
 from store.db import Database
 from store.models import Action, Deviation
 
 OFFICE = "lillehammer-gausdal"
 
 
-def add_case(db: Database, at: datetime, *, state: str = "registrert", category: str = "lokal_rutine",
+def add_deviation(db: Database, at: datetime, *, state: str = "registrert", category: str = "lokal_rutine",
              destination: str = "kontoret", reporter: str | None = "U0STAFF1", title: str = "Vedtak uten begrunnelse",
              severity: str = "middels", kind: str = "brudd", responsible_leader: str | None = None,
              external_reference: str | None = None, office_id: str = OFFICE) -> int:
@@ -45,21 +45,21 @@ def add_case(db: Database, at: datetime, *, state: str = "registrert", category:
         return deviation.id
 
 
-def add_action(db: Database, case_id: int, owner: str, due_on: date, at: datetime, *, state: str = "apen",
+def add_action(db: Database, deviation_id: int, owner: str, due_on: date, at: datetime, *, state: str = "apen",
                description: str = "Lag sjekkliste for vedtaksbrev") -> int:
     with db.transaction() as session:
-        action = Action(deviation_id=case_id, term="kort", description=description, owner_id=owner, due_on=due_on,
+        action = Action(deviation_id=deviation_id, term="kort", description=description, owner_id=owner, due_on=due_on,
                         state=state, created_at=at)
         session.add(action)
         session.flush()
         return action.id
 
 
-def move(db: Database, case_id: int, to_state: str, at: datetime, *, actor: str = "U0LEADER1",
+def move(db: Database, deviation_id: int, to_state: str, at: datetime, *, actor: str = "U0LEADER1",
          **fields: object) -> None:
     """A leader moves the case on (assess, finish actions, close, reopen): state, fields and audit event."""
     with db.transaction() as session:
-        deviation = store.by_id(session, case_id, lock=True)
+        deviation = store.by_id(session, deviation_id, lock=True)
         before = deviation.state
         deviation.state, deviation.updated_at = to_state, at
         if before == "registrert" and to_state != "registrert":
@@ -83,10 +83,10 @@ def finish_action(db: Database, action_id: int, at: datetime, *, actor: str = "U
                            deviation=deviation, action=action)
 
 
-def close(db: Database, case_id: int, at: datetime, *, feedback: str, lesson: str | None = None) -> None:
+def close(db: Database, deviation_id: int, at: datetime, *, feedback: str, lesson: str | None = None) -> None:
     """Through klar_for_lukking to lukket, with the feedback for the office."""
     with db.transaction() as session:
-        state = store.by_id(session, case_id).state
+        state = store.by_id(session, deviation_id).state
     if state != "klar_for_lukking":
-        move(db, case_id, "klar_for_lukking", at)
-    move(db, case_id, "lukket", at, closure_feedback=feedback, lesson=lesson)
+        move(db, deviation_id, "klar_for_lukking", at)
+    move(db, deviation_id, "lukket", at, closure_feedback=feedback, lesson=lesson)

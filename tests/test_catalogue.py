@@ -34,7 +34,7 @@ def test_every_key_the_code_names_is_in_the_catalogue():
 
 
 def test_vocabulary_of_every_enum_is_translated():
-    from bot.cases.rules import CitizenRights, Kind, Severity, State
+    from bot.deviations.rules import CitizenRights, Kind, Severity, State
     from bot.routing.rules import Category
 
     for prefix, enum in (("kind", Kind), ("category", Category), ("severity", Severity),

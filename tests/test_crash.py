@@ -59,5 +59,5 @@ def test_a_process_killed_while_sending_loses_and_repeats_nothing(slack, db, tmp
     assert len(posted_to(slack, LEADER_CHANNEL)) == 1
     assert _ledger(db) == [("leader_card", "sent"), ("receipt", "sent")]
     with db.transaction() as session:
-        [case] = session.scalars(select(Deviation)).all()
-        assert case.card_ts is not None  # the card is known, so later changes update it in place
+        [deviation] = session.scalars(select(Deviation)).all()
+        assert deviation.card_ts is not None  # the card is known, so later changes update it in place

@@ -43,11 +43,11 @@ def test_each_closure_is_told_in_exactly_one_digest_across_several_weeks(bot, db
     def day(n: int) -> date:
         return w48 + timedelta(days=n)
 
-    a = seeding.add_case(db, oslo(w48, 9), reporter="U0STAFF1", title="Vedtak uten begrunnelse")
-    b = seeding.add_case(db, oslo(w48, 10), reporter="U0STAFF2", title="Brev til Kari Nordmann", severity="hoy")
-    c = seeding.add_case(db, oslo(w48, 11), reporter=None, category="forvaltningsrett", title="Anonym sak")
-    d = seeding.add_case(db, oslo(w48, 12), reporter="U0STAFF3", kind="forslag", title="Ny rutine")
-    seeding.add_case(db, oslo(w48, 12), reporter="U0STAFF4", title="Fortsatt åpen")
+    a = seeding.add_deviation(db, oslo(w48, 9), reporter="U0STAFF1", title="Vedtak uten begrunnelse")
+    b = seeding.add_deviation(db, oslo(w48, 10), reporter="U0STAFF2", title="Brev til Kari Nordmann", severity="hoy")
+    c = seeding.add_deviation(db, oslo(w48, 11), reporter=None, category="forvaltningsrett", title="Anonym sak")
+    d = seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF3", kind="forslag", title="Ny rutine")
+    seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF4", title="Fortsatt åpen")
 
     seeding.close(db, a, oslo(day(1)), feedback="Vi har laget en sjekkliste for vedtaksbrev.",
                   lesson="Sjekklister virker.")
@@ -87,13 +87,13 @@ def test_each_closure_is_told_in_exactly_one_digest_across_several_weeks(bot, db
 
 
 def test_closures_of_a_week_whose_friday_is_a_holiday_are_told_the_next_week(bot, db, clock):
-    earlier = seeding.add_case(db, oslo(date(2026, 3, 23), 9))
+    earlier = seeding.add_deviation(db, oslo(date(2026, 3, 23), 9))
     seeding.close(db, earlier, oslo(date(2026, 3, 24), 9), feedback="Rutinen er oppdatert.")
     digest_job_every_workday(bot, clock, date(2026, 3, 23), date(2026, 3, 27))
     assert len(digests(bot.fake)) == 1
     # Easter 2026: Thursday 2 and Friday 3 April are holidays, so week 14 has no digest day.
-    case = seeding.add_case(db, oslo(date(2026, 3, 30), 9))
-    seeding.close(db, case, oslo(date(2026, 3, 31), 9), feedback="Tatt opp på personalmøtet.")
+    deviation = seeding.add_deviation(db, oslo(date(2026, 3, 30), 9))
+    seeding.close(db, deviation, oslo(date(2026, 3, 31), 9), feedback="Tatt opp på personalmøtet.")
     digest_job_every_workday(bot, clock, date(2026, 3, 30), date(2026, 4, 9))
     assert len(digests(bot.fake)) == 1
     digest_job_every_workday(bot, clock, date(2026, 4, 10), date(2026, 4, 10))
@@ -103,7 +103,7 @@ def test_closures_of_a_week_whose_friday_is_a_holiday_are_told_the_next_week(bot
 
 
 def test_a_week_with_nothing_to_report_posts_nothing(bot, db, clock):
-    seeding.add_case(db, oslo(date(2026, 11, 2), 9))  # long open, nothing new
+    seeding.add_deviation(db, oslo(date(2026, 11, 2), 9))  # long open, nothing new
     digest_job_every_workday(bot, clock, date(2026, 11, 23), date(2026, 11, 27))
     assert digests(bot.fake) == []
 
@@ -117,7 +117,7 @@ class TestAnOfficeThatAsksForAShortDigestInAQuietWeek:
         return path
 
     def test_gets_one(self, bot, db, clock):
-        seeding.add_case(db, oslo(date(2026, 11, 2), 9))
+        seeding.add_deviation(db, oslo(date(2026, 11, 2), 9))
         digest_job_every_workday(bot, clock, date(2026, 11, 23), date(2026, 11, 27))
         [post] = digests(bot.fake)
         assert "Ingen avvik ble lukket siden forrige tilbakemelding." in post
@@ -128,11 +128,11 @@ def test_a_major_closure_told_at_once_is_counted_but_not_told_again(bot, clock):
     """DESIGN.md: a `hoy` case's feedback «is posted to the office channel at once instead of
     waiting for the digest»; the week's digest counts it, and tells only the other closures."""
     from tests.leader_flows import NO_ACTION, assess, press, submit
-    from tests.leader_flows import report as report_case
+    from tests.leader_flows import report as report_deviation
 
     monday = date(2026, 11, 23)
     clock.set(oslo(monday, 9))
-    major, minor = report_case(bot, severity="hoy"), report_case(bot)
+    major, minor = report_deviation(bot, severity="hoy"), report_deviation(bot)
     major_feedback, minor_feedback = "Ledergruppa har endret rutinen for brev.", "Skjemaet er rettet."
     for deviation, answers in ((major, {"feedback": major_feedback, "decision_date": "2026-11-23",
                                         "decision_reference": "LG 47/2026"}), (minor, {"feedback": minor_feedback})):
@@ -151,11 +151,11 @@ def test_a_major_closure_told_at_once_is_counted_but_not_told_again(bot, clock):
 
 def test_a_week_whose_only_closure_was_told_at_once_says_so(bot, clock):
     from tests.leader_flows import NO_ACTION, assess, press, submit
-    from tests.leader_flows import report as report_case
+    from tests.leader_flows import report as report_deviation
 
     monday = date(2026, 11, 23)
     clock.set(oslo(monday, 9))
-    major = report_case(bot, severity="hoy")
+    major = report_deviation(bot, severity="hoy")
     assert assess(bot, major.id, NO_ACTION) is None
     assert submit(bot, press(bot, ids.CLOSE, major.id), {"feedback": "Rutinen er endret.", "decision_date":
                                                           "2026-11-23", "decision_reference": "LG 47/2026"}) is None

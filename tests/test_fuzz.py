@@ -230,13 +230,14 @@ class Check:
     def _check_stored(self) -> None:
         today = self.bot.services.clock.now().date()
         with self.bot.services.db.transaction() as session:
-            for case in session.scalars(select(Deviation)):
-                texts = [case.title, case.what_happened, case.immediate_action, case.suggested_action]
+            for deviation in session.scalars(select(Deviation)):
+                texts = [deviation.title, deviation.what_happened, deviation.immediate_action,
+                         deviation.suggested_action]
                 assert all(t is None or not CONTROL.search(t) for t in texts), texts
-                assert len(case.title) <= TITLE_MAX and all(t is None or len(t) <= TEXT_MAX for t in texts)
+                assert len(deviation.title) <= TITLE_MAX and all(t is None or len(t) <= TEXT_MAX for t in texts)
                 assert not any(contains_national_id(t) for t in texts)
-                assert case.occurred_on <= today
-                assert case.reporter_id is None if case.anonymous else case.reporter_id
+                assert deviation.occurred_on <= today
+                assert deviation.reporter_id is None if deviation.anonymous else deviation.reporter_id
 
 
 def _accepted(response) -> bool:
@@ -333,8 +334,8 @@ def test_a_non_leader_clicking_or_submitting_leader_controls_changes_nothing(bot
     register(bot, view_id="VSEED2", category="informasjonssikkerhet", anonymous=["anonymous"])
     bot.fake.settle()
     with bot.services.db.transaction() as session:
-        cases = list(session.scalars(select(Deviation)))
-    pointers = [p for c in cases for p in (str(c.id), f"deviation:{c.id}", c.reference,
+        deviations = list(session.scalars(select(Deviation)))
+    pointers = [p for c in deviations for p in (str(c.id), f"deviation:{c.id}", c.reference,
                                             json.dumps({"deviation_id": c.id}), json.dumps({"case": c.id}))]
     forged_users = st.one_of(st.sampled_from(["U0NOBODY9", "W0GUEST1", "U0STAFF2"]),
                              st.from_regex(r"\AU0X[A-Z0-9]{3,8}\Z"))
@@ -347,7 +348,7 @@ def test_a_non_leader_clicking_or_submitting_leader_controls_changes_nothing(bot
         pointer = data.draw(st.sampled_from(pointers))
         action_id = data.draw(st.sampled_from(KNOWN_IDS))
         if data.draw(st.booleans()):
-            block_id = data.draw(st.sampled_from([f"card:{c.id}" for c in cases] + KNOWN_IDS))
+            block_id = data.draw(st.sampled_from([f"card:{c.id}" for c in deviations] + KNOWN_IDS))
             check.send(lambda: bot.client.click(action_id, value=pointer, user=user, extra={"block_id": block_id}))
         else:
             view = {"id": "VFORGED", "type": "modal", "callback_id": action_id, "blocks": [],

@@ -32,6 +32,6 @@ def test_bot_does_not_import_handlers_except_at_the_composition_root():
 
 
 def test_domain_rules_know_neither_slack_nor_sql():
-    for name in ("cases/rules.py", "routing/rules.py", "privacy.py"):
+    for name in ("deviations/rules.py", "routing/rules.py", "privacy.py"):
         imported = _imports(ROOT / "bot" / name)
         assert not imported & {"slack_sdk", "slack_bolt", "sqlalchemy", "store"}, name

@@ -25,11 +25,11 @@ from tests.leader_flows import (
     button_value,
     buttons,
     card,
-    case,
     dms_to,
     ledger_size,
     press,
     report,
+    stored,
     submit,
     wait_for_thread,
 )
@@ -115,7 +115,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert "Lukket" in card(bot)["text"] and buttons(card(bot)) == ["Gjenåpne"]
     assert "Malen for vedtaksbrev er rettet" in text_of(card(bot))
     assert audit(bot, deviation.id)[-1] == ("lukket", OTHER_LEADER, "klar_for_lukking", "lukket")
-    closed = case(bot, deviation.id)
+    closed = stored(bot, deviation.id)
     assert closed.closed_at is not None and closed.lesson.startswith("Sjekklister")
     assert posted_to(bot.fake, OFFICE_CHANNEL) == []  # a middels case waits for the digest
 
@@ -126,7 +126,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     lines = wait_for_thread(bot, 6)
     assert "Gjenåpnet" in lines[-1] and "Samme feil skjedde igjen" in lines[-1]
     assert "Registrert" in card(bot)["text"] and buttons(card(bot)) == ["Vurder"]
-    assert case(bot, deviation.id).closed_at is None
+    assert stored(bot, deviation.id).closed_at is None
 
     # Assessed again, this time without actions: straight to ready, and closed.
     assert assess(bot, deviation.id, NO_ACTION) is None
@@ -141,15 +141,15 @@ def test_a_leader_walks_a_case_through_every_state(bot):
         ("gjenapnet", "registrert"), ("vurdert_uten_tiltak", "klar_for_lukking"), ("lukket", "lukket"),
     ]
     assert {c.params["thread_ts"] for c in bot.fake.of("chat.postMessage", lambda c: "thread_ts" in c.params)} == {
-        case(bot, deviation.id).card_ts}
+        stored(bot, deviation.id).card_ts}
 
 
 def test_a_forwarded_case_closes_once_its_external_reference_is_confirmed(bot, clock):
-    from bot.cases.rules import Command
-    from bot.cases.workflow import transition
+    from bot.deviations.rules import Command
+    from bot.deviations.workflow import transition
 
     deviation = report(bot, category="informasjonssikkerhet")
-    assert case(bot, deviation.id).state == "videresendt"
+    assert stored(bot, deviation.id).state == "videresendt"
     assert buttons(posted_to(bot.fake, LEADER_CHANNEL)[0]) == ["Legg inn referanse fra ASYS"]  # no «Lukk» yet
     view = press(bot, ids.CLOSE, deviation.id)
     assert view["callback_id"] == ids.NOTICE_VIEW and "ikke lukkes" in text_of(view)
@@ -164,7 +164,7 @@ def test_a_forwarded_case_closes_once_its_external_reference_is_confirmed(bot, c
     closure = press(bot, ids.CLOSE, deviation.id)
     assert submit(bot, closure, {"feedback": "Meldt i ASYS og fulgt opp der."}) is None
     wait_for_thread(bot, 2)
-    assert case(bot, deviation.id).state == "lukket"
+    assert stored(bot, deviation.id).state == "lukket"
 
 
 # --- who may ------------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_a_non_leaders_crafted_vurder_and_lukk_clicks_are_refused_politely_and_a
         view = press(bot, action_id, deviation.id, user=STAFF)
         assert view["callback_id"] == ids.NOTICE_VIEW
         assert "bare ledere" in text_of(view)
-    assert case(bot, deviation.id).state == "registrert"
+    assert stored(bot, deviation.id).state == "registrert"
     assert ledger_size(bot) == ledger_before
     refusals = [(kind, actor) for kind, actor, _, _ in audit(bot, deviation.id) if kind == "ikke_tilgang"]
     assert refusals == [("ikke_tilgang", STAFF)] * 4
@@ -188,14 +188,14 @@ def test_a_non_leaders_crafted_vurder_and_lukk_submissions_change_nothing(bot):
     answer = submit(bot, assessment, ONE_ACTION, user=STAFF)
     assert answer["response_action"] == "errors"
     assert "bare ledere" in answer["errors"]["needs_actions"]
-    assert case(bot, deviation.id).state == "registrert" and case(bot, deviation.id).actions == []
+    assert stored(bot, deviation.id).state == "registrert" and stored(bot, deviation.id).actions == []
 
     assert assess(bot, deviation.id, NO_ACTION) is None
     closure = press(bot, ids.CLOSE, deviation.id)
     ledger_before = ledger_size(bot)
     answer = submit(bot, closure, {"feedback": "Vi lukker denne selv."}, user=STAFF)
     assert answer["response_action"] == "errors" and "bare ledere" in answer["errors"]["feedback"]
-    after = case(bot, deviation.id)
+    after = stored(bot, deviation.id)
     assert after.state == "klar_for_lukking" and after.closure_feedback is None
     assert ledger_size(bot) == ledger_before
     assert [k for k, actor, _, _ in audit(bot, deviation.id) if actor == STAFF][-2:] == ["ikke_tilgang"] * 2
@@ -214,7 +214,7 @@ def test_only_the_owner_or_a_leader_marks_an_action_done(bot):
     form = press(bot, ids.ACTION_DONE, action_id, user=OWNER)
     answer = submit(bot, form, {"note": "Ferdig."}, user=STAFF)
     assert answer["response_action"] == "errors" and "eieren" in answer["errors"]["note"]
-    assert [a.state for a in case(bot, deviation.id).actions] == ["apen"]
+    assert [a.state for a in stored(bot, deviation.id).actions] == ["apen"]
 
     assert submit(bot, form, {"note": "Malen er rettet."}, user=OWNER) is None
     again = submit(bot, form, {"note": "Malen er rettet."}, user=OWNER)  # a double submit
@@ -233,7 +233,7 @@ def test_a_case_with_an_open_action_cannot_be_closed_by_any_route(bot):
     assert submit(bot, reopen, {"reason": "Det trengs likevel et tiltak."}) is None
     assert assess(bot, deviation.id, ONE_ACTION) is None
     wait_for_thread(bot, 4)
-    assert case(bot, deviation.id).state == "tiltak_pagar"
+    assert stored(bot, deviation.id).state == "tiltak_pagar"
 
     # The button is not offered …
     assert "Lukk" not in buttons(card(bot))
@@ -246,7 +246,7 @@ def test_a_case_with_an_open_action_cannot_be_closed_by_any_route(bot):
     answer = submit(bot, stale_closure, {"feedback": "Lukker likevel."})
     assert answer["response_action"] == "errors"
     assert "kan ikke lukkes" in answer["errors"]["feedback"]
-    after = case(bot, deviation.id)
+    after = stored(bot, deviation.id)
     assert after.state == "tiltak_pagar" and after.closure_feedback == "Lukket første gang."
     assert [a.state for a in after.actions][-1] == "apen"
     assert ledger_size(bot) == ledger_before
@@ -267,10 +267,10 @@ def test_a_major_case_cannot_close_without_the_leader_groups_decision_and_its_fe
     answer = submit(bot, closure, {"feedback": feedback}, user=OTHER_LEADER)
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"decision_date", "decision_reference"}
-    assert case(bot, deviation.id).state == "klar_for_lukking"
+    assert stored(bot, deviation.id).state == "klar_for_lukking"
     answer = submit(bot, closure, {"feedback": feedback, "decision_date": "2026-11-20"}, user=OTHER_LEADER)
     assert set(answer["errors"]) == {"decision_reference"}
-    assert case(bot, deviation.id).state == "klar_for_lukking"
+    assert stored(bot, deviation.id).state == "klar_for_lukking"
 
     assert submit(bot, closure, {"feedback": feedback, "lesson": "Begrunnelse som tema i virksomhetsplanen.",
                                  "decision_date": "2026-11-20", "decision_reference": "LG-møte 47/2026"},
@@ -280,7 +280,7 @@ def test_a_major_case_cannot_close_without_the_leader_groups_decision_and_its_fe
     text = text_of(post)
     assert feedback in text and deviation.reference in text and "Begrunnelse som tema" in text
     assert "<@" not in text and STAFF not in text and LEADER not in text and OTHER_LEADER not in text
-    closed = case(bot, deviation.id)
+    closed = stored(bot, deviation.id)
     assert (closed.state, str(closed.decision_date), closed.decision_reference) == (
         "lukket", "2026-11-20", "LG-møte 47/2026")
     wait_for_thread(bot, 2)
@@ -292,7 +292,7 @@ def test_a_major_case_cannot_close_without_the_leader_groups_decision_and_its_fe
 def test_the_assessment_form_says_what_is_missing_and_keeps_what_was_typed(bot):
     deviation = report(bot)
     view = press(bot, ids.ASSESS, deviation.id)
-    cases = [
+    deviations = [
         ({"needs_actions": "nei", "responsible": LEADER}, {"reasons": "Skriv hvorfor det ikke trengs tiltak."}),
         ({"needs_actions": "ja", "responsible": LEADER}, {"action_0_description": "Legg inn minst ett tiltak"}),
         ({**ONE_ACTION, "action_0_due_on": "2026-11-01"}, {"action_0_due_on": "tilbake i tid"}),
@@ -302,12 +302,12 @@ def test_the_assessment_form_says_what_is_missing_and_keeps_what_was_typed(bot):
         ({**ONE_ACTION, "responsible": STAFF}, {"responsible": "Velg en av lederne"}),
         ({**NO_ACTION, "reasons": "Gjelder 151086 95088"}, {"reasons": "fødselsnummer"}),
     ]
-    for answers, expected in cases:
+    for answers, expected in deviations:
         answer = submit(bot, view, {k: v for k, v in answers.items() if v is not None})
         assert answer["response_action"] == "errors", answers
         for field, words in expected.items():
             assert words in answer["errors"][field], (field, answer["errors"])
-    assert case(bot, deviation.id).state == "registrert" and case(bot, deviation.id).actions == []
+    assert stored(bot, deviation.id).state == "registrert" and stored(bot, deviation.id).actions == []
     assert [kind for kind, *_ in audit(bot, deviation.id)] == ["registrert"]
 
 
@@ -316,7 +316,7 @@ def test_an_added_row_left_empty_is_skipped(bot):
     view = add_action_row(bot, press(bot, ids.ASSESS, deviation.id), ONE_ACTION)
     assert json.loads(view["private_metadata"])["rows"] == [0, 1]
     assert submit(bot, view, ONE_ACTION) is None
-    assert [a.owner_id for a in case(bot, deviation.id).actions] == [OWNER]
+    assert [a.owner_id for a in stored(bot, deviation.id).actions] == [OWNER]
 
 
 def test_a_replayed_assessment_gets_a_clear_message_not_a_stack_trace(bot):
@@ -325,7 +325,7 @@ def test_a_replayed_assessment_gets_a_clear_message_not_a_stack_trace(bot):
     assert submit(bot, view, ONE_ACTION) is None
     answer = submit(bot, view, ONE_ACTION, user=OTHER_LEADER)
     assert answer["errors"]["needs_actions"] == "Saken kan ikke endres slik nå (status: Tiltak pågår)."
-    assert len(case(bot, deviation.id).actions) == 1
+    assert len(stored(bot, deviation.id).actions) == 1
     # The card's «Vurder» pressed late: the notice says why.
     view = press(bot, ids.ASSESS, deviation.id, user=OTHER_LEADER)
     assert view["callback_id"] == ids.NOTICE_VIEW and "Tiltak pågår" in text_of(view)
@@ -338,7 +338,7 @@ def test_reopening_needs_a_reason(bot):
     view = press(bot, ids.REOPEN, deviation.id)
     answer = submit(bot, view, {"reason": "  "})
     assert answer["response_action"] == "errors" and "reason" in answer["errors"]
-    assert case(bot, deviation.id).state == "lukket"
+    assert stored(bot, deviation.id).state == "lukket"
 
 
 def test_the_thread_never_names_the_reporter_of_an_anonymous_case(bot):
@@ -355,7 +355,7 @@ def test_the_thread_never_names_the_reporter_of_an_anonymous_case(bot):
 
 
 def test_the_leaders_words_exist_for_every_state_and_the_forms_fields_are_the_modals_blocks():
-    from bot.cases.rules import ActionState, State, Term
+    from bot.deviations.rules import ActionState, State, Term
     from bot.i18n import has
     from bot.leaders import forms as assessment
 

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cases.rules import State
+from bot.deviations.rules import State
 from bot.office import Cadence
 from bot.reminders.rules import (
     ActionSnapshot,
-    CaseSnapshot,
+    DeviationSnapshot,
     PastNudge,
     Rule,
     by_recipient,
@@ -30,14 +30,14 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=OSLO).astimezone(UTC)
 
 
-def case(state: State = State.REGISTERED, since: date = date(2026, 11, 23), **kwargs) -> CaseSnapshot:
+def snapshot(state: State = State.REGISTERED, since: date = date(2026, 11, 23), **kwargs) -> DeviationSnapshot:
     values = {"id": 1, "reference": "AVV-2026-0001", "state": state, "state_since": at(since),
               "progress_at": at(since), "reporter_id": "U0STAFF1"}
-    return CaseSnapshot(**(values | kwargs))
+    return DeviationSnapshot(**(values | kwargs))
 
 
-def due(cases, today, cadence=CADENCE, leaders=LEADERS):
-    return due_nudges(cases, cadence, leaders, today, OSLO)
+def due(deviations, today, cadence=CADENCE, leaders=LEADERS):
+    return due_nudges(deviations, cadence, leaders, today, OSLO)
 
 
 def summary(nudges):
@@ -45,7 +45,7 @@ def summary(nudges):
 
 
 def test_an_unassessed_case_reminds_every_leader_after_two_workdays():
-    registered_monday = case()
+    registered_monday = snapshot()
     assert due([registered_monday], date(2026, 11, 24)) == []
     assert summary(due([registered_monday], date(2026, 11, 25))) == [
         ("U0LEADER1", "unassessed", "2026-11-25", 2),
@@ -54,12 +54,12 @@ def test_an_unassessed_case_reminds_every_leader_after_two_workdays():
 
 
 def test_once_there_is_a_responsible_leader_only_they_are_reminded():
-    assigned = case(responsible_leader="U0LEADER2")
+    assigned = snapshot(responsible_leader="U0LEADER2")
     assert summary(due([assigned], date(2026, 11, 25))) == [("U0LEADER2", "unassessed", "2026-11-25", 2)]
 
 
 def test_a_reminder_belongs_to_its_period_and_comes_again_after_the_repeat():
-    registered = case()
+    registered = snapshot()
     wednesday, thursday, friday = date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27)
     assert {n.period for n in due([registered], wednesday)} == {wednesday}
     # Thursday is still Wednesday's round: the same key, so nobody is reminded twice in it.
@@ -68,19 +68,19 @@ def test_a_reminder_belongs_to_its_period_and_comes_again_after_the_repeat():
 
 
 def test_a_case_registered_before_easter_waits_for_workdays():
-    before_easter = case(since=date(2026, 4, 1))
+    before_easter = snapshot(since=date(2026, 4, 1))
     assert due([before_easter], date(2026, 4, 7)) == []
     assert {n.period for n in due([before_easter], date(2026, 4, 8))} == {date(2026, 4, 8)}
 
 
 def test_a_case_registered_before_17_may_waits_for_workdays():
-    before = case(since=date(2028, 5, 16))  # Tuesday; 17 May 2028 is a Wednesday
+    before = snapshot(since=date(2028, 5, 16))  # Tuesday; 17 May 2028 is a Wednesday
     assert due([before], date(2028, 5, 18)) == []
     assert {n.period for n in due([before], date(2028, 5, 19))} == {date(2028, 5, 19)}
 
 
 def test_an_overdue_action_reminds_its_owner_then_the_responsible_leader_three_workdays_later():
-    ongoing = case(State.ACTIONS_ONGOING, responsible_leader="U0LEADER2",
+    ongoing = snapshot(State.ACTIONS_ONGOING, responsible_leader="U0LEADER2",
                    open_actions=(ActionSnapshot(7, "U0OWNER1", date(2026, 11, 20)),))
     # Due Friday: overdue on Monday, the owner is reminded that day.
     assert summary(due([ongoing], date(2026, 11, 20))) == []
@@ -95,29 +95,30 @@ def test_an_overdue_action_reminds_its_owner_then_the_responsible_leader_three_w
 
 
 def test_an_owner_who_is_also_the_responsible_leader_gets_one_reminder_per_round():
-    ongoing = case(State.ACTIONS_ONGOING, responsible_leader="U0LEADER2",
+    ongoing = snapshot(State.ACTIONS_ONGOING, responsible_leader="U0LEADER2",
                    open_actions=(ActionSnapshot(7, "U0LEADER2", date(2026, 11, 20)),))
     assert summary(due([ongoing], date(2026, 11, 26))) == [("U0LEADER2", "overdue_owner", "2026-11-25", 4)]
 
 
 def test_a_case_ready_to_close_for_three_workdays_reminds_the_responsible_leader():
-    ready = case(State.READY_TO_CLOSE, responsible_leader="U0LEADER1")
+    ready = snapshot(State.READY_TO_CLOSE, responsible_leader="U0LEADER1")
     assert due([ready], date(2026, 11, 25)) == []
     assert summary(due([ready], date(2026, 11, 26))) == [("U0LEADER1", "ready_to_close", "2026-11-26", 3)]
 
 
 def test_an_external_case_without_reference_reminds_the_reporter_never_an_anonymous_one():
-    forwarded = case(State.FORWARDED)
-    anonymous = case(State.FORWARDED, id=2, reference="AVV-2026-0002", reporter_id=None)
-    referenced = case(State.FORWARDED, id=3, reference="AVV-2026-0003", external_reference="ASYS-1")
+    forwarded = snapshot(State.FORWARDED)
+    anonymous = snapshot(State.FORWARDED, id=2, reference="AVV-2026-0002", reporter_id=None)
+    referenced = snapshot(State.FORWARDED, id=3, reference="AVV-2026-0003", external_reference="ASYS-1")
     assert summary(due([forwarded, anonymous, referenced], date(2026, 11, 25))) == [
         ("U0STAFF1", "external_reference", "2026-11-25", 2)]
 
 
 def test_one_message_per_person_gathers_all_their_reminders():
-    cases = [case(), case(State.READY_TO_CLOSE, id=2, reference="AVV-2026-0002", responsible_leader="U0LEADER1"),
-             case(State.FORWARDED, id=3, reference="AVV-2026-0003")]
-    gathered = by_recipient(due(cases, date(2026, 11, 26)))
+    deviations = [snapshot(), snapshot(State.READY_TO_CLOSE, id=2, reference="AVV-2026-0002",
+                                       responsible_leader="U0LEADER1"),
+             snapshot(State.FORWARDED, id=3, reference="AVV-2026-0003")]
+    gathered = by_recipient(due(deviations, date(2026, 11, 26)))
     assert {person: [n.reference for n in nudges] for person, nudges in gathered.items()} == {
         "U0LEADER1": ["AVV-2026-0001", "AVV-2026-0002"],
         "U0LEADER2": ["AVV-2026-0001"],
@@ -126,11 +127,11 @@ def test_one_message_per_person_gathers_all_their_reminders():
 
 
 def _given(nudges, day):
-    return [PastNudge(n.rule.value, n.case_id, n.target, n.period.isoformat(), at(day)) for n in nudges]
+    return [PastNudge(n.rule.value, n.deviation_id, n.target, n.period.isoformat(), at(day)) for n in nudges]
 
 
 def test_after_three_rounds_without_progress_the_leader_channel_is_told_and_again_after_three_more():
-    stalled = case()
+    stalled = snapshot()
     history: list[PastNudge] = []
     first_told: dict[str, date] = {}
     day = date(2026, 11, 23)
@@ -146,12 +147,12 @@ def test_after_three_rounds_without_progress_the_leader_channel_is_told_and_agai
 
 
 def test_progress_starts_the_count_again():
-    history = _given(due([case()], date(2026, 11, 25)), date(2026, 11, 25))
-    history += _given(due([case()], date(2026, 11, 27)), date(2026, 11, 27))
-    history += _given(due([case()], date(2026, 12, 1)), date(2026, 12, 1))
-    moved_on = case(progress_at=at(date(2026, 12, 2)))
+    history = _given(due([snapshot()], date(2026, 11, 25)), date(2026, 11, 25))
+    history += _given(due([snapshot()], date(2026, 11, 27)), date(2026, 11, 27))
+    history += _given(due([snapshot()], date(2026, 12, 1)), date(2026, 12, 1))
+    moved_on = snapshot(progress_at=at(date(2026, 12, 2)))
     assert escalations([moved_on], due([moved_on], date(2026, 12, 3)), history, CADENCE) == []
-    assert len(escalations([case()], due([case()], date(2026, 12, 3)), history, CADENCE)) == 1
+    assert len(escalations([snapshot()], due([snapshot()], date(2026, 12, 3)), history, CADENCE)) == 1
 
 
 def test_a_reminder_is_dropped_when_the_case_moved_on_before_it_was_sent():

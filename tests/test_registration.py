@@ -13,7 +13,7 @@ from tests.flows import ANSWERS, open_form, posted_to, register, text_of
 LEADER_CHANNEL = "C0LEADERS"
 
 
-def _cases(bot):
+def _deviations(bot):
     with bot.services.db.transaction() as session:
         return list(session.scalars(select(Deviation).order_by(Deviation.id)))
 
@@ -34,9 +34,9 @@ def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
 
     assert answer["response_action"] == "update"
     assert "AVV-2026-0001" in text_of(answer["view"])
-    [case] = _cases(bot)
-    assert (case.reference, case.state, case.reporter_id) == ("AVV-2026-0001", "registrert", "U0STAFF1")
-    assert case.what_happened.startswith("Et vedtak ble sendt ut")
+    [deviation] = _deviations(bot)
+    assert (deviation.reference, deviation.state, deviation.reporter_id) == ("AVV-2026-0001", "registrert", "U0STAFF1")
+    assert deviation.what_happened.startswith("Et vedtak ble sendt ut")
 
     receipt = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0STAFF1")[0]
     assert "AVV-2026-0001" in text_of(receipt.params)
@@ -48,13 +48,13 @@ def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
     with bot.services.db.transaction() as session:
         events = list(session.scalars(select(Event)))
         assert [(e.kind, e.actor_id, e.to_state) for e in events] == [("registrert", "U0STAFF1", "registrert")]
-        assert session.get(Deviation, case.id).card_ts is not None
+        assert session.get(Deviation, deviation.id).card_ts is not None
 
 
 def test_references_count_up_per_year(bot, clock):
     register(bot, view_id="V1")
     register(bot, view_id="V2")
-    assert [c.reference for c in _cases(bot)] == ["AVV-2026-0001", "AVV-2026-0002"]
+    assert [c.reference for c in _deviations(bot)] == ["AVV-2026-0001", "AVV-2026-0002"]
 
 
 def test_a_retried_submission_creates_one_case_and_one_receipt(bot):
@@ -63,7 +63,7 @@ def test_a_retried_submission_creates_one_case_and_one_receipt(bot):
     second = bot.client.submit(view, ANSWERS, view_id="VSAME", headers={"X-Slack-Retry-Num": "1"})
     assert first.status == second.status == 200
     assert "AVV-2026-0001" in text_of(second.json()["view"])
-    assert len(_cases(bot)) == 1
+    assert len(_deviations(bot)) == 1
     bot.fake.settle()
     assert len(posted_to(bot.fake, "U0STAFF1")) == 1
     assert len(posted_to(bot.fake, LEADER_CHANNEL)) == 1
@@ -75,13 +75,13 @@ def test_a_national_identity_number_is_refused_with_a_field_error(bot, field, nu
     answer = register(bot, **{field: f"Gjelder bruker {number} i saken"})
     assert answer["response_action"] == "errors"
     assert "fødselsnummer" in answer["errors"][field]
-    assert _cases(bot) == []
+    assert _deviations(bot) == []
 
 
 def test_eleven_digits_that_are_not_an_identity_number_pass(bot):
     answer = register(bot, what_happened="Saksnummer 12345678901 ble journalført feil.")
     assert answer["response_action"] == "update"
-    assert len(_cases(bot)) == 1
+    assert len(_deviations(bot)) == 1
 
 
 def test_missing_and_wrong_fields_get_field_errors_and_nothing_is_stored(bot):
@@ -89,7 +89,7 @@ def test_missing_and_wrong_fields_get_field_errors_and_nothing_is_stored(bot):
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) >= {"title", "occurred_on"}
     assert "fram i tid" in answer["errors"]["occurred_on"]
-    assert _cases(bot) == []
+    assert _deviations(bot) == []
 
 
 def test_an_anonymous_report_leaves_no_trace_of_the_reporter(bot, caplog):
@@ -116,7 +116,7 @@ def test_an_unsigned_or_stale_request_is_refused_and_changes_nothing(bot):
     view = {"callback_id": "registration", "blocks": []}
     assert bot.client.submit(view, {}, signed=False).status == 401
     assert bot.fake.of("views.open") == []
-    assert _cases(bot) == []
+    assert _deviations(bot) == []
 
 
 def test_healthz_checks_the_database(bot):
@@ -133,7 +133,7 @@ def test_a_receipt_that_slack_refuses_is_kept_and_sent_on_the_next_run(bot, cloc
     with bot.services.db.transaction() as session:
         pending = list(session.scalars(select(LedgerEntry).where(LedgerEntry.status == "pending")))
     assert len(pending) == 2
-    assert len(_cases(bot)) == 1
+    assert len(_deviations(bot)) == 1
 
     clock.advance(minutes=5)
     report = bot.services.messenger.deliver()

@@ -49,10 +49,10 @@ def test_two_replicas_register_200_cases_with_unique_gap_free_references(slack, 
 
     expected = [f"AVV-{year}-{n:04d}" for n in range(1, REGISTRATIONS + 1)]
     with db.transaction() as session:
-        cases = list(session.scalars(select(Deviation)))
+        deviations = list(session.scalars(select(Deviation)))
         ledger = list(session.scalars(select(LedgerEntry)))
-    assert sorted(c.reference for c in cases) == expected
-    assert sorted(c.seq for c in cases) == list(range(1, REGISTRATIONS + 1))
+    assert sorted(c.reference for c in deviations) == expected
+    assert sorted(c.seq for c in deviations) == list(range(1, REGISTRATIONS + 1))
     # Each person was shown their own case's reference in the modal.
     assert sorted(re.search(r"AVV-\d{4}-\d{4}", receipt).group() for receipt in receipts) == expected
 

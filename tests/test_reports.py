@@ -60,7 +60,7 @@ class SeededAction:
 
 
 @dataclass
-class SeededCase:
+class SeededDeviation:
     reference: str
     kind: str
     category: str
@@ -76,12 +76,12 @@ class SeededCase:
 
 @dataclass
 class Seeded:
-    cases: list[SeededCase]
+    deviations: list[SeededDeviation]
     redirects: list[datetime]
 
     @property
     def actions(self) -> list[SeededAction]:
-        return [a for c in self.cases for a in c.actions]
+        return [a for c in self.deviations for a in c.actions]
 
 
 def _oslo(day: date, hour: int, minute: int = 0) -> datetime:
@@ -101,7 +101,7 @@ def seed(db: Database, office: Office, now: datetime = AFTER_2026, seed_value: i
     moments += [_oslo(date(2025, 12, 31), 23, 59), _oslo(date(2026, 1, 1), 0, 1),
                 _oslo(date(2026, 6, 30), 23, 59), _oslo(date(2026, 7, 1), 0, 0)]
     seq: Counter[int] = Counter()
-    cases: list[SeededCase] = []
+    deviations: list[SeededDeviation] = []
     with db.transaction() as session:
         for created in sorted(moments):
             year = created.astimezone(OSLO).year
@@ -118,7 +118,7 @@ def seed(db: Database, office: Office, now: datetime = AFTER_2026, seed_value: i
             lesson = None
             if closed and rng.random() < 0.6:
                 lesson = f"{SECRET} ASYS-lærdom {reference}" if asys else f"Lærdom fra {reference}: sjekk rutinen"
-            case = SeededCase(reference, rng.choice(["brudd", "hendelse", "forslag"]), category,
+            deviation = SeededDeviation(reference, rng.choice(["brudd", "hendelse", "forslag"]), category,
                               route.destination.value, rng.choice(["lav", "middels", "hoy"]),
                               None if anonymous else f"U0STAFF{rng.randint(1, 9)}", created, assessed, closed, lesson)
             if assessed and rng.random() < 0.6:
@@ -131,23 +131,24 @@ def seed(db: Database, office: Office, now: datetime = AFTER_2026, seed_value: i
                         finished = assessed + timedelta(days=rng.uniform(0.5, 60)) if rng.random() < 0.5 else None
                         finished = finished if finished and finished < now else None
                         state = "utfort" if finished else "apen"
-                    case.actions.append(SeededAction(reference, f"U0OWNER{rng.randint(1, 4)}", due, assessed,
+                    deviation.actions.append(SeededAction(reference, f"U0OWNER{rng.randint(1, 4)}", due, assessed,
                                                      finished, state))
-            cases.append(case)
+            deviations.append(deviation)
             state = "lukket" if closed else (
-                ("tiltak_pagar" if any(a.state == "apen" for a in case.actions) else "klar_for_lukking")
+                ("tiltak_pagar" if any(a.state == "apen" for a in deviation.actions) else "klar_for_lukking")
                 if assessed else ("videresendt" if route.is_external else "registrert"))
             row = Deviation(
-                office_id=office.id, year=year, seq=seq[year], reference=reference, kind=case.kind,
-                category=category, destination=case.destination, severity=case.severity, citizen_rights="usikker",
+                office_id=office.id, year=year, seq=seq[year], reference=reference, kind=deviation.kind,
+                category=category, destination=deviation.destination, severity=deviation.severity,
+                citizen_rights="usikker",
                 title=f"{SECRET} tittel", what_happened=f"{SECRET} fortelling", occurred_on=created.date(),
-                anonymous=anonymous, reporter_id=case.reporter_id, state=state, created_at=created,
+                anonymous=anonymous, reporter_id=deviation.reporter_id, state=state, created_at=created,
                 updated_at=closed or assessed or created, assessed_at=assessed, closed_at=closed, lesson=lesson,
                 closure_feedback=f"{SECRET} tilbakemelding" if closed else None,
             )
             session.add(row)
             session.flush()
-            for action in case.actions:
+            for action in deviation.actions:
                 session.add(Action(deviation_id=row.id, term=rng.choice(["kort", "lang"]),
                                    description=f"{SECRET} ASYS-tiltak" if asys else "Oppdatere rutinen",
                                    owner_id=action.owner_id, due_on=action.due_on, state=action.state,
@@ -156,7 +157,7 @@ def seed(db: Database, office: Office, now: datetime = AFTER_2026, seed_value: i
         for moment in redirects:
             session.add(Event(office_id=office.id, at=moment, actor_id=None, kind="omdirigert",
                               detail={"category": "teknisk", "destination": "brukerstotte"}))
-    return Seeded(cases, redirects)
+    return Seeded(deviations, redirects)
 
 
 # --- the independent count ----------------------------------------------------------------------
@@ -171,15 +172,15 @@ def expected(seeded: Seeded, first: date, last: date) -> dict:
         return moment is not None and first <= local_day(moment) <= last
 
     end = datetime.combine(last + timedelta(days=1), time(0), OSLO)
-    registered = [c for c in seeded.cases if inside(c.created)]
-    assessed = [c for c in seeded.cases if inside(c.assessed)]
-    closed = [c for c in seeded.cases if inside(c.closed)]
+    registered = [c for c in seeded.deviations if inside(c.created)]
+    assessed = [c for c in seeded.deviations if inside(c.assessed)]
+    closed = [c for c in seeded.deviations if inside(c.closed)]
     with_lesson = [c for c in closed if c.lesson]
     shown = [c for c in with_lesson if c.category not in ASYS_CATEGORIES and c.destination != "asys"]
     day, open_per_day = first, []
     while day <= last:
         midnight = datetime.combine(day + timedelta(days=1), time(0), OSLO)
-        open_per_day.append((day, sum(1 for c in seeded.cases
+        open_per_day.append((day, sum(1 for c in seeded.deviations
                                       if c.created < midnight and (c.closed is None or c.closed >= midnight))))
         day += timedelta(days=1)
     return {
@@ -193,7 +194,7 @@ def expected(seeded: Seeded, first: date, last: date) -> dict:
         "closed": len(closed),
         "median_assessment": statistics.median([(c.assessed - c.created) / timedelta(days=1) for c in assessed]),
         "median_closure": statistics.median([(c.closed - c.created) / timedelta(days=1) for c in closed]),
-        "open_at_end": sum(1 for c in seeded.cases if c.created < end and (c.closed is None or c.closed >= end)),
+        "open_at_end": sum(1 for c in seeded.deviations if c.created < end and (c.closed is None or c.closed >= end)),
         "overdue": sorted((a.reference, a.due_on, a.owner_id) for a in seeded.actions
                           if a.due_on <= last and a.created < end and (a.finished is None or a.finished >= end)),
         "lessons": {(c.category, c.reference, c.lesson) for c in shown},
@@ -252,7 +253,7 @@ def test_a_year_report_matches_an_independent_count_of_every_figure(db, office):
     assert Counter({(month, category): n for month, counts in report.per_month
                     for category, n in counts.items() if n}) == want["per_month"]
     assert list(report.open_over_time) == want["open_per_day"]
-    assert len(report.cases) == want["registered"]
+    assert len(report.deviations) == want["registered"]
 
 
 def test_a_period_still_running_is_measured_up_to_now(db, office):
@@ -262,7 +263,7 @@ def test_a_period_still_running_is_measured_up_to_now(db, office):
         report = build_report(session, office, parse_period("2026H1", now.date()), now)
     assert report.current.as_of == now
     assert report.current.open_at_end == sum(
-        1 for c in seeded.cases if c.created < now and (c.closed is None or c.closed >= now))
+        1 for c in seeded.deviations if c.created < now and (c.closed is None or c.closed >= now))
     assert sorted((o.reference, o.due_on) for o in report.current.overdue) == sorted(
         (a.reference, a.due_on) for a in seeded.actions
         if a.due_on < date(2026, 5, 20) and a.created < now and (a.finished is None or a.finished >= now))
@@ -387,7 +388,7 @@ def test_the_digest_gets_a_chart_only_when_the_office_asks_for_it(db, office):
         chart = digest_chart(session, asks, now)
     assert chart is not None
     assert "2026-10" in chart.title and "Ingen navn" in chart.alt_text
-    october = {c.category for c in seeded.cases if local_day(c.created).replace(day=1) == date(2026, 10, 1)}
+    october = {c.category for c in seeded.deviations if local_day(c.created).replace(day=1) == date(2026, 10, 1)}
     assert_real_chart(chart.png, [colour(c) for c in october])
 
 
@@ -432,9 +433,9 @@ def test_the_cli_writes_an_xlsx_with_every_sheet_and_no_personal_data(db, office
     assert summary_row(workbook, "Tiltak over fristen ved periodens slutt")[1] == len(want["overdue"])
     for category, n in want["by_category"].items():
         assert summary_row(workbook, value_label("category", category, office))[1] == n
-    cases = list(workbook["Saker"].iter_rows(values_only=True))
-    assert cases[0][:4] == ("Referanse", "Registrert", "Type", "Kategori")
-    assert sorted(row[0] for row in cases[1:]) == sorted(c.reference for c in seeded.cases
+    deviations = list(workbook["Saker"].iter_rows(values_only=True))
+    assert deviations[0][:4] == ("Referanse", "Registrert", "Type", "Kategori")
+    assert sorted(row[0] for row in deviations[1:]) == sorted(c.reference for c in seeded.deviations
                                                          if local_day(c.created).year == 2025)
     lessons = list(workbook["Lærdommer"].iter_rows(values_only=True))
     assert {row[3] for row in lessons[1:] if row[1]} == {text for _, _, text in want["lessons"]}

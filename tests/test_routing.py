@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import EXAMPLE_OFFICE_CONFIG
-from store import cases as store
+from store import deviations as store
 from store.models import Base, Deviation, Event, LedgerEntry
 from tests.flows import ANSWERS, choose_category, open_form, posted_to, text_of
 
@@ -50,7 +50,7 @@ ROUTES = [
 ]
 
 
-def _cases(bot) -> list[Deviation]:
+def _deviations(bot) -> list[Deviation]:
     with bot.services.db.transaction() as session:
         return list(session.scalars(select(Deviation).order_by(Deviation.id)))
 
@@ -105,10 +105,10 @@ def _submit_reference(bot, view: dict[str, Any], reference: str, *, user: str = 
 
 # --- the table: every category ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("category", "system", "instructions", "answer_says", "creates_case", "keeps_words",
+@pytest.mark.parametrize(("category", "system", "instructions", "answer_says", "creates_deviation", "keeps_words",
                           "state"), ROUTES)
 def test_every_category_shows_where_it_goes_and_is_stored_as_routed(bot, category, system, instructions, answer_says,
-                                                                     creates_case, keeps_words, state):
+                                                                     creates_deviation, keeps_words, state):
     view = open_form(bot)
     updated = choose_category(bot, view, category, view_id="VREG0042", view_hash="1700000000.h42")
 
@@ -126,16 +126,16 @@ def test_every_category_shows_where_it_goes_and_is_stored_as_routed(bot, categor
     answer = response.json()
     assert answer["response_action"] == "update"
     assert answer_says in text_of(answer["view"])
-    if not creates_case:
-        assert _cases(bot) == []
+    if not creates_deviation:
+        assert _deviations(bot) == []
         return
-    [case] = _cases(bot)
-    assert (case.state, case.category, case.destination) == (state, category, DESTINATION[system])
-    stored = (case.title, case.what_happened, case.immediate_action, case.suggested_action)
+    [deviation] = _deviations(bot)
+    assert (deviation.state, deviation.category, deviation.destination) == (state, category, DESTINATION[system])
+    stored = (deviation.title, deviation.what_happened, deviation.immediate_action, deviation.suggested_action)
     if keeps_words:
         assert stored == tuple(NARRATIVE.values())
     else:
-        assert stored == (case.title, None, None, None)
+        assert stored == (deviation.title, None, None, None)
         assert NARRATIVE["title"] not in _dump(bot)
         assert NARRATIVE["what_happened"] not in _dump(bot)
     external = state == "videresendt"
@@ -178,8 +178,8 @@ def test_for_asys_the_text_fields_say_they_are_not_kept_and_a_title_is_not_neede
     answer = bot.client.submit(asys, {**ANSWERS, "category": "informasjonssikkerhet", "title": "",
                                       "what_happened": ""}).json()
     assert answer["response_action"] == "update"
-    [case] = _cases(bot)
-    assert case.title == "Data- og informasjonssikkerhet"
+    [deviation] = _deviations(bot)
+    assert deviation.title == "Data- og informasjonssikkerhet"
 
 
 def test_an_own_case_still_needs_a_title(bot):
@@ -193,8 +193,8 @@ def test_an_own_case_still_needs_a_title(bot):
 def test_an_asys_case_keeps_no_narrative_and_leaves_videresendt_once_the_reference_is_in(bot):
     answer = _report(bot, "informasjonssikkerhet")
     assert "bare kategori, dato og referansen fra ASYS" in text_of(answer["view"])
-    [case] = _cases(bot)
-    assert (case.state, case.what_happened, case.immediate_action, case.suggested_action) == (
+    [deviation] = _deviations(bot)
+    assert (deviation.state, deviation.what_happened, deviation.immediate_action, deviation.suggested_action) == (
         "videresendt", None, None, None)
 
     receipt = _receipt_dm(bot)
@@ -210,8 +210,8 @@ def test_an_asys_case_keeps_no_narrative_and_leaves_videresendt_once_the_referen
     saved = _submit_reference(bot, form, "ASYS-2026-118")
     assert saved["response_action"] == "update"
     assert "ASYS-2026-118" in text_of(saved["view"])
-    [case] = _cases(bot)
-    assert (case.state, case.external_reference) == ("klar_for_lukking", "ASYS-2026-118")
+    [deviation] = _deviations(bot)
+    assert (deviation.state, deviation.external_reference) == ("klar_for_lukking", "ASYS-2026-118")
 
     card = bot.fake.wait_for("chat.update", where=lambda c: c.params["channel"] == LEADERS)[0].params
     assert "ASYS-2026-118" in text_of(card) and "Klar for lukking" in card["text"]
@@ -233,33 +233,33 @@ def test_someone_else_pressing_the_button_is_refused_politely_and_audited(bot):
     assert "Bare den som meldte AVV-2026-0001, eller en leder" in text_of(notice)
     [refusal] = _events(bot, "nektet")
     assert (refusal.actor_id, refusal.detail) == ("U0NOSY01", {"attempted": "ekstern_referanse"})
-    assert _cases(bot)[0].state == "videresendt"
+    assert _deviations(bot)[0].state == "videresendt"
 
 
 def test_a_forged_reference_submission_is_refused_and_changes_nothing(bot):
     _report(bot, "nav_samhandling")
-    [case] = _cases(bot)
-    form = {"type": "modal", "callback_id": "external_reference", "private_metadata": f'{{"case": {case.id}}}',
+    [deviation] = _deviations(bot)
+    form = {"type": "modal", "callback_id": "external_reference", "private_metadata": f'{{"case": {deviation.id}}}',
             "blocks": [{"type": "input", "block_id": "external_reference",
                         "element": {"type": "plain_text_input", "action_id": "value"}}]}
     answer = _submit_reference(bot, form, "SAMSPILL-7", user="U0NOSY01")
     assert answer["response_action"] == "errors"
     assert "eller en leder" in answer["errors"]["external_reference"]
-    [case] = _cases(bot)
-    assert (case.state, case.external_reference) == ("videresendt", None)
+    [deviation] = _deviations(bot)
+    assert (deviation.state, deviation.external_reference) == ("videresendt", None)
     assert [e.actor_id for e in _events(bot, "nektet")] == ["U0NOSY01"]
 
 
 def test_a_leader_can_add_the_reference_from_the_case_card(bot):
     _report(bot, "kommunal_samhandling")
-    [case] = _cases(bot)
+    [deviation] = _deviations(bot)
     card = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS)[0]
     [button] = [e for b in card.params["blocks"] if b["type"] == "actions" for e in b["elements"]
                 if e["action_id"] == "reported_externally"]
-    assert button["value"] == str(case.id) and "TQM" in button["text"]["text"]
+    assert button["value"] == str(deviation.id) and "TQM" in button["text"]["text"]
     response = bot.client.click("reported_externally", value=button["value"], user="U0LEADER1",
                                 container={"type": "message", "message_ts": "1700000000.000002",
-                                           "channel_id": LEADERS}, extra={"block_id": f"card:{case.id}"})
+                                           "channel_id": LEADERS}, extra={"block_id": f"card:{deviation.id}"})
     assert response.status == 200
     form = bot.fake.wait_for("views.open", 2)[-1].params["view"]
     assert "message" not in form["private_metadata"]  # the card is refreshed by the ledger, not as a receipt
@@ -291,8 +291,9 @@ def test_an_anonymous_reporter_adds_the_reference_from_the_receipt_modal_and_sta
     saved = _submit_reference(bot, update["view"], "ASYS-9001", user=reporter, view_id="VANON0001")
     assert saved["response_action"] == "update"
 
-    [case] = _cases(bot)
-    assert (case.state, case.external_reference, case.reporter_id) == ("klar_for_lukking", "ASYS-9001", None)
+    [deviation] = _deviations(bot)
+    assert (deviation.state, deviation.external_reference, deviation.reporter_id) == ("klar_for_lukking",
+                                                                                      "ASYS-9001", None)
     [event] = _events(bot, "ekstern_referanse")
     assert (event.actor_id, event.detail["via"]) == (None, "kvittering")
     bot.fake.settle()
@@ -307,7 +308,7 @@ def test_a_national_identity_number_in_the_reference_is_refused(bot):
     form = bot.fake.wait_for("views.open", 2)[-1].params["view"]
     answer = _submit_reference(bot, form, "Bruker 15108695088")
     assert "fødselsnummer" in answer["errors"]["external_reference"]
-    assert _cases(bot)[0].state == "videresendt"
+    assert _deviations(bot)[0].state == "videresendt"
 
 
 def test_a_retried_reference_submission_is_confirmed_once(bot):
@@ -364,7 +365,7 @@ def test_a_technical_problem_is_kindly_redirected_counted_once_and_creates_no_ca
         assert "https://navno.sharepoint.com/sites/intranett-it" in text
     bot.client.submit(updated, answers, view_id="VTECH0002")
 
-    assert _cases(bot) == []
+    assert _deviations(bot) == []
     bot.fake.settle()
     assert posted_to(bot.fake, LEADERS) == [] and posted_to(bot.fake, STAFF) == []
     assert [e.actor_id for e in _events(bot, "omdirigert")] == [None, None]
@@ -439,7 +440,7 @@ class TestAnOfficeChangesItsConfig:
         own = help_text[help_text.index("*Avviksboten (kontorets eget avvikssystem)*"):]
         assert "Statlige fagområder og drift" in own
         _report(bot, "statlig_fagomrade")
-        assert (_cases(bot)[0].destination, _cases(bot)[0].state) == ("kontoret", "registrert")
+        assert (_deviations(bot)[0].destination, _deviations(bot)[0].state) == ("kontoret", "registrert")
 
 
 def _dump(bot) -> str:

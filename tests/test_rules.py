@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.no import fodselsnummer
 
-from bot.cases.rules import (
+from bot.deviations.rules import (
     ActionState,
     ClosureRequest,
     Command,
@@ -39,10 +39,11 @@ SEED_TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("category", "destination", "handling", "creates_case"), SEED_TABLE)
-def test_default_routing_follows_seed_000(category, destination, handling, creates_case):
+@pytest.mark.parametrize(("category", "destination", "handling", "creates_deviation"), SEED_TABLE)
+def test_default_routing_follows_seed_000(category, destination, handling, creates_deviation):
     decision = route(category)
-    assert (decision.destination, decision.handling, decision.creates_case) == (destination, handling, creates_case)
+    assert (decision.destination, decision.handling, decision.creates_deviation) == (destination, handling,
+                                                                                     creates_deviation)
 
 
 def test_every_category_is_routed():

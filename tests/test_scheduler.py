@@ -49,7 +49,7 @@ def summaries(fake) -> list[dict]:
     return [p for p in posted_to(fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
 
 
-def reported_case(bot, **answers) -> int:
+def reported_deviation(bot, **answers) -> int:
     register(bot, **answers)
     bot.fake.settle(quiet=0.1)
     with bot.services.db.transaction() as session:
@@ -59,7 +59,7 @@ def reported_case(bot, **answers) -> int:
 # --- each rule --------------------------------------------------------------------------------
 
 def test_leaders_are_reminded_of_an_unassessed_case_two_workdays_after_it_was_reported(bot, clock):
-    reported_case(bot)  # Monday 23 November, 09:00
+    reported_deviation(bot)  # Monday 23 November, 09:00
     morning(bot, clock, date(2026, 11, 24))
     assert reminders_to(bot.fake, "U0LEADER1") == []
 
@@ -71,17 +71,18 @@ def test_leaders_are_reminded_of_an_unassessed_case_two_workdays_after_it_was_re
 
 
 def test_once_there_is_a_responsible_leader_only_they_are_reminded(bot, db, clock):
-    case_id = reported_case(bot)
+    deviation_id = reported_deviation(bot)
     with db.transaction() as session:
-        session.get(Deviation, case_id).responsible_leader = "U0LEADER2"
+        session.get(Deviation, deviation_id).responsible_leader = "U0LEADER2"
     morning(bot, clock, date(2026, 11, 25))
     assert len(reminders_to(bot.fake, "U0LEADER2")) == 1
     assert reminders_to(bot.fake, "U0LEADER1") == []
 
 
 def test_an_overdue_action_reminds_its_owner_and_three_workdays_later_the_responsible_leader(bot, db, clock):
-    case_id = seeding.add_case(db, oslo(date(2026, 11, 16)), state="tiltak_pagar", responsible_leader="U0LEADER2")
-    seeding.add_action(db, case_id, "U0OWNER1", date(2026, 11, 20), oslo(date(2026, 11, 16)),
+    deviation_id = seeding.add_deviation(db, oslo(date(2026, 11, 16)), state="tiltak_pagar",
+                                         responsible_leader="U0LEADER2")
+    seeding.add_action(db, deviation_id, "U0OWNER1", date(2026, 11, 20), oslo(date(2026, 11, 16)),
                        description="Lag sjekkliste for vedtaksbrev")
 
     morning(bot, clock, date(2026, 11, 23))  # the first workday after the due date
@@ -97,7 +98,7 @@ def test_an_overdue_action_reminds_its_owner_and_three_workdays_later_the_respon
 
 
 def test_a_case_ready_to_close_for_three_workdays_reminds_its_responsible_leader(bot, db, clock):
-    seeding.add_case(db, oslo(date(2026, 11, 23), 8), state="klar_for_lukking", responsible_leader="U0LEADER1")
+    seeding.add_deviation(db, oslo(date(2026, 11, 23), 8), state="klar_for_lukking", responsible_leader="U0LEADER1")
     every_workday_morning(bot, clock, date(2026, 11, 23), date(2026, 11, 25))
     assert reminders_to(bot.fake, "U0LEADER1") == []
     morning(bot, clock, date(2026, 11, 26))
@@ -107,8 +108,8 @@ def test_a_case_ready_to_close_for_three_workdays_reminds_its_responsible_leader
 
 
 def test_the_reporter_is_asked_for_the_external_reference_but_an_anonymous_reporter_never_is(bot, db, clock):
-    reported_case(bot, user="U0STAFF1", category="informasjonssikkerhet")
-    reported_case(bot, user="U0STAFF2", category="sosialtjenesteloven", anonymous=["anonymous"])
+    reported_deviation(bot, user="U0STAFF1", category="informasjonssikkerhet")
+    reported_deviation(bot, user="U0STAFF2", category="sosialtjenesteloven", anonymous=["anonymous"])
     morning(bot, clock, date(2026, 11, 25))
 
     [dm] = reminders_to(bot.fake, "U0STAFF1")
@@ -126,9 +127,9 @@ def test_one_direct_message_gathers_a_persons_reminders_with_each_cases_buttons(
     # The leader workflow fills card_buttons(); the reminders carry whatever the card carries.
     monkeypatch.setattr("handlers.reminders.senders.card_buttons", lambda deviation, office: [
         ButtonElement(text="Vurder", action_id="vurder", value=str(deviation.id))])
-    first = reported_case(bot, view_id="V1")
-    second = reported_case(bot, view_id="V2")
-    ongoing = seeding.add_case(db, oslo(date(2026, 11, 16)), state="tiltak_pagar", responsible_leader="U0LEADER1")
+    first = reported_deviation(bot, view_id="V1")
+    second = reported_deviation(bot, view_id="V2")
+    ongoing = seeding.add_deviation(db, oslo(date(2026, 11, 16)), state="tiltak_pagar", responsible_leader="U0LEADER1")
     seeding.add_action(db, ongoing, "U0OWNER1", date(2026, 11, 18), oslo(date(2026, 11, 16)))
 
     morning(bot, clock, date(2026, 11, 25))
@@ -145,7 +146,7 @@ def test_one_direct_message_gathers_a_persons_reminders_with_each_cases_buttons(
 
 
 def test_a_stalled_case_is_escalated_to_the_leader_channel_after_three_reminders(bot, db, clock):
-    case_id = reported_case(bot)
+    deviation_id = reported_deviation(bot)
     every_workday_morning(bot, clock, date(2026, 11, 24), date(2026, 12, 2))
     assert len(reminders_to(bot.fake, "U0LEADER1")) == 3  # 25 Nov, 27 Nov, 1 Dec
     assert escalations(bot.fake) == []
@@ -155,13 +156,13 @@ def test_a_stalled_case_is_escalated_to_the_leader_channel_after_three_reminders
     assert "*AVV-2026-0001*" in text_of(escalation)
     assert "har fått 3 påminnelser uten å komme videre" in text_of(escalation)
 
-    seeding.move(db, case_id, "tiltak_pagar", oslo(date(2026, 12, 8), 11))  # assessed at last
+    seeding.move(db, deviation_id, "tiltak_pagar", oslo(date(2026, 12, 8), 11))  # assessed at last
     every_workday_morning(bot, clock, date(2026, 12, 9), date(2026, 12, 18))
     assert len(escalations(bot.fake)) == 1
 
 
 def test_nobody_gets_the_same_reminder_twice_however_often_the_job_runs(bot, clock):
-    reported_case(bot)
+    reported_deviation(bot)
     for hour in (9, 9, 10, 14):
         morning(bot, clock, date(2026, 11, 25), hour)
     morning(bot, clock, date(2026, 11, 26))  # still the same round: next one is on Friday
@@ -171,7 +172,7 @@ def test_nobody_gets_the_same_reminder_twice_however_often_the_job_runs(bot, clo
 
 
 def test_no_reminders_on_weekends_or_public_holidays(bot, db, clock):
-    seeding.add_case(db, oslo(date(2026, 12, 16)), responsible_leader="U0LEADER1")
+    seeding.add_deviation(db, oslo(date(2026, 12, 16)), responsible_leader="U0LEADER1")
     for day in (date(2026, 12, 19), date(2026, 12, 20), date(2026, 12, 25), date(2026, 12, 26)):
         morning(bot, clock, day)
     assert bot.fake.of("chat.postMessage") == []
@@ -182,9 +183,9 @@ def test_no_reminders_on_weekends_or_public_holidays(bot, db, clock):
 # --- exactly once, failures, rate limits ---------------------------------------------------------
 
 def test_a_reminder_that_failed_to_send_goes_out_once_on_the_next_run(bot, db, clock):
-    case_id = reported_case(bot)
+    deviation_id = reported_deviation(bot)
     with db.transaction() as session:
-        session.get(Deviation, case_id).responsible_leader = "U0LEADER2"
+        session.get(Deviation, deviation_id).responsible_leader = "U0LEADER2"
     bot.fake.fail("chat.postMessage", error="service_unavailable")
     morning(bot, clock, date(2026, 11, 25))
     assert reminders_to(bot.fake, "U0LEADER2") == []
@@ -199,9 +200,9 @@ def test_a_reminder_that_failed_to_send_goes_out_once_on_the_next_run(bot, db, c
 
 
 def test_slack_rate_limits_are_waited_out_and_the_reminder_sent_once(bot, db, clock):
-    case_id = reported_case(bot)
+    deviation_id = reported_deviation(bot)
     with db.transaction() as session:
-        session.get(Deviation, case_id).responsible_leader = "U0LEADER2"
+        session.get(Deviation, deviation_id).responsible_leader = "U0LEADER2"
     bot.fake.fail("chat.postMessage", status=429, retry_after=1)
     morning(bot, clock, date(2026, 11, 25))
     assert len(reminders_to(bot.fake, "U0LEADER2")) == 1
@@ -210,12 +211,12 @@ def test_slack_rate_limits_are_waited_out_and_the_reminder_sent_once(bot, db, cl
 
 
 def test_a_reminder_about_a_case_assessed_meanwhile_is_not_sent(bot, db, clock):
-    case_id = reported_case(bot)
+    deviation_id = reported_deviation(bot)
     with db.transaction() as session:
-        session.get(Deviation, case_id).responsible_leader = "U0LEADER2"
+        session.get(Deviation, deviation_id).responsible_leader = "U0LEADER2"
     bot.fake.fail("chat.postMessage", error="service_unavailable")
     morning(bot, clock, date(2026, 11, 25))
-    seeding.move(db, case_id, "tiltak_pagar", oslo(date(2026, 11, 25), 10))
+    seeding.move(db, deviation_id, "tiltak_pagar", oslo(date(2026, 11, 25), 10))
 
     morning(bot, clock, date(2026, 11, 26))
     assert reminders_to(bot.fake, "U0LEADER2") == []
@@ -227,16 +228,16 @@ def test_a_reminder_about_a_case_assessed_meanwhile_is_not_sent(bot, db, clock):
 # --- the leaders' weekly summary ---------------------------------------------------------------
 
 def test_the_leaders_get_a_weekly_summary_on_monday_once(bot, db, clock):
-    seeding.add_case(db, oslo(date(2026, 11, 25)), title="Manglende journalføring")
-    ongoing = seeding.add_case(db, oslo(date(2026, 11, 2)), state="tiltak_pagar", responsible_leader="U0LEADER1",
+    seeding.add_deviation(db, oslo(date(2026, 11, 25)), title="Manglende journalføring")
+    ongoing = seeding.add_deviation(db, oslo(date(2026, 11, 2)), state="tiltak_pagar", responsible_leader="U0LEADER1",
                                title="Feil i vedtak")
     seeding.add_action(db, ongoing, "U0OWNER1", date(2026, 11, 20), oslo(date(2026, 11, 2)),
                        description="Gjennomgå rutinen")
     seeding.add_action(db, ongoing, "U0OWNER2", date(2026, 12, 20), oslo(date(2026, 11, 2)),
                        description="Opplæring")
-    seeding.add_case(db, oslo(date(2026, 11, 3)), state="klar_for_lukking", responsible_leader="U0LEADER2",
+    seeding.add_deviation(db, oslo(date(2026, 11, 3)), state="klar_for_lukking", responsible_leader="U0LEADER2",
                      title="Brev til feil adresse")
-    closed = seeding.add_case(db, oslo(date(2026, 11, 4)), title="Gammel sak")
+    closed = seeding.add_deviation(db, oslo(date(2026, 11, 4)), title="Gammel sak")
     seeding.close(db, closed, oslo(date(2026, 11, 10)), feedback="Ordnet.")
 
     for hour in (9, 12):

@@ -34,13 +34,13 @@ def oslo(day: date, hour: int = 9) -> datetime:
 
 def seed(db: Database) -> None:
     """A week of cases, as of Wednesday 25 November 2026."""
-    seeding.add_case(db, oslo(date(2026, 11, 23)))  # unassessed for 2 workdays → both leaders
-    ongoing = seeding.add_case(db, oslo(date(2026, 11, 9)), state="tiltak_pagar", responsible_leader="U0LEADER2")
+    seeding.add_deviation(db, oslo(date(2026, 11, 23)))  # unassessed for 2 workdays → both leaders
+    ongoing = seeding.add_deviation(db, oslo(date(2026, 11, 9)), state="tiltak_pagar", responsible_leader="U0LEADER2")
     seeding.add_action(db, ongoing, "U0OWNER1", date(2026, 11, 20), oslo(date(2026, 11, 9)))  # → its owner
-    seeding.add_case(db, oslo(date(2026, 11, 20)), state="klar_for_lukking", responsible_leader="U0LEADER1")
-    seeding.add_case(db, oslo(date(2026, 11, 23)), category="informasjonssikkerhet", destination="asys",
+    seeding.add_deviation(db, oslo(date(2026, 11, 20)), state="klar_for_lukking", responsible_leader="U0LEADER1")
+    seeding.add_deviation(db, oslo(date(2026, 11, 23)), category="informasjonssikkerhet", destination="asys",
                      state="videresendt")  # no ASYS reference after 2 workdays → its reporter
-    closed = seeding.add_case(db, oslo(date(2026, 11, 16)))
+    closed = seeding.add_deviation(db, oslo(date(2026, 11, 16)))
     seeding.close(db, closed, oslo(date(2026, 11, 24)), feedback="Sjekklisten er tatt i bruk.")
 
 

@@ -29,7 +29,7 @@ def _receipt(bot, timeout: float = 20) -> LedgerEntry:
         time.sleep(0.05)
 
 
-def _cases(bot) -> list[Deviation]:
+def _deviations(bot) -> list[Deviation]:
     with bot.services.db.transaction() as session:
         return list(session.scalars(select(Deviation)))
 
@@ -41,7 +41,7 @@ def test_a_rate_limited_receipt_waits_as_slack_asks_then_goes_out_once(bot, cloc
     bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER_CHANNEL)
     bot.fake.settle()
 
-    assert len(_cases(bot)) == 1
+    assert len(_deviations(bot)) == 1
     receipt = _receipt(bot)
     assert (receipt.status, receipt.last_error) == ("pending", "ratelimited")
     assert len(bot.fake.of("chat.postMessage", lambda c: _to_reporter(c.params), failed=True)) == 1  # no hammering
@@ -69,7 +69,7 @@ def test_a_web_api_that_stays_down_keeps_the_receipt_for_the_next_run(bot, clock
     register(bot)
     bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER_CHANNEL)
     bot.fake.settle()
-    assert len(_cases(bot)) == 1
+    assert len(_deviations(bot)) == 1
     assert _receipt(bot).status == "pending"
     assert posted_to(bot.fake, REPORTER) == []
 

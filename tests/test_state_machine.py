@@ -2,7 +2,7 @@
 avvik»: «ikke lukk et avvik før det er vurdert om det skal iverksettes tiltak og tiltaket er
 gjennomført»; a `hoy` case needs the leader group's decision).
 
-The first machine drives the plain-Python rules in bot.cases; the second drives bot.leadership
+The first machine drives the plain-Python rules in bot.deviations.rules; the second drives bot.leaders.service
 against the database (each step its own transaction, as the buttons and modals do). Both check
 what they see against an oracle of their own, not against the rules they test.
 """
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from bot.cases.rules import (
+from bot.deviations.rules import (
     ActionState,
     ClosureRequest,
     Command,
@@ -38,7 +38,7 @@ from bot.office import load_offices
 from bot.registration.service import RegistrationForm, register
 from bot.routing.rules import Category
 from bot.settings import EXAMPLE_OFFICE_CONFIG
-from store import cases as store
+from store import deviations as store
 from tests.conftest import FakeClock
 
 OPEN = ActionState.OPEN
@@ -47,7 +47,7 @@ DECISION_DATES = st.sampled_from([None, date(2026, 11, 20)])
 DECISION_REFS = st.sampled_from([None, "", "  ", "LG-47/2026"])
 
 
-class CaseRules(RuleBasedStateMachine):
+class DeviationRules(RuleBasedStateMachine):
     """One case, pushed around by any command in any order."""
 
     @initialize(start=st.sampled_from([State.REGISTERED, State.FORWARDED]), severity=st.sampled_from(list(Severity)))
@@ -131,18 +131,18 @@ class CaseRules(RuleBasedStateMachine):
             assert OPEN in self.actions  # the last one finished moves the case on
 
     @invariant()
-    def lukk_is_offered_exactly_when_the_case_itself_allows_it(self) -> None:
+    def lukk_is_offered_exactly_when_the_deviation_itself_allows_it(self) -> None:
         assert closure_offered(self.state, self.actions) == (self.state is State.READY_TO_CLOSE
                                                              and OPEN not in self.actions and self.assessed)
 
 
-TestCaseRules = CaseRules.TestCase
-TestCaseRules.settings = settings(max_examples=300, stateful_step_count=30, deadline=None)
+TestDeviationRules = DeviationRules.TestCase
+TestDeviationRules.settings = settings(max_examples=300, stateful_step_count=30, deadline=None)
 
 
 # --- the same, through bot.leadership and the database --------------------------------------------
 
-class CaseInStore(RuleBasedStateMachine):
+class DeviationInStore(RuleBasedStateMachine):
     """Commands through the functions the modals call, each in its own transaction, on one case.
 
     Forms are built with `model_construct`, skipping the modal's validation, as a crafted or
@@ -160,15 +160,15 @@ class CaseInStore(RuleBasedStateMachine):
                                 severity=severity)
         outcome = register(self.db, self.clock, self.office, form, reporter_id="U0STAFF1",
                            view_id=f"VPROP{next(self.views)}")
-        self.case_id = outcome.deviation_id
+        self.deviation_id = outcome.deviation_id
 
-    def _case(self):
+    def _deviation(self):
         with self.db.transaction() as session:
-            return store.by_id(session, self.case_id)
+            return store.by_id(session, self.deviation_id)
 
     def _events(self):
         with self.db.transaction() as session:
-            return [e for e in store.events_of(session, self.case_id) if e.to_state]
+            return [e for e in store.events_of(session, self.deviation_id) if e.to_state]
 
     def _try(self, work) -> None:
         before = len(self._events())
@@ -184,38 +184,38 @@ class CaseInStore(RuleBasedStateMachine):
                        for owner in owners)
         form = AssessmentForm.model_construct(needs_actions=needs, reasons=reasons, responsible="U0LEADER1",
                                               actions=drafts if needs else ())
-        self._try(lambda: leadership.assess(self.db, self.clock, self.office, self.case_id, form,
+        self._try(lambda: leadership.assess(self.db, self.clock, self.office, self.deviation_id, form,
                                             actor_id="U0LEADER1"))
 
     @rule(index=st.integers(0, 6), outcome=st.sampled_from([ActionState.DONE, ActionState.DROPPED]), text=TEXTS)
     def finish(self, index: int, outcome: ActionState, text: str) -> None:
-        actions = self._case().actions
+        actions = self._deviation().actions
         if index < len(actions):
             self._try(lambda: leadership.finish(self.db, self.clock, self.office, actions[index].id, outcome, text,
                                                 actor_id="U0OWNER1"))
 
     @rule()
     def confirm_external(self) -> None:
-        from bot.cases.workflow import transition
+        from bot.deviations.workflow import transition
 
-        self._try(lambda: transition(self.db, self.clock, self.office, self.case_id, Command.CONFIRM_EXTERNAL,
+        self._try(lambda: transition(self.db, self.clock, self.office, self.deviation_id, Command.CONFIRM_EXTERNAL,
                                      actor_id="U0STAFF1"))
 
     @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS)
     def close(self, feedback: str, decision_date: date | None, reference: str | None) -> None:
         form = ClosureForm.model_construct(feedback=feedback, lesson=None, decision_date=decision_date,
                                            decision_reference=reference)
-        self._try(lambda: leadership.close_case(self.db, self.clock, self.office, self.case_id, form,
+        self._try(lambda: leadership.close_deviation(self.db, self.clock, self.office, self.deviation_id, form,
                                                 actor_id="U0LEADER1"))
 
     @rule(reason=TEXTS)
     def reopen(self, reason: str) -> None:
-        self._try(lambda: leadership.reopen_case(self.db, self.clock, self.office, self.case_id, reason,
+        self._try(lambda: leadership.reopen_deviation(self.db, self.clock, self.office, self.deviation_id, reason,
                                                  actor_id="U0LEADER1"))
 
     @invariant()
-    def the_stored_case_keeps_the_closure_rules(self) -> None:
-        deviation = self._case()
+    def the_stored_deviation_keeps_the_closure_rules(self) -> None:
+        deviation = self._deviation()
         states = [ActionState(a.state) for a in deviation.actions]
         events = self._events()
         assert deviation.state == events[-1].to_state, "every state change has its audit event"
@@ -239,7 +239,7 @@ class CaseInStore(RuleBasedStateMachine):
 
 
 def test_commands_through_the_store_keep_the_closure_rules(db):
-    CaseInStore.db, CaseInStore.office = db, load_offices(EXAMPLE_OFFICE_CONFIG).office[0]
-    run_state_machine_as_test(CaseInStore, settings=settings(
+    DeviationInStore.db, DeviationInStore.office = db, load_offices(EXAMPLE_OFFICE_CONFIG).office[0]
+    run_state_machine_as_test(DeviationInStore, settings=settings(
         max_examples=60, stateful_step_count=15, deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))

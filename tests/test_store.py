@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from store import cases as store
+from store import deviations as store
 from store.db import Database
 from store.models import Base
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.cases.rules import Command
-from bot.cases.workflow import transition
+from bot.deviations.rules import Command
+from bot.deviations.workflow import transition
 from bot.errors import InvalidTransition
-from store import cases as store
+from store import deviations as store
 from store.models import LedgerEntry
 from tests.flows import card_posted, register, wait_until
 
@@ -18,14 +18,14 @@ def test_a_transition_moves_the_case_records_who_and_updates_the_card(bot, clock
     bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "C0LEADERS")
     services, office = bot.services, bot.services.offices.office[0]
     with services.db.transaction() as session:
-        [case] = store.by_reporter(session, office.id, "U0STAFF1")
-    assert case.state == "videresendt"
-    wait_until(lambda: card_posted(bot, case.id))
+        [deviation] = store.by_reporter(session, office.id, "U0STAFF1")
+    assert deviation.state == "videresendt"
+    wait_until(lambda: card_posted(bot, deviation.id))
 
     def add_reference(deviation):
         deviation.external_reference = "ASYS-991"
 
-    moved = transition(services.db, clock, office, case.id, Command.CONFIRM_EXTERNAL, actor_id="U0STAFF1",
+    moved = transition(services.db, clock, office, deviation.id, Command.CONFIRM_EXTERNAL, actor_id="U0STAFF1",
                        change=add_reference)
     services.messenger.deliver(moved.ledger_ids)
 
@@ -33,7 +33,7 @@ def test_a_transition_moves_the_case_records_who_and_updates_the_card(bot, clock
     assert "ASYS-991" in str(update.params["blocks"])
     assert "Klar for lukking" in update.params["text"]
     with services.db.transaction() as session:
-        events = store.events_of(session, case.id)
+        events = store.events_of(session, deviation.id)
         assert [(e.kind, e.actor_id, e.from_state, e.to_state) for e in events][-1] == (
             "ekstern_referanse", "U0STAFF1", "videresendt", "klar_for_lukking")
 
@@ -43,9 +43,9 @@ def test_a_card_update_waits_for_the_card_instead_of_posting_a_second_one(bot, c
     register(bot, category="informasjonssikkerhet")
     services, office = bot.services, bot.services.offices.office[0]
     with services.db.transaction() as session:
-        [case] = store.by_reporter(session, office.id, "U0STAFF1")
+        [deviation] = store.by_reporter(session, office.id, "U0STAFF1")
     bot.fake.settle()
-    moved = transition(services.db, clock, office, case.id, Command.CONFIRM_EXTERNAL, actor_id="U0LEADER1")
+    moved = transition(services.db, clock, office, deviation.id, Command.CONFIRM_EXTERNAL, actor_id="U0LEADER1")
     assert services.messenger.deliver(moved.ledger_ids).sent == []  # no card yet: the update waits
 
     clock.advance(minutes=10)
@@ -62,11 +62,11 @@ def test_a_replayed_transition_is_refused_and_changes_nothing(bot, clock):
     register(bot)
     services, office = bot.services, bot.services.offices.office[0]
     with services.db.transaction() as session:
-        [case] = store.by_reporter(session, office.id, "U0STAFF1")
+        [deviation] = store.by_reporter(session, office.id, "U0STAFF1")
         ledger_before = len(list(session.scalars(select(LedgerEntry))))
     with pytest.raises(InvalidTransition):
-        transition(services.db, clock, office, case.id, Command.CLOSE, actor_id="U0LEADER1")
+        transition(services.db, clock, office, deviation.id, Command.CLOSE, actor_id="U0LEADER1")
     with services.db.transaction() as session:
-        assert store.by_id(session, case.id).state == "registrert"
-        assert len(store.events_of(session, case.id)) == 1
+        assert store.by_id(session, deviation.id).state == "registrert"
+        assert len(store.events_of(session, deviation.id)) == 1
         assert len(list(session.scalars(select(LedgerEntry)))) == ledger_before

@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot.cases.rules import ClosureRequest, Severity, Term, assessment_command
+from bot.deviations.rules import ClosureRequest, Severity, Term, assessment_command
 from bot.errors import AssessmentIncomplete
 from bot.forms import ERROR_KEYS, TEXT_MAX, FieldErrors, Text, clean_text
 from bot.privacy import contains_national_id
@@ -78,7 +78,7 @@ class ClosureForm(BaseModel):
                               decision_reference=self.decision_reference)
 
 
-# Which field a closure refusal from bot.cases.check_closure is about.
+# Which field a closure refusal from bot.deviations.rules.check_closure is about.
 CLOSURE_FIELDS = {
     "error.closure_needs_decision": DECISION_REFERENCE,
 }

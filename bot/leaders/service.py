@@ -3,7 +3,7 @@
 «Tenk på at avvikshåndtering er det samme som utvikling, dvs. ikke lukk et avvik før det er
 vurdert om det skal iverksettes tiltak og tiltaket er gjennomført.»
 
-Every change goes through bot.workflow, so it locks the case, asks the rules in bot.cases,
+Every change goes through bot.deviations.workflow, so it locks the case, asks the rules in bot.deviations.rules,
 writes one audit event and enters its messages (card, thread, DMs) in one transaction.
 Who may do what is checked here, on the server, whatever a button's payload says.
 """
@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bot.cases.rules import (
+from bot.clock import Clock
+from bot.deviations.rules import (
     OPEN_STATES,
     ActionState,
     Command,
@@ -27,12 +28,11 @@ from bot.cases.rules import (
     command_after_actions,
     finish_action,
 )
-from bot.cases.workflow import Moved, apply, enter, locked_case, record_step, transition
-from bot.clock import Clock
+from bot.deviations.workflow import Moved, apply, enter, locked_deviation, record_step, transition
 from bot.errors import (
     ActionNotFound,
-    CaseNotFound,
     ClosureNotAllowed,
+    DeviationNotFound,
     InvalidTransition,
     NotActionOwner,
     NotALeader,
@@ -42,7 +42,7 @@ from bot.leaders.directory import LeaderDirectory
 from bot.leaders.forms import AssessmentForm, ClosureForm
 from bot.office import Office
 from bot.quality import service as quality_rounds
-from store import cases as store
+from store import deviations as store
 from store import followup
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey
@@ -119,12 +119,12 @@ def refuse(db: Database, clock: Clock, office: Office, user_id: str, attempt: st
 
 # --- reading ------------------------------------------------------------------------------------
 
-def load_case(db: Database, office: Office, deviation_id: int) -> Deviation:
+def load_deviation(db: Database, office: Office, deviation_id: int) -> Deviation:
     """The case with its actions, for rendering (detached from the session)."""
     def work(session) -> Deviation:
         deviation = store.by_id(session, deviation_id)
         if deviation is None or deviation.office_id != office.id:
-            raise CaseNotFound()
+            raise DeviationNotFound()
         return deviation
 
     return _unit(db, work)
@@ -157,26 +157,26 @@ def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation
     return _unit(db, work)
 
 
-def my_cases(db: Database, office: Office, user_id: str) -> list[Deviation]:
+def my_deviations(db: Database, office: Office, user_id: str) -> list[Deviation]:
     """A person's own cases; anonymous ones have no reporter, so they are never among them."""
     return list(_unit(db, lambda session: store.by_reporter(session, office.id, user_id)))
 
 
-def case_for(db: Database, leaders: LeaderDirectory, office: Office, reference: str, user_id: str) -> Deviation:
+def deviation_for(db: Database, leaders: LeaderDirectory, office: Office, reference: str, user_id: str) -> Deviation:
     """One case, for its reporter or a leader; anyone else hears that there is no such case."""
     deviation = _unit(db, lambda session: store.by_reference(session, office.id, reference.strip()))
     if deviation is None:
-        raise CaseNotFound()
+        raise DeviationNotFound()
     if deviation.reporter_id != user_id and not leaders.is_leader(office, user_id):
-        raise CaseNotFound()
+        raise DeviationNotFound()
     return deviation
 
 
 def overview(db: Database, office: Office) -> dict[State, list[Deviation]]:
     """Open cases by state, oldest first (seed 000: leaders «jevnlig etterspør informasjon om meldte avvik»)."""
-    cases = _unit(db, lambda session: followup.open_cases(session, office.id))
+    deviations = _unit(db, lambda session: followup.open_deviations(session, office.id))
     grouped: dict[State, list[Deviation]] = {state: [] for state in OVERVIEW_ORDER}
-    for deviation in cases:
+    for deviation in deviations:
         state = State(deviation.state)
         if state in OPEN_STATES:
             grouped.setdefault(state, []).append(deviation)
@@ -238,10 +238,10 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
                                kind=ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
                                detail={"action": measure.id, "round_id": measure.round_id})
             return Finished(None, "", [])
-        deviation_id = followup.case_of_action(session, action_id)
+        deviation_id = followup.deviation_of_action(session, action_id)
         if deviation_id is None:
             raise ActionNotFound()
-        deviation = locked_case(session, office, deviation_id)  # the case first: the same order as closure
+        deviation = locked_deviation(session, office, deviation_id)  # the case first: the same order as closure
         action = next(a for a in deviation.actions if a.id == action_id)
         action.state = finish_action(ActionState(action.state), outcome, text).value
         action.finished_at = now
@@ -266,7 +266,7 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
     return _unit(db, work)
 
 
-def close_case(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,
+def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,
                actor_id: str) -> Moved:
     """Seed 000, «Lukking av avvik». The closure rules are checked on the locked case, so a replayed
     or stale form cannot close a case whose actions are not finished. A `hoy` case's feedback is
@@ -294,7 +294,7 @@ def close_case(db: Database, clock: Clock, office: Office, deviation_id: int, fo
         raise ClosureNotAllowed("error.closure_not_ready", state=exc.params.get("state", "")) from None
 
 
-def reopen_case(db: Database, clock: Clock, office: Office, deviation_id: int, reason: str, *,
+def reopen_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, reason: str, *,
                 actor_id: str) -> Moved:
     """lukket → registrert, with a reason kept in the audit log; the case is assessed again."""
     return transition(db, clock, office, deviation_id, Command.REOPEN, actor_id=actor_id,

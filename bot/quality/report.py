@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.cases.rules import action_state_at, unfinished_at
+from bot.deviations.rules import action_state_at, unfinished_at
 from bot.quality.rules import AreaSummary, Scored, summarize
 
 

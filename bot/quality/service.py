@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.cases.rules import Term
 from bot.clock import Clock
+from bot.deviations.rules import Term
 from bot.errors import ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
 from bot.i18n import t
 from bot.leaders.directory import LeaderDirectory
@@ -31,7 +31,7 @@ from bot.quality.rules import (
     summarize,
     window_opened_on,
 )
-from store import cases as case_store
+from store import deviations as deviation_store
 from store import ledger
 from store import quality as store
 from store.db import Database, Unavailable
@@ -58,7 +58,7 @@ class Opened:
 
 
 def _event(session, office: Office, kind: str, at, actor_id: str | None, **detail: object) -> None:
-    case_store.record_event(session, office_id=office.id, kind=kind, at=at, actor_id=actor_id, detail=detail)
+    deviation_store.record_event(session, office_id=office.id, kind=kind, at=at, actor_id=actor_id, detail=detail)
 
 
 def open_round(db: Database, clock: Clock, office: Office, season: Season, year: int, *,
@@ -204,7 +204,8 @@ def create_measure(db: Database, clock: Clock, office: Office, round_id: int, fo
                             state="apen", created_at=now)
             session.add(action)
             session.flush()
-            case_store.record_event(session, office_id=office.id, kind="kvalitet_tiltak", at=now, actor_id=created_by,
+            deviation_store.record_event(session, office_id=office.id, kind="kvalitet_tiltak", at=now,
+                                         actor_id=created_by,
                                     action=action, detail={"round_id": rnd.id, "scope": form.scope.value})
             key = ledger.LedgerKey("measure_assigned", f"action:{action.id}", form.owner_id)
             ids = [i for i in [ledger.enter(session, office.id, key, now)] if i is not None]

@@ -15,15 +15,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot.cases.rules import CitizenRights, Kind, Severity, State, format_reference
 from bot.clock import Clock
+from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
 from bot.errors import StorageUnavailable
 from bot.forms import ERROR_KEYS, FieldErrors, Text, clean_text
 from bot.i18n import t
 from bot.office import Office
 from bot.privacy import fields_with_national_id
 from bot.routing.rules import Category, Handling, Route
-from store import cases as store
+from store import deviations as store
 from store import ledger
 from store.db import Database, Unavailable
 from store.models import Deviation
@@ -143,7 +143,7 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
     key = submission_key(view_id)
     try:
         with db.transaction() as session:
-            if not route.creates_case:
+            if not route.creates_deviation:
                 # Counted for statistics only (once, however often Slack retries); who asked is not recorded.
                 if not store.redirect_counted(session, office.id, key):
                     store.record_event(session, office_id=office.id, kind=REDIRECTED, at=now, actor_id=None,

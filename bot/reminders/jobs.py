@@ -18,12 +18,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.cases.rules import OPEN_STATES, State
 from bot.clock import Clock
+from bot.deviations.rules import OPEN_STATES, State
 from bot.office import Office
 from bot.reminders.rules import (
     ActionSnapshot,
-    CaseSnapshot,
+    DeviationSnapshot,
     Escalation,
     Nudge,
     PastNudge,
@@ -79,25 +79,25 @@ def office_today(clock: Clock, office: Office) -> date:
     return local_date(clock.now(), office.tz)
 
 
-def snapshots(session: Session, office: Office) -> list[CaseSnapshot]:
+def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
     """The office's open cases as the rules see them (the scan: open cases only, by index)."""
     actions: dict[int, list[ActionSnapshot]] = defaultdict(list)
     for action_id, deviation_id, owner_id, due_on in store.open_actions(session, office.id, OPEN):
         actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on))
     changes = store.change_times(session, office.id, OPEN)
-    cases = []
-    for row in store.open_cases(session, office.id, OPEN):
+    deviations = []
+    for row in store.open_deviations(session, office.id, OPEN):
         state = State(row.state)
         state_changed, progressed = changes.get(row.id, (None, None))
         ready_at = row.ready_at if state is State.READY_TO_CLOSE else None
         since = max(t for t in (row.created_at, state_changed, ready_at) if t is not None)
         progress_at = max(since, progressed) if progressed else since
-        cases.append(CaseSnapshot(
+        deviations.append(DeviationSnapshot(
             id=row.id, reference=row.reference, state=state, state_since=since, progress_at=progress_at,
             reporter_id=row.reporter_id, responsible_leader=row.responsible_leader,
             external_reference=row.external_reference, open_actions=tuple(actions.get(row.id, ())),
         ))
-    return cases
+    return deviations
 
 
 def plan_nudges(db: Database, clock: Clock, office: Office, leaders: Iterable[str], *, dry_run: bool = False,
@@ -112,13 +112,13 @@ def plan_nudges(db: Database, clock: Clock, office: Office, leaders: Iterable[st
     cadence = office.cadence
     with db.transaction() as session:
         store.lock(session, f"nudges:{office.id}")
-        cases = snapshots(session, office)
-        due = due_nudges(cases, cadence, leaders, today, office.tz, workdays)
-        given = store.nudges_given(session, {n.case_id for n in due})
+        deviations = snapshots(session, office)
+        due = due_nudges(deviations, cadence, leaders, today, office.tz, workdays)
+        given = store.nudges_given(session, {n.deviation_id for n in due})
         history = [PastNudge(g.rule, g.deviation_id, g.target, g.period, g.created_at) for g in given]
         given_keys = {(g.rule, g.target, g.recipient, g.period) for g in given}
         fresh = [n for n in due if (n.rule.value, n.target, n.recipient, n.period.isoformat()) not in given_keys]
-        stalled = escalations(cases, due, history, cadence)
+        stalled = escalations(deviations, due, history, cadence)
         summary = iso_week(today) if weekly_due(today, cadence.summary_weekday, workdays) else None
         if dry_run:
             stalled = [e for e in stalled if not ledger.exists(session, _escalation_key(office, e))]
@@ -129,7 +129,7 @@ def plan_nudges(db: Database, clock: Clock, office: Office, leaders: Iterable[st
 
 
 def _escalation_key(office: Office, escalation: Escalation) -> ledger.LedgerKey:
-    return ledger.LedgerKey(ESCALATION, f"deviation:{escalation.case_id}", office.leader_channel, escalation.period)
+    return ledger.LedgerKey(ESCALATION, f"deviation:{escalation.deviation_id}", office.leader_channel, escalation.period)
 
 
 def _summary_key(office: Office, week: str) -> ledger.LedgerKey:
@@ -142,7 +142,7 @@ def _enter_nudges(session: Session, office: Office, today: date, now: datetime, 
     entered: dict[str, list[tuple[int, Nudge]]] = defaultdict(list)
     for nudge in fresh:
         nudge_id = store.enter_nudge(session, office_id=office.id, rule=nudge.rule.value, target=nudge.target,
-                                     deviation_id=nudge.case_id, action_id=nudge.action_id,
+                                     deviation_id=nudge.deviation_id, action_id=nudge.action_id,
                                      recipient=nudge.recipient, period=nudge.period.isoformat(),
                                      workdays=nudge.workdays, now=now)
         if nudge_id is not None:

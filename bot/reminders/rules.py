@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.cases.rules import ActionState, State
+from bot.deviations.rules import ActionState, State
 from bot.office import Cadence
 from bot.workdays import NORWAY, Workdays
 
@@ -47,7 +47,7 @@ class ActionSnapshot:
 
 
 @dataclass(frozen=True)
-class CaseSnapshot:
+class DeviationSnapshot:
     """An open case, as the rules need it."""
 
     id: int
@@ -70,7 +70,7 @@ class Nudge:
     """
 
     recipient: str
-    case_id: int
+    deviation_id: int
     rule: Rule
     period: date
     workdays: int  # how many workdays the case (or the action) has been waiting
@@ -79,7 +79,7 @@ class Nudge:
 
     @property
     def target(self) -> str:
-        return f"action:{self.action_id}" if self.action_id is not None else f"deviation:{self.case_id}"
+        return f"action:{self.action_id}" if self.action_id is not None else f"deviation:{self.deviation_id}"
 
     @property
     def round(self) -> tuple[str, str, str]:
@@ -92,7 +92,7 @@ class PastNudge:
     """A nudge given in an earlier run (from the store)."""
 
     rule: str
-    case_id: int
+    deviation_id: int
     target: str
     period: str
     at: datetime
@@ -106,7 +106,7 @@ class PastNudge:
 class Escalation:
     """K rounds of reminders without progress: the leader channel is told."""
 
-    case_id: int
+    deviation_id: int
     reference: str
     rounds: int
     period: str  # the stall (when progress last happened) and how many times K rounds have passed
@@ -123,18 +123,18 @@ def _due_round(elapsed: int, threshold: int, repeat: int) -> int | None:
     return threshold + (elapsed - threshold) // repeat * repeat
 
 
-def _leaders_for(case: CaseSnapshot, leaders: Iterable[str]) -> list[str]:
-    return [case.responsible_leader] if case.responsible_leader else sorted(leaders)
+def _leaders_for(deviation: DeviationSnapshot, leaders: Iterable[str]) -> list[str]:
+    return [deviation.responsible_leader] if deviation.responsible_leader else sorted(leaders)
 
 
-def due_nudges(cases: Iterable[CaseSnapshot], cadence: Cadence, leaders: Iterable[str], today: date,
+def due_nudges(deviations: Iterable[DeviationSnapshot], cadence: Cadence, leaders: Iterable[str], today: date,
                tz: ZoneInfo, workdays: Workdays = NORWAY) -> list[Nudge]:
     """Every reminder due on `today` (the office's local date) for these open cases."""
     leaders = sorted(set(leaders))
     repeat = cadence.repeat_after_workdays
     nudges: list[Nudge] = []
 
-    def due(case: CaseSnapshot, rule: Rule, anchor: date, threshold: int, recipients: Iterable[str],
+    def due(deviation: DeviationSnapshot, rule: Rule, anchor: date, threshold: int, recipients: Iterable[str],
             action_id: int | None = None) -> None:
         elapsed = workdays.between(anchor, today)
         at = _due_round(elapsed, threshold, repeat)
@@ -142,31 +142,31 @@ def due_nudges(cases: Iterable[CaseSnapshot], cadence: Cadence, leaders: Iterabl
             return
         period = workdays.add(anchor, at)
         for recipient in dict.fromkeys(recipients):
-            nudges.append(Nudge(recipient, case.id, rule, period, elapsed, case.reference, action_id))
+            nudges.append(Nudge(recipient, deviation.id, rule, period, elapsed, deviation.reference, action_id))
 
-    for case in cases:
-        since = local_date(case.state_since, tz)
-        if case.state is State.REGISTERED:
-            due(case, Rule.UNASSESSED, since, cadence.assess_after_workdays, _leaders_for(case, leaders))
-        elif case.state is State.READY_TO_CLOSE:
-            due(case, Rule.READY_TO_CLOSE, since, cadence.ready_to_close_after_workdays,
-                _leaders_for(case, leaders))
-        elif case.state is State.FORWARDED and not case.external_reference and case.reporter_id:
+    for deviation in deviations:
+        since = local_date(deviation.state_since, tz)
+        if deviation.state is State.REGISTERED:
+            due(deviation, Rule.UNASSESSED, since, cadence.assess_after_workdays, _leaders_for(deviation, leaders))
+        elif deviation.state is State.READY_TO_CLOSE:
+            due(deviation, Rule.READY_TO_CLOSE, since, cadence.ready_to_close_after_workdays,
+                _leaders_for(deviation, leaders))
+        elif deviation.state is State.FORWARDED and not deviation.external_reference and deviation.reporter_id:
             # Never for an anonymous case: there is nobody to ask, and nobody is stored.
-            due(case, Rule.EXTERNAL_REFERENCE, since, cadence.external_reference_after_workdays,
-                [case.reporter_id])
-        if case.state is State.CLOSED:
+            due(deviation, Rule.EXTERNAL_REFERENCE, since, cadence.external_reference_after_workdays,
+                [deviation.reporter_id])
+        if deviation.state is State.CLOSED:
             continue
         owner_after = 1 + cadence.overdue_owner_after_workdays  # overdue from the first workday after due
-        for action in case.open_actions:
-            due(case, Rule.OVERDUE_OWNER, action.due_on, owner_after, [action.owner_id], action.id)
-            leader_recipients = [r for r in _leaders_for(case, leaders) if r != action.owner_id]
-            due(case, Rule.OVERDUE_LEADER, action.due_on, owner_after + cadence.overdue_leader_after_workdays,
+        for action in deviation.open_actions:
+            due(deviation, Rule.OVERDUE_OWNER, action.due_on, owner_after, [action.owner_id], action.id)
+            leader_recipients = [r for r in _leaders_for(deviation, leaders) if r != action.owner_id]
+            due(deviation, Rule.OVERDUE_LEADER, action.due_on, owner_after + cadence.overdue_leader_after_workdays,
                 leader_recipients, action.id)
     return sorted(nudges)
 
 
-def escalations(cases: Iterable[CaseSnapshot], nudges: Iterable[Nudge], history: Iterable[PastNudge],
+def escalations(deviations: Iterable[DeviationSnapshot], nudges: Iterable[Nudge], history: Iterable[PastNudge],
                 cadence: Cadence) -> list[Escalation]:
     """Cases still waiting after K rounds of reminders since their last progress.
 
@@ -175,23 +175,23 @@ def escalations(cases: Iterable[CaseSnapshot], nudges: Iterable[Nudge], history:
     the leader channel hears of a case when the K reminders before this one changed nothing,
     and again after each further K.
     """
-    by_id = {case.id: case for case in cases}
+    by_id = {deviation.id: deviation for deviation in deviations}
     nudges = list(nudges)
-    now_due = {n.case_id for n in nudges}
+    now_due = {n.deviation_id for n in nudges}
     current = {n.round for n in nudges}
     rounds: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
     for past in history:
-        case = by_id.get(past.case_id)
-        if case is not None and past.at > case.progress_at and past.round not in current:
-            rounds[past.case_id].add(past.round)
+        deviation = by_id.get(past.deviation_id)
+        if deviation is not None and past.at > deviation.progress_at and past.round not in current:
+            rounds[past.deviation_id].add(past.round)
     found = []
     k = cadence.escalate_after_nudges
-    for case_id in sorted(now_due):
-        count = len(rounds[case_id])
+    for deviation_id in sorted(now_due):
+        count = len(rounds[deviation_id])
         if count >= k:
-            case = by_id[case_id]
-            stall = case.progress_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-            found.append(Escalation(case_id, case.reference, count, f"{stall}:{count // k}"))
+            deviation = by_id[deviation_id]
+            stall = deviation.progress_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+            found.append(Escalation(deviation_id, deviation.reference, count, f"{stall}:{count // k}"))
     return found
 
 

@@ -29,7 +29,7 @@ from enum import StrEnum
 from bot.i18n import Locale, t
 from bot.office import Office
 from bot.quality.rules import round_title
-from bot.reports.figures import Audience, CaseRow, Overdue, Report
+from bot.reports.figures import Audience, DeviationRow, Overdue, Report
 from bot.reports.wording import (
     DIMENSIONS,
     action_state_label,
@@ -80,13 +80,13 @@ def counts(report: Report, dimension: str) -> list[tuple[str, int, int]]:
             for value in dict.fromkeys([*current, *previous]) if current.get(value) or previous.get(value)]
 
 
-def case_columns(loc: Locale) -> list[str]:
+def deviation_columns(loc: Locale) -> list[str]:
     return [t(f"report.column.{name}", loc) for name in (
         "reference", "registered_on", "kind", "category", "destination", "severity", "citizen_rights", "state",
         "assessed_on", "closed_on", "days_to_assessment", "days_to_closure")]
 
 
-def case_values(row: CaseRow, office: Office) -> list[object]:
+def deviation_values(row: DeviationRow, office: Office) -> list[object]:
     loc = office.locale
     return [row.reference, row.registered_on, value_label("kind", row.kind, office),
             value_label("category", row.category, office), value_label("destination", row.destination, office),
@@ -104,10 +104,10 @@ def _round(value: float | None) -> float | None:
 def to_csv(report: Report, office: Office) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(case_columns(office.locale))
-    for row in report.cases:
+    writer.writerow(deviation_columns(office.locale))
+    for row in report.deviations:
         writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v
-                         for v in case_values(row, office)])
+                         for v in deviation_values(row, office)])
     return buffer.getvalue()
 
 
@@ -149,10 +149,10 @@ def to_xlsx(report: Report, office: Office) -> bytes:
         for value, now, before in counts(report, dimension):
             summary.append([value_label(dimension, value, office), now, before, now - before])
 
-    cases = workbook.create_sheet(names[1])
-    _header(cases, case_columns(loc), bold)
-    for row in report.cases:
-        cases.append(case_values(row, office))
+    deviations = workbook.create_sheet(names[1])
+    _header(deviations, deviation_columns(loc), bold)
+    for row in report.deviations:
+        deviations.append(deviation_values(row, office))
 
     actions = workbook.create_sheet(names[2])
     columns = ["reference", "category", "term", "description", "due_on", "action_state", "finished_on",

@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.cases.rules import Kind, Severity, unfinished_at
+from bot.deviations.rules import Kind, Severity, unfinished_at
 from bot.quality.report import MeasureFacts, QualitySection, RoundFacts, section
 from bot.reports.periods import Period
 from bot.routing.rules import MINIMAL_TEXT, Category, Destination
@@ -60,7 +60,7 @@ def withholds_text(category: str, destination: str) -> bool:
 
 
 @dataclass(frozen=True)
-class CaseFacts:
+class DeviationFacts:
     """What a report knows of a case: never who reported it, never its story."""
 
     id: int
@@ -143,7 +143,7 @@ class Figures:
 
 
 @dataclass(frozen=True)
-class CaseRow:
+class DeviationRow:
     """One case registered in the period, for the export: no free text, no people."""
 
     reference: str
@@ -197,7 +197,7 @@ class Report:
     generated_at: datetime
     current: Figures
     previous: Figures
-    cases: tuple[CaseRow, ...]
+    deviations: tuple[DeviationRow, ...]
     actions: tuple[ActionRow, ...]
     per_month: tuple[tuple[date, dict[str, int]], ...]  # month → cases registered by category
     open_over_time: tuple[tuple[date, int], ...]  # day → open cases at the end of it
@@ -264,7 +264,7 @@ def measured_at(period: Period, tz: ZoneInfo, now: datetime) -> datetime:
     return max(period.start(tz), min(period.end(tz), now))
 
 
-def figures(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFacts],
+def figures(period: Period, tz: ZoneInfo, now: datetime, deviations: Sequence[DeviationFacts],
             actions: Sequence[ActionFacts], redirected: int, audience: Audience) -> Figures:
     start, end = period.start(tz), period.end(tz)
     at = measured_at(period, tz, now)
@@ -272,10 +272,10 @@ def figures(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFac
     def within(moment: datetime | None) -> bool:
         return moment is not None and start <= moment < end
 
-    registered = [c for c in cases if within(c.created_at)]
-    assessed = [c for c in cases if within(c.assessed_at)]
-    closed = sorted((c for c in cases if within(c.closed_at)), key=lambda c: (c.closed_at, c.id))
-    open_at_end = sum(1 for c in cases if c.created_at < at and (c.closed_at is None or c.closed_at >= at))
+    registered = [c for c in deviations if within(c.created_at)]
+    assessed = [c for c in deviations if within(c.assessed_at)]
+    closed = sorted((c for c in deviations if within(c.closed_at)), key=lambda c: (c.closed_at, c.id))
+    open_at_end = sum(1 for c in deviations if c.created_at < at and (c.closed_at is None or c.closed_at >= at))
     today = at.astimezone(tz).date()
     overdue = tuple(
         Overdue(a.reference, a.category, a.term, a.due_on, (today - a.due_on).days,
@@ -286,15 +286,15 @@ def figures(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFac
     )
     lessons: dict[str, list[Lesson]] = {}
     withheld = 0
-    for case in closed:
-        text = (case.lesson or "").strip()
+    for deviation in closed:
+        text = (deviation.lesson or "").strip()
         if not text:
             continue
-        if withholds_text(case.category, case.destination):
+        if withholds_text(deviation.category, deviation.destination):
             withheld += 1
             continue
-        lessons.setdefault(case.category, []).append(
-            Lesson(case.reference, case.category, case.closed_at.astimezone(tz).date(), text))
+        lessons.setdefault(deviation.category, []).append(
+            Lesson(deviation.reference, deviation.category, deviation.closed_at.astimezone(tz).date(), text))
     return Figures(
         period=period, as_of=at, registered=len(registered),
         by_kind=_count((c.kind for c in registered), [k.value for k in Kind]),
@@ -310,7 +310,7 @@ def figures(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFac
     )
 
 
-def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, cases: Sequence[CaseFacts],
+def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, deviations: Sequence[DeviationFacts],
             actions: Sequence[ActionFacts], redirected: tuple[int, int], audience: Audience,
             rounds: Sequence[RoundFacts] = (), measures: Sequence[MeasureFacts] = ()) -> Report:
     """The report for `period`, compared with the period before.
@@ -320,16 +320,16 @@ def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, cases: 
     `rounds` are the quality rounds whose window overlaps the period, `measures` at least the
     measures under way in it.
     """
-    current = figures(period, tz, now, cases, actions, redirected[0], audience)
-    previous = figures(period.previous(), tz, now, cases, actions, redirected[1], audience)
+    current = figures(period, tz, now, deviations, actions, redirected[0], audience)
+    previous = figures(period.previous(), tz, now, deviations, actions, redirected[1], audience)
     start, end = period.start(tz), period.end(tz)
 
     def local(moment: datetime | None) -> date | None:
         return moment.astimezone(tz).date() if moment is not None else None
 
-    registered = [c for c in cases if start <= c.created_at < end]
+    registered = [c for c in deviations if start <= c.created_at < end]
     rows = tuple(
-        CaseRow(c.reference, local(c.created_at), c.kind, c.category, c.destination, c.severity, c.citizen_rights,
+        DeviationRow(c.reference, local(c.created_at), c.kind, c.category, c.destination, c.severity, c.citizen_rights,
                 c.state, local(c.assessed_at), local(c.closed_at),
                 _days(c.created_at, c.assessed_at) if c.assessed_at else None,
                 _days(c.created_at, c.closed_at) if c.closed_at else None)
@@ -351,18 +351,18 @@ def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, cases: 
     )
     quality = section(rounds, measures, start=start, at=at, tz=tz, leaders=audience is Audience.LEADERS)
     return Report(office_id, audience, now, current, previous, rows, action_rows, per_month,
-                  open_over_time(period, tz, now, cases), tz, quality)
+                  open_over_time(period, tz, now, deviations), tz, quality)
 
 
-def open_over_time(period: Period, tz: ZoneInfo, now: datetime, cases: Sequence[CaseFacts]) -> tuple[
+def open_over_time(period: Period, tz: ZoneInfo, now: datetime, deviations: Sequence[DeviationFacts]) -> tuple[
         tuple[date, int], ...]:
     """Open cases at the end of each day of the period, up to now.
 
     Open at a moment = registered before it, less closed before it (a case closes after it is
     registered), so two sorted lists and a binary search per day do it.
     """
-    created = sorted(c.created_at for c in cases)
-    closed = sorted(c.closed_at for c in cases if c.closed_at is not None)
+    created = sorted(c.created_at for c in deviations)
+    closed = sorted(c.closed_at for c in deviations if c.closed_at is not None)
     out = []
     day, today = period.first, now.astimezone(tz).date()
     while day <= min(period.last, today):

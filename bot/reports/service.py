@@ -18,7 +18,7 @@ from bot.office import Office
 from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
 from bot.quality.rules import Area, Scored
 from bot.reports import chart as charts
-from bot.reports.figures import ActionFacts, Audience, CaseFacts, Report, compute
+from bot.reports.figures import ActionFacts, Audience, DeviationFacts, Report, compute
 from bot.reports.periods import Period, Span, last_complete_month
 from store import quality as quality_store
 from store import reports as store
@@ -35,7 +35,7 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
     tz = office.tz
     before = period.previous()
     start, end = before.start(tz), period.end(tz)
-    cases = [CaseFacts(**row._asdict()) for row in store.cases_during(session, office.id, start, end)]
+    deviations = [DeviationFacts(**row._asdict()) for row in store.deviations_during(session, office.id, start, end)]
     actions = [ActionFacts(**row._asdict()) for row in store.actions_during(session, office.id, start, end)]
     redirected = (store.redirected_between(session, office.id, period.start(tz), period.end(tz)),
                   store.redirected_between(session, office.id, before.start(tz), before.end(tz)))
@@ -45,7 +45,7 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
             session, office.id, period.first, period.last, period.start(tz), period.end(tz))]
         measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
             session, office.id, period.start(tz), period.end(tz))]
-    return compute(office.id, tz, period, now, cases, actions, redirected, audience, rounds, measures)
+    return compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures)
 
 
 def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True) -> RoundFacts:

@@ -93,7 +93,7 @@ class Route:
         return HANDLING[self.destination]
 
     @property
-    def creates_case(self) -> bool:
+    def creates_deviation(self) -> bool:
         return self.handling is not Handling.REDIRECT
 
     @property
@@ -107,7 +107,7 @@ class Route:
     @property
     def stores_narrative(self) -> bool:
         """Whether the bot keeps the person's own words (title, what happened, actions)."""
-        return self.creates_case and not self.keeps_minimal_text
+        return self.creates_deviation and not self.keeps_minimal_text
 
     @property
     def alerts_leaders_at_once(self) -> bool:

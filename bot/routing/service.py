@@ -4,7 +4,7 @@ Seed 000, «Hvor melder jeg hva?»: information security and HMS are reported «
 Social Services Act and municipal cooperation in TQM, feedback between NAV units in
 Samspillet. The bot cannot see those systems, so a case it routes there waits in
 `videresendt` until the person tells it the reference they got; then it is ready for the
-leaders to close (bot/cases.py: videresendt → klar_for_lukking).
+leaders to close (bot/deviations/rules.py: videresendt → klar_for_lukking).
 
 Who may add the reference, checked here on the server whatever a button says:
 - the person who reported the case (their Slack id is on the case);
@@ -24,17 +24,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot.cases.audit import record_refusal
-from bot.cases.rules import Command, State
-from bot.cases.workflow import Moved, transition
 from bot.clock import Clock
-from bot.errors import CaseNotFound, InvalidTransition, NotReporterOrLeader, ReferenceAlreadySet, StorageUnavailable
+from bot.deviations.audit import record_refusal
+from bot.deviations.rules import Command, State
+from bot.deviations.workflow import Moved, transition
+from bot.errors import (
+    DeviationNotFound,
+    InvalidTransition,
+    NotReporterOrLeader,
+    ReferenceAlreadySet,
+    StorageUnavailable,
+)
 from bot.forms import FieldErrors, clean_text
 from bot.office import Office
 from bot.privacy import contains_national_id
 from bot.registration.service import submission_key
 from bot.routing.rules import Destination
-from store import cases as store
+from store import deviations as store
 from store.db import Database, Unavailable
 from store.models import Deviation
 
@@ -83,7 +89,7 @@ class Forwarded:
 
 @dataclass(frozen=True)
 class Confirmed:
-    case: Forwarded
+    deviation: Forwarded
     external_reference: str
     moved: Moved | None  # None when this was a retry of a submission that already went through
 
@@ -116,7 +122,7 @@ def may_confirm(db: Database, clock: Clock, office: Office, deviation_id: int, *
     """
     deviation = _read(db, deviation_id)
     if deviation.office_id != office.id:
-        raise CaseNotFound()
+        raise DeviationNotFound()
     try:
         via = authorise(deviation, user_id, view_id, is_leader)
     except NotReporterOrLeader:
@@ -132,9 +138,9 @@ def confirm_external(db: Database, clock: Clock, office: Office, deviation_id: i
 
     The returned ledger ids (the card update) are delivered by the caller after its ack.
     """
-    case = may_confirm(db, clock, office, deviation_id, user_id=user_id, view_id=view_id, is_leader=is_leader)
+    deviation = may_confirm(db, clock, office, deviation_id, user_id=user_id, view_id=view_id, is_leader=is_leader)
     # The anonymous reporter is never named in the audit log, not even by the id they clicked with.
-    anonymous_reporter = case.via is Via.RECEIPT and case.anonymous
+    anonymous_reporter = deviation.via is Via.RECEIPT and deviation.anonymous
 
     def add_reference(deviation: Deviation) -> None:
         deviation.external_reference = external_reference
@@ -142,15 +148,15 @@ def confirm_external(db: Database, clock: Clock, office: Office, deviation_id: i
     try:
         moved = transition(db, clock, office, deviation_id, Command.CONFIRM_EXTERNAL,
                            actor_id=None if anonymous_reporter else user_id, change=add_reference,
-                           detail={"via": case.via.value})
+                           detail={"via": deviation.via.value})
     except InvalidTransition:
         current = _read(db, deviation_id)
         if current.external_reference == external_reference:
-            return Confirmed(_forwarded(current, case.via), external_reference, None)
+            return Confirmed(_forwarded(current, deviation.via), external_reference, None)
         if current.external_reference:
             raise ReferenceAlreadySet(reference=current.external_reference) from None
         raise
-    return Confirmed(case, external_reference, moved)
+    return Confirmed(deviation, external_reference, moved)
 
 
 def _read(db: Database, deviation_id: int) -> Deviation:
@@ -160,7 +166,7 @@ def _read(db: Database, deviation_id: int) -> Deviation:
     except Unavailable as exc:
         raise StorageUnavailable() from exc
     if deviation is None:
-        raise CaseNotFound()
+        raise DeviationNotFound()
     return deviation
 
 

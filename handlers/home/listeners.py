@@ -12,7 +12,7 @@ from bot.services import Services
 from handlers.common import office_of
 from handlers.home.blocks import home_view
 from handlers.leaders.overview import home_extra_blocks
-from store import cases as store
+from store import deviations as store
 
 log = logging.getLogger(__name__)
 

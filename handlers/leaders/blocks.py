@@ -33,7 +33,7 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
-from bot.cases.rules import ActionState, Severity, Term
+from bot.deviations.rules import ActionState, Severity, Term
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
 from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
@@ -48,7 +48,7 @@ L = ids.Leader
 Typed = Mapping[str, object]  # a submitted view's values by block id (what the leader typed so far)
 
 
-def _case_line(deviation: Deviation, loc: Locale) -> SectionBlock:
+def _deviation_line(deviation: Deviation, loc: Locale) -> SectionBlock:
     return SectionBlock(text=mrkdwn(t("assess.case", loc, reference=deviation.reference,
                                       title=escape(deviation.title)[:200],
                                       state=t(f"state.{deviation.state}", loc))))
@@ -96,7 +96,7 @@ def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], a
                     typed: Typed | None = None) -> View:
     loc = office.locale
     typed = typed or {}
-    blocks: list = [_case_line(deviation, loc)]
+    blocks: list = [_deviation_line(deviation, loc)]
     if deviation.suggested_action:
         blocks.append(ContextBlock(elements=[mrkdwn(t("assess.suggested", loc,
                                                       text=escape(deviation.suggested_action)[:2500]))]))
@@ -170,7 +170,7 @@ def drop_view(office: Office, deviation: Deviation) -> View:
     return View(type="modal", callback_id=ids.DROP_VIEW, title=plain("drop.title", loc),
                 submit=plain("drop.submit", loc), close=plain("modal.cancel", loc),
                 private_metadata=metadata(case=deviation.id),
-                blocks=[_case_line(deviation, loc),
+                blocks=[_deviation_line(deviation, loc),
                         InputBlock(block_id=L.ACTION, label=plain("drop.action", loc),
                                    element=StaticSelectElement(action_id=ids.VALUE, options=choices,
                                                                placeholder=plain("drop.placeholder", loc))),

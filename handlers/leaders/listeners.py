@@ -17,8 +17,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot.cases.rules import ActionState, Command, State, check_closable
-from bot.errors import ActionAlreadyFinished, CaseNotFound, DomainError, InvalidTransition
+from bot.deviations.rules import ActionState, Command, State, check_closable
+from bot.errors import ActionAlreadyFinished, DeviationNotFound, DomainError, InvalidTransition
 from bot.leaders import service as leadership
 from bot.leaders.forms import MAX_ACTIONS
 from bot.office import Office
@@ -76,8 +76,8 @@ def register(app: App, services: Services) -> None:
                 leadership.authorize(services.db, services.clock, services.leaders, office, click.user.id, attempt,
                                      deviation_id)
                 if deviation_id is None:
-                    raise CaseNotFound()
-                view = build(office, leadership.load_case(services.db, office, deviation_id), click)
+                    raise DeviationNotFound()
+                view = build(office, leadership.load_deviation(services.db, office, deviation_id), click)
             except DomainError as exc:
                 view = notice_view(office, say(exc, office.locale))
             open_view(client, click.trigger_id, view)
@@ -106,8 +106,8 @@ def register(app: App, services: Services) -> None:
             leadership.authorize(services.db, services.clock, services.leaders, office, click.user.id,
                                  "legg_til_tiltak", deviation_id)
             if deviation_id is None:
-                raise CaseNotFound()
-            deviation = leadership.load_case(services.db, office, deviation_id)
+                raise DeviationNotFound()
+            deviation = leadership.load_deviation(services.db, office, deviation_id)
         except DomainError as exc:
             _push(client, click.trigger_id, notice_view(office, say(exc, office.locale)))
             return
@@ -131,7 +131,7 @@ def register(app: App, services: Services) -> None:
         try:
             action_id = id_of(click.value)
             if action_id is None:
-                raise CaseNotFound()
+                raise DeviationNotFound()
             deviation, action = leadership.load_action(services.db, office, action_id)
             leadership.authorize_owner(services.db, services.clock, services.leaders, office, click.user.id, action)
             if action.state != ActionState.OPEN.value:

@@ -15,8 +15,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.cases.rules import ActionState, Severity
-from bot.errors import ActionNotFound, CaseNotFound, ClosureNotAllowed, DomainError
+from bot.deviations.rules import ActionState, Severity
+from bot.errors import ActionNotFound, ClosureNotAllowed, DeviationNotFound, DomainError
 from bot.forms import FieldErrors
 from bot.i18n import Locale, t
 from bot.leaders import service as leadership
@@ -75,37 +75,37 @@ def register(app: App, services: Services) -> None:
             if after is not None:
                 after(office, sent, client)
 
-    def case_id(sent: ViewSubmission) -> int | None:
+    def deviation_id_of(sent: ViewSubmission) -> int | None:
         return id_of(sent.view.metadata.get("case"))
 
     def assess(office: Office, sent: ViewSubmission) -> list[int]:
-        deviation_id = case_id(sent)
+        deviation_id = deviation_id_of(sent)
         leadership.authorize(db, clock, leaders, office, sent.user.id, "vurder", deviation_id)
         if deviation_id is None:
-            raise CaseNotFound()
+            raise DeviationNotFound()
         form = parse_assessment(sent.view.values(), _rows(sent.view.metadata.get("rows")) or [0],
                                 today(services, office), leaders.leaders(office))
         return leadership.assess(db, clock, office, deviation_id, form, actor_id=sent.user.id).ledger_ids
 
     def close(office: Office, sent: ViewSubmission) -> list[int]:
-        deviation_id = case_id(sent)
+        deviation_id = deviation_id_of(sent)
         leadership.authorize(db, clock, leaders, office, sent.user.id, "lukk", deviation_id)
         if deviation_id is None:
-            raise CaseNotFound()
-        deviation = leadership.load_case(db, office, deviation_id)
+            raise DeviationNotFound()
+        deviation = leadership.load_deviation(db, office, deviation_id)
         form = parse_closure(sent.view.values(), Severity(deviation.severity), today(services, office))
-        return leadership.close_case(db, clock, office, deviation_id, form, actor_id=sent.user.id).ledger_ids
+        return leadership.close_deviation(db, clock, office, deviation_id, form, actor_id=sent.user.id).ledger_ids
 
     def reopen(office: Office, sent: ViewSubmission) -> list[int]:
-        deviation_id = case_id(sent)
+        deviation_id = deviation_id_of(sent)
         leadership.authorize(db, clock, leaders, office, sent.user.id, "gjenapne", deviation_id)
         if deviation_id is None:
-            raise CaseNotFound()
+            raise DeviationNotFound()
         reason = parse_reason(sent.view.values(), L.REASON)
-        return leadership.reopen_case(db, clock, office, deviation_id, reason, actor_id=sent.user.id).ledger_ids
+        return leadership.reopen_deviation(db, clock, office, deviation_id, reason, actor_id=sent.user.id).ledger_ids
 
     def drop(office: Office, sent: ViewSubmission) -> list[int]:
-        deviation_id = case_id(sent)
+        deviation_id = deviation_id_of(sent)
         leadership.authorize(db, clock, leaders, office, sent.user.id, "forkast_tiltak", deviation_id)
         values, errors = sent.view.values(), {}
         action_id = reason = None

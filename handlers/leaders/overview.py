@@ -14,22 +14,22 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
-from bot.cases.rules import State
-from bot.errors import CaseNotFound, DomainError
+from bot.deviations.rules import State
+from bot.errors import DeviationNotFound, DomainError
 from bot.i18n import Locale, t
 from bot.leaders import service as leadership
 from bot.office import Office
 from bot.services import Services
 from handlers.blocks import escape, mrkdwn, plain
-from handlers.cases.blocks import action_lines
 from handlers.common import day, say
+from handlers.deviations.blocks import action_lines
 from handlers.payloads import SlashCommand
 from store.models import Deviation
 
 SECTION_MAX = 2900
 
 
-def case_line(deviation: Deviation, loc: Locale) -> str:
+def deviation_line(deviation: Deviation, loc: Locale) -> str:
     return t("home.case_line", loc, reference=deviation.reference, title=escape(deviation.title)[:150],
              state=t(f"state.{deviation.state}", loc))
 
@@ -53,7 +53,7 @@ def mine_blocks(office: Office, mine: Sequence[Deviation]) -> list:
     if not mine:
         blocks.append(ContextBlock(elements=[mrkdwn(t("home.none", loc))]))
     else:
-        blocks.append(SectionBlock(text=mrkdwn(_lines_within([case_line(d, loc) for d in mine], loc))))
+        blocks.append(SectionBlock(text=mrkdwn(_lines_within([deviation_line(d, loc) for d in mine], loc))))
         blocks.append(ContextBlock(elements=[mrkdwn(t("mine.hint", loc))]))
     return blocks
 
@@ -62,17 +62,17 @@ def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]]
     """Open cases by state, oldest first, with how long each has waited."""
     loc = office.locale
     blocks: list = [HeaderBlock(text=plain("overview.header", loc))]
-    total = sum(len(cases) for cases in grouped.values())
+    total = sum(len(deviations) for deviations in grouped.values())
     if not total:
         blocks.append(ContextBlock(elements=[mrkdwn(t("overview.none", loc))]))
         return blocks
-    for state, cases in grouped.items():
-        if not cases:
+    for state, deviations in grouped.items():
+        if not deviations:
             continue
         lines = [t("overview.line", loc, reference=d.reference, title=escape(d.title)[:120],
                    date=day(d.created_at.astimezone(office.tz).date(), loc),
-                   days=max((now - d.created_at).days, 0)) for d in cases]
-        title = t("overview.state", loc, state=t(f"state.{state.value}", loc), count=len(cases))
+                   days=max((now - d.created_at).days, 0)) for d in deviations]
+        title = t("overview.state", loc, state=t(f"state.{state.value}", loc), count=len(deviations))
         blocks.append(SectionBlock(text=mrkdwn(f"{title}\n{_lines_within(lines, loc, SECTION_MAX - len(title))}")))
     return blocks
 
@@ -119,11 +119,11 @@ def mine(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
     """`/avvik mine`: my own cases (anonymous ones have no owner and are never listed)."""
     loc = office.locale
     try:
-        cases = leadership.my_cases(services.db, office, command.user_id)
+        deviations = leadership.my_deviations(services.db, office, command.user_id)
     except DomainError as exc:
         _reply(ack, say(exc, loc))
         return
-    _reply(ack, t("home.mine", loc), mine_blocks(office, cases))
+    _reply(ack, t("home.mine", loc), mine_blocks(office, deviations))
 
 
 def status(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -134,8 +134,8 @@ def status(services: Services, office: Office, command: SlashCommand, ack: Ack, 
         return
     reference = command.words[1][:32]
     try:
-        deviation = leadership.case_for(services.db, services.leaders, office, reference, command.user_id)
-    except CaseNotFound:
+        deviation = leadership.deviation_for(services.db, services.leaders, office, reference, command.user_id)
+    except DeviationNotFound:
         _reply(ack, t("status.not_found", loc, reference=escape(reference)))
         return
     except DomainError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, SectionBlock
 
-from bot.cases.rules import ActionState, Command, State, closure_offered
+from bot.deviations.rules import ActionState, Command, State, closure_offered
 from bot.i18n import Locale, has, t
 from bot.leaders.service import ACTION_DONE, ACTION_DROPPED, OFFICE_FEEDBACK, OWNER_TOLD_DROPPED
 from bot.messenger import Delivery, Messenger
@@ -18,7 +18,7 @@ from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.common import day
 from handlers.leaders.blocks import action_dm_blocks
-from store import cases as store
+from store import deviations as store
 from store import followup
 from store.models import Action, Deviation, Event
 
@@ -109,7 +109,7 @@ def send_card_thread(delivery: Delivery) -> None:
                                      blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
 
 
-def _case_action(delivery: Delivery) -> Action:
+def _deviation_action(delivery: Delivery) -> Action:
     """The case's action a ledger entry is about."""
     action = followup.action_by_id(delivery.session, _target(delivery, "action"))
     if action is None or action.deviation is None:
@@ -119,7 +119,7 @@ def _case_action(delivery: Delivery) -> Action:
 
 def send_action_assigned(delivery: Delivery) -> None:
     """The owner's DM: their action, its due date, and «Utført»."""
-    action = _case_action(delivery)
+    action = _deviation_action(delivery)
     deviation, office = action.deviation, delivery.office
     blocks = [b.to_dict() for b in action_dm_blocks(office, deviation, action)]
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks,
@@ -129,7 +129,7 @@ def send_action_assigned(delivery: Delivery) -> None:
 def send_action_dropped(delivery: Delivery) -> None:
     """The owner's DM when a leader drops their action: which one, why, and that nothing more is
     needed from them (their first DM still shows «Utført»)."""
-    action = _case_action(delivery)
+    action = _deviation_action(delivery)
     loc = delivery.office.locale
     text = t("action.dropped_dm", loc, reference=action.deviation.reference,
              description=escape(one_line(action.description)), reason=_quote(action.drop_reason))

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
-from bot.cases.rules import CitizenRights, Kind, Severity, State
+from bot.deviations.rules import CitizenRights, Kind, Severity, State
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
 from bot.office import Office

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.messenger import Delivery, Messenger
-from handlers.cases.senders import deviation_of
+from handlers.deviations.senders import deviation_of
 from handlers.registration.blocks import dm_receipt_blocks
 
 

@@ -13,15 +13,15 @@ from datetime import date, timedelta
 
 from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
-from bot.cases.rules import State
+from bot.deviations.rules import State
 from bot.i18n import Locale, t
 from bot.messenger import Delivery, Messenger
 from bot.office import Office
 from bot.reminders import jobs as jobs
 from bot.reminders.rules import LEADER_RULES, Rule, iso_week, local_date, still_due
 from handlers.blocks import escape, mrkdwn, plain
-from handlers.cases.blocks import card_buttons
-from store import cases as store_cases
+from handlers.deviations.blocks import card_buttons
+from store import deviations as store_deviations
 from store import reminders as store
 from store.models import Action, Deviation, NudgeEntry
 
@@ -64,21 +64,21 @@ def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], o
     """One message gathering a person's reminders, one section per case; on a leader's reminder,
     the case's buttons (the same as on its card), so they can act from the message."""
     loc = office.locale
-    cases: dict[int, tuple[Deviation, list[str], bool]] = {}
+    deviations: dict[int, tuple[Deviation, list[str], bool]] = {}
     for entry, deviation, action in items:
-        _, lines, leader = cases.setdefault(deviation.id, (deviation, [], False))
+        _, lines, leader = deviations.setdefault(deviation.id, (deviation, [], False))
         lines.append(nudge_line(entry, deviation, action, office))
-        cases[deviation.id] = (deviation, lines, leader or Rule(entry.rule) in LEADER_RULES)
+        deviations[deviation.id] = (deviation, lines, leader or Rule(entry.rule) in LEADER_RULES)
     blocks: list = [HeaderBlock(text=plain("nudge.header", loc)),
                     ContextBlock(elements=[mrkdwn(t("nudge.intro", loc))])]
-    for deviation, lines, leader in list(cases.values())[:MAX_CASES]:
+    for deviation, lines, leader in list(deviations.values())[:MAX_CASES]:
         head = t("nudge.case", loc, reference=deviation.reference, title=_title(deviation, loc))
         blocks.append(SectionBlock(text=mrkdwn(_clip("\n".join([head, *lines])))))
         buttons = card_buttons(deviation, office) if leader else []
         if buttons:
             blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
-    if len(cases) > MAX_CASES:
-        blocks.append(ContextBlock(elements=[mrkdwn(t("nudge.more", loc, count=len(cases) - MAX_CASES))]))
+    if len(deviations) > MAX_CASES:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("nudge.more", loc, count=len(deviations) - MAX_CASES))]))
     return blocks
 
 
@@ -102,7 +102,7 @@ def send_escalation(delivery: Delivery) -> None:
     """K reminders without progress: the leader channel hears of the case, with its buttons."""
     office, loc = delivery.office, delivery.office.locale
     _, _, ident = delivery.entry.target.partition(":")
-    deviation = store_cases.by_id(delivery.session, int(ident))
+    deviation = store_deviations.by_id(delivery.session, int(ident))
     if deviation is None:
         raise LookupError(f"ledger target {delivery.entry.target} is gone")
     if deviation.state == State.CLOSED:
@@ -141,7 +141,7 @@ def send_leader_summary(delivery: Delivery) -> None:
     asof = delivery.entry.created_at
     today = local_date(asof, office.tz)
 
-    def case_line(d: Deviation) -> str:
+    def deviation_line(d: Deviation) -> str:
         return t("summary.case_line", loc, reference=d.reference, title=_title(d, loc),
                  state=t(f"state.{d.state}", loc))
 
@@ -152,10 +152,10 @@ def send_leader_summary(delivery: Delivery) -> None:
     overdue_lines = [t("summary.action_line", loc, reference=d.reference, action=escape(a.description[:120]),
                        owner=a.owner_id, due=day_text(a.due_on, loc)) for a, d in overdue]
     sections = [
-        ("summary.new", [case_line(d) for d in new]),
-        ("summary.unassessed", [case_line(d) for d in unassessed]),
+        ("summary.new", [deviation_line(d) for d in new]),
+        ("summary.unassessed", [deviation_line(d) for d in unassessed]),
         ("summary.overdue", overdue_lines),
-        ("summary.ready", [case_line(d) for d in ready]),
+        ("summary.ready", [deviation_line(d) for d in ready]),
     ]
     blocks: list = [HeaderBlock(text=plain("summary.header", loc, week=delivery.entry.period or iso_week(today))),
                     ContextBlock(elements=[mrkdwn(t("summary.intro", loc))])]
@@ -186,7 +186,7 @@ def send_digest(delivery: Delivery) -> None:
     digest = store.digest_by_id(delivery.session, int(ident))
     if digest is None:
         raise LookupError(f"ledger target {delivery.entry.target} is gone")
-    covered = store.cases_of_digest(delivery.session, digest.id)
+    covered = store.deviations_of_digest(delivery.session, digest.id)
     at_once = store.told_at_once(delivery.session, [(d.id, closed_at) for d, closed_at in covered])
     closed = [d for d, closed_at in covered if (d.id, closed_at) not in at_once]
     blocks: list = [

@@ -22,7 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
-from bot.cases.audit import record_refusal
+from bot.deviations.audit import record_refusal
 from bot.errors import InvalidPeriod, NotALeader, StorageUnavailable
 from bot.i18n import Locale, t
 from bot.office import Office

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.cases.rules import State
+from bot.deviations.rules import State
 from bot.i18n import Locale, t
 from bot.office import Office
 from bot.routing.rules import Category, Destination, Handling, Route

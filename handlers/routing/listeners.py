@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot.cases.rules import State
+from bot.deviations.rules import State
 from bot.errors import DomainError
 from bot.forms import FieldErrors
 from bot.i18n import t
@@ -24,7 +24,7 @@ from handlers.common import office_of, today
 from handlers.payloads import ViewAction, ViewSubmission
 from handlers.registration.blocks import dm_receipt_blocks, registration_view
 from handlers.routing.blocks import notice_view, reference_view, saved_view
-from store import cases as store
+from store import deviations as store
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +60,23 @@ def register(app: App, services: Services) -> None:
         in_modal = action.view is not None and action.container.type == "view"
         user = action.user.id
         try:
-            case = forwarding.may_confirm(services.db, services.clock, office, int(action.value or 0), user_id=user,
+            deviation = forwarding.may_confirm(services.db, services.clock, office, int(action.value or 0),
+                                               user_id=user,
                                           view_id=action.view.id if in_modal and action.view else None,
                                           is_leader=lambda: services.leaders.is_leader(office, user))
         except DomainError as exc:
             _notice(client, action, office, "external.refused.title", t(exc.key, office.locale, **exc.params))
             return
-        if case.state is not State.FORWARDED:
-            text = (t("error.external_reference_already_set", office.locale, reference=case.external_reference)
-                    if case.external_reference else
-                    t("error.invalid_transition", office.locale, state=t(f"state.{case.state.value}", office.locale)))
+        if deviation.state is not State.FORWARDED:
+            text = (t("error.external_reference_already_set", office.locale, reference=deviation.external_reference)
+                    if deviation.external_reference else
+                    t("error.invalid_transition", office.locale, state=t(f"state.{deviation.state.value}",
+                                                                         office.locale)))
             _notice(client, action, office, "external.problem.title", text)
             return
         # Only a receipt DM's button carries its message, so that the receipt (never a card) is refreshed.
         from_receipt = action.actions[0].get("block_id") == ids.EXTERNAL_REFERENCE_ACTIONS
-        view = reference_view(case.deviation_id, case.reference, case.destination, office,
+        view = reference_view(deviation.deviation_id, deviation.reference, deviation.destination, office,
                               message=action.in_message if from_receipt else None)
         if in_modal:
             # The receipt modal becomes the form: the same view, so the anonymous reporter is still known by it.
@@ -105,14 +107,14 @@ def register(app: App, services: Services) -> None:
             # Refused, already confirmed, or the database is away: the form stays open and says why.
             ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t(exc.key, loc, **exc.params)})
             return
-        case = confirmed.case
+        deviation = confirmed.deviation
         ack(response_action="update",
-            view=saved_view(case.reference, confirmed.external_reference, case.destination, office).to_dict())
-        log.info("case %s: external reference added (%s)", case.deviation_id, case.via.value)
+            view=saved_view(deviation.reference, confirmed.external_reference, deviation.destination, office).to_dict())
+        log.info("case %s: external reference added (%s)", deviation.deviation_id, deviation.via.value)
         services.messenger.deliver_soon(confirmed.ledger_ids)
         message = submission.view.metadata.get("message")
         if isinstance(message, dict):
-            _refresh_receipt(services, client, office, case.deviation_id, message)
+            _refresh_receipt(services, client, office, deviation.deviation_id, message)
 
 
 def _refresh_receipt(services: Services, client: WebClient, office: Office, deviation_id: int,

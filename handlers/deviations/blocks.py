@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
 
-from bot.cases.rules import ActionState, State, closure_offered
+from bot.deviations.rules import ActionState, State, closure_offered
 from bot.i18n import Locale, t
 from bot.office import Office
 from bot.routing.rules import Destination

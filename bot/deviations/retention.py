@@ -16,11 +16,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.cases.workflow import card_update
 from bot.clock import Clock
+from bot.deviations.workflow import card_update
 from bot.office import Office, OfficeDirectory
 from bot.services import Services
-from store import cases as store
+from store import deviations as store
 from store import retention
 from store.db import Database
 

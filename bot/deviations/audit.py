@@ -10,7 +10,7 @@ import logging
 
 from bot.clock import Clock
 from bot.office import Office
-from store import cases as store
+from store import deviations as store
 from store.db import Database, Unavailable
 
 log = logging.getLogger(__name__)

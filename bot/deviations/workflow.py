@@ -1,6 +1,6 @@
 """Moving a case through its states: one function every route (button, modal, scheduler) uses.
 
-Each change locks the case row, asks the state machine (bot/cases.py) whether the command is
+Each change locks the case row, asks the state machine (bot/deviations/rules.py) whether the command is
 allowed, applies the change, writes one audit event, and enters the card update (and a line
 in the card's thread) in the ledger, all in one transaction. So a replayed or concurrent
 request either finds the case already moved (InvalidTransition) or waits its turn; it never
@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.cases.rules import Command, State, next_state
 from bot.clock import Clock
-from bot.errors import CaseNotFound, StorageUnavailable
+from bot.deviations.rules import Command, State, next_state
+from bot.errors import DeviationNotFound, StorageUnavailable
 from bot.office import Office
-from store import cases as store
+from store import deviations as store
 from store import ledger
 from store.db import Database, Unavailable
 from store.models import Action, Deviation, Event
@@ -51,10 +51,10 @@ def enter(session, office: Office, keys: Sequence[ledger.LedgerKey], now: dateti
     return [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
 
 
-def locked_case(session, office: Office, deviation_id: int) -> Deviation:
+def locked_deviation(session, office: Office, deviation_id: int) -> Deviation:
     deviation = store.by_id(session, deviation_id, lock=True)
     if deviation is None or deviation.office_id != office.id:
-        raise CaseNotFound()
+        raise DeviationNotFound()
     return deviation
 
 
@@ -108,7 +108,7 @@ def transition(db: Database, clock: Clock, office: Office, deviation_id: int, co
     now = clock.now()
     try:
         with db.transaction() as session:
-            deviation = locked_case(session, office, deviation_id)
+            deviation = locked_deviation(session, office, deviation_id)
             return apply(session, office, deviation, command, now, actor_id=actor_id, change=change,
                          detail=detail, messages=messages)
     except Unavailable as exc:

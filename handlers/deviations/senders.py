@@ -11,8 +11,8 @@ from slack_sdk.models.blocks import SectionBlock
 from bot.i18n import t
 from bot.messenger import Delivery, Messenger, NotYet
 from handlers.blocks import mrkdwn
-from handlers.cases.blocks import card_blocks, card_text
-from store import cases as store
+from handlers.deviations.blocks import card_blocks, card_text
+from store import deviations as store
 from store.models import Deviation
 
 
