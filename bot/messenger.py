@@ -1,9 +1,12 @@
 """Delivering the ledger: every message the bot sends on its own goes through here.
 
-A sender is registered per kind of message (`what`) by the handlers, which own the
+A sender is registered per kind of message (`MessageKind`) by the handlers, which own the
 Block Kit; the messenger claims due ledger rows, calls the sender, and marks the row
 sent in the same transaction as whatever the sender stored (a card's `ts`, say). A
 failure leaves the row pending with a back-off, so the next run retries it.
+
+`MessageKind` is the ledger's, defined in `store.ledger` (the store needs it too); it is
+named here for the handlers, which import from `bot/`, never from `store/`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bot.clock import Clock
 from bot.office import Office, OfficeDirectory
 from store import ledger
 from store.db import Database, Unavailable
+from store.ledger import MessageKind
 from store.models import LedgerEntry
 
 log = logging.getLogger(__name__)
@@ -65,7 +69,7 @@ class DeliveryReport:
 class Messenger:
     def __init__(self, db: Database, client: WebClient, clock: Clock, offices: OfficeDirectory) -> None:
         self.db, self.client, self.clock, self.offices = db, client, clock, offices
-        self.senders: dict[str, Sender] = {}
+        self.senders: dict[MessageKind, Sender] = {}
         # Sending after a request is acked happens here, not on Bolt's listener threads, so a slow
         # or rate-limiting Web API never delays the next person's acknowledgement.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
@@ -84,8 +88,8 @@ class Messenger:
         """Wait for the background sends started so far (graceful shutdown; tests)."""
         wait(list(self._pending), timeout=timeout)
 
-    def register(self, what: str, sender: Sender) -> None:
-        self.senders[what] = sender
+    def register(self, kind: MessageKind, sender: Sender) -> None:
+        self.senders[kind] = sender
 
     def deliver(self, ids: Sequence[int] | None = None, limit: int = 50) -> DeliveryReport:
         """Send what is due (only `ids`, when given). Safe to call from any number of processes."""
@@ -108,7 +112,7 @@ class Messenger:
         try:
             with self.db.reading() as session:
                 entry = session.get(LedgerEntry, entry_id)
-                sender = self.senders.get(entry.what)
+                sender = self.senders.get(entry.what)  # a MessageKind is equal to (and hashes as) its value
                 if sender is None:
                     error = "no_sender"
                 else:

@@ -3,6 +3,14 @@
 Several replicas share the ledger through the database alone: a unique key keeps a
 message from being entered twice, and `FOR UPDATE SKIP LOCKED` (PostgreSQL) or SQLite's
 single writer keeps two processes from claiming the same row.
+
+The ledger's vocabulary lives here too: `MessageKind` (the `what` column) and `Target` (the
+`target` column, and an event in `period`), rendered to and parsed from their strings in this
+module only. Here, at the bottom, because the store asks about kinds itself (`unsent_ids`, the
+digest's `told_at_once`) and may import neither bot nor handlers; `bot/` enters keys with
+these types, and `bot.messenger` hands `MessageKind` on to the handlers that register senders,
+so imports still go handlers → bot → store. The columns stay strings: a member's value is the
+string rows were written with before, so rows already in a ledger keep their meaning.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,14 +29,128 @@ from store.models import LedgerEntry
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 
 
+class MessageKind(StrEnum):
+    """Every message the bot sends on its own; each has exactly one sender (checked at start-up)."""
+
+    # registration and the deviation's card
+    RECEIPT = "receipt"  # the reporter's receipt by DM
+    LEADER_CARD = "leader_card"  # the card in the leader channel, posted once and updated in place
+    LEADER_ALERT = "leader_alert"  # HMS: the leader channel hears at once
+    CARD_THREAD = "card_thread"  # one event, as a line in the card's thread
+    # the leaders' side
+    ACTION_ASSIGNED = "action_assigned"  # an action to its owner
+    ACTION_DROPPED = "action_dropped"  # the owner hears that a leader dropped their action
+    READY_TO_CLOSE = "ready_to_close"  # the responsible leader may close now
+    OFFICE_FEEDBACK = "office_feedback"  # a `hoy` closure's feedback to the office channel at once
+    # the scheduler
+    NUDGES = "nudges"  # one direct message gathering a person's reminders of one run
+    ESCALATION = "escalation"
+    LEADER_SUMMARY = "leader_summary"
+    DIGEST = "digest"
+    # quality rounds
+    QUALITY_OPENED = "quality_opened"
+    QUALITY_INVITE = "quality_invite"
+    QUALITY_PROGRESS = "quality_progress"
+    QUALITY_ASSESSMENT = "quality_assessment"
+    QUALITY_ASSESSMENT_SHORT = "quality_assessment_short"
+    MEASURE_ASSIGNED = "measure_assigned"
+    MEASURE_OVERDUE = "measure_overdue"
+
+
+class TargetKind(StrEnum):
+    """What kind of row a message is about."""
+
+    DEVIATION = "deviation"
+    ACTION = "action"  # a deviation's action or a quality round's measure
+    ROUND = "round"
+    NUDGE = "nudge"  # the first of the reminders one message gathers
+    DIGEST = "digest"
+    EVENT = "event"  # in `period`: the audit event a card update, thread line or closure message answers
+
+
+class UnknownTarget(LookupError):
+    """A ledger string names no row this version knows how to find."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row a message is about: `deviation:42` in the ledger."""
+
+    kind: TargetKind
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.id}"
+
+    @classmethod
+    def deviation(cls, deviation_id: int) -> Target:
+        return cls(TargetKind.DEVIATION, deviation_id)
+
+    @classmethod
+    def action(cls, action_id: int) -> Target:
+        return cls(TargetKind.ACTION, action_id)
+
+    @classmethod
+    def quality_round(cls, round_id: int) -> Target:
+        return cls(TargetKind.ROUND, round_id)
+
+    @classmethod
+    def nudge(cls, nudge_id: int) -> Target:
+        return cls(TargetKind.NUDGE, nudge_id)
+
+    @classmethod
+    def digest(cls, digest_id: int) -> Target:
+        return cls(TargetKind.DIGEST, digest_id)
+
+    @classmethod
+    def event(cls, event_id: int) -> Target:
+        return cls(TargetKind.EVENT, event_id)
+
+
+@dataclass(frozen=True)
+class WholeOffice:
+    """No one row: a message about the office as a whole (the leaders' weekly summary)."""
+
+    office_id: str
+
+    def __str__(self) -> str:
+        return f"office:{self.office_id}"
+
+
+def parse_target(text: str) -> Target | WholeOffice:
+    """The one reader of a `target` (or an event `period`) string; UnknownTarget when it names nothing."""
+    name, _, ident = text.partition(":")
+    if name == "office" and ident:
+        return WholeOffice(ident)
+    try:
+        kind = TargetKind(name)
+    except ValueError:
+        raise UnknownTarget(text) from None
+    if not (ident.isascii() and ident.isdigit()):
+        raise UnknownTarget(text)
+    return Target(kind, int(ident))
+
+
+def id_of(target: Target | WholeOffice, kind: TargetKind) -> int:
+    """The id of the row `target` names, which must be a `kind`: LookupError otherwise."""
+    if not isinstance(target, Target) or target.kind is not kind:
+        raise UnknownTarget(f"{target} is not a {kind.value}")
+    return target.id
+
+
 @dataclass(frozen=True)
 class LedgerKey:
     """What is sent, about what, to whom, in which period: unique in the ledger."""
 
-    what: str
-    target: str
+    what: MessageKind
+    target: Target | WholeOffice
     recipient: str
-    period: str = ""
+    period: str | Target = ""  # a day or week, or the event (a Target) a message answers
+
+    def columns(self) -> dict[str, str]:
+        """The key as the ledger stores it: strings, as rows were always written."""
+        return {"what": self.what.value, "target": str(self.target), "recipient": self.recipient,
+                "period": str(self.period)}
 
 
 def enter(session: Session, office_id: str, key: LedgerKey, now: datetime) -> int | None:
@@ -35,8 +158,7 @@ def enter(session: Session, office_id: str, key: LedgerKey, now: datetime) -> in
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(LedgerEntry)
-        .values(office_id=office_id, what=key.what, target=key.target, recipient=key.recipient,
-                period=key.period, status=PENDING, attempts=0, not_before=now, created_at=now)
+        .values(office_id=office_id, **key.columns(), status=PENDING, attempts=0, not_before=now, created_at=now)
         .on_conflict_do_nothing(index_elements=["what", "target", "recipient", "period"])
         .returning(LedgerEntry.id)
     )
@@ -81,24 +203,24 @@ def mark_failed(session: Session, entry_id: int, error: str, retry_at: datetime)
         entry.status, entry.not_before, entry.last_error = PENDING, retry_at, error[:200]
 
 
-def entries(session: Session, what: str | None = None) -> Sequence[LedgerEntry]:
+def entries(session: Session, what: MessageKind | None = None) -> Sequence[LedgerEntry]:
     query = select(LedgerEntry).order_by(LedgerEntry.id)
     if what:
-        query = query.where(LedgerEntry.what == what)
+        query = query.where(LedgerEntry.what == str(what))
     return session.scalars(query).all()
 
 
 def exists(session: Session, key: LedgerKey) -> bool:
     """Whether a message under this key was entered before (a dry run asks, without entering)."""
-    query = select(LedgerEntry.id).where(LedgerEntry.what == key.what, LedgerEntry.target == key.target,
-                                         LedgerEntry.recipient == key.recipient, LedgerEntry.period == key.period)
+    columns = key.columns()
+    query = select(LedgerEntry.id).where(*(getattr(LedgerEntry, name) == value for name, value in columns.items()))
     return session.scalar(query) is not None
 
 
-def unsent_ids(session: Session, whats: Sequence[str], office_id: str | None = None) -> list[int]:
+def unsent_ids(session: Session, whats: Sequence[MessageKind], office_id: str | None = None) -> list[int]:
     """Rows of these kinds not yet sent (through the partial index on unsent rows)."""
     query = select(LedgerEntry.id).where(LedgerEntry.status != literal_column(f"'{SENT}'"),
-                                         LedgerEntry.what.in_(whats)).order_by(LedgerEntry.id)
+                                         LedgerEntry.what.in_([str(what) for what in whats])).order_by(LedgerEntry.id)
     if office_id is not None:
         query = query.where(LedgerEntry.office_id == office_id)
     return list(session.scalars(query))

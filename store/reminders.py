@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, lit
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from store.ledger import MessageKind, Target, TargetKind, id_of, parse_target
 from store.models import Action, Deviation, Digest, DigestDeviation, Event, LedgerEntry, NudgeEntry
 
 CLOSED = "lukket"
@@ -227,9 +228,6 @@ def deviations_of_digest(session: Session, digest_id: int) -> list[tuple[Deviati
     return [(deviation, closed_at) for deviation, closed_at in session.execute(query)]
 
 
-FEEDBACK_AT_ONCE = "office_feedback"  # the ledger's name for a `hoy` closure's post to the office channel
-
-
 def told_at_once(session: Session, closures: Iterable[tuple[int, datetime]]) -> set[tuple[int, datetime]]:
     """The closures (case id, closed at) whose feedback went to the office channel the moment they
     closed (a `hoy` case, DESIGN.md: «posted to the office channel at once instead of waiting for
@@ -238,5 +236,7 @@ def told_at_once(session: Session, closures: Iterable[tuple[int, datetime]]) -> 
     if not wanted:
         return set()
     query = select(LedgerEntry.target, LedgerEntry.created_at).where(
-        LedgerEntry.what == FEEDBACK_AT_ONCE, LedgerEntry.target.in_({f"deviation:{i}" for i, _ in wanted}))
-    return {(int(target.partition(":")[2]), at) for target, at in session.execute(query)} & wanted
+        LedgerEntry.what == MessageKind.OFFICE_FEEDBACK.value,
+        LedgerEntry.target.in_({str(Target.deviation(i)) for i, _ in wanted}))
+    told = {(id_of(parse_target(target), TargetKind.DEVIATION), at) for target, at in session.execute(query)}
+    return told & wanted

@@ -20,13 +20,14 @@ from bot.office import Office
 from store import deviations as store
 from store import ledger
 from store.db import Database, Unavailable
+from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Action, Deviation, Event
 
 # Called inside the transaction with the locked case, before the state changes; may raise a
 # DomainError to refuse (nothing is kept), and may set fields on the case.
 Change = Callable[[Deviation], None]
 # The messages a change sends, known once its event (and any new rows) have ids.
-Messages = Sequence[ledger.LedgerKey] | Callable[[Deviation, Event], Sequence[ledger.LedgerKey]]
+Messages = Sequence[LedgerKey] | Callable[[Deviation, Event], Sequence[LedgerKey]]
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,13 @@ class Moved:
 
 def card_update(session, office: Office, deviation: Deviation, event: Event) -> list[int]:
     """Enter an in-place update of the case card (chat.update) and a line in its thread for this event."""
-    period = f"event:{event.id}"
-    keys = [ledger.LedgerKey("leader_card", f"deviation:{deviation.id}", office.leader_channel, period),
-            ledger.LedgerKey("card_thread", f"deviation:{deviation.id}", office.leader_channel, period)]
+    about, period = Target.deviation(deviation.id), Target.event(event.id)
+    keys = [LedgerKey(MessageKind.LEADER_CARD, about, office.leader_channel, period),
+            LedgerKey(MessageKind.CARD_THREAD, about, office.leader_channel, period)]
     return enter(session, office, keys, event.at)
 
 
-def enter(session, office: Office, keys: Sequence[ledger.LedgerKey], now: datetime) -> list[int]:
+def enter(session, office: Office, keys: Sequence[LedgerKey], now: datetime) -> list[int]:
     return [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
 
 

@@ -45,16 +45,14 @@ from bot.quality import service as quality_rounds
 from store import deviations as store
 from store import followup
 from store.db import Database, Unavailable
-from store.ledger import LedgerKey
+from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Action, Deviation, Event
-from store.reminders import FEEDBACK_AT_ONCE as OFFICE_FEEDBACK
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 REFUSED = "ikke_tilgang"  # audit event kind of a refused attempt
 ACTION_DONE, ACTION_DROPPED = "tiltak_utfort", "tiltak_forkastet"  # audit event kinds of an action's end
-OWNER_TOLD_DROPPED = "action_dropped"  # ledger: the owner hears that a leader dropped their action
 # The open states in the order a case passes them: the overview's sections.
 OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, State.READY_TO_CLOSE)
 
@@ -187,8 +185,8 @@ def overview(db: Database, office: Office) -> dict[State, list[Deviation]]:
 
 def _ready_message(deviation: Deviation, event: Event, office: Office) -> LedgerKey:
     """Tell the responsible leader that a case is ready for closure."""
-    return LedgerKey("ready_to_close", f"deviation:{deviation.id}",
-                     deviation.responsible_leader or office.leader_channel, f"event:{event.id}")
+    return LedgerKey(MessageKind.READY_TO_CLOSE, Target.deviation(deviation.id),
+                     deviation.responsible_leader or office.leader_channel, Target.event(event.id))
 
 
 def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: AssessmentForm, *,
@@ -209,7 +207,8 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
             created.append(action)
 
     def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
-        keys = [LedgerKey("action_assigned", f"action:{action.id}", action.owner_id) for action in created]
+        keys = [LedgerKey(MessageKind.ACTION_ASSIGNED, Target.action(action.id), action.owner_id)
+                for action in created]
         if command is Command.ASSESS_WITHOUT_ACTIONS and form.responsible != actor_id:
             keys.append(_ready_message(deviation, event, office))
         return keys
@@ -252,8 +251,8 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
         ids = record_step(session, office, deviation, ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
                           now, actor_id=actor_id, action=action, detail={"action": action.id})
         if outcome is ActionState.DROPPED and actor_id != action.owner_id:
-            ids += enter(session, office, [LedgerKey(OWNER_TOLD_DROPPED, f"action:{action.id}", action.owner_id)],
-                         now)
+            told = LedgerKey(MessageKind.ACTION_DROPPED, Target.action(action.id), action.owner_id)
+            ids += enter(session, office, [told], now)
         moved = None
         command = command_after_actions(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
         if command is not None:
@@ -284,8 +283,8 @@ def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: in
     def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
         if deviation.severity != Severity.HIGH.value:
             return []  # the weekly digest tells the office
-        return [LedgerKey(OFFICE_FEEDBACK, f"deviation:{deviation.id}", office.office_channel,
-                          f"event:{event.id}")]
+        return [LedgerKey(MessageKind.OFFICE_FEEDBACK, Target.deviation(deviation.id), office.office_channel,
+                          Target.event(event.id))]
 
     try:
         return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=change,

@@ -35,6 +35,7 @@ from store import deviations as deviation_store
 from store import ledger
 from store import quality as store
 from store.db import Database, Unavailable
+from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Action, AreaAssessment, QualityReview, QualityRound
 
 
@@ -77,8 +78,9 @@ def open_round(db: Database, clock: Clock, office: Office, season: Season, year:
             if not created:
                 return Opened(rnd, False)
             _event(session, office, "kvalitet_apnet", now, opened_by, round_id=rnd.id)
-            keys = [ledger.LedgerKey("quality_opened", f"round:{rnd.id}", office.leader_channel)]
-            keys += [ledger.LedgerKey("quality_invite", f"round:{rnd.id}", r) for r in rnd.reviewers]
+            about = Target.quality_round(rnd.id)
+            keys = [LedgerKey(MessageKind.QUALITY_OPENED, about, office.leader_channel)]
+            keys += [LedgerKey(MessageKind.QUALITY_INVITE, about, r) for r in rnd.reviewers]
             ids = [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
             return Opened(rnd, True, ids)
     except Unavailable as exc:
@@ -130,8 +132,9 @@ def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, cl
                 raise RoundNotOpen()
             rnd.state, rnd.closed_at = "lukket", now
             _event(session, office, "kvalitet_lukket", now, closed_by, round_id=rnd.id)
-            keys = [ledger.LedgerKey("quality_assessment", f"round:{rnd.id}", office.leader_channel),
-                    ledger.LedgerKey("quality_assessment_short", f"round:{rnd.id}", office.office_channel)]
+            about = Target.quality_round(rnd.id)
+            keys = [LedgerKey(MessageKind.QUALITY_ASSESSMENT, about, office.leader_channel),
+                    LedgerKey(MessageKind.QUALITY_ASSESSMENT_SHORT, about, office.office_channel)]
             return [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
     except Unavailable as exc:
         raise StorageUnavailable() from exc
@@ -207,7 +210,7 @@ def create_measure(db: Database, clock: Clock, office: Office, round_id: int, fo
             deviation_store.record_event(session, office_id=office.id, kind="kvalitet_tiltak", at=now,
                                          actor_id=created_by,
                                     action=action, detail={"round_id": rnd.id, "scope": form.scope.value})
-            key = ledger.LedgerKey("measure_assigned", f"action:{action.id}", form.owner_id)
+            key = LedgerKey(MessageKind.MEASURE_ASSIGNED, Target.action(action.id), form.owner_id)
             ids = [i for i in [ledger.enter(session, office.id, key, now)] if i is not None]
             return action.id, ids
     except Unavailable as exc:
@@ -248,7 +251,7 @@ def _overdue_measures(db: Database, clock: Clock, office: Office, today: date) -
     """Measures past their due date: the owner hears once a week until it is done or dropped."""
     year, week, _ = today.isocalendar()
     with db.transaction() as session:
-        keys = [ledger.LedgerKey("measure_overdue", f"action:{m.id}", m.owner_id, f"{year}-W{week:02d}")
+        keys = [LedgerKey(MessageKind.MEASURE_OVERDUE, Target.action(m.id), m.owner_id, f"{year}-W{week:02d}")
                 for m in store.overdue_measures(session, office.id, today)]
         return [i for key in keys if (i := ledger.enter(session, office.id, key, clock.now())) is not None]
 
@@ -259,6 +262,6 @@ def _progress_nudges(db: Database, clock: Clock, office: Office, round_id: int, 
     with db.transaction() as session:
         rnd = store.by_id(session, round_id)
         lacking = behind_target(rnd.reviewers, store.reviews_per_reviewer(session, rnd.id), rnd.target_per_reviewer)
-        keys = [ledger.LedgerKey("quality_progress", f"round:{rnd.id}", reviewer, f"{year}-W{week:02d}")
+        keys = [LedgerKey(MessageKind.QUALITY_PROGRESS, Target.quality_round(rnd.id), reviewer, f"{year}-W{week:02d}")
                 for reviewer in sorted(lacking)]
         return [i for key in keys if (i := ledger.enter(session, office.id, key, clock.now())) is not None]

@@ -26,6 +26,7 @@ from bot.routing.rules import Category, Handling, Route
 from store import deviations as store
 from store import ledger
 from store.db import Database, Unavailable
+from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Deviation
 
 TITLE_MAX = 150
@@ -192,9 +193,10 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
 
 def _enter_messages(session, office: Office, deviation: Deviation, route: Route, now: datetime) -> list[int]:
     """The messages a new case sends: the card to the leaders and, when not anonymous, a receipt DM."""
-    keys = [ledger.LedgerKey("leader_card", f"deviation:{deviation.id}", office.leader_channel)]
+    about = Target.deviation(deviation.id)
+    keys = [LedgerKey(MessageKind.LEADER_CARD, about, office.leader_channel)]
     if deviation.reporter_id:
-        keys.append(ledger.LedgerKey("receipt", f"deviation:{deviation.id}", deviation.reporter_id))
+        keys.append(LedgerKey(MessageKind.RECEIPT, about, deviation.reporter_id))
     if route.alerts_leaders_at_once:
-        keys.append(ledger.LedgerKey("leader_alert", f"deviation:{deviation.id}", office.leader_channel))
+        keys.append(LedgerKey(MessageKind.LEADER_ALERT, about, office.leader_channel))
     return [entry_id for key in keys if (entry_id := ledger.enter(session, office.id, key, now)) is not None]

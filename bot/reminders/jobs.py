@@ -39,15 +39,12 @@ from bot.workdays import NORWAY, Workdays
 from store import ledger
 from store import reminders as store
 from store.db import Database, Unavailable
+from store.ledger import LedgerKey, MessageKind, Target, WholeOffice
 
 log = logging.getLogger(__name__)
 
-# The ledger's `what` for each message the scheduler sends (handlers register their senders).
-NUDGES = "nudges"  # one direct message gathering a person's reminders of one run
-ESCALATION = "escalation"
-LEADER_SUMMARY = "leader_summary"
-DIGEST = "digest"
-SCHEDULED = (NUDGES, ESCALATION, LEADER_SUMMARY, DIGEST)
+# The messages the scheduler sends (handlers register their senders).
+SCHEDULED = (MessageKind.NUDGES, MessageKind.ESCALATION, MessageKind.LEADER_SUMMARY, MessageKind.DIGEST)
 
 OPEN = sorted(state.value for state in OPEN_STATES)  # what the store counts as open, by index
 
@@ -128,12 +125,13 @@ def plan_nudges(db: Database, clock: Clock, office: Office, leaders: Iterable[st
         return _enter_nudges(session, office, today, now, fresh, stalled, summary)
 
 
-def _escalation_key(office: Office, escalation: Escalation) -> ledger.LedgerKey:
-    return ledger.LedgerKey(ESCALATION, f"deviation:{escalation.deviation_id}", office.leader_channel, escalation.period)
+def _escalation_key(office: Office, escalation: Escalation) -> LedgerKey:
+    return LedgerKey(MessageKind.ESCALATION, Target.deviation(escalation.deviation_id), office.leader_channel,
+                     escalation.period)
 
 
-def _summary_key(office: Office, week: str) -> ledger.LedgerKey:
-    return ledger.LedgerKey(LEADER_SUMMARY, f"office:{office.id}", office.leader_channel, week)
+def _summary_key(office: Office, week: str) -> LedgerKey:
+    return LedgerKey(MessageKind.LEADER_SUMMARY, WholeOffice(office.id), office.leader_channel, week)
 
 
 def _enter_nudges(session: Session, office: Office, today: date, now: datetime, fresh: list[Nudge],
@@ -149,7 +147,7 @@ def _enter_nudges(session: Session, office: Office, today: date, now: datetime, 
             entered[nudge.recipient].append((nudge_id, nudge))
     for recipient, items in entered.items():
         ids = [nudge_id for nudge_id, _ in items]
-        key = ledger.LedgerKey(NUDGES, f"nudge:{min(ids)}", recipient, today.isoformat())
+        key = LedgerKey(MessageKind.NUDGES, Target.nudge(min(ids)), recipient, today.isoformat())
         ledger_id = ledger.enter(session, office.id, key, now)
         if ledger_id is not None:
             store.attach_to_message(session, ids, ledger_id)
@@ -231,7 +229,7 @@ def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = F
                                   closures=[(d.id, d.closed_at) for d in closed], reported=plan.reported,
                                   open_now=plan.open, now=now)
         if plan.posts:
-            key = ledger.LedgerKey(DIGEST, f"digest:{digest.id}", office.office_channel, period)
+            key = LedgerKey(MessageKind.DIGEST, Target.digest(digest.id), office.office_channel, period)
             ledger_id = ledger.enter(session, office.id, key, now)
             if ledger_id is not None:
                 digest.ledger_id = ledger_id

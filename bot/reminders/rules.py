@@ -190,9 +190,20 @@ def escalations(deviations: Iterable[DeviationSnapshot], nudges: Iterable[Nudge]
         count = len(rounds[deviation_id])
         if count >= k:
             deviation = by_id[deviation_id]
-            stall = deviation.progress_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-            found.append(Escalation(deviation_id, deviation.reference, count, f"{stall}:{count // k}"))
+            found.append(Escalation(deviation_id, deviation.reference, count,
+                                    escalation_period(deviation.progress_at, count // k)))
     return found
+
+
+def escalation_period(stall: datetime, level: int) -> str:
+    """An escalation's ledger period: the stall (when progress last happened) and how many times K
+    rounds have passed since, so each further K tells the leader channel once more."""
+    return f"{stall.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}:{level}"
+
+
+def escalation_level(period: str) -> int:
+    """The level an escalation's period carries (`escalation_period`, read back when it is sent)."""
+    return int(period.rpartition(":")[2] or 1)
 
 
 def by_recipient(nudges: Iterable[Nudge]) -> dict[str, list[Nudge]]:

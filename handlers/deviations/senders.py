@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import SectionBlock
 
 from bot.i18n import t
-from bot.messenger import Delivery, Messenger, NotYet
+from bot.messenger import Delivery, MessageKind, Messenger, NotYet
 from handlers.blocks import mrkdwn
 from handlers.deviations.blocks import card_blocks, card_text
 from store import deviations as store
@@ -50,5 +50,5 @@ def send_leader_alert(delivery: Delivery) -> None:
 
 
 def register(messenger: Messenger) -> None:
-    messenger.register("leader_card", send_leader_card)
-    messenger.register("leader_alert", send_leader_alert)
+    messenger.register(MessageKind.LEADER_CARD, send_leader_card)
+    messenger.register(MessageKind.LEADER_ALERT, send_leader_alert)

@@ -10,8 +10,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 
 from bot.deviations.rules import ActionState, Command, State, closure_offered
 from bot.i18n import Locale, has, t
-from bot.leaders.service import ACTION_DONE, ACTION_DROPPED, OFFICE_FEEDBACK, OWNER_TOLD_DROPPED
-from bot.messenger import Delivery, Messenger
+from bot.leaders.service import ACTION_DONE, ACTION_DROPPED
+from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reports.wording import one_line
 from handlers import ids
@@ -171,8 +171,8 @@ def send_office_feedback(delivery: Delivery) -> None:
 
 
 def register(messenger: Messenger) -> None:
-    messenger.register("card_thread", send_card_thread)
-    messenger.register("action_assigned", send_action_assigned)
-    messenger.register(OWNER_TOLD_DROPPED, send_action_dropped)
-    messenger.register("ready_to_close", send_ready_to_close)
-    messenger.register(OFFICE_FEEDBACK, send_office_feedback)
+    messenger.register(MessageKind.CARD_THREAD, send_card_thread)
+    messenger.register(MessageKind.ACTION_ASSIGNED, send_action_assigned)
+    messenger.register(MessageKind.ACTION_DROPPED, send_action_dropped)
+    messenger.register(MessageKind.READY_TO_CLOSE, send_ready_to_close)
+    messenger.register(MessageKind.OFFICE_FEEDBACK, send_office_feedback)

@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot.i18n import t
 from bot.leaders.service import MeasureParent
-from bot.messenger import Delivery, Messenger
+from bot.messenger import Delivery, MessageKind, Messenger
 from bot.quality import service as rounds
 from bot.quality.service import measure_parent
 from handlers.blocks import escape, mrkdwn
@@ -100,10 +100,10 @@ def send_measure_overdue(delivery: Delivery) -> None:
 
 
 def register(messenger: Messenger) -> None:
-    messenger.register("quality_opened", send_opened)
-    messenger.register("quality_invite", send_invite)
-    messenger.register("quality_progress", send_progress)
-    messenger.register("quality_assessment", lambda d: _send_assessment(d, short=False))
-    messenger.register("quality_assessment_short", lambda d: _send_assessment(d, short=True))
-    messenger.register("measure_assigned", send_measure)
-    messenger.register("measure_overdue", send_measure_overdue)
+    messenger.register(MessageKind.QUALITY_OPENED, send_opened)
+    messenger.register(MessageKind.QUALITY_INVITE, send_invite)
+    messenger.register(MessageKind.QUALITY_PROGRESS, send_progress)
+    messenger.register(MessageKind.QUALITY_ASSESSMENT, lambda d: _send_assessment(d, short=False))
+    messenger.register(MessageKind.QUALITY_ASSESSMENT_SHORT, lambda d: _send_assessment(d, short=True))
+    messenger.register(MessageKind.MEASURE_ASSIGNED, send_measure)
+    messenger.register(MessageKind.MEASURE_OVERDUE, send_measure_overdue)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import t
-from bot.messenger import Delivery, Messenger
+from bot.messenger import Delivery, MessageKind, Messenger
 from handlers.deviations.senders import deviation_of
 from handlers.registration.blocks import dm_receipt_blocks
 
@@ -17,4 +17,4 @@ def send_receipt(delivery: Delivery) -> None:
 
 
 def register(messenger: Messenger) -> None:
-    messenger.register("receipt", send_receipt)
+    messenger.register(MessageKind.RECEIPT, send_receipt)

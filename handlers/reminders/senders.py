@@ -15,10 +15,10 @@ from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, He
 
 from bot.deviations.rules import State
 from bot.i18n import Locale, t
-from bot.messenger import Delivery, Messenger
+from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reminders import jobs as jobs
-from bot.reminders.rules import LEADER_RULES, Rule, iso_week, local_date, still_due
+from bot.reminders.rules import LEADER_RULES, Rule, escalation_level, iso_week, local_date, still_due
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.deviations.blocks import card_buttons
 from store import deviations as store_deviations
@@ -107,7 +107,7 @@ def send_escalation(delivery: Delivery) -> None:
         raise LookupError(f"ledger target {delivery.entry.target} is gone")
     if deviation.state == State.CLOSED:
         return
-    level = int(delivery.entry.period.rpartition(":")[2] or 1)
+    level = escalation_level(delivery.entry.period)
     count = level * office.cadence.escalate_after_nudges
     leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
     blocks: list = [
@@ -211,7 +211,7 @@ def send_digest(delivery: Delivery) -> None:
 
 
 def register(messenger: Messenger) -> None:
-    messenger.register(jobs.NUDGES, send_nudges)
-    messenger.register(jobs.ESCALATION, send_escalation)
-    messenger.register(jobs.LEADER_SUMMARY, send_leader_summary)
-    messenger.register(jobs.DIGEST, send_digest)
+    messenger.register(MessageKind.NUDGES, send_nudges)
+    messenger.register(MessageKind.ESCALATION, send_escalation)
+    messenger.register(MessageKind.LEADER_SUMMARY, send_leader_summary)
+    messenger.register(MessageKind.DIGEST, send_digest)
