@@ -1,7 +1,8 @@
 """Delivering the ledger: every message the bot sends on its own goes through here.
 
 A sender is registered per kind of message (`MessageKind`) by the handlers, which own the
-Block Kit; the messenger claims due ledger rows, calls the sender, and marks the row
+Block Kit. A kind without a sender is a start-up error (`check_senders`): the bot must not
+run and leave those messages unsent. The messenger claims due ledger rows, calls the sender, and marks the row
 sent in the same transaction as whatever the sender stored (a card's `ts`, say). A
 failure leaves the row pending with a back-off, so the next run retries it.
 
@@ -60,6 +61,14 @@ class NotYet(Exception):
     """A sender can't send this yet (what it depends on is still on its way): retry on a later run."""
 
 
+class MissingSenders(RuntimeError):
+    """Some kinds of message have no sender: the bot refuses to start rather than never send them."""
+
+    def __init__(self, kinds: Sequence[MessageKind]) -> None:
+        self.kinds = list(kinds)
+        super().__init__("no sender for " + ", ".join(kind.value for kind in self.kinds))
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)
@@ -89,10 +98,20 @@ class Messenger:
         wait(list(self._pending), timeout=timeout)
 
     def register(self, kind: MessageKind, sender: Sender) -> None:
+        """One sender per kind."""
+        if kind in self.senders:
+            raise ValueError(f"a second sender for {kind.value}")
         self.senders[kind] = sender
+
+    def check_senders(self) -> None:
+        """Raise MissingSenders unless every kind of message has a sender (called at start-up)."""
+        missing = [kind for kind in MessageKind if kind not in self.senders]
+        if missing:
+            raise MissingSenders(missing)
 
     def deliver(self, ids: Sequence[int] | None = None, limit: int = 50) -> DeliveryReport:
         """Send what is due (only `ids`, when given). Safe to call from any number of processes."""
+        self.check_senders()  # a messenger nobody equipped would claim rows only to give them back
         report = DeliveryReport()
         if ids is not None and not ids:
             return report
@@ -114,7 +133,7 @@ class Messenger:
                 entry = session.get(LedgerEntry, entry_id)
                 sender = self.senders.get(entry.what)  # a MessageKind is equal to (and hashes as) its value
                 if sender is None:
-                    error = "no_sender"
+                    error = "unknown_kind"  # entered by a newer version (every kind of ours has a sender)
                 else:
                     delivery = Delivery(entry, self.offices.by_id(entry.office_id), session, self.client)
                     sender(delivery)

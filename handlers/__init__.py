@@ -28,7 +28,8 @@ def install(app: App, services: Services) -> None:
 
 
 def install_senders(messenger: Messenger) -> None:
-    """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs."""
+    """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs. A kind of
+    message left without a sender stops the start (MissingSenders), here, rather than stay unsent."""
     from handlers.deviations import senders as deviations
     from handlers.leaders import senders as leaders
     from handlers.quality import senders as quality
@@ -37,3 +38,4 @@ def install_senders(messenger: Messenger) -> None:
 
     for package in (registration, deviations, leaders, reminders, quality):
         package.register(messenger)
+    messenger.check_senders()
