@@ -1,13 +1,15 @@
 """Delivering the ledger: every message the bot sends on its own goes through here.
 
-A sender is registered per kind of message (`MessageKind`) by the handlers, which own the
-Block Kit. A kind without a sender is a start-up error (`check_senders`): the bot must not
-run and leave those messages unsent. The messenger claims due ledger rows, calls the sender, and marks the row
-sent in the same transaction as whatever the sender stored (a card's `ts`, say). A
-failure leaves the row pending with a back-off, so the next run retries it.
+Each kind of message (`MessageKind`) has one sender, registered by the handlers, which own
+the Block Kit, with a loader from `bot/` that reads what the sender renders. A kind without
+a sender is a start-up error (`check_senders`): the bot must not run and leave messages
+unsent. The messenger claims due ledger rows; for each it loads the rows the message is
+about as they are now (no lock held), calls the sender, and then, in one short transaction,
+stores what the sender recorded (a card's ts, say) with the row's «sent» mark. A failure
+leaves the row pending with a back-off, so the next run retries it.
 
-`MessageKind` is the ledger's, defined in `store.ledger` (the store needs it too); it is
-named here for the handlers, which import from `bot/`, never from `store/`.
+`MessageKind` and `Target` are the ledger's, defined in `store.ledger` (the store needs them
+too); they are named here for the handlers, which import from `bot/`, never from `store/`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import urllib.error
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -27,34 +30,67 @@ from bot.clock import Clock
 from bot.office import Office, OfficeDirectory
 from store import ledger
 from store.db import Database, Unavailable
-from store.ledger import MessageKind
+from store.ledger import MessageKind, Target, WholeOffice
 from store.models import LedgerEntry
+
+__all__ = ["Delivery", "DeliveryReport", "Entry", "MessageKind", "Messenger", "MissingSenders", "NotYet",
+           "Target", "WholeOffice", "Write"]
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)  # a row claimed longer ago than this is taken to be from a dead sender
 
+T = TypeVar("T")
+Write = Callable[[Session], None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One claimed ledger row, typed: its kind and target parsed once, here."""
+
+    id: int
+    kind: MessageKind
+    target: Target | WholeOffice
+    recipient: str
+    period: str  # a day, a week, an escalation's stall, or an event (`ledger.parse_target` reads that)
+    created_at: datetime
+    office: Office
+
+    @classmethod
+    def of(cls, row: LedgerEntry, office: Office) -> Entry:
+        """Raises ValueError for a kind this version does not know, LookupError for a target it cannot read."""
+        return cls(row.id, MessageKind(row.what), ledger.parse_target(row.target), row.recipient, row.period,
+                   row.created_at, office)
+
 
 @dataclass
 class Delivery:
-    """One claimed ledger row, with what a sender needs to send it.
+    """What a sender has to send one entry: no database. What it must store after sending (a
+    message's ts, say) it hands to `record()` as a write from `bot/`; those writes are committed
+    with the row's «sent» mark, in one short transaction after the Slack call."""
 
-    `session` only reads (it holds no lock while Slack is called). What a sender must store
-    after sending (a message's ts, say) it hands to `record()`; those writes are committed
-    with the row's «sent» mark, in one short transaction after the Slack call.
-    """
-
-    entry: LedgerEntry
-    office: Office
-    session: Session
+    entry: Entry
     client: WebClient
-    writes: list[Callable[[Session], None]] = field(default_factory=list)
+    writes: list[Write] = field(default_factory=list)
 
-    def record(self, write: Callable[[Session], None]) -> None:
+    @property
+    def office(self) -> Office:
+        return self.entry.office
+
+    def record(self, write: Write) -> None:
         self.writes.append(write)
 
 
-Sender = Callable[[Delivery], None]
+# A loader (in `bot/`) reads what a sender renders, in the delivery's read-only session, and
+# raises LookupError when the target is gone; the sender renders it and calls Slack.
+Load = Callable[[Session, Entry], T]
+Send = Callable[[Delivery, T], None]
+
+
+@dataclass(frozen=True)
+class Route(Generic[T]):
+    load: Load[T]
+    send: Send[T]
 
 
 class NotYet(Exception):
@@ -78,7 +114,7 @@ class DeliveryReport:
 class Messenger:
     def __init__(self, db: Database, client: WebClient, clock: Clock, offices: OfficeDirectory) -> None:
         self.db, self.client, self.clock, self.offices = db, client, clock, offices
-        self.senders: dict[MessageKind, Sender] = {}
+        self.routes: dict[MessageKind, Route[Any]] = {}
         # Sending after a request is acked happens here, not on Bolt's listener threads, so a slow
         # or rate-limiting Web API never delays the next person's acknowledgement.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
@@ -97,15 +133,15 @@ class Messenger:
         """Wait for the background sends started so far (graceful shutdown; tests)."""
         wait(list(self._pending), timeout=timeout)
 
-    def register(self, kind: MessageKind, sender: Sender) -> None:
-        """One sender per kind."""
-        if kind in self.senders:
+    def register(self, kind: MessageKind, send: Send[T], load: Load[T]) -> None:
+        """`send` sends a `kind` of message from what `load` reads; one sender per kind."""
+        if kind in self.routes:
             raise ValueError(f"a second sender for {kind.value}")
-        self.senders[kind] = sender
+        self.routes[kind] = Route(load, send)
 
     def check_senders(self) -> None:
         """Raise MissingSenders unless every kind of message has a sender (called at start-up)."""
-        missing = [kind for kind in MessageKind if kind not in self.senders]
+        missing = [kind for kind in MessageKind if kind not in self.routes]
         if missing:
             raise MissingSenders(missing)
 
@@ -130,13 +166,13 @@ class Messenger:
         retry_after = timedelta(0)
         try:
             with self.db.reading() as session:
-                entry = session.get(LedgerEntry, entry_id)
-                sender = self.senders.get(entry.what)  # a MessageKind is equal to (and hashes as) its value
-                if sender is None:
-                    error = "unknown_kind"  # entered by a newer version (every kind of ours has a sender)
+                row = session.get(LedgerEntry, entry_id)
+                route = self._route(row.what)
+                if route is None:
+                    error = "unknown_kind"  # entered by a newer version: left pending for it
                 else:
-                    delivery = Delivery(entry, self.offices.by_id(entry.office_id), session, self.client)
-                    sender(delivery)
+                    delivery = Delivery(Entry.of(row, self.offices.by_id(row.office_id)), self.client)
+                    route.send(delivery, route.load(session, delivery.entry))
             if error is None:
                 with self.db.transaction() as session:
                     for write in delivery.writes:
@@ -172,6 +208,12 @@ class Messenger:
         except Unavailable:
             return  # the lease runs out and the row is claimed again
         log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempts)
+
+    def _route(self, what: str) -> Route[Any] | None:
+        try:
+            return self.routes.get(MessageKind(what))
+        except ValueError:
+            return None
 
 
 def _retry_after(exc: SlackApiError) -> timedelta:

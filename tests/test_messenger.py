@@ -4,7 +4,9 @@ newer replica's) is left pending, and the rest goes out."""
 
 from __future__ import annotations
 
+import ast
 import logging
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -16,6 +18,8 @@ from store.models import LedgerEntry
 from tests.conftest import make_settings
 from tests.flows import register
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture
 def services(slack, db, clock, office_config):
@@ -24,7 +28,7 @@ def services(slack, db, clock, office_config):
 
 def test_the_installed_bot_has_a_sender_for_every_kind(services):
     install_senders(services)
-    assert set(services.messenger.senders) == set(MessageKind)
+    assert set(services.messenger.routes) == set(MessageKind)
 
 
 def test_a_kind_without_a_sender_stops_the_app_from_starting(services, monkeypatch):
@@ -53,7 +57,7 @@ def test_a_messenger_nobody_equipped_sends_nothing_and_says_so(services):
 def test_a_kind_cannot_have_two_senders(services):
     install_senders(services)
     with pytest.raises(ValueError, match="receipt"):
-        services.messenger.register(MessageKind.RECEIPT, lambda delivery: None)
+        services.messenger.register(MessageKind.RECEIPT, lambda delivery, row: None, lambda session, entry: None)
 
 
 def test_a_kind_this_version_does_not_know_stays_pending_and_the_rest_goes_out(bot, clock, caplog):
@@ -76,3 +80,14 @@ def test_a_kind_this_version_does_not_know_stays_pending_and_the_rest_goes_out(b
         assert (row.status, row.last_error, row.attempts) == ("pending", "unknown_kind", 1)
         others = session.scalars(select(LedgerEntry.status).where(LedgerEntry.id != unknown)).all()
     assert others and set(others) == {"sent"}
+
+
+def test_senders_get_their_rows_from_bot_and_import_only_model_types_from_store():
+    for path in sorted((ROOT / "handlers").glob("*/senders.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        from_store = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                      and node.module and node.module.split(".")[0] == "store"}
+        from_store |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                       for alias in node.names if alias.name.split(".")[0] == "store"}
+        assert from_store <= {"store.models"}, path
+        assert "partition(" not in path.read_text(encoding="utf-8"), path  # targets are read in store/ledger.py

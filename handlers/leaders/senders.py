@@ -1,15 +1,17 @@
 """Ledger senders for the leaders' side: the card's thread, owners' DMs, «klar for lukking» to the
 responsible leader, and a major deviation's feedback to the office channel.
 
-Each renders from the rows as they are when it is sent, so a retried message is never stale.
+Each renders the rows as `bot/` loads them at send time, so a retried message is never stale.
 """
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, SectionBlock
 
+from bot.deviations import outbox as deviations
 from bot.deviations.rules import ActionState, Command, State, closure_offered
 from bot.i18n import Locale, has, t
+from bot.leaders import outbox
 from bot.leaders.service import ACTION_DONE, ACTION_DROPPED
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
@@ -18,31 +20,7 @@ from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.common import day
 from handlers.leaders.blocks import action_dm_blocks
-from store import deviations as store
-from store import followup
 from store.models import Action, Deviation, Event
-
-
-def _target(delivery: Delivery, kind: str) -> int:
-    name, _, ident = delivery.entry.target.partition(":")
-    if name != kind or not ident.isdigit():
-        raise LookupError(f"ledger target {delivery.entry.target} is not a {kind}")
-    return int(ident)
-
-
-def _deviation(delivery: Delivery) -> Deviation:
-    deviation = store.by_id(delivery.session, _target(delivery, "deviation"))
-    if deviation is None:
-        raise LookupError(f"ledger target {delivery.entry.target} is gone")
-    return deviation
-
-
-def _event(delivery: Delivery) -> Event:
-    kind, _, ident = delivery.entry.period.partition(":")
-    event = followup.event_by_id(delivery.session, int(ident)) if kind == "event" and ident.isdigit() else None
-    if event is None:
-        raise LookupError(f"ledger period {delivery.entry.period} names no event")
-    return event
 
 
 def _when(event: Event, office: Office) -> str:
@@ -99,37 +77,27 @@ def _state(value: str | None, loc: Locale) -> str:
     return t(f"state.{value}", loc) if value and has(f"state.{value}") else "–"
 
 
-def send_card_thread(delivery: Delivery) -> None:
+def send_card_thread(delivery: Delivery, step: outbox.Step) -> None:
     """A line in the case card's thread for one event (DESIGN.md: «threaded history»)."""
-    deviation, office = _deviation(delivery), delivery.office
+    deviation, office = step.deviation, delivery.office
     if not (deviation.card_channel and deviation.card_ts):
         raise LookupError("the card is not posted yet")  # retried after the card's own entry is sent
-    text = step_text(_event(delivery), deviation, office)
+    text = step_text(step.event, deviation, office)
     delivery.client.chat_postMessage(channel=deviation.card_channel, thread_ts=deviation.card_ts, text=text,
                                      blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
 
 
-def _deviation_action(delivery: Delivery) -> Action:
-    """The case's action a ledger entry is about."""
-    action = followup.action_by_id(delivery.session, _target(delivery, "action"))
-    if action is None or action.deviation is None:
-        raise LookupError(f"ledger target {delivery.entry.target} is gone")
-    return action
-
-
-def send_action_assigned(delivery: Delivery) -> None:
+def send_action_assigned(delivery: Delivery, action: Action) -> None:
     """The owner's DM: their action, its due date, and «Utført»."""
-    action = _deviation_action(delivery)
     deviation, office = action.deviation, delivery.office
     blocks = [b.to_dict() for b in action_dm_blocks(office, deviation, action)]
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=blocks,
                                      text=t("action.assigned", office.locale, reference=deviation.reference))
 
 
-def send_action_dropped(delivery: Delivery) -> None:
+def send_action_dropped(delivery: Delivery, action: Action) -> None:
     """The owner's DM when a leader drops their action: which one, why, and that nothing more is
     needed from them (their first DM still shows «Utført»)."""
-    action = _deviation_action(delivery)
     loc = delivery.office.locale
     text = t("action.dropped_dm", loc, reference=action.deviation.reference,
              description=escape(one_line(action.description)), reason=_quote(action.drop_reason))
@@ -137,9 +105,9 @@ def send_action_dropped(delivery: Delivery) -> None:
                                      blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
 
 
-def send_ready_to_close(delivery: Delivery) -> None:
+def send_ready_to_close(delivery: Delivery, deviation: Deviation) -> None:
     """Tell the responsible leader that the case may be closed now, with «Lukk» if it still may."""
-    deviation, office = _deviation(delivery), delivery.office
+    office = delivery.office
     loc = office.locale
     text = t("ready.text", loc, reference=deviation.reference, title=escape(deviation.title)[:200])
     blocks: list = [SectionBlock(text=mrkdwn(text))]
@@ -153,10 +121,10 @@ def send_ready_to_close(delivery: Delivery) -> None:
                                      blocks=[b.to_dict() for b in blocks])
 
 
-def send_office_feedback(delivery: Delivery) -> None:
+def send_office_feedback(delivery: Delivery, deviation: Deviation) -> None:
     """A major deviation's closure feedback to the whole office at once: what was done, what we
     learnt, the leader group's decision. Never who reported it, who acted or who decided."""
-    deviation, office = _deviation(delivery), delivery.office
+    office = delivery.office
     loc = office.locale
     parts = [t("feedback.header", loc, reference=deviation.reference,
                category=t(f"category.{deviation.category}", loc)),
@@ -171,8 +139,8 @@ def send_office_feedback(delivery: Delivery) -> None:
 
 
 def register(messenger: Messenger) -> None:
-    messenger.register(MessageKind.CARD_THREAD, send_card_thread)
-    messenger.register(MessageKind.ACTION_ASSIGNED, send_action_assigned)
-    messenger.register(MessageKind.ACTION_DROPPED, send_action_dropped)
-    messenger.register(MessageKind.READY_TO_CLOSE, send_ready_to_close)
-    messenger.register(MessageKind.OFFICE_FEEDBACK, send_office_feedback)
+    messenger.register(MessageKind.CARD_THREAD, send_card_thread, outbox.step)
+    messenger.register(MessageKind.ACTION_ASSIGNED, send_action_assigned, outbox.action)
+    messenger.register(MessageKind.ACTION_DROPPED, send_action_dropped, outbox.action)
+    messenger.register(MessageKind.READY_TO_CLOSE, send_ready_to_close, deviations.deviation)
+    messenger.register(MessageKind.OFFICE_FEEDBACK, send_office_feedback, deviations.deviation)

@@ -1,15 +1,15 @@
 """Senders for the scheduler's messages: reminders by DM, escalations and the weekly summary in the
 leader channel, and the feedback digest in the office channel.
 
-Each renders from the cases as they are when it is sent, so a retried message is never stale:
-a reminder about a case assessed in the meantime is left out, and a message with nothing
-left in it is not sent at all.
+Each renders the cases as `bot.reminders.outbox` loads them when it is sent, so a retried message
+is never stale: a reminder about a case assessed in the meantime is left out, and a message with
+nothing left in it is not sent at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
@@ -17,12 +17,10 @@ from bot.deviations.rules import State
 from bot.i18n import Locale, t
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
-from bot.reminders import jobs as jobs
-from bot.reminders.rules import LEADER_RULES, Rule, escalation_level, iso_week, local_date, still_due
+from bot.reminders import outbox
+from bot.reminders.rules import LEADER_RULES, Rule, iso_week
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.deviations.blocks import card_buttons
-from store import deviations as store_deviations
-from store import reminders as store
 from store.models import Action, Deviation, NudgeEntry
 
 MAX_CASES = 20  # per reminder message: 2 blocks each stays well inside Block Kit's 50
@@ -82,12 +80,8 @@ def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], o
     return blocks
 
 
-def send_nudges(delivery: Delivery) -> None:
+def send_nudges(delivery: Delivery, items: list[tuple[NudgeEntry, Deviation, Action | None]]) -> None:
     """A person's reminders of one run, in one direct message."""
-    items = [(entry, deviation, action)
-             for entry, deviation, action in store.nudges_of_message(delivery.session, delivery.entry.id)
-             if still_due(entry.rule, deviation.state, action.state if action else None,
-                          deviation.external_reference)]
     if not items:
         return  # everything was dealt with before the message went out
     office = delivery.office
@@ -98,17 +92,13 @@ def send_nudges(delivery: Delivery) -> None:
 
 # --- escalation ---------------------------------------------------------------------------------
 
-def send_escalation(delivery: Delivery) -> None:
+def send_escalation(delivery: Delivery, escalated: outbox.Escalated) -> None:
     """K reminders without progress: the leader channel hears of the case, with its buttons."""
     office, loc = delivery.office, delivery.office.locale
-    _, _, ident = delivery.entry.target.partition(":")
-    deviation = store_deviations.by_id(delivery.session, int(ident))
-    if deviation is None:
-        raise LookupError(f"ledger target {delivery.entry.target} is gone")
+    deviation = escalated.deviation
     if deviation.state == State.CLOSED:
         return
-    level = escalation_level(delivery.entry.period)
-    count = level * office.cadence.escalate_after_nudges
+    count = escalated.level * office.cadence.escalate_after_nudges
     leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
     blocks: list = [
         SectionBlock(text=mrkdwn(t("escalation.text", loc, reference=deviation.reference,
@@ -134,21 +124,16 @@ def _lines(lines: list[str], loc: Locale) -> str:
     return _clip("\n".join(shown))
 
 
-def send_leader_summary(delivery: Delivery) -> None:
+def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
     """Seed 000: leaders «jevnlig etterspør informasjon om meldte avvik». New, unassessed, overdue
     and ready-to-close cases, as they stand when the summary goes out."""
-    office, loc, session = delivery.office, delivery.office.locale, delivery.session
-    asof = delivery.entry.created_at
-    today = local_date(asof, office.tz)
+    loc = delivery.office.locale
+    new, unassessed, ready, overdue = summary.new, summary.unassessed, summary.ready, summary.overdue
 
     def deviation_line(d: Deviation) -> str:
         return t("summary.case_line", loc, reference=d.reference, title=_title(d, loc),
                  state=t(f"state.{d.state}", loc))
 
-    new = store.registered_since(session, office.id, asof - timedelta(days=7), asof)
-    unassessed = store.open_in_state(session, office.id, State.REGISTERED)
-    ready = store.open_in_state(session, office.id, State.READY_TO_CLOSE)
-    overdue = store.overdue_actions(session, office.id, jobs.OPEN, today)
     overdue_lines = [t("summary.action_line", loc, reference=d.reference, action=escape(a.description[:120]),
                        owner=a.owner_id, due=day_text(a.due_on, loc)) for a, d in overdue]
     sections = [
@@ -157,7 +142,8 @@ def send_leader_summary(delivery: Delivery) -> None:
         ("summary.overdue", overdue_lines),
         ("summary.ready", [deviation_line(d) for d in ready]),
     ]
-    blocks: list = [HeaderBlock(text=plain("summary.header", loc, week=delivery.entry.period or iso_week(today))),
+    week = delivery.entry.period or iso_week(summary.today)
+    blocks: list = [HeaderBlock(text=plain("summary.header", loc, week=week)),
                     ContextBlock(elements=[mrkdwn(t("summary.intro", loc))])]
     for key, lines in sections:
         blocks.append(SectionBlock(text=mrkdwn(f"{t(key, loc, count=len(lines))}\n{_lines(lines, loc)}")))
@@ -179,16 +165,10 @@ def digest_item(deviation: Deviation, loc: Locale) -> str:
     return _clip("\n".join(parts))
 
 
-def send_digest(delivery: Delivery) -> None:
+def send_digest(delivery: Delivery, told: outbox.DigestToTell) -> None:
     """Seed 000: leaders «gir tilbakemelding til kontoret om hva som er gjort»."""
     loc = delivery.office.locale
-    _, _, ident = delivery.entry.target.partition(":")
-    digest = store.digest_by_id(delivery.session, int(ident))
-    if digest is None:
-        raise LookupError(f"ledger target {delivery.entry.target} is gone")
-    covered = store.deviations_of_digest(delivery.session, digest.id)
-    at_once = store.told_at_once(delivery.session, [(d.id, closed_at) for d, closed_at in covered])
-    closed = [d for d, closed_at in covered if (d.id, closed_at) not in at_once]
+    digest, closed, at_once = told.digest, told.closed, told.told_at_once
     blocks: list = [
         HeaderBlock(text=plain("digest.header", loc, week=digest.period)),
         SectionBlock(text=mrkdwn(t("digest.intro", loc))),
@@ -197,7 +177,7 @@ def send_digest(delivery: Delivery) -> None:
     ]
     if not closed:
         blocks.append(SectionBlock(text=mrkdwn(t("digest.empty", loc) if not at_once else
-                                               t("digest.only_at_once", loc, count=len(at_once)))))
+                                               t("digest.only_at_once", loc, count=at_once))))
     else:
         blocks.append(DividerBlock())
     for deviation in closed[:MAX_DIGEST_ITEMS]:
@@ -205,13 +185,13 @@ def send_digest(delivery: Delivery) -> None:
     if len(closed) > MAX_DIGEST_ITEMS:
         blocks.append(ContextBlock(elements=[mrkdwn(t("digest.more", loc, count=len(closed) - MAX_DIGEST_ITEMS))]))
     if closed and at_once:
-        blocks.append(ContextBlock(elements=[mrkdwn(t("digest.also_at_once", loc, count=len(at_once)))]))
+        blocks.append(ContextBlock(elements=[mrkdwn(t("digest.also_at_once", loc, count=at_once))]))
     text = t("digest.fallback", loc, closed=digest.closed, reported=digest.reported, open=digest.open)
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
 
 
 def register(messenger: Messenger) -> None:
-    messenger.register(MessageKind.NUDGES, send_nudges)
-    messenger.register(MessageKind.ESCALATION, send_escalation)
-    messenger.register(MessageKind.LEADER_SUMMARY, send_leader_summary)
-    messenger.register(MessageKind.DIGEST, send_digest)
+    messenger.register(MessageKind.NUDGES, send_nudges, outbox.nudges)
+    messenger.register(MessageKind.ESCALATION, send_escalation, outbox.escalation)
+    messenger.register(MessageKind.LEADER_SUMMARY, send_leader_summary, outbox.summary)
+    messenger.register(MessageKind.DIGEST, send_digest, outbox.digest)

@@ -1,0 +1,58 @@
+"""What the quality rounds' ledger messages read when they are sent: a round (opened, invitation,
+progress, assessment) and a measure for its owner.
+
+Each loader runs in the messenger's read-only session at send time, so a retried message tells
+the round as it is now; it raises LookupError when what it names is gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.messenger import Entry
+from bot.quality.service import Assessment, measure_parent
+from bot.quality.service import assessment as round_assessment
+from store import quality as store
+from store.ledger import TargetKind, id_of
+from store.models import Action, QualityRound
+
+
+def quality_round(session: Session, entry: Entry) -> QualityRound:
+    found = store.by_id(session, id_of(entry.target, TargetKind.ROUND))
+    if found is None:
+        raise LookupError(f"ledger target {entry.target} is gone")
+    return found
+
+
+@dataclass(frozen=True)
+class Progress:
+    round: QualityRound
+    done: int  # the recipient's reviews in the round so far
+
+
+def progress(session: Session, entry: Entry) -> Progress:
+    found = quality_round(session, entry)
+    return Progress(found, store.reviews_per_reviewer(session, found.id).get(entry.recipient, 0))
+
+
+def assessment(session: Session, entry: Entry) -> Assessment:
+    return round_assessment(session, quality_round(session, entry).id)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure with what its owner's DM shows where a deviation's reference and title would stand."""
+
+    action: Action
+    reference: str  # the round's title
+    title: str  # the area
+
+
+def measure(session: Session, entry: Entry) -> Measure:
+    action = session.get(Action, id_of(entry.target, TargetKind.ACTION))
+    parent = measure_parent(session, entry.office, action) if action is not None else None
+    if action is None or parent is None:
+        raise LookupError(f"ledger target {entry.target} is gone")
+    return Measure(action, *parent)
