@@ -39,6 +39,7 @@ from bot.reminders.jobs import OPEN, plan_digest, plan_nudges
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import reminders
 from store.db import Database
+from store.deviations import count_open, is_open
 from store.migrate import upgrade
 from store.models import Action, Deviation, Event, NudgeEntry
 
@@ -102,7 +103,7 @@ class Builder:
 
     def close(self, count: int) -> None:
         with self.db.transaction() as session:
-            ids = list(session.scalars(select(Deviation.id).where(reminders.is_open(OPEN)).order_by(Deviation.id)
+            ids = list(session.scalars(select(Deviation.id).where(is_open(OPEN)).order_by(Deviation.id)
                                        .limit(count)))
             session.execute(update(Deviation).where(Deviation.id.in_(ids)).values(state="lukket", closed_at=NOW))
 
@@ -165,7 +166,7 @@ def time_digest(db: Database) -> tuple[float, int]:
 
 
 def open_deviation_plan(db: Database) -> str:
-    query = reminders.open_deviations_query(OFFICE.id, OPEN)
+    query = reminders.nudge_scan_query(OFFICE.id, OPEN)
     compiled = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
     explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
     with db.engine.connect() as connection:
@@ -182,7 +183,7 @@ def run(name: str, url: str) -> list[tuple]:
         analyze(db)
         with db.transaction() as session:
             total = session.scalar(select(text("count(*)")).select_from(Deviation))
-            opened = reminders.count_open(session, OFFICE.id, OPEN)
+            opened = count_open(session, OFFICE.id, OPEN)
         ms, found = time_scan(db)
         digest_ms, closed = time_digest(db)
         rows.append((name, series, total, opened, ms, found, digest_ms, closed))

@@ -43,7 +43,6 @@ from bot.leaders.forms import AssessmentForm, ClosureForm
 from bot.office import Office
 from bot.quality import service as quality_rounds
 from store import deviations as store
-from store import followup
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey
 from store.models import Action, Deviation, Event
@@ -143,7 +142,7 @@ class MeasureParent:
 def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation | MeasureParent, Action]:
     """An action with what it belongs to: its case, or for a measure, its quality round."""
     def work(session) -> tuple[Deviation | MeasureParent, Action]:
-        action = followup.action_by_id(session, action_id)
+        action = store.action_by_id(session, action_id)
         if action is not None and action.round_id is not None:
             parent = quality_rounds.measure_parent(session, office, action)
             if parent is None:
@@ -174,7 +173,7 @@ def deviation_for(db: Database, leaders: LeaderDirectory, office: Office, refere
 
 def overview(db: Database, office: Office) -> dict[State, list[Deviation]]:
     """Open cases by state, oldest first (seed 000: leaders «jevnlig etterspør informasjon om meldte avvik»)."""
-    deviations = _unit(db, lambda session: followup.open_deviations(session, office.id))
+    deviations = _unit(db, lambda session: store.open_deviations(session, office.id))
     grouped: dict[State, list[Deviation]] = {state: [] for state in OVERVIEW_ORDER}
     for deviation in deviations:
         state = State(deviation.state)
@@ -238,7 +237,7 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
                                kind=ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
                                detail={"action": measure.id, "round_id": measure.round_id})
             return Finished(None, "", [])
-        deviation_id = followup.deviation_of_action(session, action_id)
+        deviation_id = store.deviation_of_action(session, action_id)
         if deviation_id is None:
             raise ActionNotFound()
         deviation = locked_deviation(session, office, deviation_id)  # the case first: the same order as closure

@@ -39,6 +39,7 @@ from bot.workdays import NORWAY, Workdays
 from store import ledger
 from store import reminders as store
 from store.db import Database, Unavailable
+from store.deviations import count_open
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
         actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on))
     changes = store.change_times(session, office.id, OPEN)
     deviations = []
-    for row in store.open_deviations(session, office.id, OPEN):
+    for row in store.nudge_scan(session, office.id, OPEN):
         state = State(row.state)
         state_changed, progressed = changes.get(row.id, (None, None))
         ready_at = row.ready_at if state is State.READY_TO_CLOSE else None
@@ -221,7 +222,7 @@ def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = F
         closed = store.untold_closures(session, office.id, after, now)
         at_once = store.told_at_once(session, [(d.id, d.closed_at) for d in closed])
         plan = DigestPlan(office, period, since, now, reported=store.count_registered(session, office.id, since, now),
-                          open=store.count_open(session, office.id, OPEN), told_at_once=len(at_once))
+                          open=count_open(session, office.id, OPEN), told_at_once=len(at_once))
         plan.items = [DigestItem(d.reference, d.category, d.kind, d.severity, d.closure_feedback, d.lesson)
                       for d in closed if (d.id, d.closed_at) not in at_once]
         plan.posts = bool(plan.items or plan.reported or office.cadence.post_empty_digest)
