@@ -1,6 +1,6 @@
 """How long the reminder scan takes as an office's history grows.
 
-The scan (`bot.jobs.plan_nudges`, as a dry run: read the open cases, their open actions and
+The scan (`bot.reminders.jobs.plan_nudges`, as a dry run: read the open cases, their open actions and
 audit times, apply the rules, look up reminders given before) should cost in proportion to
 the open cases, not to every case the office has ever closed. This builds one database per
 backend and grows it:
@@ -35,7 +35,8 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.office import load_offices
-from bot.reminders.jobs import OPEN, plan_digest, plan_nudges
+from bot.reminders.digest import plan_digest
+from bot.reminders.jobs import OPEN, plan_nudges
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import reminders
 from store.db import Database
