@@ -1,3 +1,4 @@
-"""Cases: the deviation's states and closure rules (rules.py), moving a case (workflow.py), the audit
-log of refusals (audit.py), and retention after closure (retention.py).
+"""Deviations: the states and the closure rules (rules.py: «closure needs every action done»), moving
+a deviation through them (workflow.py), the audit log of refusals (audit.py), and erasing free text
+after closure (retention.py).
 """
