@@ -9,6 +9,7 @@
 - `bot/` itself holds only the composition roots and the shared kernel; every feature is a
   package.
 - No module is named as a near-synonym of a sibling (`report`/`reporting`/`reports`).
+- The README's «How it is built» sends each of three rules to the one file that holds it.
 
 Each test names the file and the rule it breaks.
 """
@@ -203,3 +204,27 @@ def test_no_module_is_a_near_synonym_of_a_sibling(package: Path):
     clashes = [f"{_rel(package)}/: {a} and {b}" for a, b in near_synonyms(_children(package))]
     assert clashes == [], "a file's name says what it holds, and no sibling says nearly the same:\n" + \
         "\n".join(clashes)
+
+
+# --- the README's map ----------------------------------------------------------------------------
+
+# Issue 14: a reader finds each of these rules by opening the one file the README names.
+README_RULES = {
+    "a deviation closes only when every action is done": ("bot/deviations/rules.py", "check_closure"),
+    "HMS goes to ASYS": ("bot/routing/rules.py", "DEFAULT_ROUTES"),
+    "remind after N workdays": ("bot/reminders/rules.py", "due_nudges"),
+}
+
+
+@pytest.mark.parametrize("rule", README_RULES)
+def test_the_readme_names_the_one_file_that_holds_the_rule(rule: str):
+    path, name = README_RULES[rule]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| {rule} | `{path}` (`{name}`" in readme, f"README.md «How it is built» should send «{rule}» to {path}"
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    defined |= {node.target.id for node in tree.body if isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)}
+    defined |= {target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets
+                if isinstance(target, ast.Name)}
+    assert name in defined, f"{path} no longer defines {name}, which README.md names for «{rule}»"

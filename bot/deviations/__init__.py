@@ -1,4 +1,5 @@
-"""Deviations: the states and the closure rules (rules.py: «closure needs every action done»), moving
-a deviation through them (workflow.py), the audit log of refusals (audit.py), and erasing free text
-after closure (retention.py).
+"""Deviations: the states and the closure rules (rules.py: seed 000 «Lukking av avvik», a deviation
+closes only once assessed and every action is done, a `hoy` one with the leader group's decision),
+moving a deviation through them in one transaction (workflow.py), the audit log of refusals
+(audit.py), and erasing free text after closure (retention.py).
 """

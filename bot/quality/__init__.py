@@ -1,3 +1,3 @@
-"""Kvalitetssystemet (seed 002): rounds, reviews and scores (rules.py), running rounds and measures
-(service.py), and the period report's quality section (report.py).
+"""Kvalitetssystemet (seed 002): seasons, target groups, the four areas, scores and trends (rules.py),
+running rounds and measures (service.py), and the period report's quality section (report.py).
 """
