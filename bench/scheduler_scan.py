@@ -1,6 +1,6 @@
 """How long the reminder scan takes as an office's history grows.
 
-The scan (`bot.jobs.plan_nudges`, as a dry run: read the open cases, their open actions and
+The scan (`bot.reminders.jobs.plan_nudges`, as a dry run: read the open cases, their open actions and
 audit times, apply the rules, look up reminders given before) should cost in proportion to
 the open cases, not to every case the office has ever closed. This builds one database per
 backend and grows it:
@@ -35,10 +35,12 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.office import load_offices
-from bot.reminders.jobs import OPEN, plan_digest, plan_nudges
+from bot.reminders.digest import plan_digest
+from bot.reminders.jobs import OPEN, plan_nudges
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store import reminders
 from store.db import Database
+from store.deviations import count_open, is_open
 from store.migrate import upgrade
 from store.models import Action, Deviation, Event, NudgeEntry
 
@@ -102,7 +104,7 @@ class Builder:
 
     def close(self, count: int) -> None:
         with self.db.transaction() as session:
-            ids = list(session.scalars(select(Deviation.id).where(reminders.is_open(OPEN)).order_by(Deviation.id)
+            ids = list(session.scalars(select(Deviation.id).where(is_open(OPEN)).order_by(Deviation.id)
                                        .limit(count)))
             session.execute(update(Deviation).where(Deviation.id.in_(ids)).values(state="lukket", closed_at=NOW))
 
@@ -165,7 +167,7 @@ def time_digest(db: Database) -> tuple[float, int]:
 
 
 def open_deviation_plan(db: Database) -> str:
-    query = reminders.open_deviations_query(OFFICE.id, OPEN)
+    query = reminders.nudge_scan_query(OFFICE.id, OPEN)
     compiled = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
     explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
     with db.engine.connect() as connection:
@@ -182,7 +184,7 @@ def run(name: str, url: str) -> list[tuple]:
         analyze(db)
         with db.transaction() as session:
             total = session.scalar(select(text("count(*)")).select_from(Deviation))
-            opened = reminders.count_open(session, OFFICE.id, OPEN)
+            opened = count_open(session, OFFICE.id, OPEN)
         ms, found = time_scan(db)
         digest_ms, closed = time_digest(db)
         rows.append((name, series, total, opened, ms, found, digest_ms, closed))

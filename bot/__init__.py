@@ -1,1 +1,2 @@
-"""Avviksboten: the application (settings, domain rules, app wiring, scheduler jobs, CLI)."""
+"""Avviksboten: the composition roots (app, server, CLI, scheduler), the shared kernel, and one package
+per feature holding its pure rules, its use cases and its scheduled jobs."""

@@ -18,7 +18,8 @@ from store.migrate import is_current, upgrade
 
 if TYPE_CHECKING:
     from bot.office import Office
-    from bot.reminders.jobs import DigestPlan, NudgePlan
+    from bot.reminders.digest import DigestPlan
+    from bot.reminders.jobs import NudgePlan
     from bot.services import Services
 
 
@@ -94,7 +95,7 @@ def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the period report as XLSX, CSV or Markdown (bot/exports.py says what each holds)."""
+    """Write the period report as XLSX, CSV or Markdown (bot/reports/exports.py says what each holds)."""
     from datetime import date
     from pathlib import Path
 
@@ -165,16 +166,16 @@ def _job_services(args: argparse.Namespace, settings: Settings) -> tuple[Service
 
 
 def cmd_nudge(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.reminders import jobs as jobs
+    from bot.reminders.jobs import run_nudges
 
     services, offices = _job_services(args, settings)
     for office in offices:
-        print("\n".join(describe_nudges(jobs.run_nudges(services, office, dry_run=args.dry_run), args.dry_run)))
+        print("\n".join(describe_nudges(run_nudges(services, office, dry_run=args.dry_run), args.dry_run)))
     return 0
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.reminders import jobs as jobs
+    from bot.reminders.digest import run_digest
     from bot.reminders.rules import local_date
     from bot.workdays import NORWAY
 
@@ -184,7 +185,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
         if not NORWAY.is_workday(today):
             print(f"{office.name}: {today:%A %Y-%m-%d} is not a workday; no digest")
             continue
-        print("\n".join(describe_digest(jobs.run_digest(services, office, dry_run=args.dry_run), args.dry_run)))
+        print("\n".join(describe_digest(run_digest(services, office, dry_run=args.dry_run), args.dry_run)))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The message catalogue: every text a user sees, Bokmål first, English second.
+"""The message catalogue: every text a user sees, Bokmål first, English second; and how a date
+is written for people.
 
 The catalogue is one namespace spread over TOML files in `bot/catalogue/`, one per
 area of the product. A message is a table with an `nb` and an `en` string; other
@@ -11,6 +12,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Iterator, Mapping
+from datetime import date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +21,8 @@ Locale = Literal["nb", "en"]
 LOCALES: tuple[Locale, ...] = ("nb", "en")
 DEFAULT_LOCALE: Locale = "nb"
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
+Iso = Literal["iso"]
+ISO: Iso = "iso"  # format_date's style for dates written as ISO 8601 in every locale
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, dict[str, str]]]:
@@ -59,3 +63,20 @@ def t(key: str, locale: Locale = DEFAULT_LOCALE, /, **params: object) -> str:
 
 def has(key: str) -> bool:
     return key in catalogue()
+
+
+def format_date(value: date, locale: Locale | Iso) -> str:
+    """A day as people read it: «20.11.2026» in Bokmål, «2026-11-20» in English.
+
+    `ISO` in place of the locale writes ISO 8601 whatever the office's language, as the period
+    reports and the quality rounds' texts do today (their tests pin it); issue 19 (Norwegian
+    wording) decides whether they follow the locale. Dates for machines (CSV cells, ledger keys,
+    Slack's date pickers) are not formatted here: they are `date.isoformat()` by contract.
+    """
+    return value.strftime("%d.%m.%Y") if locale == "nb" else value.isoformat()
+
+
+def format_datetime(value: datetime, locale: Locale | Iso, tz: tzinfo) -> str:
+    """A moment in the office's time zone: «20.11.2026 14:05» in Bokmål, «2026-11-20 14:05» in English."""
+    local = value.astimezone(tz)
+    return f"{format_date(local.date(), locale)} {local:%H:%M}"

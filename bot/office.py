@@ -45,7 +45,7 @@ class Cadence(_Strict):
     digest_weekday: int = Field(default=4, ge=0, le=6)  # Monday = 0; Friday by default
     digest_hour: int = Field(default=13, ge=0, le=23)
     post_empty_digest: bool = False
-    chart_in_digest: bool = False  # add bot.reporting.digest_chart() to the monthly digest
+    chart_in_digest: bool = False  # add bot.reports.service.digest_chart() to the monthly digest
 
 
 class Retention(_Strict):

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
 from bot.errors import DomainError
-from bot.i18n import Locale, has, t
+from bot.i18n import Locale, format_date, has, t
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
@@ -75,4 +75,4 @@ def metadata(**values: object) -> str:
 
 
 def day(value: date, locale: Locale) -> str:
-    return value.strftime("%d.%m.%Y") if locale == "nb" else value.isoformat()
+    return format_date(value, locale)

@@ -1,15 +1,28 @@
-"""Queries and writes for deviations, actions and the audit log."""
+"""Queries and writes for deviations, their actions and the audit log."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from store.models import Action, Deviation, Event, ReferenceCounter
+
+CLOSED = "lukket"
+OPEN_ACTION = "apen"
+# The partial index `ix_deviations_open`'s predicate, verbatim: a bound parameter would hide from the
+# planner that the index applies.
+IS_OPEN = Deviation.state != literal_column(f"'{CLOSED}'")
+
+
+def is_open(states: Sequence[str]) -> ColumnElement[bool]:
+    """Open deviations: the partial index's predicate, and the open states named, so that SQLite without
+    statistics (no ANALYZE) also prefers `ix_deviations_open (office_id, state)` to any index on
+    office_id alone."""
+    return and_(IS_OPEN, Deviation.state.in_(states))
 
 
 def next_sequence(session: Session, office_id: str, year: int) -> int:
@@ -58,6 +71,33 @@ def by_reporter(session: Session, office_id: str, reporter_id: str, limit: int =
     return session.scalars(query).all()
 
 
+def open_deviations(session: Session, office_id: str, limit: int = 200) -> Sequence[Deviation]:
+    """Every deviation not closed, oldest first, with its actions (through `ix_deviations_open`)."""
+    query = (
+        select(Deviation)
+        .where(Deviation.office_id == office_id, IS_OPEN)
+        .order_by(Deviation.created_at, Deviation.id)
+        .options(selectinload(Deviation.actions))
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def count_open(session: Session, office_id: str, states: Sequence[str]) -> int:
+    query = select(func.count()).select_from(Deviation).where(Deviation.office_id == office_id, is_open(states))
+    return session.scalar(query) or 0
+
+
+def action_by_id(session: Session, action_id: int) -> Action | None:
+    return session.get(Action, action_id)
+
+
+def deviation_of_action(session: Session, action_id: int) -> int | None:
+    """The deviation an action belongs to, without loading the action (so the caller can lock the
+    deviation first)."""
+    return session.scalars(select(Action.deviation_id).where(Action.id == action_id)).one_or_none()
+
+
 def set_card(session: Session, deviation_id: int, channel: str, ts: str) -> None:
     """Remember where the case card was posted, so later changes update it in place."""
     session.execute(update(Deviation).where(Deviation.id == deviation_id).values(card_channel=channel, card_ts=ts))
@@ -90,6 +130,10 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+def event_by_id(session: Session, event_id: int) -> Event | None:
+    return session.get(Event, event_id)
 
 
 def events_of(session: Session, deviation_id: int) -> Sequence[Event]:

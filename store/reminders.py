@@ -1,9 +1,10 @@
 """Queries for the scheduler: the open cases it scans, the reminders it gave, the digests it posted.
 
 The scan reads open cases only, through the partial index `ix_deviations_open` (its
-predicate, `state <> 'lukket'`, is written out literally so both PostgreSQL and SQLite see
-that the index applies), and joins actions and events by the case's id. Its cost follows
-the number of open cases, not how many cases the office has closed over the years.
+predicate, `state <> 'lukket'`, is written out literally in `store.deviations.IS_OPEN` so
+both PostgreSQL and SQLite see that the index applies), and joins actions and events by the
+case's id. Its cost follows the number of open cases, not how many cases the office has
+closed over the years.
 """
 
 from __future__ import annotations
@@ -12,24 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, literal_column, select, text, update
+from sqlalchemy import Row, Select, and_, case, exists, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from store.deviations import CLOSED, IS_OPEN, OPEN_ACTION, is_open
 from store.ledger import MessageKind, Target, TargetKind, id_of, parse_target
 from store.models import Action, Deviation, Digest, DigestDeviation, Event, LedgerEntry, NudgeEntry
-
-CLOSED = "lukket"
-OPEN_ACTION = "apen"
-# The partial index's predicate, verbatim (a bound parameter would hide it from the planner).
-IS_OPEN = Deviation.state != literal_column(f"'{CLOSED}'")
-
-
-def is_open(states: Sequence[str]) -> ColumnElement[bool]:
-    """Open cases: the partial index's predicate, and the open states named, so that SQLite without
-    statistics (no ANALYZE) also prefers `ix_deviations_open (office_id, state)` to any index on
-    office_id alone."""
-    return and_(IS_OPEN, Deviation.state.in_(states))
 
 
 def lock(session: Session, name: str) -> None:
@@ -44,7 +34,7 @@ def lock(session: Session, name: str) -> None:
 
 # --- the nudge scan ---------------------------------------------------------------------------
 
-def open_deviations_query(office_id: str, states: Sequence[str]) -> Select:
+def nudge_scan_query(office_id: str, states: Sequence[str]) -> Select:
     """The office's open cases, with only the columns the reminder rules read."""
     return (
         select(Deviation.id, Deviation.reference, Deviation.state, Deviation.created_at, Deviation.ready_at,
@@ -53,8 +43,8 @@ def open_deviations_query(office_id: str, states: Sequence[str]) -> Select:
     )  # no ORDER BY: ordering by created_at would tempt the planner into ix_deviations_created (every case)
 
 
-def open_deviations(session: Session, office_id: str, states: Sequence[str]) -> Sequence[Row]:
-    return session.execute(open_deviations_query(office_id, states)).all()
+def nudge_scan(session: Session, office_id: str, states: Sequence[str]) -> Sequence[Row]:
+    return session.execute(nudge_scan_query(office_id, states)).all()
 
 
 def open_actions(session: Session, office_id: str, states: Sequence[str]) -> Sequence[Row]:
@@ -193,11 +183,6 @@ def untold_closures(session: Session, office_id: str, after: datetime, until: da
 def count_registered(session: Session, office_id: str, since: datetime, until: datetime) -> int:
     query = select(func.count()).select_from(Deviation).where(
         and_(Deviation.office_id == office_id, Deviation.created_at > since, Deviation.created_at <= until))
-    return session.scalar(query) or 0
-
-
-def count_open(session: Session, office_id: str, states: Sequence[str]) -> int:
-    query = select(func.count()).select_from(Deviation).where(Deviation.office_id == office_id, is_open(states))
     return session.scalar(query) or 0
 
 

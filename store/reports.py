@@ -1,6 +1,6 @@
 """Reads for period reports: only the columns a report needs, never the reporter.
 
-The report itself is computed in bot/report.py; these queries just fetch the rows that can
+The report itself is computed in bot/reports/figures.py; these queries just fetch the rows that can
 matter for a period, in one pass each.
 """
 
@@ -16,7 +16,7 @@ from store.models import Action, Deviation, Event
 
 # Never Deviation.reporter_id, title, what_happened, immediate_action or suggested_action: a
 # report has no use for them, so they are not even read.
-CASE_COLUMNS = (
+DEVIATION_COLUMNS = (
     Deviation.id, Deviation.reference, Deviation.kind, Deviation.category, Deviation.destination,
     Deviation.severity, Deviation.citizen_rights, Deviation.state, Deviation.created_at, Deviation.assessed_at,
     Deviation.closed_at, Deviation.lesson,
@@ -27,7 +27,7 @@ def deviations_during(session: Session, office_id: str, start: datetime, end: da
     """Every case that existed and was not yet closed at some moment in [start, end): registered
     before `end`, and open or closed on or after `start`."""
     query = (
-        select(*CASE_COLUMNS)
+        select(*DEVIATION_COLUMNS)
         .where(Deviation.office_id == office_id, Deviation.created_at < end,
                or_(Deviation.closed_at.is_(None), Deviation.closed_at >= start))
         .order_by(Deviation.created_at, Deviation.id)

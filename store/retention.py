@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from store.deviations import CLOSED
 from store.models import Deviation, Event
 
-CLOSED = "lukket"
 DEVIATION_TEXT = ("what_happened", "immediate_action", "suggested_action", "assessment_note", "closure_feedback",
                   "lesson")
 # An audit detail value that reads as a code or an id (a category, a Slack id, a date) is kept;

@@ -2,7 +2,7 @@
 
 The scheduler's tests need cases that were assessed, given actions, made ready or closed on
 given days; until the leader workflow's modals exist these are written with the ORM,
-with the same audit events a transition writes (bot/workflow.py).
+with the same audit events a transition writes (bot/deviations/workflow.py).
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
-"""Every user-facing text exists in Bokmål and English, with the same placeholders."""
+"""Every user-facing text exists in Bokmål and English, with the same placeholders; dates are written
+one way."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from bot.i18n import LOCALES, catalogue, has, placeholders, t
+from bot.i18n import ISO, LOCALES, catalogue, format_date, format_datetime, has, placeholders, t
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,3 +49,16 @@ def test_vocabulary_of_every_enum_is_translated():
 def test_english_is_the_second_locale():
     assert t("modal.title", "nb") == "Meld avvik"
     assert t("modal.title", "en") == "Report a deviation"
+
+
+def test_a_date_reads_the_office_s_way_and_iso_where_a_report_says_so():
+    day = date(2026, 12, 1)
+    assert format_date(day, "nb") == "01.12.2026"
+    assert format_date(day, "en") == "2026-12-01"
+    assert format_date(day, ISO) == "2026-12-01"
+
+
+def test_a_moment_is_written_in_the_office_s_time_zone():
+    moment = datetime(2026, 11, 30, 23, 5, tzinfo=UTC)  # already 1 December in Oslo
+    assert format_datetime(moment, "nb", ZoneInfo("Europe/Oslo")) == "01.12.2026 00:05"
+    assert format_datetime(moment, "en", ZoneInfo("Europe/Oslo")) == "2026-12-01 00:05"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders import jobs as jobs
+from bot.reminders.digest import scheduled_digest
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from handlers import ids
 from tests import seeding
@@ -29,7 +29,7 @@ def digest_job_every_workday(bot, clock, first: date, last: date, hour: int = 13
     day = first
     while day <= last:
         clock.set(oslo(day, hour))
-        jobs.scheduled_digest(bot.services, OFFICE)
+        scheduled_digest(bot.services, OFFICE)
         day += timedelta(days=1)
 
 

@@ -357,16 +357,16 @@ def test_the_thread_never_names_the_reporter_of_an_anonymous_case(bot):
 def test_the_leaders_words_exist_for_every_state_and_the_forms_fields_are_the_modals_blocks():
     from bot.deviations.rules import ActionState, State, Term
     from bot.i18n import has
-    from bot.leaders import forms as assessment
+    from bot.leaders import forms as leader_forms
 
     assert all(has(f"status.next.{s.value}") for s in State)
     assert all(has(f"action_state.{s.value}") and has(f"card.mark.{s.value}") for s in ActionState)
     assert all(has(f"action.now_{s.value}") for s in ActionState if s is not ActionState.OPEN)
     assert all(has(f"term.{term.value}") for term in Term)
-    assert all(has(f"assess.choice.{choice}") for choice in (assessment.YES, assessment.NO))
-    pairs = [(ids.Leader.NEEDS_ACTIONS, assessment.NEEDS_ACTIONS), (ids.Leader.REASONS, assessment.REASONS),
-             (ids.Leader.RESPONSIBLE, assessment.RESPONSIBLE), (ids.Leader.FEEDBACK, assessment.FEEDBACK),
-             (ids.Leader.LESSON, assessment.LESSON), (ids.Leader.DECISION_DATE, assessment.DECISION_DATE),
-             (ids.Leader.DECISION_REFERENCE, assessment.DECISION_REFERENCE)]
-    pairs += [(ids.action_block(3, name), assessment.action_field(3, name)) for name in assessment.ACTION_FIELDS]
+    assert all(has(f"assess.choice.{choice}") for choice in (leader_forms.YES, leader_forms.NO))
+    pairs = [(ids.Leader.NEEDS_ACTIONS, leader_forms.NEEDS_ACTIONS), (ids.Leader.REASONS, leader_forms.REASONS),
+             (ids.Leader.RESPONSIBLE, leader_forms.RESPONSIBLE), (ids.Leader.FEEDBACK, leader_forms.FEEDBACK),
+             (ids.Leader.LESSON, leader_forms.LESSON), (ids.Leader.DECISION_DATE, leader_forms.DECISION_DATE),
+             (ids.Leader.DECISION_REFERENCE, leader_forms.DECISION_REFERENCE)]
+    pairs += [(ids.action_block(3, name), leader_forms.action_field(3, name)) for name in leader_forms.ACTION_FIELDS]
     assert all(block_id == field for block_id, field in pairs)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.forms import FieldErrors
 from bot.office import QualityRounds
-from bot.quality import service as rounds
+from bot.quality import service as quality_service
 from bot.quality.rules import (
     Area,
     Scope,
@@ -254,11 +254,12 @@ def test_rounds_are_compared_only_with_the_same_target_group(bot, clock):
 
     def run_round(season: Season, year: int, score: int) -> int:
         clock.set(oslo(year, 3 if season is Season.SPRING else 9, 2))
-        opened = rounds.open_round(services.db, clock, office, season, year, opened_by=LEADER, reviewers=["U0REV1"])
+        opened = quality_service.open_round(services.db, clock, office, season, year, opened_by=LEADER,
+                                            reviewers=["U0REV1"])
         form = parse_review({f"{a.value}.score": str(score) for a in Area})
-        rounds.submit_review(services.db, clock, office, opened.round_id, "U0REV1", form,
-                             view_id=f"V{season}{year}", is_leader=False)
-        rounds.close_round(services.db, clock, office, opened.round_id, closed_by=LEADER)
+        quality_service.submit_review(services.db, clock, office, opened.round_id, "U0REV1", form,
+                                      view_id=f"V{season}{year}", is_leader=False)
+        quality_service.close_round(services.db, clock, office, opened.round_id, closed_by=LEADER)
         return opened.round_id
 
     run_round(Season.SPRING, 2025, 2)
@@ -266,8 +267,8 @@ def test_rounds_are_compared_only_with_the_same_target_group(bot, clock):
     spring = run_round(Season.SPRING, 2026, 3)
     autumn = run_round(Season.AUTUMN, 2026, 3)
     with services.db.transaction() as session:
-        spring_result = rounds.assessment(session, spring)
-        autumn_result = rounds.assessment(session, autumn)
+        spring_result = quality_service.assessment(session, spring)
+        autumn_result = quality_service.assessment(session, autumn)
     assert (spring_result.previous.season, spring_result.previous.year) == ("var", 2025)
     assert {(s.previous_mean, s.trend) for s in spring_result.summaries} == {(2.0, Trend.POSITIVE)}
     assert (autumn_result.previous.season, autumn_result.previous.year) == ("host", 2025)
@@ -277,11 +278,12 @@ def test_rounds_are_compared_only_with_the_same_target_group(bot, clock):
 def test_a_measure_is_reminded_when_overdue_and_marked_done_by_its_owner(bot, clock):
     services, office = bot.services, bot.services.offices.office[0]
     clock.set(oslo(2027, 3, 2))
-    opened = rounds.open_round(services.db, clock, office, Season.SPRING, 2027, opened_by=LEADER, reviewers=REVIEWERS)
-    form = rounds.MeasureForm("Porteføljesamtaler med fokus på struktur", Area.PROGRESS, Scope.OFFICE, "U0REV2",
-                              date(2027, 3, 19))
-    measure_id, ledger_ids = rounds.create_measure(services.db, clock, office, opened.round_id, form,
-                                                   created_by=LEADER)
+    opened = quality_service.open_round(services.db, clock, office, Season.SPRING, 2027, opened_by=LEADER,
+                                        reviewers=REVIEWERS)
+    form = quality_service.MeasureForm("Porteføljesamtaler med fokus på struktur", Area.PROGRESS, Scope.OFFICE,
+                                       "U0REV2", date(2027, 3, 19))
+    measure_id, ledger_ids = quality_service.create_measure(services.db, clock, office, opened.round_id, form,
+                                                            created_by=LEADER)
     services.messenger.deliver(ledger_ids)
     assigned = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV2"
                                  and "ansvarlig for et tiltak" in c.params["text"])[0]

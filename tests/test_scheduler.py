@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ButtonElement
 from sqlalchemy import select
 
-from bot.reminders import jobs as jobs
+from bot.reminders.jobs import scheduled_nudges
 from bot.scheduler import WorkdayTrigger, create_scheduler
 from store.models import Deviation, LedgerEntry, NudgeEntry
 from tests import seeding
@@ -27,7 +27,7 @@ def oslo(day: date, hour: int = 9, minute: int = 0) -> datetime:
 def morning(bot, clock, day: date, hour: int = 9) -> None:
     """The reminder job fires (as APScheduler would at the office's nudge hour)."""
     clock.set(oslo(day, hour))
-    jobs.scheduled_nudges(bot.services, OFFICE)
+    scheduled_nudges(bot.services, OFFICE)
 
 
 def every_workday_morning(bot, clock, first: date, last: date) -> None:

@@ -32,7 +32,7 @@ from bot.deviations.rules import (
     next_state,
 )
 from bot.errors import DomainError
-from bot.leaders import service as leadership
+from bot.leaders import service as leaders_service
 from bot.leaders.forms import ActionDraft, AssessmentForm, ClosureForm
 from bot.office import load_offices
 from bot.registration.service import RegistrationForm, register
@@ -140,7 +140,7 @@ TestDeviationRules = DeviationRules.TestCase
 TestDeviationRules.settings = settings(max_examples=300, stateful_step_count=30, deadline=None)
 
 
-# --- the same, through bot.leadership and the database --------------------------------------------
+# --- the same, through bot.leaders.service and the database --------------------------------------------
 
 class DeviationInStore(RuleBasedStateMachine):
     """Commands through the functions the modals call, each in its own transaction, on one case.
@@ -184,15 +184,15 @@ class DeviationInStore(RuleBasedStateMachine):
                        for owner in owners)
         form = AssessmentForm.model_construct(needs_actions=needs, reasons=reasons, responsible="U0LEADER1",
                                               actions=drafts if needs else ())
-        self._try(lambda: leadership.assess(self.db, self.clock, self.office, self.deviation_id, form,
-                                            actor_id="U0LEADER1"))
+        self._try(lambda: leaders_service.assess(self.db, self.clock, self.office, self.deviation_id, form,
+                                                 actor_id="U0LEADER1"))
 
     @rule(index=st.integers(0, 6), outcome=st.sampled_from([ActionState.DONE, ActionState.DROPPED]), text=TEXTS)
     def finish(self, index: int, outcome: ActionState, text: str) -> None:
         actions = self._deviation().actions
         if index < len(actions):
-            self._try(lambda: leadership.finish(self.db, self.clock, self.office, actions[index].id, outcome, text,
-                                                actor_id="U0OWNER1"))
+            self._try(lambda: leaders_service.finish(self.db, self.clock, self.office, actions[index].id, outcome, text,
+                                                     actor_id="U0OWNER1"))
 
     @rule()
     def confirm_external(self) -> None:
@@ -205,13 +205,13 @@ class DeviationInStore(RuleBasedStateMachine):
     def close(self, feedback: str, decision_date: date | None, reference: str | None) -> None:
         form = ClosureForm.model_construct(feedback=feedback, lesson=None, decision_date=decision_date,
                                            decision_reference=reference)
-        self._try(lambda: leadership.close_deviation(self.db, self.clock, self.office, self.deviation_id, form,
-                                                actor_id="U0LEADER1"))
+        self._try(lambda: leaders_service.close_deviation(self.db, self.clock, self.office, self.deviation_id, form,
+                                                          actor_id="U0LEADER1"))
 
     @rule(reason=TEXTS)
     def reopen(self, reason: str) -> None:
-        self._try(lambda: leadership.reopen_deviation(self.db, self.clock, self.office, self.deviation_id, reason,
-                                                 actor_id="U0LEADER1"))
+        self._try(lambda: leaders_service.reopen_deviation(self.db, self.clock, self.office, self.deviation_id, reason,
+                                                           actor_id="U0LEADER1"))
 
     @invariant()
     def the_stored_deviation_keeps_the_closure_rules(self) -> None:

@@ -1,4 +1,6 @@
-"""Cases: the deviation's states and closure rules (rules.py), moving a case (workflow.py), the audit
-log of refusals (audit.py), retention after closure (retention.py), and what the ledger's messages about a
+"""Deviations: the states and the closure rules (rules.py: seed 000 «Lukking av avvik», a deviation
+closes only once assessed and every action is done, a `hoy` one with the leader group's decision),
+moving a deviation through them in one transaction (workflow.py), the audit log of refusals
+(audit.py), erasing free text after closure (retention.py), and what the ledger's messages about a
 deviation read when they are sent (outbox.py).
 """

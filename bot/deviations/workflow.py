@@ -105,7 +105,7 @@ def _stamp(deviation: Deviation, command: Command, after: State, now: datetime) 
 def transition(db: Database, clock: Clock, office: Office, deviation_id: int, command: Command, *,
                actor_id: str | None, change: Change | None = None, detail: dict | None = None,
                messages: Messages = ()) -> Moved:
-    """Apply `command` to a case; raises CaseNotFound, InvalidTransition or the change's own error."""
+    """Apply `command` to a case; raises DeviationNotFound, InvalidTransition or the change's own error."""
     now = clock.now()
     try:
         with db.transaction() as session:

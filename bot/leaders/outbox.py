@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.deviations.outbox import deviation
 from bot.messenger import Entry
-from store import followup
+from store import deviations as store
 from store.ledger import TargetKind, id_of, parse_target
 from store.models import Action, Deviation, Event
 
@@ -29,7 +29,7 @@ class Step:
 def step(session: Session, entry: Entry) -> Step:
     """The deviation an entry is about and the event its period names."""
     found = deviation(session, entry)
-    event = followup.event_by_id(session, id_of(parse_target(entry.period), TargetKind.EVENT))
+    event = store.event_by_id(session, id_of(parse_target(entry.period), TargetKind.EVENT))
     if event is None:
         raise LookupError(f"ledger period {entry.period} names no event")
     return Step(found, event)
@@ -37,7 +37,7 @@ def step(session: Session, entry: Entry) -> Step:
 
 def action(session: Session, entry: Entry) -> Action:
     """A deviation's action an entry is about (its deviation loaded with it)."""
-    found = followup.action_by_id(session, id_of(entry.target, TargetKind.ACTION))
+    found = store.action_by_id(session, id_of(entry.target, TargetKind.ACTION))
     if found is None or found.deviation is None:
         raise LookupError(f"ledger target {entry.target} is gone")
     return found

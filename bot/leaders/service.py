@@ -3,9 +3,9 @@
 «Tenk på at avvikshåndtering er det samme som utvikling, dvs. ikke lukk et avvik før det er
 vurdert om det skal iverksettes tiltak og tiltaket er gjennomført.»
 
-Every change goes through bot.deviations.workflow, so it locks the case, asks the rules in bot.deviations.rules,
-writes one audit event and enters its messages (card, thread, DMs) in one transaction.
-Who may do what is checked here, on the server, whatever a button's payload says.
+Every change goes through bot.deviations.workflow, so it locks the case, asks the rules in
+bot.deviations.rules, writes one audit event and enters its messages (card, thread, DMs) in one
+transaction. Who may do what is checked here, on the server, whatever a button's payload says.
 """
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ from bot.errors import (
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.forms import AssessmentForm, ClosureForm
 from bot.office import Office
-from bot.quality import service as quality_rounds
+from bot.quality import service as quality_service
 from store import deviations as store
-from store import followup
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Action, Deviation, Event
@@ -141,9 +140,9 @@ class MeasureParent:
 def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation | MeasureParent, Action]:
     """An action with what it belongs to: its case, or for a measure, its quality round."""
     def work(session) -> tuple[Deviation | MeasureParent, Action]:
-        action = followup.action_by_id(session, action_id)
+        action = store.action_by_id(session, action_id)
         if action is not None and action.round_id is not None:
-            parent = quality_rounds.measure_parent(session, office, action)
+            parent = quality_service.measure_parent(session, office, action)
             if parent is None:
                 raise ActionNotFound()
             return MeasureParent(*parent), action
@@ -172,7 +171,7 @@ def deviation_for(db: Database, leaders: LeaderDirectory, office: Office, refere
 
 def overview(db: Database, office: Office) -> dict[State, list[Deviation]]:
     """Open cases by state, oldest first (seed 000: leaders «jevnlig etterspør informasjon om meldte avvik»)."""
-    deviations = _unit(db, lambda session: followup.open_deviations(session, office.id))
+    deviations = _unit(db, lambda session: store.open_deviations(session, office.id))
     grouped: dict[State, list[Deviation]] = {state: [] for state in OVERVIEW_ORDER}
     for deviation in deviations:
         state = State(deviation.state)
@@ -225,7 +224,7 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
     now = clock.now()
 
     def work(session) -> Finished:
-        measure = quality_rounds.lock_measure(session, office, action_id)
+        measure = quality_service.lock_measure(session, office, action_id)
         if measure is not None:
             measure.state = finish_action(ActionState(measure.state), outcome, text).value
             measure.finished_at = now
@@ -237,7 +236,7 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
                                kind=ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
                                detail={"action": measure.id, "round_id": measure.round_id})
             return Finished(None, "", [])
-        deviation_id = followup.deviation_of_action(session, action_id)
+        deviation_id = store.deviation_of_action(session, action_id)
         if deviation_id is None:
             raise ActionNotFound()
         deviation = locked_deviation(session, office, deviation_id)  # the case first: the same order as closure
@@ -266,7 +265,7 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
 
 
 def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,
-               actor_id: str) -> Moved:
+                    actor_id: str) -> Moved:
     """Seed 000, «Lukking av avvik». The closure rules are checked on the locked case, so a replayed
     or stale form cannot close a case whose actions are not finished. A `hoy` case's feedback is
     posted to the office channel at once («informerer om det på kontoret»)."""
@@ -294,7 +293,7 @@ def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: in
 
 
 def reopen_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, reason: str, *,
-                actor_id: str) -> Moved:
+                     actor_id: str) -> Moved:
     """lukket → registrert, with a reason kept in the audit log; the case is assessed again."""
     return transition(db, clock, office, deviation_id, Command.REOPEN, actor_id=actor_id,
                       change=lambda deviation: check_reopen(State(deviation.state), reason),

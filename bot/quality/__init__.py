@@ -1,4 +1,4 @@
-"""Kvalitetssystemet (seed 002): rounds, reviews and scores (rules.py), running rounds and measures
-(service.py), the period report's quality section (report.py), and what the rounds' ledger messages read
-when they are sent (outbox.py).
+"""Kvalitetssystemet (seed 002): seasons, target groups, the four areas, scores and trends (rules.py),
+running rounds and measures (service.py), the period report's quality section (report.py), and what
+the rounds' ledger messages read when they are sent (outbox.py).
 """

@@ -9,13 +9,13 @@ beside the deviations:
   reviewed against the target, and per area the distribution of scores, the mean, the
   recurring themes and the trend against the previous round of the *same* target group
   (spring with spring, «positiv utvikling?»), exactly as the round's own helhetsvurdering
-  computes them (bot.quality.summarize);
+  computes them (bot/quality/rules.py, `summarize`);
 - every measure that was under way at some time in the period, office or county, with its
   due date and whether it was past it at the period's end.
 
 Like the rest of the report, it is measured at the period's end, or now while the period
 lasts: a review submitted after that moment is not counted, a round closed after it is still
-running. Plain Python over plain facts (no Slack, no SQL): bot/reporting.py reads the rows.
+running. Plain Python over plain facts (no Slack, no SQL): bot/reports/service.py reads the rows.
 
 Privacy: no reviewer, no internal case number and no free text from a review reaches a
 report (the reviewers' «works well / less well» may describe a person's case); the themes are

@@ -1,8 +1,10 @@
-"""The scheduler's jobs: reminders, the leaders' weekly summary and the office's feedback digest.
+"""The reminder job: today's reminders, escalations and the leaders' weekly summary; and what every
+scheduled message shares (its ledger kinds, sending what is still unsent). The office's feedback
+digest is its own job, in bot/reminders/digest.py.
 
 Each job plans in one transaction and sends afterwards. Planning takes a lock per office and
 job (an advisory lock on PostgreSQL; SQLite has one writer), reads the open cases, asks the
-rules in `bot/nudges.py`, and writes every message to the ledger under its unique key
+rules in `bot/reminders/rules.py`, and writes every message to the ledger under its unique key
 before anything is sent. So two replicas (or the scheduler and an admin's CLI run) at the
 same moment plan it once, a restart finds the rows and sends what is still unsent, and a
 message that failed is sent on the next run, not lost and not doubled.
@@ -14,7 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -48,10 +50,6 @@ SCHEDULED = (MessageKind.NUDGES, MessageKind.ESCALATION, MessageKind.LEADER_SUMM
 
 OPEN = sorted(state.value for state in OPEN_STATES)  # what the store counts as open, by index
 
-DIGEST_FIRST_SPAN = timedelta(days=7)  # the first digest tells the last week's closures
-# A closure stamped just before the previous digest but committed just after it is still told.
-DIGEST_OVERLAP = timedelta(days=1)
-
 
 # --- reminders --------------------------------------------------------------------------------
 
@@ -72,10 +70,6 @@ class NudgePlan:
         return by_recipient(self.nudges)
 
 
-def office_today(clock: Clock, office: Office) -> date:
-    return local_date(clock.now(), office.tz)
-
-
 def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
     """The office's open cases as the rules see them (the scan: open cases only, by index)."""
     actions: dict[int, list[ActionSnapshot]] = defaultdict(list)
@@ -83,7 +77,7 @@ def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
         actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on))
     changes = store.change_times(session, office.id, OPEN)
     deviations = []
-    for row in store.open_deviations(session, office.id, OPEN):
+    for row in store.nudge_scan(session, office.id, OPEN):
         state = State(row.state)
         state_changed, progressed = changes.get(row.id, (None, None))
         ready_at = row.ready_at if state is State.READY_TO_CLOSE else None
@@ -166,77 +160,6 @@ def _enter_nudges(session: Session, office: Office, today: date, now: datetime, 
     return plan
 
 
-# --- the feedback digest ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class DigestItem:
-    """One closure as the office channel reads it: never who reported it or whom it concerned."""
-
-    reference: str
-    category: str
-    kind: str
-    severity: str
-    feedback: str | None
-    lesson: str | None
-
-
-@dataclass
-class DigestPlan:
-    office: Office
-    period: str
-    since: datetime | None = None
-    until: datetime | None = None
-    items: list[DigestItem] = field(default_factory=list)
-    reported: int = 0
-    open: int = 0
-    told_at_once: int = 0  # `hoy` closures whose feedback the office had the moment they closed
-    already: bool = False  # this week's digest was made before
-    posts: bool = False  # a message goes to the office channel
-    ledger_ids: list[int] = field(default_factory=list)
-
-    @property
-    def closed(self) -> int:
-        return len(self.items) + self.told_at_once
-
-
-def plan_digest(db: Database, clock: Clock, office: Office, *, dry_run: bool = False) -> DigestPlan:
-    """This week's feedback digest: the closures no digest has told yet, and the week's counts.
-
-    Seed 000: leaders «gir tilbakemelding til kontoret om hva som er gjort». Each closure is
-    told in exactly one digest (a closure is recorded with the digest that told it); a week
-    with nothing closed and nothing reported posts nothing, unless the office asks for it. A
-    `hoy` closure, whose feedback the office got at once, is counted but not told again.
-    """
-    now = clock.now()
-    period = iso_week(local_date(now, office.tz))
-    with db.transaction() as session:
-        store.lock(session, f"digest:{office.id}")
-        if store.digest_for(session, office.id, period) is not None:
-            return DigestPlan(office, period, already=True)
-        previous = store.last_digest(session, office.id)
-        since = previous.until if previous else now - DIGEST_FIRST_SPAN
-        after = since - DIGEST_OVERLAP if previous else since
-        closed = store.untold_closures(session, office.id, after, now)
-        at_once = store.told_at_once(session, [(d.id, d.closed_at) for d in closed])
-        plan = DigestPlan(office, period, since, now, reported=store.count_registered(session, office.id, since, now),
-                          open=store.count_open(session, office.id, OPEN), told_at_once=len(at_once))
-        plan.items = [DigestItem(d.reference, d.category, d.kind, d.severity, d.closure_feedback, d.lesson)
-                      for d in closed if (d.id, d.closed_at) not in at_once]
-        plan.posts = bool(plan.items or plan.reported or office.cadence.post_empty_digest)
-        if dry_run:
-            return plan
-        digest = store.add_digest(session, office_id=office.id, period=period, since=since, until=now,
-                                  closures=[(d.id, d.closed_at) for d in closed], reported=plan.reported,
-                                  open_now=plan.open, now=now)
-        if plan.posts:
-            key = LedgerKey(MessageKind.DIGEST, Target.digest(digest.id), office.office_channel, period)
-            ledger_id = ledger.enter(session, office.id, key, now)
-            if ledger_id is not None:
-                digest.ledger_id = ledger_id
-                plan.ledger_ids.append(ledger_id)
-        return plan
-
-
 # --- running them -----------------------------------------------------------------------------
 
 def send_scheduled(services: Services, office: Office) -> None:
@@ -254,13 +177,6 @@ def run_nudges(services: Services, office: Office, *, dry_run: bool = False) -> 
     return plan
 
 
-def run_digest(services: Services, office: Office, *, dry_run: bool = False) -> DigestPlan:
-    plan = plan_digest(services.db, services.clock, office, dry_run=dry_run)
-    if not dry_run:
-        send_scheduled(services, office)
-    return plan
-
-
 def scheduled_nudges(services: Services, office_id: str) -> None:
     """The reminder job (APScheduler), on workdays at the office's nudge hour."""
     office = services.offices.by_id(office_id)
@@ -272,18 +188,3 @@ def scheduled_nudges(services: Services, office_id: str) -> None:
     if plan.workday:
         log.info("nudges: %s: %s reminder(s) in %s message(s), %s escalation(s), summary %s", office.id,
                  len(plan.nudges), len(plan.messages), len(plan.escalations), plan.summary or "-")
-
-
-def scheduled_digest(services: Services, office_id: str, workdays: Workdays = NORWAY) -> None:
-    """The digest job, on workdays at the digest hour: posts once a week, on the digest weekday or,
-    when that is a holiday, the first workday after it that week."""
-    office = services.offices.by_id(office_id)
-    if not weekly_due(office_today(services.clock, office), office.cadence.digest_weekday, workdays):
-        return
-    try:
-        plan = run_digest(services, office)
-    except Unavailable:
-        log.warning("digest: database unavailable; the next run catches up")
-        return
-    if not plan.already:
-        log.info("digest: %s %s: %s closure(s), posted: %s", office.id, plan.period, plan.closed, plan.posts)

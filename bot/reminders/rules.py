@@ -5,7 +5,7 @@ etterspør informasjon om meldte avvik …, iverksetter kort- og langsiktige til
 tilbakemelding til kontoret om hva som er gjort, vurderer om, når og hvordan avvik(ene) skal
 lukkes». The scheduler makes that happen without anyone having to remember it.
 
-No Slack and no SQL here: `bot/jobs.py` reads the open cases into snapshots, asks these
+No Slack and no SQL here: `bot/reminders/jobs.py` reads the open cases into snapshots, asks these
 rules, and writes what they decide to the ledger. «N days» always means N workdays.
 """
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 
-from bot.i18n import Locale, t
+from bot.i18n import ISO, Locale, format_date, t
 from bot.office import Office
 from bot.quality.rules import round_title
 from bot.reports.figures import Audience, DeviationRow, Overdue, Report
@@ -206,7 +206,7 @@ def _quality_sheets(workbook, report: Report, office: Office, bold) -> None:  # 
 
     measures = workbook.create_sheet(names[5])
     # the state at the period's end (or now), like the rest of the quality section
-    day = report.current.as_of.astimezone(report.tz).date().isoformat()
+    day = format_date(report.current.as_of.astimezone(report.tz).date(), ISO)
     columns = [t(f"report.column.{c}", loc) for c in ("round", "area", "scope", "description", "due_on")]
     columns += [t("report.column.state_at", loc, day=day)]
     columns += [t(f"report.column.{c}", loc) for c in ("finished_on", "overdue_at_end")]
@@ -278,7 +278,7 @@ def to_markdown(report: Report, office: Office) -> str:
         out.append(t("report.lessons.none", loc))
     for category, items in cur.lessons.items():
         out += [f"### {value_label('category', category, office)}", ""]
-        out += [f"- {lesson.reference} ({lesson.closed_on.isoformat()}): {one_line(lesson.text, 2000)}"
+        out += [f"- {lesson.reference} ({format_date(lesson.closed_on, ISO)}): {one_line(lesson.text, 2000)}"
                 for lesson in items]
         out.append("")
     if cur.lessons_withheld:
@@ -329,7 +329,7 @@ def overdue_line(overdue: Overdue, office: Office, mention: Callable[[str], str]
 
     `clean` makes the free text safe for the target markup; `mention` writes the owner."""
     loc = office.locale
-    line = t("report.overdue.line", loc, reference=overdue.reference, due_on=overdue.due_on.isoformat(),
+    line = t("report.overdue.line", loc, reference=overdue.reference, due_on=format_date(overdue.due_on, ISO),
              days=overdue.days_overdue, term=term_label(overdue.term, loc))
     if overdue.description:
         line += f": {clean(one_line(overdue.description, 150))}"

@@ -6,8 +6,8 @@ fra avvikshåndteringen inn i virksomhetsplaneringen». This module computes wha
 counts, how fast cases are assessed and closed, actions past their due date, the lessons for
 the business plan, and how all of it changed since the period before.
 
-Plain Python over plain facts (no Slack, no SQL): bot/reporting.py reads the rows, the
-handlers and bot/exports.py render the result.
+Plain Python over plain facts (no Slack, no SQL): bot/reports/service.py reads the rows, the
+handlers and bot/reports/exports.py render the result.
 
 Definitions (each figure is about the period `[start, end)` in the office's local days):
 
@@ -202,7 +202,7 @@ class Report:
     per_month: tuple[tuple[date, dict[str, int]], ...]  # month → cases registered by category
     open_over_time: tuple[tuple[date, int], ...]  # day → open cases at the end of it
     tz: ZoneInfo
-    quality: QualitySection = field(default_factory=QualitySection)  # bot/quality_report.py
+    quality: QualitySection = field(default_factory=QualitySection)  # bot/quality/report.py
 
     @property
     def period(self) -> Period:

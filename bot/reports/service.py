@@ -1,6 +1,6 @@
 """Building a report from the store, and the chart that goes with it (report and digest).
 
-The figures are computed in bot/report.py; this module reads what they need in one
+The figures are computed in bot/reports/figures.py; this module reads what they need in one
 transaction, and renders the chart. Slack is not touched here: the handlers post.
 """
 
@@ -17,7 +17,7 @@ from bot.i18n import t
 from bot.office import Office
 from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
 from bot.quality.rules import Area, Scored
-from bot.reports import chart as charts
+from bot.reports import chart
 from bot.reports.figures import ActionFacts, Audience, DeviationFacts, Report, compute
 from bot.reports.periods import Period, Span, last_complete_month
 from store import quality as quality_store
@@ -86,7 +86,7 @@ def report_chart(report: Report, office: Office, title: str | None = None) -> Ch
     loc, label = office.locale, report.period.label
     title = title or t("report.chart.title", loc, period=label)
     return Chart(
-        png=charts.render(report, office, title),
+        png=chart.render(report, office, title),
         filename=f"avvik-{office.id}-{label.replace('..', '_')}.png",
         title=title,
         alt_text=t("report.chart.alt", loc, period=label),

@@ -7,8 +7,9 @@ message catalogue, and destination names from the office config.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
-from bot.i18n import Locale, has, t
+from bot.i18n import ISO, Locale, format_date, has, t
 from bot.office import Office
 from bot.quality.report import MeasureRow, QualitySection, RoundSummary
 from bot.quality.rules import NOT_RELEVANT, SCALE, AreaSummary, round_title
@@ -51,7 +52,12 @@ def days(value: float | None, locale: Locale) -> str:
 
 
 def span(period: Period) -> str:
-    return f"{period.first.isoformat()}–{period.last.isoformat()}"
+    return dates(period.first, period.last)
+
+
+def dates(first: date, last: date) -> str:
+    """`2026-01-01–2026-06-30`: a report writes its dates as ISO 8601 in every locale (until issue 19)."""
+    return f"{format_date(first, ISO)}–{format_date(last, ISO)}"
 
 
 def value_label(dimension: str, value: str, office: Office) -> str:
@@ -96,7 +102,7 @@ def one_line(text: str, limit: int = 300) -> str:
 def round_line(summary: RoundSummary, locale: Locale) -> str:
     """«AAP-mottakere, 30 år eller eldre · 2026-03-01–2026-04-30 · avsluttet · 9 av 9 gjennomgåtte saker»."""
     return t("report.quality.round_line", locale, group=t(f"quality.group.{summary.target_group}", locale),
-             span=f"{summary.opens_on.isoformat()}–{summary.closes_on.isoformat()}",
+             span=dates(summary.opens_on, summary.closes_on),
              state=t("report.quality.closed" if summary.closed else "report.quality.running", locale),
              reviews=summary.reviews, target=summary.target)
 
@@ -166,7 +172,7 @@ def measure_line(measure: MeasureRow, locale: Locale, mention: Callable[[str], s
         state += f" ({t('report.quality.overdue', locale)})"
     line = t("report.quality.measure_line", locale, round=round_title(measure.round, locale),
              area=area_label(measure.area, locale), scope=scope_label(measure.scope, locale),
-             due_on=measure.due_on.isoformat(), state=state)
+             due_on=format_date(measure.due_on, ISO), state=state)
     line += f": {clean(one_line(measure.description, 150))}"
     if measure.owner_id:
         line += " · " + t("report.overdue.owner", locale, owner=mention(measure.owner_id))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
 
 from bot.deviations.rules import ActionState, State, closure_offered
-from bot.i18n import Locale, t
+from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from bot.routing.rules import Destination
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
-from handlers.common import day
 from handlers.routing.blocks import reference_button
 from store.models import Deviation
 
@@ -31,7 +30,7 @@ def card_fields(deviation: Deviation, office: Office) -> list:
         mrkdwn(f"*{t('card.rights', loc)}*\n{t(f'rights.{deviation.citizen_rights}', loc)}"),
         mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
         mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
-        mrkdwn(f"*{t('card.occurred_on', loc)}*\n{deviation.occurred_on.isoformat()}"),
+        mrkdwn(f"*{t('card.occurred_on', loc)}*\n{format_date(deviation.occurred_on, loc)}"),
         mrkdwn(f"*{t('card.reporter', loc)}*\n{reporter_text(deviation, loc)}"),
     ]
 
@@ -68,7 +67,7 @@ def action_lines(deviation: Deviation, loc: Locale, *, owners: bool = True) -> l
         who = f" · <@{action.owner_id}>" if owners else ""
         lines.append(t("card.action_line", loc, mark=t(f"card.mark.{action.state}", loc),
                        term=t(f"term.{action.term}", loc), description=escape(action.description)[:300],
-                       who=who, due=day(action.due_on, loc), state=t(f"action_state.{action.state}", loc)))
+                       who=who, due=format_date(action.due_on, loc), state=t(f"action_state.{action.state}", loc)))
     return lines
 
 
@@ -92,8 +91,9 @@ def followup_blocks(deviation: Deviation, office: Office) -> list:
             text += f"\n*{t('card.lesson', loc)}*\n{escape(deviation.lesson)[:1000]}"
         blocks.append(SectionBlock(text=mrkdwn(text[:3000])))
         if deviation.decision_date:
-            blocks.append(ContextBlock(elements=[mrkdwn(t("card.decision", loc, date=day(deviation.decision_date, loc),
-                                                          reference=escape(deviation.decision_reference or "")))]))
+            decision = t("card.decision", loc, date=format_date(deviation.decision_date, loc),
+                         reference=escape(deviation.decision_reference or ""))
+            blocks.append(ContextBlock(elements=[mrkdwn(decision)]))
     return blocks
 
 

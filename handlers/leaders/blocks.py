@@ -35,12 +35,12 @@ from slack_sdk.models.views import View
 
 from bot.deviations.rules import ActionState, Severity, Term
 from bot.forms import TEXT_MAX
-from bot.i18n import Locale, t
+from bot.i18n import Locale, format_date, t
 from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
-from handlers.common import day, metadata
+from handlers.common import metadata
 from handlers.payloads import element_value
 from store.models import Action, Deviation
 
@@ -131,7 +131,7 @@ def typed_values(state_values: Mapping[str, Mapping[str, Mapping[str, Any]]]) ->
 def action_summary(deviation: Deviation, action: Action, loc: Locale) -> str:
     return t("action.summary", loc, reference=deviation.reference, title=escape(deviation.title)[:200],
              term=t(f"term.{action.term}", loc), description=escape(action.description)[:2000],
-             due=day(action.due_on, loc))
+             due=format_date(action.due_on, loc))
 
 
 def action_dm_blocks(office: Office, deviation: Deviation, action: Action) -> list:

@@ -166,7 +166,7 @@ def receipt_view(registered: Registered, title: str, office: Office) -> View:
 
     For a case reported elsewhere it carries «Jeg har meldt i …» too: for an anonymous reporter
     this modal is the only receipt, and the button proves who they are by this very view
-    (bot.forwarding), with no id stored.
+    (bot/routing/service.py), with no id stored.
     """
     return View(type="modal", callback_id=ids.RECEIPT_VIEW, title=plain("receipt.title", office.locale),
                 close=plain("receipt.close", office.locale), blocks=receipt_blocks(registered, title, office))

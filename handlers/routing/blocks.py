@@ -175,7 +175,7 @@ def where_blocks(office: Office) -> list:
         lines.append(info.instructions)
         if link := _link(office, destination):
             lines.append(link)
-        handling = routes[0].handling  # one destination, one handling (bot.routing.HANDLING)
+        handling = routes[0].handling  # one destination, one handling (bot.routing.rules.HANDLING)
         lines.append(t(f"guide.handling.{handling.value}", loc, system=info.name))
         if routes[0].keeps_minimal_text:
             lines.append(t("guide.handling.minimal", loc))
