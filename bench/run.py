@@ -39,8 +39,8 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.flows import ANSWERS  # noqa: E402
-from tests.slack_client import fill  # noqa: E402
+from tests.support.flows import ANSWERS  # noqa: E402
+from tests.support.slack_client import fill  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
@@ -174,7 +174,7 @@ def fake_calls(url: str) -> dict[str, int]:
 
 def registration_view(fake_url: str, bot_port: int) -> dict:
     """The modal the bot opens, as recorded by the fake (so submissions carry its real blocks)."""
-    from tests.slack_fake import SlackFake  # noqa: F401 - documents where the view comes from
+    from tests.support.slack_fake import SlackFake  # noqa: F401 - documents where the view comes from
 
     Sender(bot_port).command()
     from datetime import date

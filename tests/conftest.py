@@ -23,8 +23,8 @@ from bot.settings import EXAMPLE_OFFICE_CONFIG, Settings
 from store.db import Database
 from store.migrate import upgrade
 from store.models import Base
-from tests.slack_client import SlackClient
-from tests.slack_fake import SlackFake
+from tests.support.slack_client import SlackClient
+from tests.support.slack_fake import SlackFake
 
 SIGNING_SECRET = "test-signing-secret"
 OSLO_MORNING = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Oslo

@@ -1,0 +1,73 @@
+"""Structured logs: with LOG_FORMAT=json every line a real `serve` writes is one JSON object,
+and what a person typed (or who they are) never reaches the log."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from bot.logs import JsonFormatter
+from tests.conftest import SIGNING_SECRET
+from tests.support.flows import ANSWERS
+from tests.support.servers import serve
+from tests.support.slack_client import SlackClient
+
+REPORTER = "U0PRIVATE7"
+ANONYMOUS_REPORTER = "U0HIDDEN42"
+TEXTS = {
+    "title": "Brev sendt til feil mottaker",
+    "what_happened": "Vedtaksbrevet til Kari Nordmann i Storgata 5 gikk til naboen.",
+    "immediate_action": "Ringte Kari og naboen samme dag.",
+    "suggested_action": "Dobbeltsjekk adressen før utsending.",
+}
+NATIONAL_ID = "15108695088"
+
+
+def _submit(client: SlackClient, slack, user: str, view_id: str, **answers: object) -> dict:
+    before = len(slack.of("views.open"))
+    assert client.command("", user=user).status == 200
+    view = slack.wait_for("views.open", before + 1)[-1].params["view"]
+    response = client.submit(view, {**ANSWERS, **TEXTS, **answers}, user=user, view_id=view_id)
+    assert response.status == 200
+    return response.json()
+
+
+def test_a_registration_logs_json_lines_without_message_text_or_personal_data(slack, db, tmp_path: Path):
+    slack.fail("chat.postMessage", error="channel_not_found", where=lambda p: p.get("channel") == REPORTER)
+    with serve(slack, db.url, tmp_path, extra_env={"LOG_FORMAT": "json", "LOG_LEVEL": "DEBUG"}) as url:
+        client = SlackClient(url, SIGNING_SECRET)
+        assert _submit(client, slack, REPORTER, "VLOG1")["response_action"] == "update"
+        assert _submit(client, slack, ANONYMOUS_REPORTER, "VLOG2", anonymous=["anonymous"])["response_action"] == \
+            "update"
+        refused = _submit(client, slack, REPORTER, "VLOG3", what_happened=f"Gjelder {NATIONAL_ID}")
+        assert refused["response_action"] == "errors"
+        slack.wait_for("chat.postMessage", 2, where=lambda c: c.params["channel"] == "C0LEADERS")
+        slack.settle()
+        port = url.rsplit(":", 1)[1]
+    lines = (tmp_path / f"serve-{port}.log").read_text(encoding="utf-8").splitlines()
+
+    records = [json.loads(line) for line in lines]  # raises on any line that is not JSON
+    assert all(isinstance(r, dict) and {"ts", "level", "logger", "msg"} <= r.keys() for r in records)
+    messages = [r["msg"] for r in records]
+    assert any("Booting worker" in m for m in messages)  # gunicorn's own lines are JSON too
+    assert sum("registered case" in m for m in messages) == 2
+    assert any("receipt" in m and "channel_not_found" in m for m in messages)  # the failed receipt, by code
+
+    log = "\n".join(lines)
+    for text in [*TEXTS.values(), "Kari", "Storgata", NATIONAL_ID, REPORTER, ANONYMOUS_REPORTER, "VLOG"]:
+        assert text not in log
+
+
+def test_an_error_is_logged_by_type_and_place_not_by_its_text():
+    try:
+        raise ValueError("Kari Nordmann skrev: brevet gikk til naboen")
+    except ValueError:
+        record = logging.LogRecord("avvik", logging.ERROR, __file__, 1, "listener failed: %s", ("ValueError",),
+                                   exc_info=__import__("sys").exc_info())
+    line = JsonFormatter().format(record)
+    data = json.loads(line)
+    assert "\n" not in line
+    assert data["error"] == "ValueError"
+    assert data["where"].startswith("tests/ops/test_logs.py:")
+    assert "Kari" not in line
