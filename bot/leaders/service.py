@@ -30,6 +30,7 @@ from bot.deviations.rules import (
 )
 from bot.deviations.workflow import Moved, apply, enter, locked_deviation, record_step, transition
 from bot.errors import (
+    ActionAlreadyFinished,
     ActionNotFound,
     ClosureNotAllowed,
     DeviationNotFound,
@@ -157,6 +158,25 @@ def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation
     return _unit(db, work)
 
 
+def action_for_owner(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office, action_id: int | None,
+                     user_id: str) -> tuple[Deviation | MeasureParent, Action]:
+    """An action with what it belongs to, for its owner or a leader (anyone else: refused and audited)."""
+    if action_id is None:
+        raise ActionNotFound()
+    parent, action = load_action(db, office, action_id)
+    authorize_owner(db, clock, leaders, office, user_id, action)
+    return parent, action
+
+
+def action_to_complete(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office,
+                       action_id: int | None, user_id: str) -> tuple[Deviation | MeasureParent, Action]:
+    """What the completion modal shows: an action still open, for its owner or a leader."""
+    parent, action = action_for_owner(db, clock, leaders, office, action_id, user_id)
+    if action.state != ActionState.OPEN.value:
+        raise ActionAlreadyFinished(state=action.state)
+    return parent, action
+
+
 def my_deviations(db: Database, office: Office, user_id: str) -> list[Deviation]:
     """A person's own cases; anonymous ones have no reporter, so they are never among them."""
     return list(_unit(db, lambda session: store.by_reporter(session, office.id, user_id)))
@@ -264,6 +284,15 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
         return Finished(deviation.id, deviation.reference, ids, moved)
 
     return _unit(db, work)
+
+
+def drop_action(db: Database, clock: Clock, office: Office, deviation_id: int, action_id: int, reason: str, *,
+                actor_id: str) -> Finished:
+    """A leader drops one of this case's open actions, with a reason; its owner is told."""
+    deviation, _ = load_action(db, office, action_id)
+    if not isinstance(deviation, Deviation) or deviation.id != deviation_id:
+        raise ActionNotFound()
+    return finish(db, clock, office, action_id, ActionState.DROPPED, reason, actor_id=actor_id)
 
 
 def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,

@@ -91,6 +91,32 @@ def current_round(db: Database, office: Office) -> QualityRound | None:
         return rounds[-1] if rounds else None
 
 
+def latest_round(db: Database, office: Office) -> QualityRound | None:
+    """The office's latest round, open or closed (`/kvalitet status`, `/kvalitet tiltak`)."""
+    with db.transaction() as session:
+        return store.latest(session, office.id)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far reviewers have come in a round: reviews per reviewer, and the target for each."""
+
+    round: QualityRound
+    done: dict[str, int]
+
+    def of(self, reviewer_id: str) -> int:
+        return self.done.get(reviewer_id, 0)
+
+
+def progress(db: Database, office: Office, round_id: int | None = None) -> Progress | None:
+    """A round's progress (the latest round's when no id is given); None when there is no such round."""
+    with db.transaction() as session:
+        rnd = store.by_id(session, round_id) if round_id is not None else store.latest(session, office.id)
+        if rnd is None or rnd.office_id != office.id:
+            return None
+        return Progress(rnd, store.reviews_per_reviewer(session, rnd.id))
+
+
 def submit_review(db: Database, clock: Clock, office: Office, round_id: int, reviewer_id: str,
                   form: ReviewForm, *, view_id: str, is_leader: bool) -> int:
     """Store one review; a retried submission of the same form returns the first review."""

@@ -158,7 +158,7 @@ def completion_view(office: Office, deviation: Deviation, action: Action, channe
                 submit=plain("action.done_submit", loc), close=plain("modal.cancel", loc),
                 private_metadata=metadata(action=action.id, channel=channel, ts=ts),
                 blocks=[SectionBlock(text=mrkdwn(action_summary(deviation, action, loc))),
-                        _text(L.NOTE, loc, "action.note", {}, optional=False, hint=True),
+                        _text(ids.COMPLETION_NOTE, loc, "action.note", {}, optional=False, hint=True),
                         ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))])])
 
 
