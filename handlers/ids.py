@@ -54,7 +54,7 @@ ASSESSMENT_VIEW: Final = "assessment"
 CLOSURE_VIEW: Final = "closure"
 REOPEN_VIEW: Final = "reopen"
 DROP_VIEW: Final = "drop_action"
-COMPLETION_VIEW: Final = "action_completion"
+COMPLETION_VIEW: Final = "action_completion"  # a case's action or a quality round's measure: both say «Utført»
 COMPLETION_NOTE: Final = "note"  # its one field
 NOTICE_VIEW: Final = "leader_notice"  # a refusal or an error, with a close button only
 

@@ -23,6 +23,7 @@ list and one short database read or audit write, each bounded well inside Slack'
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -32,9 +33,10 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.errors import DeviationNotFound, DomainError
+from bot.errors import DeviationNotFound, DomainError, StorageUnavailable
 from bot.i18n import t
 from bot.leaders import service as leadership
+from bot.quality import service as quality
 from bot.services import Services
 from handlers.common import id_of, notice_view, office_of, open_from, say
 from handlers.payloads import BlockAction, ViewSubmission
@@ -111,6 +113,41 @@ def leaders_only(attempt: str, case: Target, *, errors_on: str | None = None) ->
         return None
 
     return check_leader
+
+
+# --- «Utført»: a case's action or a quality round's measure -----------------------------------
+
+def _action_id(body: dict) -> int | None:
+    """The action a «Utført» click or a completion form is about, from the raw body (matchers run
+    before the payload is parsed)."""
+    actions, view = body.get("actions"), body.get("view")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        return id_of(actions[0].get("value"))
+    if isinstance(view, dict) and isinstance(view.get("private_metadata"), str):
+        try:
+            metadata = json.loads(view["private_metadata"])
+        except ValueError:
+            return None
+        return id_of(metadata.get("action")) if isinstance(metadata, dict) else None
+    return None
+
+
+def for_measure(body: dict, services: Services) -> bool:
+    """Listener matcher: the action is a quality round's measure. The database says so, never the
+    payload. One it cannot tell (a crafted id, the database away) is left to the case's listener,
+    which answers it as it always has."""
+    action_id = _action_id(body)
+    if action_id is None:
+        return False
+    try:
+        return quality.is_measure(services.db, action_id)
+    except StorageUnavailable:
+        return False
+
+
+def for_deviation_action(body: dict, services: Services) -> bool:
+    """Listener matcher: everything `for_measure` is not."""
+    return not for_measure(body, services)
 
 
 # --- a refused button -------------------------------------------------------------------------

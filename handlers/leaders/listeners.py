@@ -43,7 +43,7 @@ from handlers.leaders.blocks import (
     reopen_view,
     typed_values,
 )
-from handlers.middleware import button_value, leaders_only, parse, view_case
+from handlers.middleware import button_value, for_deviation_action, leaders_only, parse, view_case
 from handlers.payloads import BlockAction, ModalAction, ViewSubmission
 from store.models import Deviation
 
@@ -245,8 +245,9 @@ def register(app: App) -> None:
     app.action(ids.REOPEN, middleware=[card, leaders_only("gjenapne", case)])(open_reopening)
     app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction), leaders_only("legg_til_tiltak", view_case)]
                )(add_action_row)
-    app.action(ids.ACTION_DONE, middleware=[card])(open_completion)
-    app.view(ids.COMPLETION_VIEW, middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_completion)
+    app.action(ids.ACTION_DONE, matchers=[for_deviation_action], middleware=[card])(open_completion)
+    app.view(ids.COMPLETION_VIEW, matchers=[for_deviation_action],
+             middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_completion)
 
     for callback_id, attempt, general_field, listener in (
         (ids.ASSESSMENT_VIEW, "vurder", L.NEEDS_ACTIONS, submit_assessment),

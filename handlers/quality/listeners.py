@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from bot.errors import DomainError
 from bot.forms import FieldErrors
@@ -17,10 +19,12 @@ from bot.quality import service as rounds
 from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_season
 from bot.services import Services
 from handlers import ids
-from handlers.common import form_errors, id_of, open_view, today
-from handlers.middleware import parse
+from handlers.common import form_errors, id_of, modal_or_notice, open_from, open_view, today
+from handlers.middleware import for_measure, parse
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from handlers.quality.blocks import (
+    measure_completion_view,
+    measure_dm_blocks,
     measure_view,
     review_view,
     round_name,
@@ -178,9 +182,49 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
     services.messenger.deliver_soon(ledger_ids)
 
 
+# --- a measure's «Utført» (the button and modal a case's action has: which one, the database says) --
+
+def open_measure_completion(ack: Ack, client: WebClient, services: Services, office: Office,
+                            parsed: BlockAction) -> None:
+    """The owner (or a leader) opens the completion note for a measure, from its DM."""
+    ack()
+
+    def build() -> View:
+        measure, action = rounds.measure_to_complete(services.db, services.clock, services.leaders, office,
+                                                     id_of(parsed.value), parsed.user.id)
+        return measure_completion_view(office, measure, action, *parsed.message_at)
+
+    open_from(client, parsed, modal_or_notice(office, build))
+
+
+def submit_measure_completion(ack: Ack, client: WebClient, services: Services, office: Office,
+                              parsed: ViewSubmission) -> None:
+    """The note saved: the measure is done, and the DM the owner pressed «Utført» in says so."""
+    meta, user = parsed.view.metadata, parsed.user.id
+    try:
+        _, action = rounds.measure_for(services.db, services.clock, services.leaders, office,
+                                       id_of(meta.get("action")), user)
+        note = rounds.parse_note(parsed.view.values(), ids.COMPLETION_NOTE)
+        measure, action = rounds.finish_measure(services.db, services.clock, office, action.id, note, actor_id=user)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, ids.COMPLETION_NOTE))
+        return
+    ack()
+    channel, ts = meta.get("channel"), meta.get("ts")
+    if isinstance(channel, str) and isinstance(ts, str):
+        try:
+            client.chat_update(channel=channel, ts=ts, text=t("action.now_utfort", office.locale),
+                               blocks=[b.to_dict() for b in measure_dm_blocks(office, measure, action)])
+        except SlackApiError as exc:
+            log.warning("the owner's DM was not updated (%s)", type(exc).__name__)
+
+
 def register(app: App) -> None:
     app.command(ids.QUALITY_COMMAND, middleware=[parse(SlashCommand)])(on_kvalitet)
     app.action(ids.QUALITY_OPEN_REVIEW, middleware=[parse(BlockAction)])(open_review_from_invite)
     app.view(ids.QUALITY_REVIEW, middleware=[parse(ViewSubmission, errors_on=REVIEW_GENERAL)])(submit_review)
     app.view(ids.QUALITY_MEASURE,
              middleware=[parse(ViewSubmission, errors_on=ids.MeasureField.DESCRIPTION)])(submit_measure)
+    app.action(ids.ACTION_DONE, matchers=[for_measure], middleware=[parse(BlockAction)])(open_measure_completion)
+    app.view(ids.COMPLETION_VIEW, matchers=[for_measure],
+             middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_measure_completion)
