@@ -126,7 +126,7 @@ def _action_id(body: dict) -> int | None:
     if isinstance(view, dict) and isinstance(view.get("private_metadata"), str):
         try:
             metadata = json.loads(view["private_metadata"])
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than any view of ours
             return None
         return id_of(metadata.get("action")) if isinstance(metadata, dict) else None
     return None

@@ -83,7 +83,7 @@ class SubmittedView(_Payload):
     def metadata(self) -> dict[str, Any]:
         try:
             data = json.loads(self.private_metadata or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than any view of ours
             return {}
         return data if isinstance(data, dict) else {}
 

@@ -203,6 +203,15 @@ def test_a_button_whose_value_is_not_a_plain_number_names_no_case(bot):
     assert stored(bot, deviation.id).state == "registrert"
 
 
+def test_a_form_whose_metadata_is_nested_past_any_view_of_ours_gets_an_answer_not_a_5xx(bot):
+    deviation = report(bot)
+    for callback_id in (ids.CLOSURE_VIEW, ids.COMPLETION_VIEW, ids.REGISTRATION):
+        forged = {"type": "modal", "callback_id": callback_id, "private_metadata": "[" * 2900, "blocks": []}
+        response = bot.client.submit(forged, {}, user=LEADER)
+        assert response.status == 200, (callback_id, response.status)
+    assert stored(bot, deviation.id).state == "registrert"
+
+
 def test_a_non_leaders_crafted_vurder_and_lukk_submissions_change_nothing(bot):
     deviation = report(bot)
     assessment = press(bot, ids.ASSESS, deviation.id)
