@@ -97,8 +97,10 @@ def _refresh_receipt(client: WebClient, services: Services, office: Office, devi
         client.chat_update(channel=str(message.get("channel")), ts=str(message.get("ts")),
                            blocks=[b.to_dict() for b in dm_receipt_blocks(deviation, office)],
                            text=t("receipt.header", office.locale, reference=deviation.reference))
-    except (DomainError, SlackApiError) as exc:
-        log.warning("chat.update of a receipt failed: %s", type(exc).__name__)
+    except DomainError as exc:
+        log.warning("a receipt was not refreshed (%s)", type(exc).__name__)
+    except SlackApiError as exc:
+        log.warning("chat.update of a receipt failed: %s", exc.response.get("error"))
 
 
 def register(app: App) -> None:
