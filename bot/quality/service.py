@@ -95,9 +95,12 @@ def current_round(db: Database, office: Office) -> QualityRound | None:
 
 
 def latest_round(db: Database, office: Office) -> QualityRound | None:
-    """The office's latest round, open or closed (`/kvalitet status`, `/kvalitet tiltak`)."""
-    with db.transaction() as session:
-        return store.latest(session, office.id)
+    """The office's latest round, open or closed (`/kvalitet tiltak`)."""
+    try:
+        with db.transaction() as session:
+            return store.latest(session, office.id)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,14 @@ class Progress:
 
 def progress(db: Database, office: Office, round_id: int | None = None) -> Progress | None:
     """A round's progress (the latest round's when no id is given); None when there is no such round."""
-    with db.transaction() as session:
-        rnd = store.by_id(session, round_id) if round_id is not None else store.latest(session, office.id)
-        if rnd is None or rnd.office_id != office.id:
-            return None
-        return Progress(rnd, store.reviews_per_reviewer(session, rnd.id))
+    try:
+        with db.transaction() as session:
+            rnd = store.by_id(session, round_id) if round_id is not None else store.latest(session, office.id)
+            if rnd is None or rnd.office_id != office.id:
+                return None
+            return Progress(rnd, store.reviews_per_reviewer(session, rnd.id))
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
 
 
 def submit_review(db: Database, clock: Clock, office: Office, round_id: int, reviewer_id: str,
