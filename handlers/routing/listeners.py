@@ -8,6 +8,7 @@ import logging
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from bot.errors import DomainError, InvalidTransition, ReferenceAlreadySet
 from bot.forms import FieldErrors
@@ -49,9 +50,7 @@ def open_reference_form(ack: Ack, client: WebClient, services: Services, office:
             view_id=parsed.view.id if parsed.in_modal and parsed.view else None,
             is_leader=lambda: services.leaders.is_leader(office, user))
     except DomainError as exc:
-        problem = isinstance(exc, (ReferenceAlreadySet, InvalidTransition))
-        title = "external.problem.title" if problem else "external.refused.title"
-        open_from(client, parsed, notice_view(title, say(exc, office.locale), office.locale))
+        open_from(client, parsed, _notice(exc, office))
         return
     # Only a receipt DM's button carries its message, so that the receipt (never a card) is refreshed.
     from_receipt = parsed.actions[0].get("block_id") == ids.EXTERNAL_REFERENCE_ACTIONS
@@ -62,6 +61,13 @@ def open_reference_form(ack: Ack, client: WebClient, services: Services, office:
         update_view(client, parsed.view, view)
     else:
         open_from(client, parsed, view)
+
+
+def _notice(error: DomainError, office: Office) -> View:
+    """Why the reference cannot be added: not theirs to add, or the case no longer waits for one."""
+    problem = isinstance(error, (ReferenceAlreadySet, InvalidTransition))
+    title = "external.problem.title" if problem else "external.refused.title"
+    return notice_view(title, say(error, office.locale), office.locale)
 
 
 def submit_reference(ack: Ack, client: WebClient, services: Services, office: Office, parsed: ViewSubmission) -> None:
