@@ -1,7 +1,9 @@
 """Slack listeners, one package per feature as in `bot/`: `listeners.py` (parse, call, render),
 `blocks.py` (pure Block Kit builders), `senders.py` (ledger messages).
 
-`install()` is called once by the app factory: every package registers what it handles.
+`install()` is called once by the app factory: every package registers what it handles, with
+`register(app)`. Listeners get `services`, the request's office and its parsed body from Bolt's
+context, by parameter name (handlers/middleware.py).
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ from bot.services import Services
 
 
 def install(app: App, services: Services) -> None:
-    from handlers import commands, envelope
+    """Every package's listeners, each behind the shared opening in handlers.middleware."""
+    from handlers import commands, envelope, middleware
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
-    from handlers.leaders import modals as leader_modals
     from handlers.quality import listeners as quality
     from handlers.registration import listeners as registration
     from handlers.routing import listeners as routing
 
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
-    for package in (commands, registration, routing, home, leaders, leader_modals, quality):
-        package.register(app, services)
+    app.use(middleware.provide(services))  # then every listener may ask for `services`
+    for package in (commands, registration, routing, home, leaders, quality):
+        package.register(app)
+    middleware.register(app)  # last: answers the buttons the listeners' middleware refused
     install_senders(services.messenger)
 
 

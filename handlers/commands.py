@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
@@ -12,9 +11,9 @@ from bot.i18n import t
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
-from handlers.common import office_of
 from handlers.home.blocks import help_blocks
 from handlers.leaders.overview import mine, overview, status
+from handlers.middleware import parse
 from handlers.payloads import SlashCommand
 from handlers.registration.listeners import open_registration
 from handlers.reports import listeners as report
@@ -38,18 +37,14 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 
-def register(app: App, services: Services) -> None:
-    @app.command(ids.COMMAND)
-    def on_avvik(ack: Ack, body: dict, client: WebClient) -> None:
-        try:
-            command = SlashCommand.model_validate(body)
-        except ValidationError:
-            ack()
-            return
-        office = office_of(services, command.team_id)
-        if not command.words:
-            ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
-            open_registration(services, client, office, command.trigger_id)
-            return
-        handler = SUBCOMMANDS.get(command.words[0].lower(), _help)
-        handler(services, office, command, ack, client)
+def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, parsed: SlashCommand) -> None:
+    if not parsed.words:
+        ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
+        open_registration(services, client, office, parsed.trigger_id)
+        return
+    handler = SUBCOMMANDS.get(parsed.words[0].lower(), _help)
+    handler(services, office, parsed, ack, client)
+
+
+def register(app: App) -> None:
+    app.command(ids.COMMAND, middleware=[parse(SlashCommand)])(on_avvik)

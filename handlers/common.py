@@ -1,10 +1,11 @@
-"""What every listener shares: the office of a request and its «today», opening a modal, a domain
-error in words, a notice modal, ids and metadata from payloads."""
+"""What every listener shares: the office of a request and its «today», opening and updating a
+modal, a domain error in words (in a notice, or on a form's fields), ids and metadata from payloads."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from slack_sdk import WebClient
@@ -13,11 +14,13 @@ from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
 from bot.errors import DomainError
-from bot.i18n import Locale, format_date, has, t
+from bot.forms import FieldErrors
+from bot.i18n import Locale, has, t
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
 from handlers.blocks import mrkdwn, plain
+from handlers.payloads import ActionView, BlockAction
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,25 @@ def open_view(client: WebClient, trigger_id: str | None, view: View | dict) -> N
         log.warning("views.open failed: %s", exc.response.get("error"))
 
 
+def open_from(client: WebClient, click: BlockAction, view: View | dict) -> None:
+    """Open a modal from a message, or push it over the modal the button was pressed in."""
+    if not (click.in_modal and click.trigger_id):
+        open_view(client, click.trigger_id, view)
+        return
+    try:
+        client.views_push(trigger_id=click.trigger_id, view=view)
+    except SlackApiError as exc:
+        log.warning("views.push failed: %s", exc.response.get("error"))
+
+
+def update_view(client: WebClient, current: ActionView, view: View | dict) -> None:
+    """Replace the modal a button was pressed in; the hash makes Slack refuse it if the view moved on."""
+    try:
+        client.views_update(view_id=current.id, hash=current.hash, view=view)
+    except SlackApiError as exc:
+        log.warning("views.update failed: %s", exc.response.get("error"))
+
+
 def say(error: DomainError, locale: Locale) -> str:
     """A domain error as a sentence in the office's language; states by their names, not their values."""
     params = dict(error.params)
@@ -60,19 +82,31 @@ def notice_view(office: Office, text: str) -> View:
                 close=plain("notice.close", office.locale), blocks=[SectionBlock(text=mrkdwn(text[:3000]))])
 
 
+def modal_or_notice(office: Office, build: Callable[[], View]) -> View:
+    """The modal `build` makes, or, when a domain rule refuses, a notice saying why."""
+    try:
+        return build()
+    except DomainError as exc:
+        return notice_view(office, say(exc, office.locale))
+
+
+def form_errors(error: FieldErrors | DomainError, office: Office, general: str,
+                fields: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What `response_action: errors` shows: each wrong field's reason, or a domain error on the field
+    `fields` names for its key (else on `general`, the form's field for what is about no one field)."""
+    if isinstance(error, FieldErrors):
+        return {name: t(key, office.locale) for name, key in error.errors.items()}
+    return {(fields or {}).get(error.key, general): say(error, office.locale)}
+
 
 def id_of(value: object) -> int | None:
     """A button's value or a metadata field as a row id; anything else is None (crafted payloads)."""
-    if isinstance(value, int) and value > 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:  # a BIGINT, at most
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         return int(value)
     return None
 
 
 def metadata(**values: object) -> str:
     return json.dumps(values, separators=(",", ":"))
-
-
-def day(value: date, locale: Locale) -> str:
-    return format_date(value, locale)

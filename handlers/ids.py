@@ -54,7 +54,8 @@ ASSESSMENT_VIEW: Final = "assessment"
 CLOSURE_VIEW: Final = "closure"
 REOPEN_VIEW: Final = "reopen"
 DROP_VIEW: Final = "drop_action"
-COMPLETION_VIEW: Final = "action_completion"
+COMPLETION_VIEW: Final = "action_completion"  # a case's action or a quality round's measure: both say «Utført»
+COMPLETION_NOTE: Final = "note"  # its one field
 NOTICE_VIEW: Final = "leader_notice"  # a refusal or an error, with a close button only
 
 
@@ -68,7 +69,6 @@ class Leader:
     DECISION_DATE: Final = "decision_date"
     DECISION_REFERENCE: Final = "decision_reference"
     REASON: Final = "reason"  # reopening, dropping
-    NOTE: Final = "note"  # completion note
     ACTION: Final = "action"  # the action to drop
 
 

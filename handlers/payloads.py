@@ -83,7 +83,7 @@ class SubmittedView(_Payload):
     def metadata(self) -> dict[str, Any]:
         try:
             data = json.loads(self.private_metadata or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than any view of ours
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -140,6 +140,17 @@ class BlockAction(_FromTeam):
         value = self.actions[0].get("value")
         return value if isinstance(value, str) else None
 
+    @property
+    def message_at(self) -> tuple[str | None, str | None]:
+        """The channel and ts of the message the button is in (a DM to update once the work is done)."""
+        container = self.container
+        return (container.channel_id, container.message_ts) if container else (None, None)
+
+    @property
+    def in_modal(self) -> bool:
+        """Pressed inside a view (a modal): what the bot shows next goes on top of it."""
+        return self.view is not None and self.container is not None and self.container.type == "view"
+
 
 def element_value(element: dict[str, Any]) -> object:
     """The value of one input element in a submitted view's state."""
@@ -176,6 +187,24 @@ class ViewAction(BlockAction):
         if self.container.type == "message" and self.container.channel_id and self.container.message_ts:
             return {"channel": self.container.channel_id, "ts": self.container.message_ts}
         return None
+
+
+class ModalAction(ViewAction):
+    """A button that only exists inside a modal (its view is what the click is about)."""
+
+    view: ActionView
+
+
+class HomeTab(_Payload):
+    user: str
+    tab: str | None = None
+
+
+class HomeOpened(_Payload):
+    """The `app_home_opened` event, with the team it came from."""
+
+    team_id: str | None = None
+    event: HomeTab
 
 
 def _list(value: object) -> list:

@@ -77,6 +77,11 @@ def measures(session: Session, round_id: int) -> Sequence[Action]:
     return session.scalars(select(Action).where(Action.round_id == round_id).order_by(Action.id)).all()
 
 
+def is_measure(session: Session, action_id: int) -> bool:
+    """Whether the action is a round's measure (it has a round), not a deviation's action."""
+    return session.scalar(select(Action.round_id).where(Action.id == action_id)) is not None
+
+
 def overdue_measures(session: Session, office_id: str, today: date) -> Sequence[Action]:
     """Open measures of the office's rounds whose due date has passed (through ix_actions_open_due)."""
     query = (select(Action).join(QualityRound, QualityRound.id == Action.round_id)

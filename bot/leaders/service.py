@@ -30,6 +30,7 @@ from bot.deviations.rules import (
 )
 from bot.deviations.workflow import Moved, apply, enter, locked_deviation, record_step, transition
 from bot.errors import (
+    ActionAlreadyFinished,
     ActionNotFound,
     ClosureNotAllowed,
     DeviationNotFound,
@@ -41,7 +42,6 @@ from bot.errors import (
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.forms import AssessmentForm, ClosureForm
 from bot.office import Office
-from bot.quality import service as quality_service
 from store import deviations as store
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey, MessageKind, Target
@@ -58,10 +58,9 @@ OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, Stat
 
 @dataclass(frozen=True)
 class Finished:
-    """An action done or dropped; `moved` when it was the last one and the case became ready.
-    A quality round's measure has no case: `deviation_id` is None."""
+    """An action done or dropped; `moved` when it was the last one and the case became ready."""
 
-    deviation_id: int | None
+    deviation_id: int
     reference: str
     ledger_ids: list[int] = field(default_factory=list)
     moved: Moved | None = None
@@ -127,31 +126,35 @@ def load_deviation(db: Database, office: Office, deviation_id: int) -> Deviation
     return _unit(db, work)
 
 
-@dataclass(frozen=True)
-class MeasureParent:
-    """What an owner's DM and the completion modal show above a quality measure, where a case's
-    reference and title would stand (seed 002: «Tiltak kontorene jobber med»)."""
-
-    reference: str
-    title: str
-    responsible_leader: str | None = None
-
-
-def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation | MeasureParent, Action]:
-    """An action with what it belongs to: its case, or for a measure, its quality round."""
-    def work(session) -> tuple[Deviation | MeasureParent, Action]:
+def load_action(db: Database, office: Office, action_id: int) -> tuple[Deviation, Action]:
+    """A case's action with its case. A quality round's measure is not one (bot.quality.service)."""
+    def work(session) -> tuple[Deviation, Action]:
         action = store.action_by_id(session, action_id)
-        if action is not None and action.round_id is not None:
-            parent = quality_service.measure_parent(session, office, action)
-            if parent is None:
-                raise ActionNotFound()
-            return MeasureParent(*parent), action
-        deviation = store.by_id(session, action.deviation_id) if action else None
+        deviation = store.by_id(session, action.deviation_id) if action and action.deviation_id else None
         if action is None or deviation is None or deviation.office_id != office.id:
             raise ActionNotFound()
         return deviation, action
 
     return _unit(db, work)
+
+
+def action_for_owner(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office, action_id: int | None,
+                     user_id: str) -> tuple[Deviation, Action]:
+    """An action with its case, for its owner or a leader (anyone else: refused and audited)."""
+    if action_id is None:
+        raise ActionNotFound()
+    deviation, action = load_action(db, office, action_id)
+    authorize_owner(db, clock, leaders, office, user_id, action)
+    return deviation, action
+
+
+def action_to_complete(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office,
+                       action_id: int | None, user_id: str) -> tuple[Deviation, Action]:
+    """What the completion modal shows: an action still open, for its owner or a leader."""
+    deviation, action = action_for_owner(db, clock, leaders, office, action_id, user_id)
+    if action.state != ActionState.OPEN.value:
+        raise ActionAlreadyFinished(state=action.state)
+    return deviation, action
 
 
 def my_deviations(db: Database, office: Office, user_id: str) -> list[Deviation]:
@@ -224,18 +227,6 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
     now = clock.now()
 
     def work(session) -> Finished:
-        measure = quality_service.lock_measure(session, office, action_id)
-        if measure is not None:
-            measure.state = finish_action(ActionState(measure.state), outcome, text).value
-            measure.finished_at = now
-            if outcome is ActionState.DONE:
-                measure.completion_note = text
-            else:
-                measure.drop_reason = text
-            store.record_event(session, office_id=office.id, at=now, actor_id=actor_id, action=measure,
-                               kind=ACTION_DONE if outcome is ActionState.DONE else ACTION_DROPPED,
-                               detail={"action": measure.id, "round_id": measure.round_id})
-            return Finished(None, "", [])
         deviation_id = store.deviation_of_action(session, action_id)
         if deviation_id is None:
             raise ActionNotFound()
@@ -262,6 +253,15 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
         return Finished(deviation.id, deviation.reference, ids, moved)
 
     return _unit(db, work)
+
+
+def drop_action(db: Database, clock: Clock, office: Office, deviation_id: int, action_id: int, reason: str, *,
+                actor_id: str) -> Finished:
+    """A leader drops one of this case's open actions, with a reason; its owner is told."""
+    deviation, _ = load_action(db, office, action_id)
+    if deviation.id != deviation_id:
+        raise ActionNotFound()
+    return finish(db, clock, office, action_id, ActionState.DROPPED, reason, actor_id=actor_id)
 
 
 def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,

@@ -8,14 +8,17 @@ the messenger, so nothing is sent twice and nothing is lost.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.clock import Clock
-from bot.deviations.rules import Term
-from bot.errors import ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
+from bot.deviations.rules import ActionState, Term, finish_action
+from bot.errors import ActionAlreadyFinished, ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
 from bot.i18n import t
 from bot.leaders.directory import LeaderDirectory
+from bot.leaders.forms import parse_reason
+from bot.leaders.service import ACTION_DONE, authorize_owner
 from bot.office import Office
 from bot.quality.rules import (
     TARGET_GROUP,
@@ -93,6 +96,38 @@ def current_round(db: Database, office: Office) -> QualityRound | None:
         return rounds[-1] if rounds else None
 
 
+def latest_round(db: Database, office: Office) -> QualityRound | None:
+    """The office's latest round, open or closed (`/kvalitet tiltak`)."""
+    try:
+        with db.transaction() as session:
+            return store.latest(session, office.id)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far reviewers have come in a round: reviews per reviewer, and the target for each."""
+
+    round: QualityRound
+    done: dict[str, int]
+
+    def of(self, reviewer_id: str) -> int:
+        return self.done.get(reviewer_id, 0)
+
+
+def progress(db: Database, office: Office, round_id: int | None = None) -> Progress | None:
+    """A round's progress (the latest round's when no id is given); None when there is no such round."""
+    try:
+        with db.transaction() as session:
+            rnd = store.by_id(session, round_id) if round_id is not None else store.latest(session, office.id)
+            if rnd is None or rnd.office_id != office.id:
+                return None
+            return Progress(rnd, store.reviews_per_reviewer(session, rnd.id))
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
 def submit_review(db: Database, clock: Clock, office: Office, round_id: int, reviewer_id: str,
                   form: ReviewForm, *, view_id: str, is_leader: bool) -> int:
     """Store one review; a retried submission of the same form returns the first review."""
@@ -161,6 +196,78 @@ def assessment(session, round_id: int) -> Assessment:
     summaries = summarize(_scored(session, rnd.id), _scored(session, previous.id) if previous else [])
     reviews = sum(store.reviews_per_reviewer(session, rnd.id).values())
     return Assessment(rnd, reviews, summaries, previous)
+
+
+# --- a measure's owner marks it done («Utført», the same button as a case's action) ---------------
+
+@dataclass(frozen=True)
+class MeasureParent:
+    """What an owner's DM and the completion modal show above a measure, where a case's reference
+    and title would stand (seed 002: «Tiltak kontorene jobber med»)."""
+
+    reference: str
+    title: str
+    responsible_leader: str | None = None
+
+
+def is_measure(db: Database, action_id: int) -> bool:
+    """Whether an action is a round's measure rather than a case's action (an old DM's «Utført»
+    carries only the action's id)."""
+    try:
+        with db.reading() as session:
+            return store.is_measure(session, action_id)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+def measure_for(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office, action_id: int | None,
+                user_id: str) -> tuple[MeasureParent, Action]:
+    """A measure with its round and area, for its owner or a leader; anyone else's attempt is written
+    to the audit log and refused (NotActionOwner), as for a case's action."""
+    try:
+        with db.transaction() as session:
+            action = session.get(Action, action_id) if action_id is not None else None
+            parent = measure_parent(session, office, action) if action is not None else None
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+    if action is None or parent is None:
+        raise ActionNotFound()
+    authorize_owner(db, clock, leaders, office, user_id, action)
+    return MeasureParent(*parent), action
+
+
+def measure_to_complete(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office,
+                        action_id: int | None, user_id: str) -> tuple[MeasureParent, Action]:
+    """What the completion modal shows: a measure still open, for its owner or a leader."""
+    measure, action = measure_for(db, clock, leaders, office, action_id, user_id)
+    if action.state != ActionState.OPEN.value:
+        raise ActionAlreadyFinished(state=action.state)
+    return measure, action
+
+
+def parse_note(values: Mapping[str, object], field: str) -> str:
+    """The owner's completion note: required, like a case's action's (no national identity number)."""
+    return parse_reason(values, field)
+
+
+def finish_measure(db: Database, clock: Clock, office: Office, action_id: int, note: str, *,
+                   actor_id: str) -> tuple[MeasureParent, Action]:
+    """A measure carried out, with its owner's note, and the audit event; returns it as it now is."""
+    now = clock.now()
+    try:
+        with db.transaction() as session:
+            measure = lock_measure(session, office, action_id)
+            if measure is None:
+                raise ActionNotFound()
+            measure.state = finish_action(ActionState(measure.state), ActionState.DONE, note).value
+            measure.finished_at, measure.completion_note = now, note
+            deviation_store.record_event(session, office_id=office.id, at=now, actor_id=actor_id, action=measure,
+                                         kind=ACTION_DONE, detail={"action": measure.id, "round_id": measure.round_id})
+            parent = measure_parent(session, office, measure)
+            assert parent is not None  # lock_measure checked the office
+            return MeasureParent(*parent), measure
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
 
 
 def measure_parent(session, office: Office, action: Action) -> tuple[str, str] | None:

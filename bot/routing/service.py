@@ -132,6 +132,18 @@ def may_confirm(db: Database, clock: Clock, office: Office, deviation_id: int, *
     return _forwarded(deviation, via)
 
 
+def awaiting_reference(db: Database, clock: Clock, office: Office, deviation_id: int, *, user_id: str,
+                       view_id: str | None, is_leader: Callable[[], bool]) -> Forwarded:
+    """The case whose reference the person is about to add: theirs to add (`may_confirm`), and still
+    waiting for one. ReferenceAlreadySet or InvalidTransition when it is not waiting any more."""
+    deviation = may_confirm(db, clock, office, deviation_id, user_id=user_id, view_id=view_id, is_leader=is_leader)
+    if deviation.state is State.FORWARDED:
+        return deviation
+    if deviation.external_reference:
+        raise ReferenceAlreadySet(reference=deviation.external_reference)
+    raise InvalidTransition(state=deviation.state.value, command=Command.CONFIRM_EXTERNAL.value)
+
+
 def confirm_external(db: Database, clock: Clock, office: Office, deviation_id: int, external_reference: str, *,
                      user_id: str, view_id: str | None, is_leader: Callable[[], bool]) -> Confirmed:
     """Store the other system's reference; the case leaves `videresendt` and its card is updated.
@@ -157,6 +169,14 @@ def confirm_external(db: Database, clock: Clock, office: Office, deviation_id: i
             raise ReferenceAlreadySet(reference=current.external_reference) from None
         raise
     return Confirmed(deviation, external_reference, moved)
+
+
+def as_reported(db: Database, office: Office, deviation_id: int) -> Deviation:
+    """The case as it is now, for the reporter's receipt."""
+    deviation = _read(db, deviation_id)
+    if deviation.office_id != office.id:
+        raise DeviationNotFound()
+    return deviation
 
 
 def _read(db: Database, deviation_id: int) -> Deviation:

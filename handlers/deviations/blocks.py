@@ -1,17 +1,30 @@
-"""The case card: one message per case in the leader channel, updated in place as it moves."""
+"""The case card: one message per case in the leader channel, updated in place as it moves; and
+what an action's owner sees, for a case's action and a quality round's measure alike: the DM
+with «Utført» and the completion modal."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
 
 from bot.deviations.rules import ActionState, State, closure_offered
+from bot.forms import TEXT_MAX
 from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from bot.routing.rules import Destination
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.common import metadata
 from handlers.routing.blocks import reference_button
-from store.models import Deviation
+from store.models import Action, Deviation
 
 
 def reporter_text(deviation: Deviation, loc: Locale) -> str:
@@ -123,3 +136,43 @@ def card_text(deviation: Deviation, office: Office) -> str:
     """The notification text (and what screen readers and old clients show)."""
     return t("card.fallback", office.locale, reference=deviation.reference,
              state=t(f"state.{deviation.state}", office.locale))
+
+
+# --- an action's owner --------------------------------------------------------------------------
+# `reference` and `title` are what the action belongs to: a case's, or a measure's round and area.
+
+def action_summary(reference: str, title: str, action: Action, loc: Locale) -> str:
+    return t("action.summary", loc, reference=reference, title=escape(title)[:200],
+             term=t(f"term.{action.term}", loc), description=escape(action.description)[:2000],
+             due=format_date(action.due_on, loc))
+
+
+def owner_dm_blocks(office: Office, reference: str, title: str, action: Action, *,
+                    responsible: str | None = None) -> list:
+    """The owner's DM: the action, who is responsible, and «Utført» while it is open."""
+    loc = office.locale
+    blocks: list = [SectionBlock(text=mrkdwn(t("action.assigned", loc, reference=reference))),
+                    SectionBlock(text=mrkdwn(action_summary(reference, title, action, loc)))]
+    if responsible:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("action.responsible", loc, leader=f"<@{responsible}>"))]))
+    if action.state == ActionState.OPEN.value:
+        blocks.append(ActionsBlock(block_id=f"action:{action.id}", elements=[
+            ButtonElement(text=plain("action.done_button", loc), action_id=ids.ACTION_DONE, value=str(action.id),
+                          style="primary")]))
+    else:
+        blocks.append(ContextBlock(elements=[mrkdwn(t(f"action.now_{action.state}", loc))]))
+    return blocks
+
+
+def completion_modal(office: Office, reference: str, title: str, action: Action, channel: str | None,
+                     ts: str | None) -> View:
+    """«Utført»: the owner's note. The DM it came from (channel, ts) is updated once it is saved."""
+    loc = office.locale
+    note = InputBlock(block_id=ids.COMPLETION_NOTE, label=plain("action.note.label", loc), optional=False,
+                      hint=plain("action.note.hint", loc),
+                      element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX))
+    return View(type="modal", callback_id=ids.COMPLETION_VIEW, title=plain("action.done_title", loc),
+                submit=plain("action.done_submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(action=action.id, channel=channel, ts=ts),
+                blocks=[SectionBlock(text=mrkdwn(action_summary(reference, title, action, loc))), note,
+                        ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))])])

@@ -35,12 +35,13 @@ from slack_sdk.models.views import View
 
 from bot.deviations.rules import ActionState, Severity, Term
 from bot.forms import TEXT_MAX
-from bot.i18n import Locale, format_date, t
+from bot.i18n import Locale, t
 from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
 from handlers.common import metadata
+from handlers.deviations.blocks import completion_modal, owner_dm_blocks
 from handlers.payloads import element_value
 from store.models import Action, Deviation
 
@@ -128,38 +129,15 @@ def typed_values(state_values: Mapping[str, Mapping[str, Mapping[str, Any]]]) ->
 
 # --- an action's owner --------------------------------------------------------------------------
 
-def action_summary(deviation: Deviation, action: Action, loc: Locale) -> str:
-    return t("action.summary", loc, reference=deviation.reference, title=escape(deviation.title)[:200],
-             term=t(f"term.{action.term}", loc), description=escape(action.description)[:2000],
-             due=format_date(action.due_on, loc))
-
-
 def action_dm_blocks(office: Office, deviation: Deviation, action: Action) -> list:
     """The owner's DM: the action, who is responsible, and «Utført»."""
-    loc = office.locale
-    blocks: list = [SectionBlock(text=mrkdwn(t("action.assigned", loc, reference=deviation.reference))),
-                    SectionBlock(text=mrkdwn(action_summary(deviation, action, loc)))]
-    if deviation.responsible_leader:
-        blocks.append(ContextBlock(elements=[mrkdwn(t("action.responsible", loc,
-                                                      leader=f"<@{deviation.responsible_leader}>"))]))
-    if action.state == ActionState.OPEN.value:
-        blocks.append(ActionsBlock(block_id=f"action:{action.id}", elements=[
-            ButtonElement(text=plain("action.done_button", loc), action_id=ids.ACTION_DONE, value=str(action.id),
-                          style="primary")]))
-    else:
-        blocks.append(ContextBlock(elements=[mrkdwn(t(f"action.now_{action.state}", loc))]))
-    return blocks
+    return owner_dm_blocks(office, deviation.reference, deviation.title, action,
+                           responsible=deviation.responsible_leader)
 
 
 def completion_view(office: Office, deviation: Deviation, action: Action, channel: str | None,
                     ts: str | None) -> View:
-    loc = office.locale
-    return View(type="modal", callback_id=ids.COMPLETION_VIEW, title=plain("action.done_title", loc),
-                submit=plain("action.done_submit", loc), close=plain("modal.cancel", loc),
-                private_metadata=metadata(action=action.id, channel=channel, ts=ts),
-                blocks=[SectionBlock(text=mrkdwn(action_summary(deviation, action, loc))),
-                        _text(L.NOTE, loc, "action.note", {}, optional=False, hint=True),
-                        ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))])])
+    return completion_modal(office, deviation.reference, deviation.title, action, channel, ts)
 
 
 def drop_view(office: Office, deviation: Deviation) -> View:

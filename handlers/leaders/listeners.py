@@ -1,154 +1,259 @@
-"""The leaders' buttons: «Vurder», «Legg til tiltak», «Forkast tiltak», «Lukk», «Gjenåpne», and the
-owner's «Utført».
+"""The leaders' buttons and modals: «Vurder» (with «Legg til tiltak»), «Forkast tiltak», «Lukk»,
+«Gjenåpne», and the owner's «Utført» on a case's action.
 
-Each acks first, then checks on the server who is asking (whatever the button's value says;
-a refusal is written to the audit log), then opens the modal, or a notice saying politely
-why not.
+Who may is checked on the server whatever the payload says, before the listener runs
+(handlers.middleware.leaders_only: a refusal is written to the audit log and answered). A button
+acks, then opens its modal, or a notice saying politely why not. A modal's submission parses its
+values into a checked form (field errors go back with `response_action: errors`, the form stays as
+typed), calls one function in bot.leaders.service, acks, then delivers what it entered in the ledger.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import ActionState, Command, State, check_closable
-from bot.errors import ActionAlreadyFinished, DeviationNotFound, DomainError, InvalidTransition
+from bot.deviations.rules import ActionState, Command, Severity, State, check_closable
+from bot.errors import DomainError, InvalidTransition
+from bot.forms import FieldErrors
+from bot.i18n import t
 from bot.leaders import service as leadership
-from bot.leaders.forms import MAX_ACTIONS
+from bot.leaders.forms import (
+    CLOSURE_FIELDS,
+    MAX_ACTIONS,
+    parse_assessment,
+    parse_choice,
+    parse_closure,
+    parse_reason,
+)
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
-from handlers.common import id_of, notice_view, office_of, open_view, say
-from handlers.leaders.blocks import assessment_view, closure_view, completion_view, drop_view, reopen_view, typed_values
-from handlers.payloads import BlockAction
+from handlers.common import form_errors, id_of, modal_or_notice, open_from, today, update_view
+from handlers.leaders.blocks import (
+    action_dm_blocks,
+    assessment_view,
+    closure_view,
+    completion_view,
+    drop_view,
+    reopen_view,
+    typed_values,
+)
+from handlers.middleware import button_value, for_deviation_action, leaders_only, parse, view_case
+from handlers.payloads import BlockAction, ModalAction, ViewSubmission
 from store.models import Deviation
 
 log = logging.getLogger(__name__)
+L = ids.Leader
 
-# Builds the modal for a leader's button, from the case; raises a DomainError to refuse.
-Build = Callable[[Office, Deviation, BlockAction], View]
 
+# --- the card's buttons: each opens its modal, or a notice saying why not ----------------------
 
 def _require_state(deviation: Deviation, state: State, command: Command) -> None:
     if deviation.state != state.value:
         raise InvalidTransition(state=deviation.state, command=command.value)
 
 
-def _assess(office: Office, deviation: Deviation, click: BlockAction) -> View:
-    _require_state(deviation, State.REGISTERED, Command.ASSESS_WITH_ACTIONS)
-    return assessment_view(office, deviation, [0], click.user.id)
+def open_assessment(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
+    """«Vurder»: the assessment, with one action row to begin with."""
+    ack()
+
+    def build() -> View:
+        _require_state(deviation, State.REGISTERED, Command.ASSESS_WITH_ACTIONS)
+        return assessment_view(office, deviation, [0], parsed.user.id)
+
+    open_from(client, parsed, modal_or_notice(office, build))
 
 
-def _drop(office: Office, deviation: Deviation, click: BlockAction) -> View:
-    if not any(a.state == ActionState.OPEN.value for a in deviation.actions):
-        raise InvalidTransition(state=deviation.state, command="forkast")
-    return drop_view(office, deviation)
+def open_drop(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
+    """«Forkast tiltak»: choose one of the case's open actions and say why."""
+    ack()
+
+    def build() -> View:
+        if not any(a.state == ActionState.OPEN.value for a in deviation.actions):
+            raise InvalidTransition(state=deviation.state, command="forkast")
+        return drop_view(office, deviation)
+
+    open_from(client, parsed, modal_or_notice(office, build))
 
 
-def _close(office: Office, deviation: Deviation, click: BlockAction) -> View:
-    check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
-    return closure_view(office, deviation)
+def open_closure(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
+    """«Lukk», only once the case may close (seed 000: not before its actions are carried out)."""
+    ack()
+
+    def build() -> View:
+        check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
+        return closure_view(office, deviation)
+
+    open_from(client, parsed, modal_or_notice(office, build))
 
 
-def _reopen(office: Office, deviation: Deviation, click: BlockAction) -> View:
-    _require_state(deviation, State.CLOSED, Command.REOPEN)
-    return reopen_view(office, deviation)
+def open_reopening(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
+    """«Gjenåpne» a closed case, with a reason."""
+    ack()
+
+    def build() -> View:
+        _require_state(deviation, State.CLOSED, Command.REOPEN)
+        return reopen_view(office, deviation)
+
+    open_from(client, parsed, modal_or_notice(office, build))
 
 
-def register(app: App, services: Services) -> None:
-    def leader_button(action_id: str, attempt: str, build: Build) -> None:
-        @app.action(action_id)
-        def on_click(ack: Ack, body: dict, client: WebClient) -> None:
-            ack()
-            try:
-                click = BlockAction.model_validate(body)
-            except ValidationError:
-                return
-            office = office_of(services, click.team_id)
-            deviation_id = id_of(click.value)
-            try:
-                leadership.authorize(services.db, services.clock, services.leaders, office, click.user.id, attempt,
-                                     deviation_id)
-                if deviation_id is None:
-                    raise DeviationNotFound()
-                view = build(office, leadership.load_deviation(services.db, office, deviation_id), click)
-            except DomainError as exc:
-                view = notice_view(office, say(exc, office.locale))
-            open_view(client, click.trigger_id, view)
-
-    leader_button(ids.ASSESS, "vurder", _assess)
-    leader_button(ids.DROP_ACTION, "forkast_tiltak", _drop)
-    leader_button(ids.CLOSE, "lukk", _close)
-    leader_button(ids.REOPEN, "gjenapne", _reopen)
-
-    @app.action(ids.ADD_ACTION_ROW)
-    def on_add_row(ack: Ack, body: dict, client: WebClient) -> None:
-        """Another action row in the assessment modal: views.update with the rows so far plus one,
-        every typed value carried over (same block ids), so nothing is lost."""
-        ack()
-        try:
-            click = BlockAction.model_validate(body)
-        except ValidationError:
-            return
-        view = click.view
-        office = office_of(services, click.team_id)
-        if view is None:
-            return
-        deviation_id = id_of(view.metadata.get("case"))
-        rows = [r for r in view.metadata.get("rows") or [] if isinstance(r, int) and 0 <= r < 1000]
-        try:
-            leadership.authorize(services.db, services.clock, services.leaders, office, click.user.id,
-                                 "legg_til_tiltak", deviation_id)
-            if deviation_id is None:
-                raise DeviationNotFound()
-            deviation = leadership.load_deviation(services.db, office, deviation_id)
-        except DomainError as exc:
-            _push(client, click.trigger_id, notice_view(office, say(exc, office.locale)))
-            return
-        if len(rows) < MAX_ACTIONS:
-            rows.append(max(rows, default=-1) + 1)
-        updated = assessment_view(office, deviation, rows, click.user.id, typed_values(view.state.values))
-        try:
-            client.views_update(view_id=view.id, hash=view.hash, view=updated)
-        except SlackApiError as exc:
-            log.warning("views.update failed: %s", exc.response.get("error"))
-
-    @app.action(ids.ACTION_DONE)
-    def on_action_done(ack: Ack, body: dict, client: WebClient) -> None:
-        """The owner (or a leader) opens the completion note for an action."""
-        ack()
-        try:
-            click = BlockAction.model_validate(body)
-        except ValidationError:
-            return
-        office = office_of(services, click.team_id)
-        try:
-            action_id = id_of(click.value)
-            if action_id is None:
-                raise DeviationNotFound()
-            deviation, action = leadership.load_action(services.db, office, action_id)
-            leadership.authorize_owner(services.db, services.clock, services.leaders, office, click.user.id, action)
-            if action.state != ActionState.OPEN.value:
-                raise ActionAlreadyFinished(state=action.state)
-            container = click.container
-            view = completion_view(office, deviation, action, container.channel_id if container else None,
-                                   container.message_ts if container else None)
-        except DomainError as exc:
-            view = notice_view(office, say(exc, office.locale))
-        open_view(client, click.trigger_id, view)
+def _rows(value: object) -> list[int]:
+    rows = value if isinstance(value, list) else []
+    return [r for r in rows if isinstance(r, int) and not isinstance(r, bool) and 0 <= r < 1000][:20]
 
 
-def _push(client: WebClient, trigger_id: str | None, view: View) -> None:
-    """Over a modal: the notice goes on top, the form stays underneath."""
-    if not trigger_id:
+def add_action_row(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: ModalAction) -> None:
+    """«Legg til tiltak» in the assessment modal: views.update with the rows so far plus one, every
+    typed value carried over (same block ids), so nothing is lost."""
+    ack()
+    rows = _rows(parsed.view.metadata.get("rows"))
+    if len(rows) < MAX_ACTIONS:
+        rows.append(max(rows, default=-1) + 1)
+    typed = typed_values(parsed.view.state.values)
+    update_view(client, parsed.view, assessment_view(office, deviation, rows, parsed.user.id, typed))
+
+
+# --- the owner's «Utført» -------------------------------------------------------------------------
+
+def open_completion(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
+    """The owner (or a leader) opens the completion note for a case's action."""
+    ack()
+
+    def build() -> View:
+        deviation, action = leadership.action_to_complete(services.db, services.clock, services.leaders, office,
+                                                          id_of(parsed.value), parsed.user.id)
+        return completion_view(office, deviation, action, *parsed.message_at)
+
+    open_from(client, parsed, modal_or_notice(office, build))
+
+
+def submit_completion(ack: Ack, client: WebClient, services: Services, office: Office,
+                      parsed: ViewSubmission) -> None:
+    """The note saved: the action is done, and the DM the owner pressed «Utført» in says so."""
+    db, clock, meta = services.db, services.clock, parsed.view.metadata
+    try:
+        _, action = leadership.action_for_owner(db, clock, services.leaders, office, id_of(meta.get("action")),
+                                                parsed.user.id)
+        note = parse_reason(parsed.view.values(), ids.COMPLETION_NOTE)
+        finished = leadership.finish(db, clock, office, action.id, ActionState.DONE, note, actor_id=parsed.user.id)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, ids.COMPLETION_NOTE))
+        return
+    ack()
+    services.messenger.deliver(finished.ledger_ids)
+    _update_owner_dm(client, services, office, action.id, meta)
+
+
+def _update_owner_dm(client: WebClient, services: Services, office: Office, action_id: int, meta: dict) -> None:
+    """The DM now says the action is done, without the button (a reply to the owner's own click)."""
+    channel, ts = meta.get("channel"), meta.get("ts")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
         return
     try:
-        client.views_push(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        log.warning("views.push failed: %s", exc.response.get("error"))
+        deviation, action = leadership.load_action(services.db, office, action_id)
+        client.chat_update(channel=channel, ts=ts, text=t("action.now_utfort", office.locale),
+                           blocks=[b.to_dict() for b in action_dm_blocks(office, deviation, action)])
+    except (DomainError, SlackApiError) as exc:
+        log.warning("the owner's DM was not updated (%s)", type(exc).__name__)
+
+
+# --- the leaders' modals ------------------------------------------------------------------------
+
+def submit_assessment(ack: Ack, services: Services, office: Office, deviation: Deviation,
+                      parsed: ViewSubmission) -> None:
+    """Seed 000, «Vurdering av korrigerende tiltak»: the decision and its actions; each owner hears."""
+    try:
+        form = parse_assessment(parsed.view.values(), _rows(parsed.view.metadata.get("rows")) or [0],
+                                today(services, office), services.leaders.leaders(office))
+        moved = leadership.assess(services.db, services.clock, office, deviation.id, form, actor_id=parsed.user.id)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, L.NEEDS_ACTIONS))
+        return
+    ack()
+    services.messenger.deliver(moved.ledger_ids)
+
+
+def submit_closure(ack: Ack, services: Services, office: Office, deviation: Deviation,
+                   parsed: ViewSubmission) -> None:
+    """Seed 000, «Lukking av avvik»: checked again on the locked case, whatever the form says."""
+    try:
+        form = parse_closure(parsed.view.values(), Severity(deviation.severity), today(services, office))
+        moved = leadership.close_deviation(services.db, services.clock, office, deviation.id, form,
+                                           actor_id=parsed.user.id)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, L.FEEDBACK, CLOSURE_FIELDS))
+        return
+    ack()
+    services.messenger.deliver(moved.ledger_ids)
+
+
+def submit_reopening(ack: Ack, services: Services, office: Office, deviation: Deviation,
+                     parsed: ViewSubmission) -> None:
+    """lukket → registrert, with the reason in the audit log."""
+    try:
+        reason = parse_reason(parsed.view.values(), L.REASON)
+        moved = leadership.reopen_deviation(services.db, services.clock, office, deviation.id, reason,
+                                            actor_id=parsed.user.id)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, L.REASON))
+        return
+    ack()
+    services.messenger.deliver(moved.ledger_ids)
+
+
+def _drop_form(values: dict[str, object]) -> tuple[int, str]:
+    """The action to drop and why; FieldErrors names both when both are missing."""
+    errors: dict[str, str] = {}
+    action_id = reason = None
+    try:
+        action_id = parse_choice(values, L.ACTION)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    try:
+        reason = parse_reason(values, L.REASON)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    if action_id is None or reason is None:
+        raise FieldErrors(errors)
+    return action_id, reason
+
+
+def submit_drop(ack: Ack, services: Services, office: Office, deviation: Deviation, parsed: ViewSubmission) -> None:
+    """An open action dropped, with a reason; its owner hears of it."""
+    try:
+        action_id, reason = _drop_form(parsed.view.values())
+        finished = leadership.drop_action(services.db, services.clock, office, deviation.id, action_id, reason,
+                                          actor_id=parsed.user.id)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, L.ACTION))
+        return
+    ack()
+    services.messenger.deliver(finished.ledger_ids)
+
+
+def register(app: App) -> None:
+    card, case = parse(BlockAction), button_value
+    app.action(ids.ASSESS, middleware=[card, leaders_only("vurder", case)])(open_assessment)
+    app.action(ids.DROP_ACTION, middleware=[card, leaders_only("forkast_tiltak", case)])(open_drop)
+    app.action(ids.CLOSE, middleware=[card, leaders_only("lukk", case)])(open_closure)
+    app.action(ids.REOPEN, middleware=[card, leaders_only("gjenapne", case)])(open_reopening)
+    app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction), leaders_only("legg_til_tiltak", view_case)]
+               )(add_action_row)
+    app.action(ids.ACTION_DONE, matchers=[for_deviation_action], middleware=[card])(open_completion)
+    app.view(ids.COMPLETION_VIEW, matchers=[for_deviation_action],
+             middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_completion)
+
+    for callback_id, attempt, general_field, listener in (
+        (ids.ASSESSMENT_VIEW, "vurder", L.NEEDS_ACTIONS, submit_assessment),
+        (ids.CLOSURE_VIEW, "lukk", L.FEEDBACK, submit_closure),
+        (ids.REOPEN_VIEW, "gjenapne", L.REASON, submit_reopening),
+        (ids.DROP_VIEW, "forkast_tiltak", L.ACTION, submit_drop),
+    ):
+        app.view(callback_id, middleware=[parse(ViewSubmission, errors_on=general_field),
+                                          leaders_only(attempt, view_case, errors_on=general_field)])(listener)

@@ -16,12 +16,12 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Sec
 
 from bot.deviations.rules import State
 from bot.errors import DeviationNotFound, DomainError
-from bot.i18n import Locale, t
+from bot.i18n import Locale, format_date, t
 from bot.leaders import service as leadership
 from bot.office import Office
 from bot.services import Services
 from handlers.blocks import escape, mrkdwn, plain
-from handlers.common import day, say
+from handlers.common import say
 from handlers.deviations.blocks import action_lines
 from handlers.payloads import SlashCommand
 from store.models import Deviation
@@ -70,7 +70,7 @@ def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]]
         if not deviations:
             continue
         lines = [t("overview.line", loc, reference=d.reference, title=escape(d.title)[:120],
-                   date=day(d.created_at.astimezone(office.tz).date(), loc),
+                   date=format_date(d.created_at.astimezone(office.tz).date(), loc),
                    days=max((now - d.created_at).days, 0)) for d in deviations]
         title = t("overview.state", loc, state=t(f"state.{state.value}", loc), count=len(deviations))
         blocks.append(SectionBlock(text=mrkdwn(f"{title}\n{_lines_within(lines, loc, SECTION_MAX - len(title))}")))
@@ -85,7 +85,8 @@ def status_blocks(office: Office, deviation: Deviation, *, leader: bool) -> list
         SectionBlock(fields=[
             mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
             mrkdwn(f"*{t('card.category', loc)}*\n{t(f'category.{deviation.category}', loc)}"),
-            mrkdwn(f"*{t('status.registered', loc)}*\n{day(deviation.created_at.astimezone(office.tz).date(), loc)}"),
+            mrkdwn(f"*{t('status.registered', loc)}*\n"
+                   f"{format_date(deviation.created_at.astimezone(office.tz).date(), loc)}"),
             mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
         ]),
     ]

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 
 from bot.deviations import outbox as deviations
 from bot.deviations.rules import ActionState, Command, State, closure_offered
-from bot.i18n import Locale, has, t
+from bot.i18n import Locale, format_date, format_datetime, has, t
 from bot.leaders import outbox
 from bot.leaders.service import ACTION_DONE, ACTION_DROPPED
 from bot.messenger import Delivery, MessageKind, Messenger
@@ -18,14 +18,8 @@ from bot.office import Office
 from bot.reports.wording import one_line
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
-from handlers.common import day
 from handlers.leaders.blocks import action_dm_blocks
 from store.models import Action, Deviation, Event
-
-
-def _when(event: Event, office: Office) -> str:
-    local = event.at.astimezone(office.tz)
-    return local.strftime("%d.%m.%Y %H:%M") if office.locale == "nb" else local.strftime("%Y-%m-%d %H:%M")
 
 
 def _action(deviation: Deviation, event: Event) -> Action | None:
@@ -55,14 +49,14 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
     elif event.kind == Command.CLOSE:
         what = t("thread.closed", loc)
         if event.detail.get("decision") and deviation.decision_date:
-            what += " " + t("thread.decision", loc, date=day(deviation.decision_date, loc),
+            what += " " + t("thread.decision", loc, date=format_date(deviation.decision_date, loc),
                             reference=escape(deviation.decision_reference or ""))
     elif event.kind == Command.REOPEN:
         what = t("thread.reopened", loc, reason=_quote(str(event.detail.get("reason") or "")))
     else:
         what = t("thread.moved", loc, before=_state(event.from_state, loc), after=_state(event.to_state, loc))
     who = f"<@{event.actor_id}> · " if event.actor_id else ""
-    return t("thread.line", loc, when=_when(event, office), who=who, what=what)
+    return t("thread.line", loc, when=format_datetime(event.at, office.locale, office.tz), who=who, what=what)
 
 
 def _mention(user_id: str | None) -> str:
@@ -132,7 +126,7 @@ def send_office_feedback(delivery: Delivery, deviation: Deviation) -> None:
     if deviation.lesson:
         parts.append(t("feedback.lesson", loc, lesson=escape(deviation.lesson)[:800]))
     if deviation.decision_date:
-        parts.append(t("feedback.decision", loc, date=day(deviation.decision_date, loc)))
+        parts.append(t("feedback.decision", loc, date=format_date(deviation.decision_date, loc)))
     text = "\n\n".join(parts)
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text[:3000],
                                      blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])

@@ -1,4 +1,5 @@
-"""Block Kit for Kvalitetssystemet: the review modal, the measure modal, the overall assessment."""
+"""Block Kit for Kvalitetssystemet: the review modal, the measure modal, the overall assessment, and a
+measure's owner's DM and completion modal."""
 
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ from slack_sdk.models.views import View
 from bot.i18n import ISO, Locale, format_date, t
 from bot.office import Office
 from bot.quality.rules import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id
-from bot.quality.service import Assessment, round_title
+from bot.quality.service import Assessment, MeasureParent, round_title
 from bot.reports.wording import decimal
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
-from store.models import QualityRound
+from handlers.deviations.blocks import completion_modal, owner_dm_blocks
+from store.models import Action, QualityRound
 
 M = ids.MeasureField
 
@@ -159,3 +161,17 @@ def status_text(office: Office, rnd: QualityRound, done: dict[str, int]) -> str:
                       for r in rnd.reviewers)
     return t("quality.status", loc, round=round_name(rnd, loc), state=t(f"quality.state.{rnd.state}", loc),
              opens=format_date(rnd.opens_on, ISO), closes=format_date(rnd.closes_on, ISO), lines=lines)
+
+
+# --- a measure's owner (the same «Utført» as a case's action) -----------------------------------
+
+def measure_dm_blocks(office: Office, measure: MeasureParent, action: Action) -> list:
+    """The owner's DM about a measure: its round and area where a case's reference and title stand,
+    and «Utført» while it is open. The senders show what follows the first two blocks."""
+    return owner_dm_blocks(office, measure.reference, measure.title, action)
+
+
+def measure_completion_view(office: Office, measure: MeasureParent, action: Action, channel: str | None,
+                            ts: str | None) -> View:
+    """«Utført» on a measure: the owner's note."""
+    return completion_modal(office, measure.reference, measure.title, action, channel, ts)

@@ -6,31 +6,35 @@ import logging
 import re
 from collections.abc import Callable
 
-from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
-from bot.errors import DomainError, StorageUnavailable
+from bot.errors import DomainError
 from bot.forms import FieldErrors
-from bot.i18n import t
+from bot.i18n import ISO, format_date, t
 from bot.office import Office
 from bot.quality import service as rounds
 from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_season
 from bot.services import Services
 from handlers import ids
-from handlers.common import office_of, open_view, today
+from handlers.common import form_errors, id_of, modal_or_notice, open_from, open_view, today
+from handlers.middleware import for_measure, parse
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from handlers.quality.blocks import (
+    measure_completion_view,
+    measure_dm_blocks,
     measure_view,
     review_view,
     round_name,
     saved_view,
     status_text,
 )
-from store import quality as store
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+REVIEW_GENERAL = "case_number"  # the review form's field for what is about no one field
 
 Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 
@@ -75,19 +79,18 @@ def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
     rnd = opened.round
     key = ("quality.opened_by_leader" if opened.created
            else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
-    closed = rnd.closed_at.astimezone(office.tz).date().isoformat() if rnd.closed_at else ""
-    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=rnd.opens_on.isoformat(),
-               closes=rnd.closes_on.isoformat(), closed=closed))
+    closed = format_date(rnd.closed_at.astimezone(office.tz).date(), ISO) if rnd.closed_at else ""
+    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=format_date(rnd.opens_on, ISO),
+               closes=format_date(rnd.closes_on, ISO), closed=closed))
     services.messenger.deliver_soon(opened.ledger_ids)
 
 
 def _status(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    with services.db.transaction() as session:
-        rnd = store.latest(session, office.id)
-        if rnd is None:
-            ack(text=t("error.quality.no_round", office.locale))
-            return
-        ack(text=status_text(office, rnd, store.reviews_per_reviewer(session, rnd.id)))
+    progress = rounds.progress(services.db, office)
+    if progress is None:
+        ack(text=t("error.quality.no_round", office.locale))
+        return
+    ack(text=status_text(office, progress.round, progress.done))
 
 
 def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -105,8 +108,7 @@ def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, 
 def _measure(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     if not _leader(services, office, command, ack):
         return
-    with services.db.transaction() as session:
-        rnd = store.latest(session, office.id)
+    rnd = rounds.latest_round(services.db, office)
     if rnd is None:
         ack(text=t("error.quality.no_round", office.locale))
         return
@@ -123,80 +125,106 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 
-def register(app: App, services: Services) -> None:
-    @app.command(ids.QUALITY_COMMAND)
-    def on_kvalitet(ack: Ack, body: dict, client: WebClient) -> None:
-        try:
-            command = SlashCommand.model_validate(body)
-        except ValidationError:
-            ack()
-            return
-        office = office_of(services, command.team_id)
-        handler = SUBCOMMANDS.get(command.words[0].lower(), _help) if command.words else _review
-        handler(services, office, command, ack, client)
+def on_kvalitet(ack: Ack, client: WebClient, services: Services, office: Office, parsed: SlashCommand) -> None:
+    """`/kvalitet`: the review form; `ny`, `status`, `lukk`, `tiltak` and `hjelp` as subcommands."""
+    handler = SUBCOMMANDS.get(parsed.words[0].lower(), _help) if parsed.words else _review
+    handler(services, office, parsed, ack, client)
 
-    @app.action(ids.QUALITY_OPEN_REVIEW)
-    def on_open_review(ack: Ack, body: dict, client: WebClient) -> None:
+
+def open_review_from_invite(ack: Ack, client: WebClient, services: Services, office: Office,
+                            parsed: BlockAction) -> None:
+    """The invitation's button: the review form, or a DM saying why not."""
+    ack()
+    if parsed.trigger_id:
+        error = _open_review(services, office, parsed.user.id, parsed.trigger_id, client)
+        if error:
+            client.chat_postMessage(channel=parsed.user.id, text=t(error, office.locale))
+
+
+def submit_review(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
+    """One reviewed case stored; the form then says how many the reviewer has done of their target."""
+    round_id, user = id_of(parsed.view.metadata.get("round")), parsed.user.id
+    if round_id is None:
+        ack(response_action="errors", errors={REVIEW_GENERAL: t("error.generic")})
+        return
+    try:
+        form = parse_review(parsed.view.values())
+        rounds.submit_review(services.db, services.clock, office, round_id, user, form, view_id=parsed.view.id,
+                             is_leader=services.leaders.is_leader(office, user))
+        progress = rounds.progress(services.db, office, round_id)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, REVIEW_GENERAL))
+        return
+    if progress is None:  # the round went away meanwhile: nothing to count
         ack()
-        try:
-            action = BlockAction.model_validate(body)
-        except ValidationError:
-            return
-        if action.trigger_id:
-            office = office_of(services, action.team_id)
-            error = _open_review(services, office, action.user.id, action.trigger_id, client)
-            if error:
-                client.chat_postMessage(channel=action.user.id, text=t(error, office.locale))
+        return
+    ack(response_action="update",
+        view=saved_view(office, progress.of(user), progress.round.target_per_reviewer).to_dict())
 
-    @app.view(ids.QUALITY_REVIEW)
-    def on_review(ack: Ack, body: dict) -> None:
-        try:
-            submission = ViewSubmission.model_validate(body)
-            round_id = int(submission.view.metadata.get("round", 0))
-        except (ValidationError, TypeError, ValueError):
-            ack(response_action="errors", errors={"case_number": t("error.generic")})
-            return
-        office = office_of(services, submission.team_id)
-        loc, user = office.locale, submission.user.id
-        try:
-            form = parse_review(submission.view.values())
-            rounds.submit_review(services.db, services.clock, office, round_id, user, form,
-                                 view_id=submission.view.id, is_leader=services.leaders.is_leader(office, user))
-        except FieldErrors as exc:
-            ack(response_action="errors", errors={field: t(key, loc) for field, key in exc.errors.items()})
-            return
-        except DomainError as exc:
-            ack(response_action="errors", errors={"case_number": t(exc.key, loc, **exc.params)})
-            return
-        with services.db.transaction() as session:
-            rnd = store.by_id(session, round_id)
-            done = store.reviews_per_reviewer(session, round_id).get(user, 0)
-        ack(response_action="update", view=saved_view(office, done, rnd.target_per_reviewer).to_dict())
 
-    @app.view(ids.QUALITY_MEASURE)
-    def on_measure(ack: Ack, body: dict) -> None:
+def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
+    """A leader turns a finding into a measure; its owner gets a DM with «Utført»."""
+    round_id, user = id_of(parsed.view.metadata.get("round")), parsed.user.id
+    if round_id is None:
+        ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic")})
+        return
+    if not services.leaders.is_leader(office, user):
+        ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.not_a_leader", office.locale)})
+        return
+    try:
+        measure = parse_measure(parsed.view.values(), today(services, office))
+        form = rounds.MeasureForm(measure.description, measure.area, measure.scope, measure.owner, measure.due_on)
+        _, ledger_ids = rounds.create_measure(services.db, services.clock, office, round_id, form, created_by=user)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, ids.MeasureField.DESCRIPTION))
+        return
+    ack()
+    services.messenger.deliver_soon(ledger_ids)
+
+
+# --- a measure's «Utført» (the button and modal a case's action has: which one, the database says) --
+
+def open_measure_completion(ack: Ack, client: WebClient, services: Services, office: Office,
+                            parsed: BlockAction) -> None:
+    """The owner (or a leader) opens the completion note for a measure, from its DM."""
+    ack()
+
+    def build() -> View:
+        measure, action = rounds.measure_to_complete(services.db, services.clock, services.leaders, office,
+                                                     id_of(parsed.value), parsed.user.id)
+        return measure_completion_view(office, measure, action, *parsed.message_at)
+
+    open_from(client, parsed, modal_or_notice(office, build))
+
+
+def submit_measure_completion(ack: Ack, client: WebClient, services: Services, office: Office,
+                              parsed: ViewSubmission) -> None:
+    """The note saved: the measure is done, and the DM the owner pressed «Utført» in says so."""
+    meta, user = parsed.view.metadata, parsed.user.id
+    try:
+        _, action = rounds.measure_for(services.db, services.clock, services.leaders, office,
+                                       id_of(meta.get("action")), user)
+        note = rounds.parse_note(parsed.view.values(), ids.COMPLETION_NOTE)
+        measure, action = rounds.finish_measure(services.db, services.clock, office, action.id, note, actor_id=user)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, ids.COMPLETION_NOTE))
+        return
+    ack()
+    channel, ts = meta.get("channel"), meta.get("ts")
+    if isinstance(channel, str) and isinstance(ts, str):
         try:
-            submission = ViewSubmission.model_validate(body)
-            round_id = int(submission.view.metadata.get("round", 0))
-        except (ValidationError, TypeError, ValueError):
-            ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic")})
-            return
-        office = office_of(services, submission.team_id)
-        loc, user = office.locale, submission.user.id
-        if not services.leaders.is_leader(office, user):
-            ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.not_a_leader", loc)})
-            return
-        try:
-            measure = parse_measure(submission.view.values(), today(services, office))
-            form = rounds.MeasureForm(measure.description, measure.area, measure.scope, measure.owner,
-                                      measure.due_on)
-            _, ledger_ids = rounds.create_measure(services.db, services.clock, office, round_id, form,
-                                                  created_by=user)
-        except FieldErrors as exc:
-            ack(response_action="errors", errors={field: t(key, loc) for field, key in exc.errors.items()})
-            return
-        except (DomainError, StorageUnavailable) as exc:
-            ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t(exc.key, loc)})
-            return
-        ack()
-        services.messenger.deliver_soon(ledger_ids)
+            client.chat_update(channel=channel, ts=ts, text=t("action.now_utfort", office.locale),
+                               blocks=[b.to_dict() for b in measure_dm_blocks(office, measure, action)])
+        except SlackApiError as exc:
+            log.warning("the owner's DM was not updated (%s)", type(exc).__name__)
+
+
+def register(app: App) -> None:
+    app.command(ids.QUALITY_COMMAND, middleware=[parse(SlashCommand)])(on_kvalitet)
+    app.action(ids.QUALITY_OPEN_REVIEW, middleware=[parse(BlockAction)])(open_review_from_invite)
+    app.view(ids.QUALITY_REVIEW, middleware=[parse(ViewSubmission, errors_on=REVIEW_GENERAL)])(submit_review)
+    app.view(ids.QUALITY_MEASURE,
+             middleware=[parse(ViewSubmission, errors_on=ids.MeasureField.DESCRIPTION)])(submit_measure)
+    app.action(ids.ACTION_DONE, matchers=[for_measure], middleware=[parse(BlockAction)])(open_measure_completion)
+    app.view(ids.COMPLETION_VIEW, matchers=[for_measure],
+             middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_measure_completion)

@@ -6,26 +6,22 @@ Each renders what `bot.quality.outbox` loads at send time, so a retried message 
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from slack_sdk.models.blocks import SectionBlock
 
-from bot.i18n import t
-from bot.leaders.service import MeasureParent
+from bot.i18n import ISO, format_date, t
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.quality import outbox
-from bot.quality.service import Assessment
+from bot.quality.service import Assessment, MeasureParent
 from handlers.blocks import escape, mrkdwn
-from handlers.leaders.blocks import action_dm_blocks
 from handlers.quality.blocks import (
     assessment_blocks,
     invite_blocks,
+    measure_dm_blocks,
     round_name,
 )
 from store.models import QualityRound
-
-log = logging.getLogger(__name__)
 
 
 def _post(delivery: Delivery, text: str, blocks: list) -> None:
@@ -37,7 +33,7 @@ def send_opened(delivery: Delivery, rnd: QualityRound) -> None:
     office = delivery.office
     loc = office.locale
     text = t("quality.opened", loc, round=round_name(rnd, loc), group=t(f"quality.group.{rnd.target_group}", loc),
-             opens=rnd.opens_on.isoformat(), closes=rnd.closes_on.isoformat(), reviewers=len(rnd.reviewers),
+             opens=format_date(rnd.opens_on, ISO), closes=format_date(rnd.closes_on, ISO), reviewers=len(rnd.reviewers),
              target=rnd.target_per_reviewer)
     _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
 
@@ -52,7 +48,7 @@ def send_progress(delivery: Delivery, progress: outbox.Progress) -> None:
     loc = office.locale
     if rnd.state != "apen" or done >= rnd.target_per_reviewer:
         return  # caught up or closed since the reminder was entered: nothing to say
-    text = t("quality.progress", loc, round=round_name(rnd, loc), closes=rnd.closes_on.isoformat(), done=done,
+    text = t("quality.progress", loc, round=round_name(rnd, loc), closes=format_date(rnd.closes_on, ISO), done=done,
              target=rnd.target_per_reviewer)
     _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *invite_blocks(office, rnd)[1:]])
 
@@ -69,8 +65,8 @@ def send_measure(delivery: Delivery, measure: outbox.Measure) -> None:
     action, parent = measure.action, MeasureParent(measure.reference, measure.title)
     text = t("quality.measure.assigned", loc, round=parent.reference, area=parent.title,
              scope=t(f"quality.scope.{action.scope}", loc), description=escape(action.description),
-             due=action.due_on.isoformat())
-    _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *action_dm_blocks(delivery.office, parent, action)[2:]])
+             due=format_date(action.due_on, ISO))
+    _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *measure_dm_blocks(delivery.office, parent, action)[2:]])
 
 
 def send_measure_overdue(delivery: Delivery, measure: outbox.Measure) -> None:
@@ -80,8 +76,8 @@ def send_measure_overdue(delivery: Delivery, measure: outbox.Measure) -> None:
     if action.state != "apen":
         return  # done or dropped since the reminder was entered: nothing to say
     text = t("quality.measure.overdue", loc, round=parent.reference, description=escape(action.description),
-             due=action.due_on.isoformat())
-    _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *action_dm_blocks(delivery.office, parent, action)[2:]])
+             due=format_date(action.due_on, ISO))
+    _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *measure_dm_blocks(delivery.office, parent, action)[2:]])
 
 
 def register(messenger: Messenger) -> None:

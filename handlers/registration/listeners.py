@@ -6,19 +6,18 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.errors import StorageUnavailable
 from bot.forms import FieldErrors
-from bot.i18n import t
 from bot.office import Office
 from bot.registration import service as registration
 from bot.registration.service import Redirected, parse_form
 from bot.services import Services
 from handlers import ids
-from handlers.common import office_of, open_view, today
+from handlers.common import form_errors, open_view, today
+from handlers.middleware import parse
 from handlers.payloads import BlockAction, MessageShortcut, Shortcut, ViewSubmission
 from handlers.registration.blocks import form_values, receipt_view, redirect_view, registration_view
 
@@ -52,63 +51,47 @@ def open_registration(services: Services, client: WebClient, office: Office, tri
     open_view(client, trigger_id, view)
 
 
-def register(app: App, services: Services) -> None:
-    @app.shortcut(ids.GLOBAL_SHORTCUT)
-    def on_global(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        try:
-            shortcut = Shortcut.model_validate(body)
-        except ValidationError:
-            return
-        office = office_of(services, shortcut.team_id)
-        open_registration(services, client, office, shortcut.trigger_id)
+def open_from_shortcut(ack: Ack, client: WebClient, services: Services, office: Office, parsed: Shortcut) -> None:
+    """The global shortcut «Meld avvik»."""
+    ack()
+    open_registration(services, client, office, parsed.trigger_id)
 
-    @app.shortcut(ids.MESSAGE_SHORTCUT)
-    def on_message(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        try:
-            shortcut = MessageShortcut.model_validate(body)
-        except ValidationError:
-            return
-        office = office_of(services, shortcut.team_id)
-        open_registration(services, client, office, shortcut.trigger_id, prefill=shortcut.message.text,
-                          channel_id=shortcut.channel.id)
 
-    @app.action(ids.OPEN_REGISTRATION)
-    def on_open_registration(ack: Ack, body: dict, client: WebClient) -> None:
-        """«Meld avvik» on App Home."""
-        ack()
-        try:
-            action = BlockAction.model_validate(body)
-        except ValidationError:
-            return
-        if action.trigger_id:
-            office = office_of(services, action.team_id)
-            open_registration(services, client, office, action.trigger_id)
+def open_from_message(ack: Ack, client: WebClient, services: Services, office: Office,
+                      parsed: MessageShortcut) -> None:
+    """«Meld avvik fra melding»: the form, with the message's text and channel."""
+    ack()
+    open_registration(services, client, office, parsed.trigger_id, prefill=parsed.message.text,
+                      channel_id=parsed.channel.id)
 
-    @app.view(ids.REGISTRATION)
-    def on_registration(ack: Ack, body: dict) -> None:
-        try:
-            submission = ViewSubmission.model_validate(body)
-        except ValidationError:
-            ack(response_action="errors", errors={ids.Field.TITLE: t("error.generic")})
-            return
-        office = office_of(services, submission.team_id)
-        loc = office.locale
-        try:
-            form = parse_form(form_values(submission.view.values()), office, today(services, office))
-            outcome = registration.register(services.db, services.clock, office, form, reporter_id=submission.user.id,
-                                            view_id=submission.view.id, channel_id=submission.view.channel)
-        except FieldErrors as exc:
-            ack(response_action="errors", errors={field: t(key, loc) for field, key in exc.errors.items()})
-            return
-        except StorageUnavailable:
-            # The form stays open with everything typed; the person can simply submit again.
-            ack(response_action="errors", errors={ids.Field.TITLE: t("error.storage_unavailable", loc)})
-            return
-        if isinstance(outcome, Redirected):
-            ack(response_action="update", view=redirect_view(outcome.route, office).to_dict())
-            return
-        ack(response_action="update", view=receipt_view(outcome, outcome.title, office).to_dict())
-        log.info("registered case %s (%s)", outcome.deviation_id, "new" if outcome.created else "retry")
-        services.messenger.deliver_soon(outcome.ledger_ids)
+
+def open_from_home(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
+    """«Meld avvik» on App Home."""
+    ack()
+    if parsed.trigger_id:
+        open_registration(services, client, office, parsed.trigger_id)
+
+
+def submit_registration(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
+    """The form sent: stored with its receipt (or sent on to user support); errors name their fields."""
+    try:
+        form = parse_form(form_values(parsed.view.values()), office, today(services, office))
+        outcome = registration.register(services.db, services.clock, office, form, reporter_id=parsed.user.id,
+                                        view_id=parsed.view.id, channel_id=parsed.view.channel)
+    except (FieldErrors, StorageUnavailable) as exc:
+        # The form stays open with everything typed; the person can simply submit again.
+        ack(response_action="errors", errors=form_errors(exc, office, ids.Field.TITLE))
+        return
+    if isinstance(outcome, Redirected):
+        ack(response_action="update", view=redirect_view(outcome.route, office).to_dict())
+        return
+    ack(response_action="update", view=receipt_view(outcome, outcome.title, office).to_dict())
+    log.info("registered case %s (%s)", outcome.deviation_id, "new" if outcome.created else "retry")
+    services.messenger.deliver_soon(outcome.ledger_ids)
+
+
+def register(app: App) -> None:
+    app.shortcut(ids.GLOBAL_SHORTCUT, middleware=[parse(Shortcut)])(open_from_shortcut)
+    app.shortcut(ids.MESSAGE_SHORTCUT, middleware=[parse(MessageShortcut)])(open_from_message)
+    app.action(ids.OPEN_REGISTRATION, middleware=[parse(BlockAction)])(open_from_home)
+    app.view(ids.REGISTRATION, middleware=[parse(ViewSubmission, errors_on=ids.Field.TITLE)])(submit_registration)

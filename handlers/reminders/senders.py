@@ -9,12 +9,11 @@ nothing left in it is not sent at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.deviations.rules import State
-from bot.i18n import Locale, t
+from bot.i18n import Locale, format_date, t
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reminders import outbox
@@ -27,10 +26,6 @@ MAX_CASES = 20  # per reminder message: 2 blocks each stays well inside Block Ki
 MAX_LINES = 10  # per list in the weekly summary
 MAX_DIGEST_ITEMS = 40
 TEXT_MAX = 2900
-
-
-def day_text(day: date, loc: Locale) -> str:
-    return day.strftime("%d.%m.%Y") if loc == "nb" else day.isoformat()
 
 
 def _title(deviation: Deviation, loc: Locale) -> str:
@@ -50,7 +45,7 @@ def nudge_line(entry: NudgeEntry, deviation: Deviation, action: Action | None, o
     loc, rule = office.locale, Rule(entry.rule)
     if rule in (Rule.OVERDUE_OWNER, Rule.OVERDUE_LEADER) and action is not None:
         return t(f"nudge.{rule.value}", loc, action=escape(action.description[:200]), owner=action.owner_id,
-                 due=day_text(action.due_on, loc), days=entry.workdays)
+                 due=format_date(action.due_on, loc), days=entry.workdays)
     if rule is Rule.EXTERNAL_REFERENCE:
         info = office.destination(deviation.destination)
         return t("nudge.external_reference", loc, system=info.name, instructions=info.instructions,
@@ -135,7 +130,7 @@ def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
                  state=t(f"state.{d.state}", loc))
 
     overdue_lines = [t("summary.action_line", loc, reference=d.reference, action=escape(a.description[:120]),
-                       owner=a.owner_id, due=day_text(a.due_on, loc)) for a, d in overdue]
+                       owner=a.owner_id, due=format_date(a.due_on, loc)) for a, d in overdue]
     sections = [
         ("summary.new", [deviation_line(d) for d in new]),
         ("summary.unassessed", [deviation_line(d) for d in unassessed]),

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import State
-from bot.errors import DomainError
+from bot.errors import DomainError, InvalidTransition, ReferenceAlreadySet
 from bot.forms import FieldErrors
 from bot.i18n import t
 from bot.office import Office
@@ -20,139 +18,100 @@ from bot.routing import service as forwarding
 from bot.routing.rules import Category
 from bot.services import Services
 from handlers import ids
-from handlers.common import office_of, today
+from handlers.common import form_errors, id_of, open_from, say, today, update_view
+from handlers.middleware import parse
 from handlers.payloads import ViewAction, ViewSubmission
 from handlers.registration.blocks import dm_receipt_blocks, registration_view
 from handlers.routing.blocks import notice_view, reference_view, saved_view
-from store import deviations as store
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, services: Services) -> None:
-    @app.action({"block_id": ids.Field.CATEGORY, "action_id": ids.VALUE})
-    def on_category_chosen(ack: Ack, body: dict, client: WebClient) -> None:
-        """Rebuild the open registration modal with where this category goes and why."""
-        ack()
-        try:
-            action = ViewAction.model_validate(body)
-        except ValidationError:
-            return
-        if action.view is None or action.view.callback_id != ids.REGISTRATION:
-            return
-        office = office_of(services, action.team_id)
-        category = action.selected if action.selected in set(Category) else None
-        view = registration_view(office, today(services, office), channel_id=action.view.metadata.get("channel"),
-                                 category=Category(category) if category else None)
-        _update(client, action, view)
-
-    @app.action(ids.REPORTED_EXTERNALLY)
-    def on_reported_externally(ack: Ack, body: dict, client: WebClient) -> None:
-        """«Jeg har meldt i ASYS»: open the small reference modal, for the reporter or a leader only."""
-        ack()
-        try:
-            action = ViewAction.model_validate(body)
-        except ValidationError:
-            return
-        office = office_of(services, action.team_id)
-        if not (action.value or "").isdigit():
-            return
-        in_modal = action.view is not None and action.container.type == "view"
-        user = action.user.id
-        try:
-            deviation = forwarding.may_confirm(services.db, services.clock, office, int(action.value or 0),
-                                               user_id=user,
-                                          view_id=action.view.id if in_modal and action.view else None,
-                                          is_leader=lambda: services.leaders.is_leader(office, user))
-        except DomainError as exc:
-            _notice(client, action, office, "external.refused.title", t(exc.key, office.locale, **exc.params))
-            return
-        if deviation.state is not State.FORWARDED:
-            text = (t("error.external_reference_already_set", office.locale, reference=deviation.external_reference)
-                    if deviation.external_reference else
-                    t("error.invalid_transition", office.locale, state=t(f"state.{deviation.state.value}",
-                                                                         office.locale)))
-            _notice(client, action, office, "external.problem.title", text)
-            return
-        # Only a receipt DM's button carries its message, so that the receipt (never a card) is refreshed.
-        from_receipt = action.actions[0].get("block_id") == ids.EXTERNAL_REFERENCE_ACTIONS
-        view = reference_view(deviation.deviation_id, deviation.reference, deviation.destination, office,
-                              message=action.in_message if from_receipt else None)
-        if in_modal:
-            # The receipt modal becomes the form: the same view, so the anonymous reporter is still known by it.
-            _update(client, action, view)
-        else:
-            _open(client, action, view)
-
-    @app.view(ids.EXTERNAL_REFERENCE_VIEW)
-    def on_external_reference(ack: Ack, body: dict, client: WebClient) -> None:
-        try:
-            submission = ViewSubmission.model_validate(body)
-            deviation_id = int(submission.view.metadata["case"])
-        except (ValidationError, KeyError, TypeError, ValueError):
-            ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t("error.generic")})
-            return
-        office = office_of(services, submission.team_id)
-        loc, user = office.locale, submission.user.id
-        try:
-            reference = forwarding.parse_reference(submission.view.values().get(ids.EXTERNAL_REFERENCE_FIELD))
-            confirmed = forwarding.confirm_external(
-                services.db, services.clock, office, deviation_id, reference, user_id=user,
-                view_id=submission.view.id, is_leader=lambda: services.leaders.is_leader(office, user))
-        except FieldErrors as exc:
-            [key] = exc.errors.values()  # the form has one field
-            ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t(key, loc)})
-            return
-        except DomainError as exc:
-            # Refused, already confirmed, or the database is away: the form stays open and says why.
-            ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t(exc.key, loc, **exc.params)})
-            return
-        deviation = confirmed.deviation
-        ack(response_action="update",
-            view=saved_view(deviation.reference, confirmed.external_reference, deviation.destination, office).to_dict())
-        log.info("case %s: external reference added (%s)", deviation.deviation_id, deviation.via.value)
-        services.messenger.deliver_soon(confirmed.ledger_ids)
-        message = submission.view.metadata.get("message")
-        if isinstance(message, dict):
-            _refresh_receipt(services, client, office, deviation.deviation_id, message)
+def show_destination(ack: Ack, client: WebClient, services: Services, office: Office, parsed: ViewAction) -> None:
+    """A category chosen in the registration modal: rebuild it with where that goes and why."""
+    ack()
+    if parsed.view is None or parsed.view.callback_id != ids.REGISTRATION:
+        return
+    category = Category(parsed.selected) if parsed.selected in set(Category) else None
+    view = registration_view(office, today(services, office), channel_id=parsed.view.metadata.get("channel"),
+                             category=category)
+    update_view(client, parsed.view, view)
 
 
-def _refresh_receipt(services: Services, client: WebClient, office: Office, deviation_id: int,
+def open_reference_form(ack: Ack, client: WebClient, services: Services, office: Office, parsed: ViewAction) -> None:
+    """«Jeg har meldt i ASYS»: the small reference modal, for the reporter or a leader only."""
+    ack()
+    deviation_id, user = id_of(parsed.value), parsed.user.id
+    if deviation_id is None:
+        return
+    try:
+        deviation = forwarding.awaiting_reference(
+            services.db, services.clock, office, deviation_id, user_id=user,
+            view_id=parsed.view.id if parsed.in_modal and parsed.view else None,
+            is_leader=lambda: services.leaders.is_leader(office, user))
+    except DomainError as exc:
+        open_from(client, parsed, _notice(exc, office))
+        return
+    # Only a receipt DM's button carries its message, so that the receipt (never a card) is refreshed.
+    from_receipt = parsed.actions[0].get("block_id") == ids.EXTERNAL_REFERENCE_ACTIONS
+    view = reference_view(deviation.deviation_id, deviation.reference, deviation.destination, office,
+                          message=parsed.in_message if from_receipt else None)
+    if parsed.in_modal and parsed.view:
+        # The receipt modal becomes the form: the same view, so the anonymous reporter is still known by it.
+        update_view(client, parsed.view, view)
+    else:
+        open_from(client, parsed, view)
+
+
+def _notice(error: DomainError, office: Office) -> View:
+    """Why the reference cannot be added: not theirs to add, or the case no longer waits for one."""
+    problem = isinstance(error, (ReferenceAlreadySet, InvalidTransition))
+    title = "external.problem.title" if problem else "external.refused.title"
+    return notice_view(title, say(error, office.locale), office.locale)
+
+
+def submit_reference(ack: Ack, client: WebClient, services: Services, office: Office, parsed: ViewSubmission) -> None:
+    """The other system's reference stored: the form says so, and the receipt DM shows it."""
+    deviation_id, user = id_of(parsed.view.metadata.get("case")), parsed.user.id
+    if deviation_id is None:
+        ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t("error.generic")})
+        return
+    try:
+        reference = forwarding.parse_reference(parsed.view.values().get(ids.EXTERNAL_REFERENCE_FIELD))
+        confirmed = forwarding.confirm_external(
+            services.db, services.clock, office, deviation_id, reference, user_id=user,
+            view_id=parsed.view.id, is_leader=lambda: services.leaders.is_leader(office, user))
+    except (FieldErrors, DomainError) as exc:
+        # Refused, already confirmed, or the database is away: the form stays open and says why.
+        ack(response_action="errors", errors=form_errors(exc, office, ids.EXTERNAL_REFERENCE_FIELD))
+        return
+    deviation = confirmed.deviation
+    ack(response_action="update",
+        view=saved_view(deviation.reference, confirmed.external_reference, deviation.destination, office).to_dict())
+    log.info("case %s: external reference added (%s)", deviation.deviation_id, deviation.via.value)
+    services.messenger.deliver_soon(confirmed.ledger_ids)
+    message = parsed.view.metadata.get("message")
+    if isinstance(message, dict):
+        _refresh_receipt(client, services, office, deviation.deviation_id, message)
+
+
+def _refresh_receipt(client: WebClient, services: Services, office: Office, deviation_id: int,
                      message: dict) -> None:
     """The receipt DM drops its button and shows the reference (a reply to the person's click)."""
-    with services.db.transaction() as session:
-        deviation = store.by_id(session, deviation_id)
-        if deviation is None:
-            return
-        blocks = [b.to_dict() for b in dm_receipt_blocks(deviation, office)]
-        text = t("receipt.header", office.locale, reference=deviation.reference)
     try:
-        client.chat_update(channel=str(message.get("channel")), ts=str(message.get("ts")), blocks=blocks, text=text)
+        deviation = forwarding.as_reported(services.db, office, deviation_id)
+        client.chat_update(channel=str(message.get("channel")), ts=str(message.get("ts")),
+                           blocks=[b.to_dict() for b in dm_receipt_blocks(deviation, office)],
+                           text=t("receipt.header", office.locale, reference=deviation.reference))
+    except DomainError as exc:
+        log.warning("a receipt was not refreshed (%s)", type(exc).__name__)
     except SlackApiError as exc:
         log.warning("chat.update of a receipt failed: %s", exc.response.get("error"))
 
 
-def _update(client: WebClient, action: ViewAction, view: View) -> None:
-    """Replace the modal the action happened in; the hash makes Slack refuse it if the view moved on."""
-    assert action.view is not None
-    try:
-        client.views_update(view_id=action.view.id, hash=action.view.hash, view=view)
-    except SlackApiError as exc:
-        log.warning("views.update failed: %s", exc.response.get("error"))
-
-
-def _open(client: WebClient, action: ViewAction, view: View) -> None:
-    """Open a modal from a message, or push one over the modal the action happened in."""
-    if not action.trigger_id:
-        return
-    try:
-        if action.view is not None and action.container.type == "view":
-            client.views_push(trigger_id=action.trigger_id, view=view)
-        else:
-            client.views_open(trigger_id=action.trigger_id, view=view)
-    except SlackApiError as exc:
-        log.warning("views.open failed: %s", exc.response.get("error"))
-
-
-def _notice(client: WebClient, action: ViewAction, office: Office, title_key: str, text: str) -> None:
-    _open(client, action, notice_view(title_key, text, office.locale))
+def register(app: App) -> None:
+    app.action({"block_id": ids.Field.CATEGORY, "action_id": ids.VALUE},
+               middleware=[parse(ViewAction)])(show_destination)
+    app.action(ids.REPORTED_EXTERNALLY, middleware=[parse(ViewAction)])(open_reference_form)
+    app.view(ids.EXTERNAL_REFERENCE_VIEW,
+             middleware=[parse(ViewSubmission, errors_on=ids.EXTERNAL_REFERENCE_FIELD)])(submit_reference)

@@ -133,7 +133,6 @@ def test_bot_imports_handlers_only_at_the_composition_root():
         "\n".join(broken)
 
 
-@pytest.mark.xfail(strict=True, reason="until senders and listeners stop querying the store")
 def test_handlers_take_only_model_types_from_the_store():
     broken = [f"{_rel(path)} imports {name}" for path in _files("handlers") for name in sorted(_imports(path))
               if _within(name, {"store"}) and not _within(name, {"store.models"}) and name != "store"]

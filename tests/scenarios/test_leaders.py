@@ -31,6 +31,7 @@ from tests.support.leader_flows import (
     report,
     stored,
     submit,
+    typed,
     wait_for_thread,
 )
 
@@ -180,6 +181,35 @@ def test_a_non_leaders_crafted_vurder_and_lukk_clicks_are_refused_politely_and_a
     assert ledger_size(bot) == ledger_before
     refusals = [(kind, actor) for kind, actor, _, _ in audit(bot, deviation.id) if kind == "ikke_tilgang"]
     assert refusals == [("ikke_tilgang", STAFF)] * 4
+
+
+def test_a_non_leaders_legg_til_tiltak_inside_the_form_is_refused_over_it_and_audited(bot):
+    deviation = report(bot)
+    assessment = press(bot, ids.ASSESS, deviation.id)
+    response = bot.client.click(ids.ADD_ACTION_ROW, value=str(deviation.id), user=STAFF,
+                                view=typed(assessment, {}), container={"type": "view"})
+    assert response.status == 200 and response.body == ""
+    notice = bot.fake.wait_for("views.push")[0].params["view"]  # on top: the form stays underneath
+    assert notice["callback_id"] == ids.NOTICE_VIEW and "bare ledere" in text_of(notice)
+    assert bot.fake.of("views.update") == []
+    assert audit(bot, deviation.id)[-1][:2] == ("ikke_tilgang", STAFF)
+
+
+def test_a_button_whose_value_is_not_a_plain_number_names_no_case(bot):
+    deviation = report(bot)
+    for value in (f"{deviation.id}\u00b2", "\u0661", "\uff11", " 1", "-1", "0", "9" * 30):
+        view = press(bot, ids.ASSESS, value)
+        assert view["callback_id"] == ids.NOTICE_VIEW and "Fant ingen sak" in text_of(view), value
+    assert stored(bot, deviation.id).state == "registrert"
+
+
+def test_a_form_whose_metadata_is_nested_past_any_view_of_ours_gets_an_answer_not_a_5xx(bot):
+    deviation = report(bot)
+    for callback_id in (ids.CLOSURE_VIEW, ids.COMPLETION_VIEW, ids.REGISTRATION):
+        forged = {"type": "modal", "callback_id": callback_id, "private_metadata": "[" * 2900, "blocks": []}
+        response = bot.client.submit(forged, {}, user=LEADER)
+        assert response.status == 200, (callback_id, response.status)
+    assert stored(bot, deviation.id).state == "registrert"
 
 
 def test_a_non_leaders_crafted_vurder_and_lukk_submissions_change_nothing(bot):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.forms import FieldErrors
 from bot.office import QualityRounds
@@ -26,8 +28,13 @@ from bot.quality.rules import (
 )
 from bot.scheduler import run_quality_rounds
 from bot.settings import EXAMPLE_OFFICE_CONFIG
+from handlers import ids
+from handlers.leaders.blocks import action_dm_blocks
+from handlers.quality.blocks import measure_dm_blocks
 from store import quality as store
+from store.models import Action, Event
 from tests.support.flows import posted_to, text_of
+from tests.support.leader_flows import report, stored
 
 REVIEWERS = ["U0REV1", "U0REV2", "U0REV3"]
 LEADER, LEADER_CHANNEL, OFFICE_CHANNEL = "U0LEADER1", "C0LEADERS", "C0OFFICE"
@@ -318,3 +325,96 @@ def test_a_measure_is_reminded_when_overdue_and_marked_done_by_its_owner(bot, cl
     run_quality_rounds(services)  # done: no more reminders
     bot.fake.settle()
     assert len(bot.fake.of("chat.postMessage", lambda c: "Fristen for tiltaket" in c.params["text"])) == 1
+
+
+# --- a measure's «Utført»: quality's own, on the button its owner already has --------------------
+
+def _measure(bot, clock, owner: str = "U0REV2") -> tuple[int, int]:
+    services, office = bot.services, bot.services.offices.office[0]
+    clock.set(oslo(2027, 3, 2))
+    opened = quality_service.open_round(services.db, clock, office, Season.SPRING, 2027, opened_by=LEADER,
+                                        reviewers=REVIEWERS)
+    form = quality_service.MeasureForm("Porteføljesamtaler med fokus på struktur", Area.PROGRESS, Scope.OFFICE,
+                                       owner, date(2027, 3, 19))
+    measure_id, _ = quality_service.create_measure(services.db, clock, office, opened.round_id, form, created_by=LEADER)
+    return opened.round_id, measure_id
+
+
+def _events_of_action(bot, action_id: int) -> list[tuple[str, str | None, dict]]:
+    with bot.services.db.transaction() as session:
+        events = session.scalars(select(Event).where(Event.action_id == action_id).order_by(Event.id)).all()
+        return [(e.kind, e.actor_id, e.detail) for e in events]
+
+
+def test_a_measures_utfort_from_a_dm_sent_before_measures_had_their_own_listeners_still_completes_it(bot, clock):
+    round_id, measure_id = _measure(bot, clock)
+    # Exactly what the button in an owner's older DM sends: the shared action id, the action's id as value.
+    dm = {"type": "message", "channel_id": "D0REV2", "message_ts": "1700000000.000002"}
+    response = bot.client.click("action_done", value=str(measure_id), user="U0REV2", container=dm,
+                                extra={"block_id": f"action:{measure_id}"})
+    assert response.status == 200 and response.body == ""
+    completion = bot.fake.wait_for("views.open")[0].params["view"]
+    assert completion["callback_id"] == "action_completion"
+    assert "Kvalitetsmåling vår 2027" in text_of(completion) and "Fremdrift" in text_of(completion)
+
+    answer = bot.client.submit(completion, {"note": "Innført fra uke 12."}, user="U0REV2", view_id="VDONE2")
+    assert answer.status == 200 and answer.body == ""
+    with bot.services.db.transaction() as session:
+        [measure] = store.measures(session, round_id)
+        assert (measure.state, measure.completion_note) == ("utfort", "Innført fra uke 12.")
+    assert _events_of_action(bot, measure_id)[-1] == ("tiltak_utfort", "U0REV2",
+                                                      {"action": measure_id, "round_id": round_id})
+    # The DM it was pressed in now says so, and has no button left to press.
+    [update] = bot.fake.wait_for("chat.update", where=lambda c: c.params["channel"] == "D0REV2")
+    assert update.params["ts"] == "1700000000.000002"
+    assert "registrert som utført" in text_of(update.params)
+    assert not [b for b in update.params["blocks"] if b["type"] == "actions"]
+
+
+def test_only_a_measures_owner_or_a_leader_marks_it_done_and_others_are_audited(bot, clock):
+    round_id, measure_id = _measure(bot, clock)
+    assert bot.client.click("action_done", value=str(measure_id), user="U0REV2").status == 200
+    completion = bot.fake.wait_for("views.open")[0].params["view"]
+
+    answer = bot.client.submit(completion, {"note": "Jeg tar den."}, user="U0STAFF1", view_id="VFORGED")
+    assert answer.status == 200
+    assert "Bare eieren av tiltaket eller en leder" in answer.json()["errors"]["note"]
+    with bot.services.db.transaction() as session:
+        assert [m.state for m in store.measures(session, round_id)] == ["apen"]
+    with bot.services.db.transaction() as session:
+        refusals = session.scalars(select(Event).where(Event.kind == "ikke_tilgang")).all()
+        assert [(e.actor_id, e.detail) for e in refusals] == [("U0STAFF1", {"attempt": "utfort"})]
+
+    assert bot.client.submit(completion, {"note": "Fulgt opp."}, user=LEADER, view_id="VLEAD").body == ""
+    again = bot.client.submit(completion, {"note": "Fulgt opp."}, user=LEADER, view_id="VLEAD")
+    assert "allerede" in again.json()["errors"]["note"]  # a double submit finishes it once
+    assert [k for k, *_ in _events_of_action(bot, measure_id)].count("tiltak_utfort") == 1
+
+
+def test_a_measure_is_not_a_cases_action_to_drop(bot, clock):
+    deviation = report(bot)
+    round_id, measure_id = _measure(bot, clock)
+    # A drop form for the case, forged to name the measure.
+    forged = {"type": "modal", "callback_id": ids.DROP_VIEW, "private_metadata": json.dumps({"case": deviation.id}),
+              "blocks": [{"type": "input", "block_id": "action", "element": {
+                              "type": "static_select", "action_id": "value",
+                              "options": [{"text": {"type": "plain_text", "text": "x"}, "value": str(measure_id)}]}},
+                         {"type": "input", "block_id": "reason",
+                          "element": {"type": "plain_text_input", "action_id": "value"}}]}
+    answer = bot.client.submit(forged, {"action": str(measure_id), "reason": "Trengs ikke lenger."}, user=LEADER)
+    assert answer.status == 200
+    assert answer.json()["errors"] == {"action": "Fant ikke tiltaket."}
+    with bot.services.db.transaction() as session:
+        assert [m.state for m in store.measures(session, round_id)] == ["apen"]
+    assert stored(bot, deviation.id).state == "registrert"
+
+
+def test_a_measures_dm_is_what_its_owner_was_sent_before_measures_had_blocks_of_their_own(bot, clock):
+    _, measure_id = _measure(bot, clock)
+    office = bot.services.offices.office[0]
+    with bot.services.db.transaction() as session:
+        action = session.get(Action, measure_id)
+        parent = quality_service.MeasureParent(*quality_service.measure_parent(session, office, action))
+    blocks = [b.to_dict() for b in measure_dm_blocks(office, parent, action)]
+    assert blocks == [b.to_dict() for b in action_dm_blocks(office, parent, action)]
+    assert blocks[-1]["elements"][0]["action_id"] == ids.ACTION_DONE

@@ -1,0 +1,130 @@
+"""Block Kit for the period report (`/avvik rapport`): the figures, overdue actions, lessons, changes,
+and Kvalitetssystemet's rounds and measures (seed 002)."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+
+from bot.i18n import Locale, t
+from bot.office import Office
+from bot.quality.rules import round_title
+from bot.reports.exports import change_lines, counts, overdue_line
+from bot.reports.figures import Report
+from bot.reports.wording import (
+    DIMENSIONS,
+    area_line,
+    change_label,
+    comparison_line,
+    days,
+    dimension_label,
+    measure_line,
+    measures_summary,
+    number,
+    one_line,
+    round_line,
+    score_columns,
+    score_counts,
+    signed,
+    span,
+    themes_text,
+    value_label,
+)
+from handlers.blocks import escape, mrkdwn, plain
+
+SECTION_MAX, FIELD_MAX = 3000, 2000  # Block Kit's limits for a section's text and for one field
+
+
+def _fit(lines: list[str], limit: int, loc: Locale) -> str:
+    """As many lines as fit in `limit` characters, then «… og N til»."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        more = t("report.more", loc, count=len(lines) - index)
+        if sum(len(k) + 1 for k in kept) + len(line) + len(more) + 1 > limit:
+            return "\n".join([*kept, more])
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def summary_text(report: Report, office: Office) -> str:
+    loc = office.locale
+    lines = []
+    for change in report.totals():
+        is_days = change.what.startswith("median")
+        value = days(change.current, loc) if is_days else number(change.current, loc)
+        lines.append(f"{change_label(change, office)}: *{value}* ({signed(_one(change.delta), loc)})")
+    return "\n".join(lines)
+
+
+def _one(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def dimension_text(report: Report, dimension: str, office: Office) -> str:
+    loc = office.locale
+    rows = [f"{value_label(dimension, value, office)}: *{now}* ({signed(now - before, loc)})"
+            for value, now, before in counts(report, dimension)]
+    return _fit([f"*{dimension_label(dimension, loc)}*", *(rows or [t("report.none", loc)])], FIELD_MAX, loc)
+
+
+def report_blocks(report: Report, office: Office) -> list:
+    loc = office.locale
+    cur, prev = report.current, report.previous
+    blocks: list = [
+        HeaderBlock(text=plain("report.title", loc, period=cur.period.label)),
+        ContextBlock(elements=[mrkdwn(escape(t("report.context", loc, office=office.name, span=span(cur.period),
+                                               previous=prev.period.label, previous_span=span(prev.period))))]),
+        SectionBlock(text=mrkdwn(summary_text(report, office))),
+        SectionBlock(fields=[mrkdwn(dimension_text(report, d, office)) for d in DIMENSIONS]),
+        DividerBlock(),
+    ]
+    overdue = [overdue_line(o, office, mention=lambda user: f"<@{user}>", clean=escape) for o in cur.overdue]
+    header = f"*{t('report.overdue.header', loc, count=len(cur.overdue))}*"
+    blocks.append(SectionBlock(text=mrkdwn(_fit([header, *(overdue or [t("report.overdue.none", loc)])],
+                                                SECTION_MAX, loc))))
+    blocks += [DividerBlock(), HeaderBlock(text=plain("report.lessons.header", loc))]
+    if not cur.lessons:
+        blocks.append(SectionBlock(text=mrkdwn(t("report.lessons.none", loc))))
+    for category, lessons in cur.lessons.items():
+        lines = [f"• {lesson.reference}: {escape(one_line(lesson.text, 500))}" for lesson in lessons]
+        blocks.append(SectionBlock(text=mrkdwn(_fit([f"*{escape(value_label('category', category, office))}*",
+                                                     *lines], SECTION_MAX, loc))))
+    if cur.lessons_withheld:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("report.lessons.withheld", loc,
+                                                      count=cur.lessons_withheld))]))
+    blocks += [DividerBlock(), SectionBlock(text=mrkdwn(_fit(
+        [f"*{t('report.changes.header', loc, previous=prev.period.label)}*",
+         *[f"• {escape(line)}" for line in change_lines(report, office)]], SECTION_MAX, loc)))]
+    return blocks + quality_blocks(report, office)
+
+
+ROUNDS_SHOWN = 4  # two years of rounds; a longer period's earlier rounds are in the export
+MEASURE_ORDER = {"apen": 0, "utfort": 1, "forkastet": 2}
+
+
+def quality_blocks(report: Report, office: Office) -> list:
+    """Kvalitetssystemet's part (seed 002): each round of the period, then the measures under way."""
+    loc, quality = office.locale, report.quality
+    blocks: list = [DividerBlock(), HeaderBlock(text=plain("report.quality.header", loc))]
+    if not quality.rounds:
+        blocks.append(SectionBlock(text=mrkdwn(t("report.quality.none", loc))))
+    for summary in quality.rounds[-ROUNDS_SHOWN:]:  # the latest, when a long period has more
+        lines = [f"*{round_title(summary.name, loc)}*", round_line(summary, loc)]
+        for area in summary.areas:
+            lines.append(f"• {area_line(area, loc)}")
+            scores = zip(score_columns(loc), score_counts(area), strict=True)
+            lines.append("      " + " · ".join(f"{label}: {n}" for label, n in scores))
+            if area.themes:
+                lines.append("      " + t("quality.assessment.themes", loc, themes=escape(themes_text(area))))
+        lines.append(f"_{comparison_line(summary, loc)}_")
+        blocks.append(SectionBlock(text=mrkdwn(_fit(lines, SECTION_MAX, loc))))
+    if len(quality.rounds) > ROUNDS_SHOWN:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("report.more", loc,
+                                                      count=len(quality.rounds) - ROUNDS_SHOWN))]))
+    header = f"*{t('report.quality.measures_header', loc)}*"
+    if not quality.measures:
+        return [*blocks, SectionBlock(text=mrkdwn(f"{header}\n{t('report.quality.measures_none', loc)}"))]
+    # what needs the leaders first: past due, then open, then done and dropped (the export keeps due-date order)
+    ordered = sorted(quality.measures, key=lambda m: (not m.overdue_at_end, MEASURE_ORDER.get(m.state, 3)))
+    lines = [header, measures_summary(quality, loc, running=report.running),
+             *[f"• {measure_line(m, loc, mention=lambda user: f'<@{user}>', clean=escape)}" for m in ordered]]
+    return [*blocks, SectionBlock(text=mrkdwn(_fit(lines, SECTION_MAX, loc)))]
