@@ -59,10 +59,25 @@ def web_client(settings: Settings) -> WebClient:
     A 429 with a short Retry-After is waited out by the SDK; a longer one fails the call, and the
     messenger gives the ledger row back with Retry-After as its earliest next attempt.
     """
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     handlers = [ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetryHandler(max_retry_count=2),
                 ServerErrorRetryHandler(max_retry_count=1)]
-    return WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
+    return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
+
+
+# Who is a leader is asked before a leader's button or form is acked (handlers.middleware), so the
+# user-group lookup behind it must give up well inside Slack's 3 seconds: no retries, and on a
+# failure the directory keeps the members it knew.
+LOOKUP_TIMEOUT = 1.5
+
+
+def lookup_client(settings: Settings) -> WebClient:
+    """A Web API client for reads made before an ack: one short try."""
+    return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
+                     retry_handlers=[])
+
+
+def _token(settings: Settings) -> str | None:
+    return settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
 
 
 def build_services(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
@@ -77,5 +92,5 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         clock=clock,
         client=client,
         messenger=Messenger(db, client, clock, offices),
-        leaders=LeaderDirectory(client, clock),
+        leaders=LeaderDirectory(lookup_client(settings), clock),
     )

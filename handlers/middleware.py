@@ -6,7 +6,7 @@ middleware or matcher that names it as a parameter, just as it passes `ack` and 
     services   Services    every request (`provide`, app-wide)
     parsed     the request's body as a model from handlers.payloads  (`parse`)
     office     Office      the office the request is for             (`parse`)
-    deviation  Deviation   the case a leader acts on                 (`leaders_only`)
+    deviation  Deviation   the deviation a leader acts on                (`leaders_only`)
 
 So a listener reads like `def open_closure(ack, client, office, deviation, parsed)`. (The parsed
 body is `parsed`, not `payload`: Bolt already passes its own raw `payload` under that name.)
@@ -35,8 +35,8 @@ from slack_sdk.models.views import View
 
 from bot.errors import DeviationNotFound, DomainError, StorageUnavailable
 from bot.i18n import t
-from bot.leaders import service as leadership
-from bot.quality import service as quality
+from bot.leaders import service as leaders_service
+from bot.quality import service as quality_service
 from bot.services import Services
 from handlers.common import id_of, notice_view, office_of, open_from, say
 from handlers.payloads import BlockAction, ViewSubmission
@@ -46,7 +46,7 @@ NOTICE = "notice"  # a refused button's notice, for `show_notice`
 
 Next = Callable[[], None]
 Middleware = Callable[..., BoltResponse | None]
-Target = Callable[[Any], int | None]  # the id of the case a request is about, from its parsed body
+DeviationOf = Callable[[Any], int | None]  # the id of the deviation a request is about, from its parsed body
 
 
 def provide(services: Services) -> Middleware:
@@ -79,31 +79,32 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware
 
 
 def button_value(click: BlockAction) -> int | None:
-    """The case a card's button is about: its value."""
+    """The deviation a card's button is about: its value."""
     return id_of(click.value)
 
 
-def view_case(sent: BlockAction | ViewSubmission) -> int | None:
-    """The case a leader's modal is about: kept in its metadata."""
+def view_deviation(sent: BlockAction | ViewSubmission) -> int | None:
+    """The deviation a leader's modal is about: kept in its metadata under `case` (the key modals
+    already open in Slack carry)."""
     return id_of(sent.view.metadata.get("case")) if sent.view is not None else None
 
 
-def leaders_only(attempt: str, case: Target, *, errors_on: str | None = None) -> Middleware:
-    """Leaders only, whatever the payload says: the leader and the case (`deviation`) go on.
+def leaders_only(attempt: str, deviation_of: DeviationOf, *, errors_on: str | None = None) -> Middleware:
+    """Leaders only, whatever the payload says: the leader and the deviation (`deviation`) go on.
 
     Anyone else's attempt is written to the audit log (bot.leaders.service.authorize); they, and a
-    case that is not there, get the reason: on a form as an error on `errors_on`, on a button as a
+    deviation that is not there, get the reason: on a form as an error on `errors_on`, on a button as a
     notice modal.
     """
     def check_leader(ack: Ack, context: BoltContext, services: Services, parsed: BlockAction | ViewSubmission,
                      next: Next) -> BoltResponse | None:
-        office, deviation_id = context[OFFICE], case(parsed)
+        office, deviation_id = context[OFFICE], deviation_of(parsed)
         try:
-            leadership.authorize(services.db, services.clock, services.leaders, office, parsed.user.id, attempt,
+            leaders_service.authorize(services.db, services.clock, services.leaders, office, parsed.user.id, attempt,
                                  deviation_id)
             if deviation_id is None:
                 raise DeviationNotFound()
-            context[DEVIATION] = leadership.load_deviation(services.db, office, deviation_id)
+            context[DEVIATION] = leaders_service.load_deviation(services.db, office, deviation_id)
         except DomainError as refused:
             if errors_on:
                 return ack(response_action="errors", errors={errors_on: say(refused, office.locale)})
@@ -134,13 +135,13 @@ def _action_id(body: dict) -> int | None:
 
 def for_measure(body: dict, services: Services) -> bool:
     """Listener matcher: the action is a quality round's measure. The database says so, never the
-    payload. One it cannot tell (a crafted id, the database away) is left to the case's listener,
+    payload. One it cannot tell (a crafted id, the database away) is left to the deviation's listener,
     which answers it as it always has."""
     action_id = _action_id(body)
     if action_id is None:
         return False
     try:
-        return quality.is_measure(services.db, action_id)
+        return quality_service.is_measure(services.db, action_id)
     except StorageUnavailable:
         return False
 

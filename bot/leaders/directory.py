@@ -52,7 +52,7 @@ class LeaderDirectory:
         try:
             response = self.client.usergroups_users_list(usergroup=usergroup)
             members = frozenset(response.get("users") or [])
-        except (SlackApiError, SlackClientError) as exc:
+        except (SlackApiError, SlackClientError, OSError) as exc:  # OSError: a timeout, a refused connection
             log.warning("leaders: could not read user group %s (%s)", usergroup, type(exc).__name__)
             # Keep the last known members rather than lock every leader out.
             return cached[1] if cached else frozenset()

@@ -8,7 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.leaders import service as leadership
+from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
 from handlers.home.blocks import home_view
@@ -24,7 +24,7 @@ def publish_home(client: WebClient, services: Services, office: Office, parsed: 
     if parsed.event.tab != "home":
         return
     user_id = parsed.event.user
-    mine = leadership.my_deviations(services.db, office, user_id)
+    mine = leaders_service.my_deviations(services.db, office, user_id)
     view = home_view(office, mine, home_extra_blocks(services, office, user_id))
     try:
         client.views_publish(user_id=user_id, view=view)

@@ -21,7 +21,7 @@ from bot.deviations.rules import ActionState, Command, Severity, State, check_cl
 from bot.errors import DomainError, InvalidTransition
 from bot.forms import FieldErrors
 from bot.i18n import t
-from bot.leaders import service as leadership
+from bot.leaders import service as leaders_service
 from bot.leaders.forms import (
     CLOSURE_FIELDS,
     MAX_ACTIONS,
@@ -43,7 +43,7 @@ from handlers.leaders.blocks import (
     reopen_view,
     typed_values,
 )
-from handlers.middleware import button_value, for_deviation_action, leaders_only, parse, view_case
+from handlers.middleware import button_value, for_deviation_action, leaders_only, parse, view_deviation
 from handlers.payloads import BlockAction, ModalAction, ViewSubmission
 from store.models import Deviation
 
@@ -126,7 +126,7 @@ def open_completion(ack: Ack, client: WebClient, services: Services, office: Off
     ack()
 
     def build() -> View:
-        deviation, action = leadership.action_to_complete(services.db, services.clock, services.leaders, office,
+        deviation, action = leaders_service.action_to_complete(services.db, services.clock, services.leaders, office,
                                                           id_of(parsed.value), parsed.user.id)
         return completion_view(office, deviation, action, *parsed.message_at)
 
@@ -138,10 +138,10 @@ def submit_completion(ack: Ack, client: WebClient, services: Services, office: O
     """The note saved: the action is done, and the DM the owner pressed «Utført» in says so."""
     db, clock, meta = services.db, services.clock, parsed.view.metadata
     try:
-        _, action = leadership.action_for_owner(db, clock, services.leaders, office, id_of(meta.get("action")),
+        _, action = leaders_service.action_for_owner(db, clock, services.leaders, office, id_of(meta.get("action")),
                                                 parsed.user.id)
         note = parse_reason(parsed.view.values(), ids.COMPLETION_NOTE)
-        finished = leadership.finish(db, clock, office, action.id, ActionState.DONE, note, actor_id=parsed.user.id)
+        finished = leaders_service.finish(db, clock, office, action.id, ActionState.DONE, note, actor_id=parsed.user.id)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, ids.COMPLETION_NOTE))
         return
@@ -156,7 +156,7 @@ def _update_owner_dm(client: WebClient, services: Services, office: Office, acti
     if not (isinstance(channel, str) and isinstance(ts, str)):
         return
     try:
-        deviation, action = leadership.load_action(services.db, office, action_id)
+        deviation, action = leaders_service.load_action(services.db, office, action_id)
         client.chat_update(channel=channel, ts=ts, text=t("action.now_utfort", office.locale),
                            blocks=[b.to_dict() for b in action_dm_blocks(office, deviation, action)])
     except (DomainError, SlackApiError) as exc:
@@ -171,7 +171,7 @@ def submit_assessment(ack: Ack, services: Services, office: Office, deviation: D
     try:
         form = parse_assessment(parsed.view.values(), _rows(parsed.view.metadata.get("rows")) or [0],
                                 today(services, office), services.leaders.leaders(office))
-        moved = leadership.assess(services.db, services.clock, office, deviation.id, form, actor_id=parsed.user.id)
+        moved = leaders_service.assess(services.db, services.clock, office, deviation.id, form, actor_id=parsed.user.id)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, L.NEEDS_ACTIONS))
         return
@@ -184,7 +184,7 @@ def submit_closure(ack: Ack, services: Services, office: Office, deviation: Devi
     """Seed 000, «Lukking av avvik»: checked again on the locked case, whatever the form says."""
     try:
         form = parse_closure(parsed.view.values(), Severity(deviation.severity), today(services, office))
-        moved = leadership.close_deviation(services.db, services.clock, office, deviation.id, form,
+        moved = leaders_service.close_deviation(services.db, services.clock, office, deviation.id, form,
                                            actor_id=parsed.user.id)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, L.FEEDBACK, CLOSURE_FIELDS))
@@ -198,7 +198,7 @@ def submit_reopening(ack: Ack, services: Services, office: Office, deviation: De
     """lukket → registrert, with the reason in the audit log."""
     try:
         reason = parse_reason(parsed.view.values(), L.REASON)
-        moved = leadership.reopen_deviation(services.db, services.clock, office, deviation.id, reason,
+        moved = leaders_service.reopen_deviation(services.db, services.clock, office, deviation.id, reason,
                                             actor_id=parsed.user.id)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, L.REASON))
@@ -228,7 +228,7 @@ def submit_drop(ack: Ack, services: Services, office: Office, deviation: Deviati
     """An open action dropped, with a reason; its owner hears of it."""
     try:
         action_id, reason = _drop_form(parsed.view.values())
-        finished = leadership.drop_action(services.db, services.clock, office, deviation.id, action_id, reason,
+        finished = leaders_service.drop_action(services.db, services.clock, office, deviation.id, action_id, reason,
                                           actor_id=parsed.user.id)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, L.ACTION))
@@ -238,12 +238,12 @@ def submit_drop(ack: Ack, services: Services, office: Office, deviation: Deviati
 
 
 def register(app: App) -> None:
-    card, case = parse(BlockAction), button_value
-    app.action(ids.ASSESS, middleware=[card, leaders_only("vurder", case)])(open_assessment)
-    app.action(ids.DROP_ACTION, middleware=[card, leaders_only("forkast_tiltak", case)])(open_drop)
-    app.action(ids.CLOSE, middleware=[card, leaders_only("lukk", case)])(open_closure)
-    app.action(ids.REOPEN, middleware=[card, leaders_only("gjenapne", case)])(open_reopening)
-    app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction), leaders_only("legg_til_tiltak", view_case)]
+    card, deviation_of = parse(BlockAction), button_value
+    app.action(ids.ASSESS, middleware=[card, leaders_only("vurder", deviation_of)])(open_assessment)
+    app.action(ids.DROP_ACTION, middleware=[card, leaders_only("forkast_tiltak", deviation_of)])(open_drop)
+    app.action(ids.CLOSE, middleware=[card, leaders_only("lukk", deviation_of)])(open_closure)
+    app.action(ids.REOPEN, middleware=[card, leaders_only("gjenapne", deviation_of)])(open_reopening)
+    app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction), leaders_only("legg_til_tiltak", view_deviation)]
                )(add_action_row)
     app.action(ids.ACTION_DONE, matchers=[for_deviation_action], middleware=[card])(open_completion)
     app.view(ids.COMPLETION_VIEW, matchers=[for_deviation_action],
@@ -256,4 +256,4 @@ def register(app: App) -> None:
         (ids.DROP_VIEW, "forkast_tiltak", L.ACTION, submit_drop),
     ):
         app.view(callback_id, middleware=[parse(ViewSubmission, errors_on=general_field),
-                                          leaders_only(attempt, view_case, errors_on=general_field)])(listener)
+                                          leaders_only(attempt, view_deviation, errors_on=general_field)])(listener)

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Sec
 from bot.deviations.rules import State
 from bot.errors import DeviationNotFound, DomainError
 from bot.i18n import Locale, format_date, t
-from bot.leaders import service as leadership
+from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
 from handlers.blocks import escape, mrkdwn, plain
@@ -104,7 +104,7 @@ def home_extra_blocks(services: Services, office: Office, user_id: str) -> list:
     """App Home for leaders: the overview under their own cases."""
     if not services.leaders.is_leader(office, user_id):
         return []
-    grouped = leadership.overview(services.db, office)
+    grouped = leaders_service.overview(services.db, office)
     return [DividerBlock(), *overview_blocks(office, grouped, services.clock.now())]
 
 
@@ -120,7 +120,7 @@ def mine(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
     """`/avvik mine`: my own cases (anonymous ones have no owner and are never listed)."""
     loc = office.locale
     try:
-        deviations = leadership.my_deviations(services.db, office, command.user_id)
+        deviations = leaders_service.my_deviations(services.db, office, command.user_id)
     except DomainError as exc:
         _reply(ack, say(exc, loc))
         return
@@ -135,7 +135,7 @@ def status(services: Services, office: Office, command: SlashCommand, ack: Ack, 
         return
     reference = command.words[1][:32]
     try:
-        deviation = leadership.deviation_for(services.db, services.leaders, office, reference, command.user_id)
+        deviation = leaders_service.deviation_for(services.db, services.leaders, office, reference, command.user_id)
     except DeviationNotFound:
         _reply(ack, t("status.not_found", loc, reference=escape(reference)))
         return
@@ -151,8 +151,8 @@ def overview(services: Services, office: Office, command: SlashCommand, ack: Ack
     """`/avvik oversikt` (leaders): open cases by state, oldest first."""
     loc = office.locale
     try:
-        leadership.authorize(services.db, services.clock, services.leaders, office, command.user_id, "oversikt")
-        grouped = leadership.overview(services.db, office)
+        leaders_service.authorize(services.db, services.clock, services.leaders, office, command.user_id, "oversikt")
+        grouped = leaders_service.overview(services.db, office)
     except DomainError as exc:
         _reply(ack, say(exc, loc))
         return

@@ -15,7 +15,7 @@ from bot.errors import DomainError
 from bot.forms import FieldErrors
 from bot.i18n import ISO, format_date, t
 from bot.office import Office
-from bot.quality import service as rounds
+from bot.quality import service as quality_service
 from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_season
 from bot.services import Services
 from handlers import ids
@@ -41,7 +41,7 @@ Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 
 def _open_review(services: Services, office: Office, user: str, trigger_id: str, client: WebClient) -> str | None:
     """Open the review modal; returns an error key when the person can't review now."""
-    rnd = rounds.current_round(services.db, office)
+    rnd = quality_service.current_round(services.db, office)
     if rnd is None:
         return "error.quality.no_open_round"
     if user not in rnd.reviewers and not services.leaders.is_leader(office, user):
@@ -51,7 +51,7 @@ def _open_review(services: Services, office: Office, user: str, trigger_id: str,
 
 
 def _review(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    rnd = rounds.current_round(services.db, office)
+    rnd = quality_service.current_round(services.db, office)
     if rnd is None or (command.user_id not in rnd.reviewers and not services.leaders.is_leader(office,
                                                                                               command.user_id)):
         key = "error.quality.no_open_round" if rnd is None else "error.quality.not_a_reviewer"
@@ -73,8 +73,8 @@ def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
         return
     named = parse_season(command.words[1]) if len(command.words) > 1 else None
     season, year = nearest_round(office.quality, today(services, office), named)
-    reviewers = MENTION.findall(command.text) or rounds.reviewers_of(services.leaders, office)
-    opened = rounds.open_round(services.db, services.clock, office, season, year, opened_by=command.user_id,
+    reviewers = MENTION.findall(command.text) or quality_service.reviewers_of(services.leaders, office)
+    opened = quality_service.open_round(services.db, services.clock, office, season, year, opened_by=command.user_id,
                                reviewers=reviewers)
     rnd = opened.round
     key = ("quality.opened_by_leader" if opened.created
@@ -86,7 +86,7 @@ def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
 
 
 def _status(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    progress = rounds.progress(services.db, office)
+    progress = quality_service.progress(services.db, office)
     if progress is None:
         ack(text=t("error.quality.no_round", office.locale))
         return
@@ -96,11 +96,11 @@ def _status(services: Services, office: Office, command: SlashCommand, ack: Ack,
 def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     if not _leader(services, office, command, ack):
         return
-    rnd = rounds.current_round(services.db, office)
+    rnd = quality_service.current_round(services.db, office)
     if rnd is None:
         ack(text=t("error.quality.no_open_round", office.locale))
         return
-    ids_ = rounds.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
+    ids_ = quality_service.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
     ack(text=t("quality.closed", office.locale, round=round_name(rnd, office.locale)))
     services.messenger.deliver_soon(ids_)
 
@@ -108,7 +108,7 @@ def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, 
 def _measure(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     if not _leader(services, office, command, ack):
         return
-    rnd = rounds.latest_round(services.db, office)
+    rnd = quality_service.latest_round(services.db, office)
     if rnd is None:
         ack(text=t("error.quality.no_round", office.locale))
         return
@@ -149,9 +149,9 @@ def submit_review(ack: Ack, services: Services, office: Office, parsed: ViewSubm
         return
     try:
         form = parse_review(parsed.view.values())
-        rounds.submit_review(services.db, services.clock, office, round_id, user, form, view_id=parsed.view.id,
+        quality_service.submit_review(services.db, services.clock, office, round_id, user, form, view_id=parsed.view.id,
                              is_leader=services.leaders.is_leader(office, user))
-        progress = rounds.progress(services.db, office, round_id)
+        progress = quality_service.progress(services.db, office, round_id)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, REVIEW_GENERAL))
         return
@@ -173,8 +173,10 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
         return
     try:
         measure = parse_measure(parsed.view.values(), today(services, office))
-        form = rounds.MeasureForm(measure.description, measure.area, measure.scope, measure.owner, measure.due_on)
-        _, ledger_ids = rounds.create_measure(services.db, services.clock, office, round_id, form, created_by=user)
+        form = quality_service.MeasureForm(measure.description, measure.area, measure.scope, measure.owner,
+                                           measure.due_on)
+        _, ledger_ids = quality_service.create_measure(services.db, services.clock, office, round_id, form,
+                                                       created_by=user)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, ids.MeasureField.DESCRIPTION))
         return
@@ -190,7 +192,7 @@ def open_measure_completion(ack: Ack, client: WebClient, services: Services, off
     ack()
 
     def build() -> View:
-        measure, action = rounds.measure_to_complete(services.db, services.clock, services.leaders, office,
+        measure, action = quality_service.measure_to_complete(services.db, services.clock, services.leaders, office,
                                                      id_of(parsed.value), parsed.user.id)
         return measure_completion_view(office, measure, action, *parsed.message_at)
 
@@ -202,10 +204,11 @@ def submit_measure_completion(ack: Ack, client: WebClient, services: Services, o
     """The note saved: the measure is done, and the DM the owner pressed «Utført» in says so."""
     meta, user = parsed.view.metadata, parsed.user.id
     try:
-        _, action = rounds.measure_for(services.db, services.clock, services.leaders, office,
+        _, action = quality_service.measure_for(services.db, services.clock, services.leaders, office,
                                        id_of(meta.get("action")), user)
-        note = rounds.parse_note(parsed.view.values(), ids.COMPLETION_NOTE)
-        measure, action = rounds.finish_measure(services.db, services.clock, office, action.id, note, actor_id=user)
+        note = quality_service.parse_note(parsed.view.values(), ids.COMPLETION_NOTE)
+        measure, action = quality_service.finish_measure(services.db, services.clock, office, action.id, note,
+                                                         actor_id=user)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, ids.COMPLETION_NOTE))
         return

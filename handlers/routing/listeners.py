@@ -14,7 +14,7 @@ from bot.errors import DomainError, InvalidTransition, ReferenceAlreadySet
 from bot.forms import FieldErrors
 from bot.i18n import t
 from bot.office import Office
-from bot.routing import service as forwarding
+from bot.routing import service as routing_service
 from bot.routing.rules import Category
 from bot.services import Services
 from handlers import ids
@@ -45,7 +45,7 @@ def open_reference_form(ack: Ack, client: WebClient, services: Services, office:
     if deviation_id is None:
         return
     try:
-        deviation = forwarding.awaiting_reference(
+        deviation = routing_service.awaiting_reference(
             services.db, services.clock, office, deviation_id, user_id=user,
             view_id=parsed.view.id if parsed.in_modal and parsed.view else None,
             is_leader=lambda: services.leaders.is_leader(office, user))
@@ -77,8 +77,8 @@ def submit_reference(ack: Ack, client: WebClient, services: Services, office: Of
         ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t("error.generic")})
         return
     try:
-        reference = forwarding.parse_reference(parsed.view.values().get(ids.EXTERNAL_REFERENCE_FIELD))
-        confirmed = forwarding.confirm_external(
+        reference = routing_service.parse_reference(parsed.view.values().get(ids.EXTERNAL_REFERENCE_FIELD))
+        confirmed = routing_service.confirm_external(
             services.db, services.clock, office, deviation_id, reference, user_id=user,
             view_id=parsed.view.id, is_leader=lambda: services.leaders.is_leader(office, user))
     except (FieldErrors, DomainError) as exc:
@@ -99,7 +99,7 @@ def _refresh_receipt(client: WebClient, services: Services, office: Office, devi
                      message: dict) -> None:
     """The receipt DM drops its button and shows the reference (a reply to the person's click)."""
     try:
-        deviation = forwarding.as_reported(services.db, office, deviation_id)
+        deviation = routing_service.as_reported(services.db, office, deviation_id)
         client.chat_update(channel=str(message.get("channel")), ts=str(message.get("ts")),
                            blocks=[b.to_dict() for b in dm_receipt_blocks(deviation, office)],
                            text=t("receipt.header", office.locale, reference=deviation.reference))

@@ -31,6 +31,7 @@ class SlackClient:
         self.host, self.port = parsed.hostname, parsed.port
         self.verifier = SignatureVerifier(signing_secret)
         self._trigger = 0
+        self.timeout = 30.0  # seconds to wait for the bot's answer; Slack itself waits 3
 
     # --- transport ---------------------------------------------------------------------
 
@@ -45,7 +46,7 @@ class SlackClient:
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> Response:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
