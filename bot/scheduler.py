@@ -16,7 +16,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.deviations import retention
-from bot.quality import service as quality_service
+from bot.quality.jobs import scheduled_rounds
 from bot.reminders.digest import scheduled_digest
 from bot.reminders.jobs import scheduled_nudges
 from bot.services import Services
@@ -58,26 +58,10 @@ def create_scheduler(services: Services) -> BackgroundScheduler:
                           args=(services, office.id), id=f"digest:{office.id}", max_instances=1, coalesce=True,
                           misfire_grace_time=MISFIRE_GRACE)
         # Seed 002: open the half-yearly quality rounds on their dates, close them, remind reviewers.
-        scheduler.add_job(run_quality_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz),
+        scheduler.add_job(scheduled_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz),
                           args=(services, office.id), id=f"quality:{office.id}", max_instances=1, coalesce=True,
                           misfire_grace_time=MISFIRE_GRACE)
     # Closed cases lose their free text after the office's retention period (bot/deviations/retention.py).
     scheduler.add_job(retention.run_daily, "cron", args=[services], hour=3, minute=30, id="erase_free_text",
                       max_instances=1, coalesce=True)
     return scheduler
-
-
-def run_quality_rounds(services: Services, office_id: str | None = None) -> quality_service.RoundsRun:
-    """One workday pass over the quality rounds (of one office, or all); idempotent, so any replica may
-    run it."""
-    total = quality_service.RoundsRun()
-    for office in services.offices.office:
-        if office_id is not None and office.id != office_id:
-            continue
-        run = quality_service.run_due(services.db, services.clock, office,
-                                     quality_service.reviewers_of(services.leaders, office))
-        total.opened += run.opened
-        total.closed += run.closed
-        total.ledger_ids += run.ledger_ids
-    services.messenger.deliver(total.ledger_ids)
-    return total

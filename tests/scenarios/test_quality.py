@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.forms import FieldErrors
 from bot.office import QualityRounds
 from bot.quality import service as quality_service
+from bot.quality.jobs import scheduled_rounds
 from bot.quality.rules import (
     Area,
     Scope,
@@ -26,7 +27,6 @@ from bot.quality.rules import (
     window,
     window_opened_on,
 )
-from bot.scheduler import run_quality_rounds
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from handlers import ids
 from handlers.leaders.blocks import action_dm_blocks
@@ -131,13 +131,13 @@ def test_a_national_id_in_a_review_is_refused():
 
 def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     clock.set(oslo(2027, 3, 1))
-    run = run_quality_rounds(bot.services)
+    run = scheduled_rounds(bot.services)
     assert len(run.opened) == 1
     for reviewer in REVIEWERS:
         invite = bot.fake.wait_for("chat.postMessage", where=lambda c, r=reviewer: c.params["channel"] == r)[0]
         assert "Kvalitetsmåling vår 2027" in text_of(invite.params)
     assert "AAP-mottakere, 30 år eller eldre" in text_of(posted_to(bot.fake, LEADER_CHANNEL)[0])
-    assert run_quality_rounds(bot.services).opened == []  # the next day's pass opens nothing new
+    assert scheduled_rounds(bot.services).opened == []  # the next day's pass opens nothing new
 
     clock.set(oslo(2027, 3, 10, 10))
     four, three, two, na = "4", "3", "2", "ikke_relevant"
@@ -153,7 +153,7 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     assert "ikke satt opp som gjennomgåer" in stranger.body
 
     clock.set(oslo(2027, 5, 3))
-    assert len(run_quality_rounds(bot.services).closed) == 1
+    assert len(scheduled_rounds(bot.services).closed) == 1
     assessment = bot.fake.wait_for("chat.postMessage", 2, where=lambda c: c.params["channel"] == LEADER_CHANNEL)[-1]
     text = text_of(assessment.params)
     assert "Helhetsvurdering: Kvalitetsmåling vår 2027" in text
@@ -223,14 +223,14 @@ def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at
     response = bot.client.command("ny", command="/kvalitet", user=LEADER)
     assert "Kvalitetsmåling høst 2026, 2026-11-30–2027-01-29" in response.body
     clock.set(oslo(2026, 12, 1))
-    run_quality_rounds(bot.services)
+    scheduled_rounds(bot.services)
     with bot.services.db.transaction() as session:
         rnd = store.latest(session, "lillehammer-gausdal")
         assert (rnd.state, rnd.opens_on, rnd.closes_on) == ("apen", date(2026, 11, 30), date(2027, 1, 29))
     assert "1 av 5" in text_of(review(bot, "U0REV1", dict.fromkeys(Area, "3"))["view"])
 
     clock.set(oslo(2027, 1, 30))
-    run_quality_rounds(bot.services)
+    scheduled_rounds(bot.services)
     again = bot.client.command("ny høst", command="/kvalitet", user=LEADER)
     assert "allerede gjennomført og ble lukket 2027-01-30" in again.body
     with bot.services.db.transaction() as session:
@@ -239,19 +239,19 @@ def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at
 
 def test_reviewers_behind_target_are_reminded_once_a_week_near_the_end(bot, clock):
     clock.set(oslo(2027, 3, 1))
-    run_quality_rounds(bot.services)
+    scheduled_rounds(bot.services)
     clock.set(oslo(2027, 3, 5, 10))
     review(bot, "U0REV1", dict.fromkeys(Area, "3"))
     bot.fake.settle()
     bot.fake.reset()
 
     clock.set(oslo(2027, 4, 26))  # Monday, four days before the round closes
-    run_quality_rounds(bot.services)
+    scheduled_rounds(bot.services)
     reminded = {c.params["channel"] for c in bot.fake.wait_for("chat.postMessage", 3)}
     assert reminded == set(REVIEWERS)
     assert "vurdert 1 av 5" in text_of(posted_to(bot.fake, "U0REV1")[0])
     clock.set(oslo(2027, 4, 27))
-    run_quality_rounds(bot.services)
+    scheduled_rounds(bot.services)
     bot.fake.settle()
     assert len(bot.fake.of("chat.postMessage")) == 3  # same week: no second reminder
 
@@ -298,12 +298,12 @@ def test_a_measure_is_reminded_when_overdue_and_marked_done_by_its_owner(bot, cl
     assert (done_button["action_id"], done_button["value"]) == ("action_done", str(measure_id))
 
     clock.set(oslo(2027, 3, 22))  # Monday after the due date
-    run_quality_rounds(services)
+    scheduled_rounds(services)
     overdue = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV2"
                                 and "Fristen for tiltaket" in c.params["text"])
     assert len(overdue) == 1
     clock.set(oslo(2027, 3, 23))
-    run_quality_rounds(services)  # the same week: no second reminder
+    scheduled_rounds(services)  # the same week: no second reminder
     bot.fake.settle()
     assert len(bot.fake.of("chat.postMessage", lambda c: "Fristen for tiltaket" in c.params["text"])) == 1
 
@@ -322,7 +322,7 @@ def test_a_measure_is_reminded_when_overdue_and_marked_done_by_its_owner(bot, cl
         assert (measure.state, measure.completion_note) == ("utfort", "Innført fra uke 12.")
 
     clock.set(oslo(2027, 3, 29))
-    run_quality_rounds(services)  # done: no more reminders
+    scheduled_rounds(services)  # done: no more reminders
     bot.fake.settle()
     assert len(bot.fake.of("chat.postMessage", lambda c: "Fristen for tiltaket" in c.params["text"])) == 1
 
