@@ -261,7 +261,8 @@ def main() -> None:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        fake = subprocess.Popen([sys.executable, "-m", "tests.slack_fake", TOKEN], cwd=ROOT, stdout=subprocess.PIPE,
+        fake = subprocess.Popen([sys.executable, "-m", "tests.support.slack_fake", TOKEN], cwd=ROOT,
+                                stdout=subprocess.PIPE,
                                 text=True, start_new_session=True)
         try:
             fake_url = fake.stdout.readline().strip()

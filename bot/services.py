@@ -64,14 +64,13 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
 
 
-# Who is a leader is asked before a leader's button or form is acked (handlers.middleware), so the
-# user-group lookup behind it must give up well inside Slack's 3 seconds: no retries, and on a
-# failure the directory keeps the members it knew.
+# Who is a leader is asked while a person waits for Slack's answer (a button's trigger lives 3 s):
+# one short try, no retries; jobs ask the directory with the full client (LeaderDirectory).
 LOOKUP_TIMEOUT = 1.5
 
 
 def lookup_client(settings: Settings) -> WebClient:
-    """A Web API client for reads made before an ack: one short try."""
+    """A Web API client for a read a person waits for: one short try."""
     return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
                      retry_handlers=[])
 
@@ -92,5 +91,5 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         clock=clock,
         client=client,
         messenger=Messenger(db, client, clock, offices),
-        leaders=LeaderDirectory(lookup_client(settings), clock),
+        leaders=LeaderDirectory(client, clock, quick_client=lookup_client(settings)),
     )

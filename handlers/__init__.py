@@ -16,7 +16,7 @@ from bot.services import Services
 
 def install(app: App, services: Services) -> None:
     """Every package's listeners, each behind the shared opening in handlers.middleware."""
-    from handlers import commands, envelope, middleware
+    from handlers import actions, commands, envelope, middleware
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
     from handlers.quality import listeners as quality
@@ -25,9 +25,8 @@ def install(app: App, services: Services) -> None:
 
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
-    for package in (commands, registration, routing, home, leaders, quality):
+    for package in (commands, registration, routing, home, leaders, quality, actions):
         package.register(app)
-    middleware.register(app)  # last: answers the buttons the listeners' middleware refused
     install_senders(services.messenger)
 
 

@@ -6,43 +6,41 @@ middleware or matcher that names it as a parameter, just as it passes `ack` and 
     services   Services    every request (`provide`, app-wide)
     parsed     the request's body as a model from handlers.payloads  (`parse`)
     office     Office      the office the request is for             (`parse`)
-    deviation  Deviation   the deviation a leader acts on                (`leaders_only`)
+    deviation  Deviation   the deviation a leader's form is about    (`leaders_only`)
 
-So a listener reads like `def open_closure(ack, client, office, deviation, parsed)`. (The parsed
-body is `parsed`, not `payload`: Bolt already passes its own raw `payload` under that name.)
+So a listener reads like `def submit_closure(ack, services, office, deviation, parsed)`. (The
+parsed body is `parsed`, not `payload`: Bolt already passes its own raw `payload` under that name.)
 
-A request that goes no further is answered here: acked, or a form acked with its error. A
-refused button is the one exception: its notice is a Web API call, which must come after the
-ack, and middleware runs before it; so the step leaves the notice in `context` and lets the
-request go on to `show_notice`, the listener registered last (Bolt tries the next listener when
-a listener's middleware neither calls `next()` nor returns a response).
-
-Everything here runs before the ack: only payload checks, in-memory lookups, the cached leader
-list and one short database read or audit write, each bounded well inside Slack's 3 seconds.
+Middleware runs before the ack, and Bolt answers Slack only when the listener has acked, so a
+step here only does what the answer itself needs: parsing, in-memory lookups, and for a leader's
+*form* (whose errors go back in the ack) the leaders-only check. A leader's *button* is checked
+after its ack, by `for_leaders`: the check reads the database, may ask Slack for the leader
+user group, and writes a refusal to the audit log, none of which may hold Slack's 3 seconds.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.errors import DeviationNotFound, DomainError, StorageUnavailable
+from bot.errors import ConfigError, DeviationNotFound, DomainError
 from bot.i18n import t
 from bot.leaders import service as leaders_service
-from bot.quality import service as quality_service
+from bot.office import Office
 from bot.services import Services
-from handlers.common import id_of, notice_view, office_of, open_from, say
+from handlers.common import id_of, modal_or_notice, office_of, open_from, say
 from handlers.payloads import BlockAction, ViewSubmission
+from store.models import Deviation
+
+log = logging.getLogger(__name__)
 
 SERVICES, PARSED, OFFICE, DEVIATION = "services", "parsed", "office", "deviation"
-NOTICE = "notice"  # a refused button's notice, for `show_notice`
 
 Next = Callable[[], None]
 Middleware = Callable[..., BoltResponse | None]
@@ -70,8 +68,12 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware
             parsed = model.model_validate(body)
         except ValidationError:
             return ack(response_action="errors", errors={errors_on: t("error.generic")}) if errors_on else ack()
+        try:
+            context[OFFICE] = office_of(services, parsed.team_id)  # type: ignore[attr-defined]
+        except ConfigError:  # a workspace no office is configured for: nothing to answer with
+            log.warning("refused a request from a workspace with no office")
+            return ack()
         context[PARSED] = parsed
-        context[OFFICE] = office_of(services, parsed.team_id)  # type: ignore[attr-defined]
         next()
         return None
 
@@ -89,80 +91,42 @@ def view_deviation(sent: BlockAction | ViewSubmission) -> int | None:
     return id_of(sent.view.metadata.get("case")) if sent.view is not None else None
 
 
-def leaders_only(attempt: str, deviation_of: DeviationOf, *, errors_on: str | None = None) -> Middleware:
-    """Leaders only, whatever the payload says: the leader and the deviation (`deviation`) go on.
+def authorized(services: Services, office: Office, user_id: str, attempt: str, deviation_id: int | None) -> Deviation:
+    """The deviation a leader acts on, once the server has checked that they are one (whatever the
+    payload says); anyone else's attempt is written to the audit log and raised as a DomainError."""
+    leaders_service.authorize(services.db, services.clock, services.leaders, office, user_id, attempt, deviation_id)
+    if deviation_id is None:
+        raise DeviationNotFound()
+    return leaders_service.load_deviation(services.db, office, deviation_id)
 
-    Anyone else's attempt is written to the audit log (bot.leaders.service.authorize); they, and a
-    deviation that is not there, get the reason: on a form as an error on `errors_on`, on a button as a
-    notice modal.
-    """
-    def check_leader(ack: Ack, context: BoltContext, services: Services, parsed: BlockAction | ViewSubmission,
+
+def leaders_only(attempt: str, deviation_of: DeviationOf, *, errors_on: str) -> Middleware:
+    """A leader's form: the leader and the deviation (`deviation`) go on; anyone else, and a
+    deviation that is not there, get the reason as an error on the form's field `errors_on`."""
+    def check_leader(ack: Ack, context: BoltContext, services: Services, parsed: ViewSubmission,
                      next: Next) -> BoltResponse | None:
-        office, deviation_id = context[OFFICE], deviation_of(parsed)
+        office = context[OFFICE]
         try:
-            leaders_service.authorize(services.db, services.clock, services.leaders, office, parsed.user.id, attempt,
-                                 deviation_id)
-            if deviation_id is None:
-                raise DeviationNotFound()
-            context[DEVIATION] = leaders_service.load_deviation(services.db, office, deviation_id)
+            context[DEVIATION] = authorized(services, office, parsed.user.id, attempt, deviation_of(parsed))
         except DomainError as refused:
-            if errors_on:
-                return ack(response_action="errors", errors={errors_on: say(refused, office.locale)})
-            context[NOTICE] = notice_view(office, say(refused, office.locale))
-            return None  # not next(): on to `show_notice`
+            return ack(response_action="errors", errors={errors_on: say(refused, office.locale)})
         next()
         return None
 
     return check_leader
 
 
-# --- «Utført»: a case's action or a quality round's measure -----------------------------------
-
-def _action_id(body: dict) -> int | None:
-    """The action a «Utført» click or a completion form is about, from the raw body (matchers run
-    before the payload is parsed)."""
-    actions, view = body.get("actions"), body.get("view")
-    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
-        return id_of(actions[0].get("value"))
-    if isinstance(view, dict) and isinstance(view.get("private_metadata"), str):
-        try:
-            metadata = json.loads(view["private_metadata"])
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than any view of ours
-            return None
-        return id_of(metadata.get("action")) if isinstance(metadata, dict) else None
-    return None
+ButtonView = Callable[[Office, Deviation, BlockAction], View]
 
 
-def for_measure(body: dict, services: Services) -> bool:
-    """Listener matcher: the action is a quality round's measure. The database says so, never the
-    payload. One it cannot tell (a crafted id, the database away) is left to the deviation's listener,
-    which answers it as it always has."""
-    action_id = _action_id(body)
-    if action_id is None:
-        return False
-    try:
-        return quality_service.is_measure(services.db, action_id)
-    except StorageUnavailable:
-        return False
+def for_leaders(attempt: str, build: ButtonView) -> Callable[..., None]:
+    """A leader's button on a deviation (its value is the deviation's id): ack at once, then check on
+    the server who asks (a refusal is audited) and open the modal `build` makes, or a notice saying
+    politely why not."""
+    def leader_button(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
+        ack()
+        open_from(client, parsed, modal_or_notice(office, lambda: build(
+            office, authorized(services, office, parsed.user.id, attempt, button_value(parsed)), parsed)))
 
-
-def for_deviation_action(body: dict, services: Services) -> bool:
-    """Listener matcher: everything `for_measure` is not."""
-    return not for_measure(body, services)
-
-
-# --- a refused button -------------------------------------------------------------------------
-
-def has_notice(context: BoltContext) -> bool:
-    return NOTICE in context
-
-
-def show_notice(ack: Ack, client: WebClient, parsed: BlockAction, notice: View) -> None:
-    """A button a middleware refused: the notice saying why, after the ack."""
-    ack()
-    open_from(client, parsed, notice)
-
-
-def register(app: App) -> None:
-    """Last, after every feature's listeners: it answers the buttons their middleware refused."""
-    app.action(re.compile(".+"), matchers=[has_notice])(show_notice)
+    leader_button.__name__ = getattr(build, "__name__", "leader_button")
+    return leader_button

@@ -2,6 +2,10 @@
 
 The user group is resolved through the Web API and cached for minutes, not per request.
 Every leader action is checked here on the server, whatever the button payload says.
+
+While a person waits (a button's trigger lives 3 seconds, a form's answer must come within 3),
+the user group is asked once, briefly (`quick_client`); a scheduled job asks `patient=True`,
+with the full client's retries. Either way a failed lookup keeps the members last known.
 """
 
 from __future__ import annotations
@@ -23,16 +27,17 @@ CACHE_FOR = timedelta(minutes=5)
 
 
 class LeaderDirectory:
-    def __init__(self, client: WebClient, clock: Clock) -> None:
+    def __init__(self, client: WebClient, clock: Clock, quick_client: WebClient | None = None) -> None:
         self.client, self.clock = client, clock
+        self.quick_client = quick_client or client
         self._cache: dict[str, tuple[object, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
-    def leaders(self, office: Office) -> frozenset[str]:
+    def leaders(self, office: Office, *, patient: bool = False) -> frozenset[str]:
         """The office's leaders: configured ids plus the user group's current members."""
         members = frozenset(office.leaders)
         if office.leader_usergroup:
-            members |= self.group_members(office.leader_usergroup)
+            members |= self.group_members(office.leader_usergroup, patient=patient)
         return members
 
     def is_leader(self, office: Office, user_id: str) -> bool:
@@ -42,7 +47,7 @@ class LeaderDirectory:
         if not self.is_leader(office, user_id):
             raise NotALeader()
 
-    def group_members(self, usergroup: str) -> frozenset[str]:
+    def group_members(self, usergroup: str, *, patient: bool = False) -> frozenset[str]:
         """A Slack user group's members, cached for minutes."""
         now = self.clock.now()
         with self._lock:
@@ -50,7 +55,8 @@ class LeaderDirectory:
             if cached and now - cached[0] < CACHE_FOR:  # type: ignore[operator]
                 return cached[1]
         try:
-            response = self.client.usergroups_users_list(usergroup=usergroup)
+            client = self.client if patient else self.quick_client
+            response = client.usergroups_users_list(usergroup=usergroup)
             members = frozenset(response.get("users") or [])
         except (SlackApiError, SlackClientError, OSError) as exc:  # OSError: a timeout, a refused connection
             log.warning("leaders: could not read user group %s (%s)", usergroup, type(exc).__name__)

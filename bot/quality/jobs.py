@@ -75,7 +75,7 @@ def scheduled_rounds(services: Services, office_id: str | None = None) -> Rounds
     for office in services.offices.office:
         if office_id is not None and office.id != office_id:
             continue
-        run = run_due(services.db, services.clock, office, reviewers_of(services.leaders, office))
+        run = run_due(services.db, services.clock, office, reviewers_of(services.leaders, office, patient=True))
         total.opened += run.opened
         total.closed += run.closed
         total.ledger_ids += run.ledger_ids

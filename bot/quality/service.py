@@ -40,11 +40,11 @@ from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Action, AreaAssessment, QualityReview, QualityRound
 
 
-def reviewers_of(leaders: LeaderDirectory, office: Office) -> list[str]:
-    """The configured reviewers and the members of the reviewer user group."""
+def reviewers_of(leaders: LeaderDirectory, office: Office, *, patient: bool = False) -> list[str]:
+    """The configured reviewers and the members of the reviewer user group (`patient`: asked by a job)."""
     members = set(office.quality.reviewers)
     if office.quality.reviewer_usergroup:
-        members |= leaders.group_members(office.quality.reviewer_usergroup)
+        members |= leaders.group_members(office.quality.reviewer_usergroup, patient=patient)
     return sorted(members)
 
 

@@ -171,7 +171,8 @@ def send_scheduled(services: Services, office: Office) -> None:
 
 
 def run_nudges(services: Services, office: Office, *, dry_run: bool = False) -> NudgePlan:
-    plan = plan_nudges(services.db, services.clock, office, services.leaders.leaders(office), dry_run=dry_run)
+    plan = plan_nudges(services.db, services.clock, office, services.leaders.leaders(office, patient=True),
+                       dry_run=dry_run)
     if not dry_run and plan.workday:
         send_scheduled(services, office)
     return plan

@@ -155,7 +155,6 @@ def drop_view(office: Office, deviation: Deviation) -> View:
                         _text(L.REASON, loc, "drop.reason", {}, optional=False, hint=True)])
 
 
-L = ids.Leader
 
 
 def closure_view(office: Office, deviation: Deviation) -> View:

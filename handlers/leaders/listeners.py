@@ -33,7 +33,7 @@ from bot.leaders.forms import (
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
-from handlers.common import form_errors, id_of, modal_or_notice, open_from, today, update_view
+from handlers.common import form_errors, id_of, modal_or_notice, notice_view, open_from, say, today, update_view
 from handlers.leaders.blocks import (
     action_dm_blocks,
     assessment_view,
@@ -43,7 +43,7 @@ from handlers.leaders.blocks import (
     reopen_view,
     typed_values,
 )
-from handlers.middleware import button_value, for_deviation_action, leaders_only, parse, view_deviation
+from handlers.middleware import authorized, for_leaders, leaders_only, parse, view_deviation
 from handlers.payloads import BlockAction, ModalAction, ViewSubmission
 from store.models import Deviation
 
@@ -58,49 +58,29 @@ def _require_state(deviation: Deviation, state: State, command: Command) -> None
         raise InvalidTransition(state=deviation.state, command=command.value)
 
 
-def open_assessment(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
+def assessment_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
     """«Vurder»: the assessment, with one action row to begin with."""
-    ack()
-
-    def build() -> View:
-        _require_state(deviation, State.REGISTERED, Command.ASSESS_WITH_ACTIONS)
-        return assessment_view(office, deviation, [0], parsed.user.id)
-
-    open_from(client, parsed, modal_or_notice(office, build))
+    _require_state(deviation, State.REGISTERED, Command.ASSESS_WITH_ACTIONS)
+    return assessment_view(office, deviation, [0], click.user.id)
 
 
-def open_drop(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
-    """«Forkast tiltak»: choose one of the case's open actions and say why."""
-    ack()
-
-    def build() -> View:
-        if not any(a.state == ActionState.OPEN.value for a in deviation.actions):
-            raise InvalidTransition(state=deviation.state, command="forkast")
-        return drop_view(office, deviation)
-
-    open_from(client, parsed, modal_or_notice(office, build))
+def drop_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Forkast tiltak»: choose one of the deviation's open actions and say why."""
+    if not any(a.state == ActionState.OPEN.value for a in deviation.actions):
+        raise InvalidTransition(state=deviation.state, command="forkast")
+    return drop_view(office, deviation)
 
 
-def open_closure(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
-    """«Lukk», only once the case may close (seed 000: not before its actions are carried out)."""
-    ack()
-
-    def build() -> View:
-        check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
-        return closure_view(office, deviation)
-
-    open_from(client, parsed, modal_or_notice(office, build))
+def closure_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Lukk», only once the deviation may close (seed 000: not before its actions are carried out)."""
+    check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
+    return closure_view(office, deviation)
 
 
-def open_reopening(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: BlockAction) -> None:
-    """«Gjenåpne» a closed case, with a reason."""
-    ack()
-
-    def build() -> View:
-        _require_state(deviation, State.CLOSED, Command.REOPEN)
-        return reopen_view(office, deviation)
-
-    open_from(client, parsed, modal_or_notice(office, build))
+def reopening_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Gjenåpne» a closed deviation, with a reason."""
+    _require_state(deviation, State.CLOSED, Command.REOPEN)
+    return reopen_view(office, deviation)
 
 
 def _rows(value: object) -> list[int]:
@@ -108,10 +88,16 @@ def _rows(value: object) -> list[int]:
     return [r for r in rows if isinstance(r, int) and not isinstance(r, bool) and 0 <= r < 1000][:20]
 
 
-def add_action_row(ack: Ack, client: WebClient, office: Office, deviation: Deviation, parsed: ModalAction) -> None:
+def add_action_row(ack: Ack, client: WebClient, services: Services, office: Office, parsed: ModalAction) -> None:
     """«Legg til tiltak» in the assessment modal: views.update with the rows so far plus one, every
-    typed value carried over (same block ids), so nothing is lost."""
+    typed value carried over (same block ids), so nothing is lost. Leaders only, checked after the
+    ack; a refusal goes on top of the modal, which stays as typed."""
     ack()
+    try:
+        deviation = authorized(services, office, parsed.user.id, "legg_til_tiltak", view_deviation(parsed))
+    except DomainError as refused:
+        open_from(client, parsed, notice_view(office, say(refused, office.locale)))
+        return
     rows = _rows(parsed.view.metadata.get("rows"))
     if len(rows) < MAX_ACTIONS:
         rows.append(max(rows, default=-1) + 1)
@@ -121,9 +107,9 @@ def add_action_row(ack: Ack, client: WebClient, office: Office, deviation: Devia
 
 # --- the owner's «Utført» -------------------------------------------------------------------------
 
-def open_completion(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
-    """The owner (or a leader) opens the completion note for a case's action."""
-    ack()
+def show_completion(client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
+    """After the ack (handlers.actions): the owner (or a leader) opens the completion note for a
+    deviation's action."""
 
     def build() -> View:
         deviation, action = leaders_service.action_to_complete(services.db, services.clock, services.leaders, office,
@@ -238,16 +224,12 @@ def submit_drop(ack: Ack, services: Services, office: Office, deviation: Deviati
 
 
 def register(app: App) -> None:
-    card, deviation_of = parse(BlockAction), button_value
-    app.action(ids.ASSESS, middleware=[card, leaders_only("vurder", deviation_of)])(open_assessment)
-    app.action(ids.DROP_ACTION, middleware=[card, leaders_only("forkast_tiltak", deviation_of)])(open_drop)
-    app.action(ids.CLOSE, middleware=[card, leaders_only("lukk", deviation_of)])(open_closure)
-    app.action(ids.REOPEN, middleware=[card, leaders_only("gjenapne", deviation_of)])(open_reopening)
-    app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction), leaders_only("legg_til_tiltak", view_deviation)]
-               )(add_action_row)
-    app.action(ids.ACTION_DONE, matchers=[for_deviation_action], middleware=[card])(open_completion)
-    app.view(ids.COMPLETION_VIEW, matchers=[for_deviation_action],
-             middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_completion)
+    card = parse(BlockAction)
+    app.action(ids.ASSESS, middleware=[card])(for_leaders("vurder", assessment_form))
+    app.action(ids.DROP_ACTION, middleware=[card])(for_leaders("forkast_tiltak", drop_form))
+    app.action(ids.CLOSE, middleware=[card])(for_leaders("lukk", closure_form))
+    app.action(ids.REOPEN, middleware=[card])(for_leaders("gjenapne", reopening_form))
+    app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction)])(add_action_row)
 
     for callback_id, attempt, general_field, listener in (
         (ids.ASSESSMENT_VIEW, "vurder", L.NEEDS_ACTIONS, submit_assessment),

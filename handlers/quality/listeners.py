@@ -20,7 +20,7 @@ from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_
 from bot.services import Services
 from handlers import ids
 from handlers.common import form_errors, id_of, modal_or_notice, open_from, open_view, today
-from handlers.middleware import for_measure, parse
+from handlers.middleware import parse
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from handlers.quality.blocks import (
     measure_completion_view,
@@ -186,10 +186,9 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
 
 # --- a measure's «Utført» (the button and modal a case's action has: which one, the database says) --
 
-def open_measure_completion(ack: Ack, client: WebClient, services: Services, office: Office,
-                            parsed: BlockAction) -> None:
-    """The owner (or a leader) opens the completion note for a measure, from its DM."""
-    ack()
+def show_measure_completion(client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
+    """After the ack (handlers.actions): the owner (or a leader) opens the completion note for a
+    measure, from its DM."""
 
     def build() -> View:
         measure, action = quality_service.measure_to_complete(services.db, services.clock, services.leaders, office,
@@ -228,6 +227,3 @@ def register(app: App) -> None:
     app.view(ids.QUALITY_REVIEW, middleware=[parse(ViewSubmission, errors_on=REVIEW_GENERAL)])(submit_review)
     app.view(ids.QUALITY_MEASURE,
              middleware=[parse(ViewSubmission, errors_on=ids.MeasureField.DESCRIPTION)])(submit_measure)
-    app.action(ids.ACTION_DONE, matchers=[for_measure], middleware=[parse(BlockAction)])(open_measure_completion)
-    app.view(ids.COMPLETION_VIEW, matchers=[for_measure],
-             middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_measure_completion)
