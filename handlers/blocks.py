@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import MarkdownTextObject, Option, PlainTextObject
 
@@ -29,3 +29,19 @@ def option(prefix: str, value: str, locale: Locale) -> Option:
 def escape(text: str) -> str:
     """User text inside mrkdwn: no accidental links, mentions or formatting tricks."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+SECTION_MAX = 2900  # a section's text may hold 3000 characters
+
+
+def lines_within(lines: Sequence[str], loc: Locale, limit: int = SECTION_MAX) -> str:
+    """As many lines as fit one section, then «… og N til»."""
+    out: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > limit - 60:
+            out.append(t("overview.more", loc, count=len(lines) - index))
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)

@@ -12,7 +12,8 @@ from bot.office import Office
 from bot.services import Services
 from handlers import ids
 from handlers.home.blocks import help_blocks
-from handlers.leaders.overview import mine, overview, status
+from handlers.home.listeners import mine, status
+from handlers.leaders.overview import overview
 from handlers.middleware import parse
 from handlers.payloads import SlashCommand
 from handlers.registration.listeners import open_registration

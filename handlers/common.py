@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import SectionBlock
@@ -110,3 +111,9 @@ def id_of(value: object) -> int | None:
 
 def metadata(**values: object) -> str:
     return json.dumps(values, separators=(",", ":"))
+
+
+def reply(ack: Ack, text: str, blocks: list | None = None) -> None:
+    """The ephemeral answer to the command (only the person who typed it sees it)."""
+    blocks = blocks or [SectionBlock(text=mrkdwn(text[:3000]))]
+    ack(text=text[:3000], blocks=[b.to_dict() for b in blocks])

@@ -1,3 +1,3 @@
-"""Slack for App Home and help: «Meld avvik», the person's own cases, and what, how and where to
-report.
+"""Slack for a person's own view: App Home («Meld avvik», their own deviations, help: what, how and
+where to report), `/avvik mine` and `/avvik status REF`.
 """

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.i18n import t
+from bot.deviations.rules import State
+from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from handlers import ids
-from handlers.blocks import escape, mrkdwn, plain
+from handlers.blocks import escape, lines_within, mrkdwn, plain
+from handlers.deviations.blocks import action_lines
 from handlers.routing.blocks import process_block, where_blocks
 from store.models import Deviation
 
@@ -67,3 +69,44 @@ def home_view(office: Office, mine: Sequence[Deviation], extra: Sequence = ()) -
     blocks += extra
     blocks += home_help_blocks(office)
     return View(type="home", blocks=blocks[:100])
+
+
+# --- a person's own deviations: `/avvik mine`, `/avvik status REF` ------------------------
+
+def deviation_line(deviation: Deviation, loc: Locale) -> str:
+    return t("home.case_line", loc, reference=deviation.reference, title=escape(deviation.title)[:150],
+             state=t(f"state.{deviation.state}", loc))
+
+
+def mine_blocks(office: Office, mine: Sequence[Deviation]) -> list:
+    loc = office.locale
+    blocks: list = [HeaderBlock(text=plain("home.mine", loc))]
+    if not mine:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("home.none", loc))]))
+    else:
+        blocks.append(SectionBlock(text=mrkdwn(lines_within([deviation_line(d, loc) for d in mine], loc))))
+        blocks.append(ContextBlock(elements=[mrkdwn(t("mine.hint", loc))]))
+    return blocks
+
+
+def status_blocks(office: Office, deviation: Deviation, *, leader: bool) -> list:
+    """One case as its reporter or a leader sees it; owners' names only for leaders."""
+    loc = office.locale
+    blocks: list = [
+        HeaderBlock(text=plain("card.header", loc, reference=deviation.reference, title=deviation.title[:100])),
+        SectionBlock(fields=[
+            mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
+            mrkdwn(f"*{t('card.category', loc)}*\n{t(f'category.{deviation.category}', loc)}"),
+            mrkdwn(f"*{t('status.registered', loc)}*\n"
+                   f"{format_date(deviation.created_at.astimezone(office.tz).date(), loc)}"),
+            mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
+        ]),
+    ]
+    lines = action_lines(deviation, loc, owners=leader)
+    if lines:
+        blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.actions', loc)}*\n{lines_within(lines, loc)}")))
+    if deviation.state == State.CLOSED.value and deviation.closure_feedback:
+        blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.feedback', loc)}*\n"
+                                               f"{escape(deviation.closure_feedback)[:2800]}")))
+    blocks.append(ContextBlock(elements=[mrkdwn(t(f"status.next.{deviation.state}", loc))]))
+    return blocks

@@ -1,20 +1,25 @@
-"""App Home: published when a person opens it («Meld avvik», their own cases, the overview for leaders)."""
+"""A person's own deviations: App Home (published when they open it: «Meld avvik», their own
+deviations, the overview for leaders), `/avvik mine` and `/avvik status REF`."""
 
 from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import DeviationNotFound, DomainError
+from bot.i18n import t
 from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
-from handlers.home.blocks import home_view
+from handlers.blocks import escape
+from handlers.common import reply, say
+from handlers.home.blocks import home_view, mine_blocks, status_blocks
 from handlers.leaders.overview import home_extra_blocks
 from handlers.middleware import parse
-from handlers.payloads import HomeOpened
+from handlers.payloads import HomeOpened, SlashCommand
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,39 @@ def publish_home(client: WebClient, services: Services, office: Office, parsed: 
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as exc:
         log.warning("views.publish failed: %s", exc.response.get("error"))
+
+
+# --- /avvik mine, /avvik status REF ----------------------------------------------------------
+
+def mine(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/avvik mine`: my own cases (anonymous ones have no owner and are never listed)."""
+    loc = office.locale
+    try:
+        deviations = leaders_service.my_deviations(services.db, office, command.user_id)
+    except DomainError as exc:
+        reply(ack, say(exc, loc))
+        return
+    reply(ack, t("home.mine", loc), mine_blocks(office, deviations))
+
+
+def status(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/avvik status AVV-2026-0001`: one case, to its reporter or a leader only."""
+    loc = office.locale
+    if len(command.words) < 2:
+        reply(ack, t("status.usage", loc))
+        return
+    reference = command.words[1][:32]
+    try:
+        deviation = leaders_service.deviation_for(services.db, services.leaders, office, reference, command.user_id)
+    except DeviationNotFound:
+        reply(ack, t("status.not_found", loc, reference=escape(reference)))
+        return
+    except DomainError as exc:
+        reply(ack, say(exc, loc))
+        return
+    leader = services.leaders.is_leader(office, command.user_id)
+    reply(ack, t("card.fallback", loc, reference=deviation.reference, state=t(f"state.{deviation.state}", loc)),
+           status_blocks(office, deviation, leader=leader))
 
 
 def register(app: App) -> None:
