@@ -11,6 +11,7 @@ typed), calls one function in bot.leaders.service, acks, then delivers what it e
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -151,46 +152,51 @@ def _update_owner_dm(client: WebClient, services: Services, office: Office, acti
 
 # --- the leaders' modals ------------------------------------------------------------------------
 
+def _answer(ack: Ack, services: Services, office: Office, work: Callable[[], list[int]], general_field: str,
+            fields: Mapping[str, str] | None = None) -> None:
+    """Run a leader's form: field errors and refusals go back on the form, which stays as typed;
+    otherwise ack, then deliver what the use case entered in the ledger."""
+    try:
+        ledger_ids = work()
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, general_field, fields))
+        return
+    ack()
+    services.messenger.deliver(ledger_ids)
+
+
 def submit_assessment(ack: Ack, services: Services, office: Office, deviation: Deviation,
                       parsed: ViewSubmission) -> None:
     """Seed 000, «Vurdering av korrigerende tiltak»: the decision and its actions; each owner hears."""
-    try:
+    def work() -> list[int]:
         form = parse_assessment(parsed.view.values(), _rows(parsed.view.metadata.get("rows")) or [0],
                                 today(services, office), services.leaders.leaders(office))
-        moved = leaders_service.assess(services.db, services.clock, office, deviation.id, form, actor_id=parsed.user.id)
-    except (FieldErrors, DomainError) as exc:
-        ack(response_action="errors", errors=form_errors(exc, office, L.NEEDS_ACTIONS))
-        return
-    ack()
-    services.messenger.deliver(moved.ledger_ids)
+        return leaders_service.assess(services.db, services.clock, office, deviation.id, form,
+                                      actor_id=parsed.user.id).ledger_ids
+
+    _answer(ack, services, office, work, L.NEEDS_ACTIONS)
 
 
 def submit_closure(ack: Ack, services: Services, office: Office, deviation: Deviation,
                    parsed: ViewSubmission) -> None:
-    """Seed 000, «Lukking av avvik»: checked again on the locked case, whatever the form says."""
-    try:
+    """Seed 000, «Lukking av avvik»: checked again on the locked deviation, whatever the form says."""
+    def work() -> list[int]:
         form = parse_closure(parsed.view.values(), Severity(deviation.severity), today(services, office))
-        moved = leaders_service.close_deviation(services.db, services.clock, office, deviation.id, form,
-                                           actor_id=parsed.user.id)
-    except (FieldErrors, DomainError) as exc:
-        ack(response_action="errors", errors=form_errors(exc, office, L.FEEDBACK, CLOSURE_FIELDS))
-        return
-    ack()
-    services.messenger.deliver(moved.ledger_ids)
+        return leaders_service.close_deviation(services.db, services.clock, office, deviation.id, form,
+                                               actor_id=parsed.user.id).ledger_ids
+
+    _answer(ack, services, office, work, L.FEEDBACK, CLOSURE_FIELDS)
 
 
 def submit_reopening(ack: Ack, services: Services, office: Office, deviation: Deviation,
                      parsed: ViewSubmission) -> None:
     """lukket → registrert, with the reason in the audit log."""
-    try:
+    def work() -> list[int]:
         reason = parse_reason(parsed.view.values(), L.REASON)
-        moved = leaders_service.reopen_deviation(services.db, services.clock, office, deviation.id, reason,
-                                            actor_id=parsed.user.id)
-    except (FieldErrors, DomainError) as exc:
-        ack(response_action="errors", errors=form_errors(exc, office, L.REASON))
-        return
-    ack()
-    services.messenger.deliver(moved.ledger_ids)
+        return leaders_service.reopen_deviation(services.db, services.clock, office, deviation.id, reason,
+                                                actor_id=parsed.user.id).ledger_ids
+
+    _answer(ack, services, office, work, L.REASON)
 
 
 def _drop_form(values: dict[str, object]) -> tuple[int, str]:
@@ -212,15 +218,12 @@ def _drop_form(values: dict[str, object]) -> tuple[int, str]:
 
 def submit_drop(ack: Ack, services: Services, office: Office, deviation: Deviation, parsed: ViewSubmission) -> None:
     """An open action dropped, with a reason; its owner hears of it."""
-    try:
+    def work() -> list[int]:
         action_id, reason = _drop_form(parsed.view.values())
-        finished = leaders_service.drop_action(services.db, services.clock, office, deviation.id, action_id, reason,
-                                          actor_id=parsed.user.id)
-    except (FieldErrors, DomainError) as exc:
-        ack(response_action="errors", errors=form_errors(exc, office, L.ACTION))
-        return
-    ack()
-    services.messenger.deliver(finished.ledger_ids)
+        return leaders_service.drop_action(services.db, services.clock, office, deviation.id, action_id, reason,
+                                           actor_id=parsed.user.id).ledger_ids
+
+    _answer(ack, services, office, work, L.ACTION)
 
 
 def register(app: App) -> None:
