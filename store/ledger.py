@@ -203,13 +203,6 @@ def mark_failed(session: Session, entry_id: int, error: str, retry_at: datetime)
         entry.status, entry.not_before, entry.last_error = PENDING, retry_at, error[:200]
 
 
-def entries(session: Session, what: MessageKind | None = None) -> Sequence[LedgerEntry]:
-    query = select(LedgerEntry).order_by(LedgerEntry.id)
-    if what:
-        query = query.where(LedgerEntry.what == str(what))
-    return session.scalars(query).all()
-
-
 def exists(session: Session, key: LedgerKey) -> bool:
     """Whether a message under this key was entered before (a dry run asks, without entering)."""
     columns = key.columns()
