@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.messenger import Entry
-from bot.quality.service import Assessment, measure_parent
+from bot.quality.service import Assessment, MeasureParent, measure_parent
 from bot.quality.service import assessment as round_assessment
 from store import quality as store
 from store.ledger import TargetKind, id_of
@@ -27,14 +27,16 @@ def quality_round(session: Session, entry: Entry) -> QualityRound:
 
 
 @dataclass(frozen=True)
-class Progress:
+class ReviewerProgress:
+    """A round and how many reviews the reminder's recipient has done in it."""
+
     round: QualityRound
     done: int  # the recipient's reviews in the round so far
 
 
-def progress(session: Session, entry: Entry) -> Progress:
+def progress(session: Session, entry: Entry) -> ReviewerProgress:
     found = quality_round(session, entry)
-    return Progress(found, store.reviews_per_reviewer(session, found.id).get(entry.recipient, 0))
+    return ReviewerProgress(found, store.reviews_per_reviewer(session, found.id).get(entry.recipient, 0))
 
 
 def assessment(session: Session, entry: Entry) -> Assessment:
@@ -46,8 +48,7 @@ class Measure:
     """A measure with what its owner's DM shows where a deviation's reference and title would stand."""
 
     action: Action
-    reference: str  # the round's title
-    title: str  # the area
+    parent: MeasureParent
 
 
 def measure(session: Session, entry: Entry) -> Measure:
@@ -55,4 +56,4 @@ def measure(session: Session, entry: Entry) -> Measure:
     parent = measure_parent(session, entry.office, action) if action is not None else None
     if action is None or parent is None:
         raise LookupError(f"ledger target {entry.target} is gone")
-    return Measure(action, *parent)
+    return Measure(action, MeasureParent(*parent))

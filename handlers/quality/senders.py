@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import SectionBlock
 from bot.i18n import ISO, format_date, t
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.quality import outbox
-from bot.quality.service import Assessment, MeasureParent
+from bot.quality.service import Assessment
 from handlers.blocks import escape, mrkdwn
 from handlers.quality.blocks import (
     assessment_blocks,
@@ -43,7 +43,7 @@ def send_invite(delivery: Delivery, rnd: QualityRound) -> None:
     _post(delivery, round_name(rnd, office.locale), invite_blocks(office, rnd))
 
 
-def send_progress(delivery: Delivery, progress: outbox.Progress) -> None:
+def send_progress(delivery: Delivery, progress: outbox.ReviewerProgress) -> None:
     rnd, done, office = progress.round, progress.done, delivery.office
     loc = office.locale
     if rnd.state != "apen" or done >= rnd.target_per_reviewer:
@@ -62,7 +62,7 @@ def _send_assessment(delivery: Delivery, result: Assessment, *, short: bool) -> 
 def send_measure(delivery: Delivery, measure: outbox.Measure) -> None:
     """The owner's DM: the measure, office or county, and the same «Utført» as a case's action."""
     loc = delivery.office.locale
-    action, parent = measure.action, MeasureParent(measure.reference, measure.title)
+    action, parent = measure.action, measure.parent
     text = t("quality.measure.assigned", loc, round=parent.reference, area=parent.title,
              scope=t(f"quality.scope.{action.scope}", loc), description=escape(action.description),
              due=format_date(action.due_on, ISO))
@@ -72,7 +72,7 @@ def send_measure(delivery: Delivery, measure: outbox.Measure) -> None:
 def send_measure_overdue(delivery: Delivery, measure: outbox.Measure) -> None:
     """A measure past its due date: its owner is reminded (once a week), with «Utført»."""
     loc = delivery.office.locale
-    action, parent = measure.action, MeasureParent(measure.reference, measure.title)
+    action, parent = measure.action, measure.parent
     if action.state != "apen":
         return  # done or dropped since the reminder was entered: nothing to say
     text = t("quality.measure.overdue", loc, round=parent.reference, description=escape(action.description),
