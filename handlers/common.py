@@ -117,3 +117,16 @@ def reply(ack: Ack, text: str, blocks: list | None = None) -> None:
     """The ephemeral answer to the command (only the person who typed it sees it)."""
     blocks = blocks or [SectionBlock(text=mrkdwn(text[:3000]))]
     ack(text=text[:3000], blocks=[b.to_dict() for b in blocks])
+
+
+def mark_dm_done(client: WebClient, office: Office, meta: Mapping[str, object], blocks: list) -> None:
+    """The owner's DM their «Utført» was pressed in now says it is done, without the button; `meta`
+    is the completion modal's, which carries that message (a reply to the owner's own click)."""
+    channel, ts = meta.get("channel"), meta.get("ts")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        return
+    try:
+        client.chat_update(channel=channel, ts=ts, text=t("action.now_utfort", office.locale),
+                           blocks=[b.to_dict() for b in blocks])
+    except SlackApiError as exc:
+        log.warning("the owner's DM was not updated (%s)", exc.response.get("error"))

@@ -169,6 +169,12 @@ def assessment_command(needs_actions: bool, action_count: int, reasons: str | No
     return Command.ASSESS_WITHOUT_ACTIONS
 
 
+def require_open(current: ActionState) -> None:
+    """Only an open action (or measure) can be finished; a second «Utført» is told it is done."""
+    if current is not ActionState.OPEN:
+        raise ActionAlreadyFinished(state=current.value)
+
+
 def finish_action(current: ActionState, outcome: ActionState, text: str | None) -> ActionState:
     """An open action becomes done (with a completion note) or dropped (with a reason).
 
@@ -176,8 +182,7 @@ def finish_action(current: ActionState, outcome: ActionState, text: str | None) 
     """
     if outcome is ActionState.OPEN:
         raise ValueError("an action is finished as done or dropped")
-    if current is not ActionState.OPEN:
-        raise ActionAlreadyFinished(state=current.value)
+    require_open(current)
     if not (text or "").strip():
         raise ReasonRequired("error.drop_needs_reason" if outcome is ActionState.DROPPED else "error.done_needs_note")
     return outcome

@@ -27,10 +27,10 @@ from bot.deviations.rules import (
     check_reopen,
     command_after_actions,
     finish_action,
+    require_open,
 )
 from bot.deviations.workflow import Moved, apply, enter, locked_deviation, record_step, transition
 from bot.errors import (
-    ActionAlreadyFinished,
     ActionNotFound,
     ClosureNotAllowed,
     DeviationNotFound,
@@ -152,8 +152,7 @@ def action_to_complete(db: Database, clock: Clock, leaders: LeaderDirectory, off
                        action_id: int | None, user_id: str) -> tuple[Deviation, Action]:
     """What the completion modal shows: an action still open, for its owner or a leader."""
     deviation, action = action_for_owner(db, clock, leaders, office, action_id, user_id)
-    if action.state != ActionState.OPEN.value:
-        raise ActionAlreadyFinished(state=action.state)
+    require_open(ActionState(action.state))
     return deviation, action
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.clock import Clock
-from bot.deviations.rules import ActionState, Term, finish_action
-from bot.errors import ActionAlreadyFinished, ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
+from bot.deviations.rules import ActionState, Term, finish_action, require_open
+from bot.errors import ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
 from bot.i18n import t
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.forms import parse_reason
@@ -238,8 +238,7 @@ def measure_to_complete(db: Database, clock: Clock, leaders: LeaderDirectory, of
                         action_id: int | None, user_id: str) -> tuple[MeasureParent, Action]:
     """What the completion modal shows: a measure still open, for its owner or a leader."""
     measure, action = measure_for(db, clock, leaders, office, action_id, user_id)
-    if action.state != ActionState.OPEN.value:
-        raise ActionAlreadyFinished(state=action.state)
+    require_open(ActionState(action.state))
     return measure, action
 
 

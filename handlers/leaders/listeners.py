@@ -15,13 +15,11 @@ from collections.abc import Callable, Mapping
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.deviations.rules import ActionState, Command, Severity, State, check_closable
 from bot.errors import DomainError, InvalidTransition
 from bot.forms import FieldErrors
-from bot.i18n import t
 from bot.leaders import service as leaders_service
 from bot.leaders.forms import (
     CLOSURE_FIELDS,
@@ -34,7 +32,17 @@ from bot.leaders.forms import (
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
-from handlers.common import form_errors, id_of, modal_or_notice, notice_view, open_from, say, today, update_view
+from handlers.common import (
+    form_errors,
+    id_of,
+    mark_dm_done,
+    modal_or_notice,
+    notice_view,
+    open_from,
+    say,
+    today,
+    update_view,
+)
 from handlers.leaders.blocks import (
     action_dm_blocks,
     assessment_view,
@@ -138,16 +146,12 @@ def submit_completion(ack: Ack, client: WebClient, services: Services, office: O
 
 
 def _update_owner_dm(client: WebClient, services: Services, office: Office, action_id: int, meta: dict) -> None:
-    """The DM now says the action is done, without the button (a reply to the owner's own click)."""
-    channel, ts = meta.get("channel"), meta.get("ts")
-    if not (isinstance(channel, str) and isinstance(ts, str)):
-        return
     try:
         deviation, action = leaders_service.load_action(services.db, office, action_id)
-        client.chat_update(channel=channel, ts=ts, text=t("action.now_utfort", office.locale),
-                           blocks=[b.to_dict() for b in action_dm_blocks(office, deviation, action)])
-    except (DomainError, SlackApiError) as exc:
+    except DomainError as exc:
         log.warning("the owner's DM was not updated (%s)", type(exc).__name__)
+        return
+    mark_dm_done(client, office, meta, action_dm_blocks(office, deviation, action))
 
 
 # --- the leaders' modals ------------------------------------------------------------------------

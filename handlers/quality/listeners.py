@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.errors import DomainError
@@ -19,7 +18,7 @@ from bot.quality import service as quality_service
 from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_season
 from bot.services import Services
 from handlers import ids
-from handlers.common import form_errors, id_of, modal_or_notice, open_from, open_view, today
+from handlers.common import form_errors, id_of, mark_dm_done, modal_or_notice, open_from, open_view, today
 from handlers.middleware import parse
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from handlers.quality.blocks import (
@@ -31,6 +30,7 @@ from handlers.quality.blocks import (
     saved_view,
     status_text,
 )
+from store.models import QualityRound
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -39,26 +39,23 @@ REVIEW_GENERAL = "case_number"  # the review form's field for what is about no o
 Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 
 
-def _open_review(services: Services, office: Office, user: str, trigger_id: str, client: WebClient) -> str | None:
-    """Open the review modal; returns an error key when the person can't review now."""
+def _round_to_review(services: Services, office: Office, user: str) -> QualityRound | str:
+    """The open round this person may review in, or the key of why not."""
     rnd = quality_service.current_round(services.db, office)
     if rnd is None:
         return "error.quality.no_open_round"
     if user not in rnd.reviewers and not services.leaders.is_leader(office, user):
         return "error.quality.not_a_reviewer"
-    open_view(client, trigger_id, review_view(office, rnd))
-    return None
+    return rnd
 
 
 def _review(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    rnd = quality_service.current_round(services.db, office)
-    if rnd is None or (command.user_id not in rnd.reviewers and not services.leaders.is_leader(office,
-                                                                                              command.user_id)):
-        key = "error.quality.no_open_round" if rnd is None else "error.quality.not_a_reviewer"
-        ack(text=t(key, office.locale))
+    rnd = _round_to_review(services, office, command.user_id)
+    if isinstance(rnd, str):
+        ack(text=t(rnd, office.locale))
         return
     ack()
-    _open_review(services, office, command.user_id, command.trigger_id, client)
+    open_view(client, command.trigger_id, review_view(office, rnd))
 
 
 def _leader(services: Services, office: Office, command: SlashCommand, ack: Ack) -> bool:
@@ -136,9 +133,11 @@ def open_review_from_invite(ack: Ack, client: WebClient, services: Services, off
     """The invitation's button: the review form, or a DM saying why not."""
     ack()
     if parsed.trigger_id:
-        error = _open_review(services, office, parsed.user.id, parsed.trigger_id, client)
-        if error:
-            client.chat_postMessage(channel=parsed.user.id, text=t(error, office.locale))
+        rnd = _round_to_review(services, office, parsed.user.id)
+        if isinstance(rnd, str):
+            client.chat_postMessage(channel=parsed.user.id, text=t(rnd, office.locale))
+        else:
+            open_view(client, parsed.trigger_id, review_view(office, rnd))
 
 
 def submit_review(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
@@ -212,13 +211,7 @@ def submit_measure_completion(ack: Ack, client: WebClient, services: Services, o
         ack(response_action="errors", errors=form_errors(exc, office, ids.COMPLETION_NOTE))
         return
     ack()
-    channel, ts = meta.get("channel"), meta.get("ts")
-    if isinstance(channel, str) and isinstance(ts, str):
-        try:
-            client.chat_update(channel=channel, ts=ts, text=t("action.now_utfort", office.locale),
-                               blocks=[b.to_dict() for b in measure_dm_blocks(office, measure, action)])
-        except SlackApiError as exc:
-            log.warning("the owner's DM was not updated (%s)", type(exc).__name__)
+    mark_dm_done(client, office, meta, measure_dm_blocks(office, measure, action))
 
 
 def register(app: App) -> None:

@@ -45,7 +45,7 @@ def open_reference_form(ack: Ack, client: WebClient, services: Services, office:
     if deviation_id is None:
         return
     try:
-        deviation = routing_service.awaiting_reference(
+        forwarded = routing_service.awaiting_reference(
             services.db, services.clock, office, deviation_id, user_id=user,
             view_id=parsed.view.id if parsed.in_modal and parsed.view else None,
             is_leader=lambda: services.leaders.is_leader(office, user))
@@ -54,7 +54,7 @@ def open_reference_form(ack: Ack, client: WebClient, services: Services, office:
         return
     # Only a receipt DM's button carries its message, so that the receipt (never a card) is refreshed.
     from_receipt = parsed.actions[0].get("block_id") == ids.EXTERNAL_REFERENCE_ACTIONS
-    view = reference_view(deviation.deviation_id, deviation.reference, deviation.destination, office,
+    view = reference_view(forwarded.deviation_id, forwarded.reference, forwarded.destination, office,
                           message=parsed.in_message if from_receipt else None)
     if parsed.in_modal and parsed.view:
         # The receipt modal becomes the form: the same view, so the anonymous reporter is still known by it.
@@ -85,14 +85,14 @@ def submit_reference(ack: Ack, client: WebClient, services: Services, office: Of
         # Refused, already confirmed, or the database is away: the form stays open and says why.
         ack(response_action="errors", errors=form_errors(exc, office, ids.EXTERNAL_REFERENCE_FIELD))
         return
-    deviation = confirmed.deviation
+    forwarded = confirmed.deviation
     ack(response_action="update",
-        view=saved_view(deviation.reference, confirmed.external_reference, deviation.destination, office).to_dict())
-    log.info("case %s: external reference added (%s)", deviation.deviation_id, deviation.via.value)
+        view=saved_view(forwarded.reference, confirmed.external_reference, forwarded.destination, office).to_dict())
+    log.info("deviation %s: external reference added (%s)", forwarded.deviation_id, forwarded.via.value)
     services.messenger.deliver_soon(confirmed.ledger_ids)
     message = parsed.view.metadata.get("message")
     if isinstance(message, dict):
-        _refresh_receipt(client, services, office, deviation.deviation_id, message)
+        _refresh_receipt(client, services, office, forwarded.deviation_id, message)
 
 
 def _refresh_receipt(client: WebClient, services: Services, office: Office, deviation_id: int,
