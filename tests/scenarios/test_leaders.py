@@ -400,3 +400,27 @@ def test_the_leaders_words_exist_for_every_state_and_the_forms_fields_are_the_mo
              (ids.Leader.DECISION_REFERENCE, leader_forms.DECISION_REFERENCE)]
     pairs += [(ids.action_block(3, name), leader_forms.action_field(3, name)) for name in leader_forms.ACTION_FIELDS]
     assert all(block_id == field for block_id, field in pairs)
+
+
+def test_a_lukk_submission_is_refused_while_an_action_is_still_open(bot, db, clock):
+    """Seed 000: «ikke lukk et avvik før det er vurdert om det skal iverksettes tiltak og tiltaket
+    er gjennomført». The leader opened «Lukk» on a case ready to close; before they submit, the
+    case has gained an action nobody has carried out. The submission closes nothing."""
+    from datetime import date
+
+    from tests.support import seeding
+
+    deviation = report(bot)
+    assert assess(bot, deviation.id, NO_ACTION) is None
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert closure["callback_id"] == ids.CLOSURE_VIEW
+    seeding.add_action(db, deviation.id, OWNER, date(2026, 12, 4), clock.now())
+    before = ledger_size(bot)
+
+    answer = submit(bot, closure, {"feedback": "Rutinen er endret, takk for meldingen."})
+
+    assert answer is not None and "ikke er utført eller forkastet" in json.dumps(answer, ensure_ascii=False)
+    assert stored(bot, deviation.id).state == "klar_for_lukking"
+    assert "lukket" not in [kind for kind, *_ in audit(bot, deviation.id)]
+    assert ledger_size(bot) == before  # no card update, no feedback to the office
+    assert not any("Rutinen er endret" in text_of(p) for p in posted_to(bot.fake, OFFICE_CHANNEL))
