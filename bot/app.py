@@ -26,8 +26,11 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 32
 
 
-def create_app(services: Services) -> App:
-    """A Bolt app with every listener registered; requests are signature-checked by Bolt."""
+def create_app(services: Services, listener_executor: ThreadPoolExecutor | None = None) -> App:
+    """A Bolt app with every listener registered; requests are signature-checked by Bolt.
+
+    `listener_executor` runs the listeners' work after the ack; pass one to wait for it at shutdown.
+    """
     settings = services.settings
     app = App(
         client=services.client,
@@ -36,12 +39,16 @@ def create_app(services: Services) -> App:
         # Listeners ack first; slow work (Web API calls) runs after the 200 has gone back.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt.App"),
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        listener_executor=listener_executor or listener_threads(),
     )
     from handlers import install  # composition root: handlers → bot, wired here
 
     install(app, services)
     return app
+
+
+def listener_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
 
 
 def install_senders(services: Services) -> Services:

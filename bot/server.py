@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
 
 from bot import logs
-from bot.app import WsgiApp, create_app
+from bot.app import WsgiApp, create_app, listener_threads
 from bot.scheduler import create_scheduler
 from bot.services import build_services
 from bot.settings import Settings
@@ -63,10 +65,27 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
 
 
 def socket_mode(settings: Settings) -> None:
-    """Socket Mode: no inbound traffic at all, which suits a closed public-sector network."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    """Socket Mode: no inbound traffic at all, which suits a closed public-sector network.
+
+    Runs until SIGTERM or SIGINT, then stops as `serve` does: no new envelopes, the ones in
+    progress finished and acknowledged, the scheduler stopped, the ledger's sends done; exit 0.
+    """
+    from bot.socket_mode import SocketModeRunner
 
     services = build_services(settings)
-    app = create_app(services)
-    create_scheduler(services).start()
-    SocketModeHandler(app, settings.secret("SLACK_APP_TOKEN")).start()
+    scheduler = create_scheduler(services)
+    listeners = listener_threads()
+    runner = SocketModeRunner(create_app(services, listeners), settings.secret("SLACK_APP_TOKEN"))
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner.connect()
+    scheduler.start()
+    log.info("socket mode: connected; waiting for envelopes")
+    stop.wait()
+    log.info("socket mode: stopping")
+    runner.close()  # no new envelopes; those read are acknowledged
+    listeners.shutdown(wait=True)  # the work each listener does after its ack
+    scheduler.shutdown(wait=True)
+    services.messenger.wait_idle()
+    log.info("socket mode: stopped")

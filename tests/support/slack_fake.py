@@ -71,6 +71,7 @@ class Hold:
 @dataclass
 class SlackFake:
     token: str = "xoxb-test-token"
+    app_token: str = "xapp-test-token"  # Socket Mode's app-level token: only `apps.connections.open` takes it
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
@@ -83,6 +84,7 @@ class SlackFake:
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _stalled: dict[str, int] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
+    socket_url: str | None = None  # Socket Mode: the WebSocket URL `apps.connections.open` hands out
     validate: bool = True  # a benchmark turns this off: Slack's own checks never cost the bot's CPU
 
     # --- control -------------------------------------------------------------------------
@@ -252,7 +254,7 @@ class SlackFake:
             status, body = failure.status, {"ok": False, "error": "ratelimited"}
             if failure.status == 429:
                 headers = {"Retry-After": str(failure.retry_after)}
-        elif token != self.token:
+        elif token != (self.app_token if method == "apps.connections.open" else self.token):
             body = {"ok": False, "error": "invalid_auth"}
         elif failure:
             body = {"ok": False, "error": failure.error}
@@ -316,6 +318,8 @@ class SlackFake:
             return self._upload_url(params)
         if method == "files.completeUploadExternal":
             return self._complete_upload(params)
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))}}
         return {"ok": True}
