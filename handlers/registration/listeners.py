@@ -74,13 +74,17 @@ def open_from_home(ack: Ack, client: WebClient, services: Services, office: Offi
 
 def submit_registration(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
     """The form sent: stored with its receipt (or sent on to user support); errors name their fields."""
+    values = parsed.view.values()
     try:
-        form = parse_form(form_values(parsed.view.values()), office, today(services, office))
+        form = parse_form(form_values(values), office, today(services, office),
+                          shown_for=parsed.view.metadata.get("category"))
         outcome = registration.register(services.db, services.clock, office, form, reporter_id=parsed.user.id,
                                         view_id=parsed.view.id, channel_id=parsed.view.channel)
     except (FieldErrors, StorageUnavailable) as exc:
         # The form stays open with everything typed; the person can simply submit again.
-        ack(response_action="errors", errors=form_errors(exc, office, ids.Field.TITLE))
+        # An error about the whole form goes on the title, or on the category when the form has no title.
+        where = ids.Field.TITLE if ids.Field.TITLE in values else ids.Field.CATEGORY
+        ack(response_action="errors", errors=form_errors(exc, office, where))
         return
     if isinstance(outcome, Redirected):
         ack(response_action="update", view=redirect_view(outcome.route, office).to_dict())
