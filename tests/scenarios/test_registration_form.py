@@ -17,7 +17,7 @@ from tests.support.leader_flows import press
 
 LEADERS, STAFF = "C0LEADERS", "U0STAFF1"
 CATEGORIES = ["informasjonssikkerhet", "hms", "sosialtjenesteloven", "kommunal_samhandling", "nav_samhandling",
-              "statlig_fagomrade", "teknisk", "sentral_rutine", "lokal_rutine", "forvaltningsrett", "laering"]
+              "statlig_fagomrade", "teknisk", "lokal_rutine", "forvaltningsrett", "laering", "sentral_rutine"]
 CAUSE = "Ingen sjekkliste for vedtaksbrev, og tre nye saksbehandlere samme uke."
 
 
