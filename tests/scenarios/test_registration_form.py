@@ -98,7 +98,11 @@ def test_a_technical_problem_asks_only_the_category_and_a_line_and_points_to_use
     # Back to an own category: every field is asked again.
     again = choose_category(bot, view, "lokal_rutine")["view"]
     assert {"kind", "severity", "citizen_rights", "title", "occurred_on"} <= set(_inputs(again))
-    assert "ikke avvik" not in text_of(bot.client.command("hjelp").json())
+    help_text = text_of(bot.client.command("hjelp").json())
+    assert "ikke avvik" not in help_text
+    assert "Felt merket «(valgfritt)» kan stå tomme" in help_text
+    assert "spør skjemaet bare om kategori og en linje" in help_text
+    assert "«(kollega)» der noen er nevnt" in help_text
 
 
 # --- 14: the seed's kinds, and central routines ---------------------------------------------------
