@@ -118,6 +118,7 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
         SectionBlock(fields=card_fields(deviation, office)),
     ]
     for key, text in (("card.what_happened", deviation.what_happened),
+                      ("card.cause", deviation.cause),
                       ("card.immediate_action", deviation.immediate_action),
                       ("card.suggested_action", deviation.suggested_action)):
         if text:

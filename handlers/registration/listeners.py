@@ -11,8 +11,10 @@ from slack_sdk import WebClient
 
 from bot.errors import StorageUnavailable
 from bot.forms import FieldErrors
+from bot.i18n import t
 from bot.office import Office
 from bot.registration import service as registration
+from bot.registration.rules import readable_message
 from bot.registration.service import Redirected, parse_form
 from bot.services import Services
 from handlers import ids
@@ -59,10 +61,15 @@ def open_from_shortcut(ack: Ack, client: WebClient, services: Services, office: 
 
 def open_from_message(ack: Ack, client: WebClient, services: Services, office: Office,
                       parsed: MessageShortcut) -> None:
-    """«Meld avvik fra melding»: the form, with the message's text and channel."""
+    """«Meld avvik fra melding»: the form, with the message's text as a person reads it and its channel.
+
+    Seed 000: «Jeg vil egentlig ikke utlevere en kollega»: a mention becomes «(kollega)», so no Slack
+    id of a colleague is copied into «Hva skjedde?» (bot.registration.rules.readable_message).
+    """
     ack()
-    open_registration(services, client, office, parsed.trigger_id, prefill=parsed.message.text,
-                      channel_id=parsed.channel.id)
+    loc = office.locale
+    text = readable_message(parsed.message.text, t("prefill.colleague", loc), t("prefill.channel", loc))
+    open_registration(services, client, office, parsed.trigger_id, prefill=text, channel_id=parsed.channel.id)
 
 
 def open_from_home(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
@@ -74,13 +81,17 @@ def open_from_home(ack: Ack, client: WebClient, services: Services, office: Offi
 
 def submit_registration(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
     """The form sent: stored with its receipt (or sent on to user support); errors name their fields."""
+    values = parsed.view.values()
     try:
-        form = parse_form(form_values(parsed.view.values()), office, today(services, office))
+        form = parse_form(form_values(values), office, today(services, office),
+                          shown_for=parsed.view.metadata.get("category"))
         outcome = registration.register(services.db, services.clock, office, form, reporter_id=parsed.user.id,
                                         view_id=parsed.view.id, channel_id=parsed.view.channel)
     except (FieldErrors, StorageUnavailable) as exc:
         # The form stays open with everything typed; the person can simply submit again.
-        ack(response_action="errors", errors=form_errors(exc, office, ids.Field.TITLE))
+        # An error about the whole form goes on the title, or on the category when the form has no title.
+        where = ids.Field.TITLE if ids.Field.TITLE in values else ids.Field.CATEGORY
+        ack(response_action="errors", errors=form_errors(exc, office, where))
         return
     if isinstance(outcome, Redirected):
         ack(response_action="update", view=redirect_view(outcome.route, office).to_dict())

@@ -46,7 +46,7 @@ def test_each_closure_is_told_in_exactly_one_digest_across_several_weeks(bot, db
     a = seeding.add_deviation(db, oslo(w48, 9), reporter="U0STAFF1", title="Vedtak uten begrunnelse")
     b = seeding.add_deviation(db, oslo(w48, 10), reporter="U0STAFF2", title="Brev til Kari Nordmann", severity="hoy")
     c = seeding.add_deviation(db, oslo(w48, 11), reporter=None, category="forvaltningsrett", title="Anonym sak")
-    d = seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF3", kind="forslag", title="Ny rutine")
+    d = seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF3", kind="observasjon", title="Ny rutine")
     seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF4", title="Fortsatt åpen")
 
     seeding.close(db, a, oslo(day(1)), feedback="Vi har laget en sjekkliste for vedtaksbrev.",

@@ -118,7 +118,7 @@ def seed(db: Database, office: Office, now: datetime = AFTER_2026, seed_value: i
             lesson = None
             if closed and rng.random() < 0.6:
                 lesson = f"{SECRET} ASYS-lærdom {reference}" if asys else f"Lærdom fra {reference}: sjekk rutinen"
-            deviation = SeededDeviation(reference, rng.choice(["brudd", "hendelse", "forslag"]), category,
+            deviation = SeededDeviation(reference, rng.choice(["brudd", "hendelse", "observasjon"]), category,
                               route.destination.value, rng.choice(["lav", "middels", "hoy"]),
                               None if anonymous else f"U0STAFF{rng.randint(1, 9)}", created, assessed, closed, lesson)
             if assessed and rng.random() < 0.6:

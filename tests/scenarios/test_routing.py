@@ -3,6 +3,7 @@ after they submit, follows up the ones reported elsewhere, and its help says the
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,8 @@ ROUTES = [
      "videresendt"),
     ("statlig_fagomrade", "Linja til aktuell enhet", "meldes i linja", "Meld det også i Linja til aktuell enhet",
      True, True, "registrert"),
-    ("teknisk", "Brukerstøtte", "meldes i brukerstøtte", "Tekniske problemer er ikke avvik", False, False, None),
+    ("teknisk", "Brukerstøtte", "meldes i brukerstøtte", "Tekniske problemer meldes i", False, False, None),
+    ("sentral_rutine", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
     ("lokal_rutine", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
     ("forvaltningsrett", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
     ("laering", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
@@ -154,7 +156,9 @@ def test_what_the_person_typed_survives_choosing_a_category(bot):
 
     assert inputs(updated) == inputs(view)
     assert updated["callback_id"] == view["callback_id"] == "registration"
-    assert updated["private_metadata"] == view["private_metadata"]  # the channel the shortcut came from
+    # The channel the shortcut came from is kept (and the category the form is now built for).
+    assert json.loads(updated["private_metadata"]) == {**json.loads(view["private_metadata"]),
+                                                       "category": "informasjonssikkerhet"}
     assert _block(updated, "category")["element"]["initial_option"]["value"] == "informasjonssikkerhet"
 
     again = choose_category(bot, updated, "lokal_rutine")["view"]
@@ -355,13 +359,13 @@ def store_entries(session, what: str) -> list[LedgerEntry]:
 def test_a_technical_problem_is_kindly_redirected_counted_once_and_creates_no_case(bot, clock):
     view = open_form(bot)
     updated = choose_category(bot, view, "teknisk")["view"]
-    assert "Tekniske problemer er ikke avvik" in _block(updated, "route_info")["text"]["text"]
-    answers = {**ANSWERS, "category": "teknisk", "title": ""}
+    assert "Tekniske problemer meldes i brukerstøtte" in _block(updated, "route_info")["text"]["text"]
+    answers = {"category": "teknisk", "what_happened": "Får ikke logget inn i Modia."}
     first = bot.client.submit(updated, answers, view_id="VTECH0001").json()
     retry = bot.client.submit(updated, answers, view_id="VTECH0001", headers={"X-Slack-Retry-Num": "1"}).json()
     for answer in (first, retry):
         text = text_of(answer["view"])
-        assert "Tekniske problemer er ikke avvik" in text and "Brukerstøtte" in text
+        assert "Tekniske problemer meldes i *Brukerstøtte*" in text
         assert "https://navno.sharepoint.com/sites/intranett-it" in text
     bot.client.submit(updated, answers, view_id="VTECH0002")
 
@@ -392,7 +396,7 @@ def test_avvik_hjelp_explains_what_a_deviation_is_the_eight_steps_and_where_to_r
     for _category, system, instructions, *_ in ROUTES:
         assert system in help_text and instructions in help_text
     assert "HMS: trusler, trakassering eller vold (lederne varsles med én gang)" in help_text
-    assert "dette er ikke avvik, så det opprettes ingen sak" in help_text
+    assert "tekniske problemer meldes i brukerstøtte, og boten registrerer ikke noe avvik" in help_text
     assert PORTEN in help_text
 
 
