@@ -26,6 +26,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.clock import Clock
 from bot.office import Office, OfficeDirectory
 from store import ledger
@@ -38,6 +39,7 @@ __all__ = ["Delivery", "DeliveryReport", "Entry", "MessageKind", "Messenger", "M
 
 log = logging.getLogger(__name__)
 
+KINDS = frozenset(kind.value for kind in MessageKind)
 LEASE = timedelta(minutes=5)  # a row claimed longer ago than this is taken to be from a dead sender
 
 T = TypeVar("T")
@@ -193,6 +195,7 @@ class Messenger:
             log.error("ledger: sender for #%s raised %s", entry_id, type(exc).__name__)
             error = type(exc).__name__
         if error is None:
+            metrics.message(delivery.entry.kind.value, sent=True)
             return True
         self._postpone(entry_id, error, retry_after)
         return False
@@ -207,6 +210,7 @@ class Messenger:
                 what, attempts = entry.what, entry.attempts
         except Unavailable:
             return  # the lease runs out and the row is claimed again
+        metrics.message(what if what in KINDS else "other", sent=False)
         log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempts)
 
     def _route(self, what: str) -> Route[Any] | None:

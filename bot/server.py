@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import tempfile
 import threading
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
@@ -48,6 +51,7 @@ class GunicornServer(BaseApplication):
 
 
 def serve(settings: Settings, host: str, port: int, workers: int, threads: int, scheduler: bool = True) -> None:
+    _metrics_directory()
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -59,9 +63,30 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "logger_class": _GunicornLogs,
         # newer gunicorns open a control socket in $HOME: unused here, and replicas on one host would share it.
         "control_socket_disable": True,
+        "child_exit": _worker_exited,
         "loglevel": settings.log_level.lower(),
     }
     GunicornServer(settings, options, scheduler).run()
+
+
+def _metrics_directory() -> None:
+    """prometheus_client's multiprocess mode: every worker writes its values to one directory, and
+    `/metrics` sums them, whichever worker answers the scrape. Set before any worker starts;
+    emptied, as the library's documentation asks, so a restart does not count old values twice."""
+    from bot.metrics import MULTIPROCESS_DIR
+
+    directory = Path(os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="avvik-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROCESS_DIR] = str(directory)
+
+
+def _worker_exited(server: object, worker: object) -> None:
+    """gunicorn's `child_exit` hook: a dead worker's live gauges stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
 
 
 def socket_mode(settings: Settings) -> None:

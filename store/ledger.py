@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import literal_column, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -217,3 +217,12 @@ def unsent_ids(session: Session, whats: Sequence[MessageKind], office_id: str | 
     if office_id is not None:
         query = query.where(LedgerEntry.office_id == office_id)
     return list(session.scalars(query))
+
+
+def unsent_by_kind(session: Session) -> list[tuple[str, str, int, datetime]]:
+    """Rows not yet sent, by kind and state: how many, and when the oldest was entered (for the
+    metrics; through the partial index on unsent rows, so years of sent rows cost nothing)."""
+    query = (select(LedgerEntry.what, LedgerEntry.status, func.count(), func.min(LedgerEntry.created_at))
+             .where(LedgerEntry.status != literal_column(f"'{SENT}'"))
+             .group_by(LedgerEntry.what, LedgerEntry.status))
+    return [(what, status, count, oldest) for what, status, count, oldest in session.execute(query)]

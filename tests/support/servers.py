@@ -38,10 +38,11 @@ def environment(slack: SlackFake, database_url: str, extra_env: dict[str, str] |
     }
 
 
-def run_cli(slack: SlackFake, database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def run_cli(slack: SlackFake, database_url: str, cwd: Path, *args: str,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `avvik-bot ARGS` as an administrator (or a cron job) would, against the same database."""
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=environment(slack, database_url),
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd,
+                          env=environment(slack, database_url, env), capture_output=True, text=True, timeout=60)
 
 
 def crash(url: str) -> None:
