@@ -17,13 +17,32 @@ from tests.support.flows import ANSWERS, choose_category, open_form, posted_to, 
 
 LEADERS = "C0LEADERS"
 STAFF = "U0STAFF1"
-PORTEN = "https://porten.nav.no"
+PORTEN = "https://asys.example.test/porten"  # the example config leaves links empty: the office fills in its own
+USER_SUPPORT = "https://brukerstotte.example.test"
 NARRATIVE = {
     "title": "Brev sendt til feil adresse",
     "what_happened": "Et brev med helseopplysninger ble sendt til feil mottaker.",
     "immediate_action": "Ringte mottakeren, som slettet brevet.",
     "suggested_action": "Dobbeltsjekk adresse før utsending.",
 }
+
+def _config_with_links() -> str:
+    """The example config with links for ASYS and user support, as an office would fill them in."""
+    text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8")
+    for system, link in (("asys", PORTEN), ("brukerstotte", USER_SUPPORT)):
+        table = f"[office.destinations.{system}]\n"
+        head, tail = text.split(table)
+        name, rest = tail.split("\n", 1)
+        text = head + table + name + "\n" + rest.replace('link = ""', f'link = "{link}"', 1)
+    return text
+
+
+@pytest.fixture
+def office_config(tmp_path: Path) -> Path:
+    path = tmp_path / "office.toml"
+    path.write_text(_config_with_links(), encoding="utf-8")
+    return path
+
 
 # Every category in the default routing table: the destination the modal names, a piece of
 # that destination's instructions from the office config, what the answer to the submission
@@ -41,7 +60,7 @@ ROUTES = [
     ("kommunal_samhandling", "TQM (Lillehammer kommune)", "3-1 TQM", TQM_SAYS, True, True, "videresendt"),
     ("nav_samhandling", "Samspillet", "Samspillet på NAVET", "Dette skal også meldes i Samspillet", True, True,
      "videresendt"),
-    ("statlig_fagomrade", "Linja til aktuell enhet", "meldes i linja", "Meld det også i Linja til aktuell enhet",
+    ("statlig_fagomrade", "Linja til aktuell enhet", "meldes i linja", "Dette skal også meldes videre",
      True, True, "registrert"),
     ("teknisk", "Brukerstøtte", "meldes i brukerstøtte", "Tekniske problemer er ikke avvik", False, False, None),
     ("lokal_rutine", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
@@ -362,7 +381,7 @@ def test_a_technical_problem_is_kindly_redirected_counted_once_and_creates_no_ca
     for answer in (first, retry):
         text = text_of(answer["view"])
         assert "Tekniske problemer er ikke avvik" in text and "Brukerstøtte" in text
-        assert "https://navno.sharepoint.com/sites/intranett-it" in text
+        assert USER_SUPPORT in text
     bot.client.submit(updated, answers, view_id="VTECH0002")
 
     assert _deviations(bot) == []
@@ -391,7 +410,7 @@ def test_avvik_hjelp_explains_what_a_deviation_is_the_eight_steps_and_where_to_r
     assert "Hvor melder jeg hva?" in help_text
     for _category, system, instructions, *_ in ROUTES:
         assert system in help_text and instructions in help_text
-    assert "HMS: trusler, trakassering eller vold (lederne varsles med én gang)" in help_text
+    assert "HMS: trusler, trakassering eller vold (lederne varsles med en gang)" in help_text
     assert "dette er ikke avvik, så det opprettes ingen sak" in help_text
     assert PORTEN in help_text
 
@@ -411,8 +430,7 @@ NEW_LINK = "https://asys.example.test/ny-innlogging"
 class TestAnOfficeChangesItsConfig:
     @pytest.fixture
     def office_config(self, tmp_path: Path) -> Path:
-        text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8").replace(
-            'link = "https://porten.nav.no"', f'link = "{NEW_LINK}"').replace(
+        text = _config_with_links().replace(PORTEN, NEW_LINK).replace(
             '# [office.routes]\n# statlig_fagomrade = "kontoret"', '[office.routes]\nstatlig_fagomrade = "kontoret"')
         path = tmp_path / "office.toml"
         path.write_text(text, encoding="utf-8")
