@@ -199,7 +199,7 @@ def test_a_button_whose_value_is_not_a_plain_number_names_no_case(bot):
     deviation = report(bot)
     for value in (f"{deviation.id}\u00b2", "\u0661", "\uff11", " 1", "-1", "0", "9" * 30):
         view = press(bot, ids.ASSESS, value)
-        assert view["callback_id"] == ids.NOTICE_VIEW and "Fant ingen sak" in text_of(view), value
+        assert view["callback_id"] == ids.NOTICE_VIEW and "Fant ikke noe avvik" in text_of(view), value
     assert stored(bot, deviation.id).state == "registrert"
 
 
@@ -354,7 +354,7 @@ def test_a_replayed_assessment_gets_a_clear_message_not_a_stack_trace(bot):
     view = press(bot, ids.ASSESS, deviation.id)
     assert submit(bot, view, ONE_ACTION) is None
     answer = submit(bot, view, ONE_ACTION, user=OTHER_LEADER)
-    assert answer["errors"]["needs_actions"] == "Saken kan ikke endres slik nå (status: Tiltak pågår)."
+    assert answer["errors"]["needs_actions"] == "Avviket kan ikke endres slik nå (status: Tiltak pågår)."
     assert len(stored(bot, deviation.id).actions) == 1
     # The card's «Vurder» pressed late: the notice says why.
     view = press(bot, ids.ASSESS, deviation.id, user=OTHER_LEADER)

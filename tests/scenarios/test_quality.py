@@ -159,8 +159,8 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     assert "Helhetsvurdering: Kvalitetsmåling vår 2027" in text
     assert "3 gjennomgåtte saker" in text
     # Mapping: two 4s and one 3; progress: two 2s and one not relevant.
-    assert "*Kartlegging og oppfølgingsvedtak (14 a)* · snitt 3,7\n4 – Svært god: 2 · 3 – God: 1 · 2 – Delvis god: 0" \
-           in text
+    assert ("*Kartlegging og oppfølgingsvedtak (§ 14 a)* · snitt 3,7\n"
+            "4 – Svært god: 2 · 3 – God: 1 · 2 – Delvis god: 0") in text
     assert "*Fremdrift* · snitt 2,0\n4 – Svært god: 0 · 3 – God: 0 · 2 – Delvis god: 2 · 1 – Svak: 0 · " \
            "Ikke relevant: 1" in text
     assert "tett kontakt (2)" in text
@@ -176,7 +176,7 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     assert response.status == 200 and response.body == ""
     dm = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV2"
                            and "tiltak" in (c.params.get("text") or ""))[0]
-    assert "Fylket" in text_of(dm.params) and "2027-06-15" in text_of(dm.params)
+    assert "Fylket" in text_of(dm.params) and "15.06.2027" in text_of(dm.params)
     with bot.services.db.transaction() as session:
         [measure] = store.measures(session, run.opened[0])
         assert (measure.scope, measure.area, measure.owner_id, measure.state) == ("fylke", "fremdrift", "U0REV2",
@@ -188,11 +188,11 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     report = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER
                                and "Avviksrapport" in (c.params.get("text") or ""))[0]
     text = text_of(report.params)
-    assert "*Kvalitetsmåling vår 2027*\nAAP-mottakere, 30 år eller eldre · 2027-03-01–2027-04-30 · avsluttet · " \
+    assert "*Kvalitetsmåling vår 2027*\nAAP-mottakere, 30 år eller eldre · 01.03.2027–30.04.2027 · avsluttet · " \
            "3 av 15 gjennomgåtte saker" in text
     assert "• *Fremdrift*: snitt 2,0\n      4 – Svært god: 0 · 3 – God: 0 · 2 – Delvis god: 2 · 1 – Svak: 0 · " \
            "Ikke relevant: 1" in text
-    assert "Fremdrift · Fylket (tiltak i fylkets regi) · frist 2027-06-15 · Åpent: Planlagte møter med tydelig " \
+    assert "Fremdrift · Fylket (tiltak i fylkets regi) · frist 15.06.2027 · Åpent: Planlagte møter med tydelig " \
            "agenda · ansvarlig <@U0REV2>" in text
     assert "2027-114" not in text and "Hyppig bytte av veileder" not in text  # no case number, no review text
 
@@ -221,7 +221,7 @@ def test_a_leader_opens_a_round_by_hand_with_named_reviewers(bot, clock):
 def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at_once(bot, clock):
     clock.set(oslo(2026, 11, 30, 9))  # the autumn window (September–October) has passed
     response = bot.client.command("ny", command="/kvalitet", user=LEADER)
-    assert "Kvalitetsmåling høst 2026, 2026-11-30–2027-01-29" in response.body
+    assert "Kvalitetsmåling høst 2026, 30.11.2026–29.01.2027" in response.body
     clock.set(oslo(2026, 12, 1))
     scheduled_rounds(bot.services)
     with bot.services.db.transaction() as session:
@@ -232,7 +232,7 @@ def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at
     clock.set(oslo(2027, 1, 30))
     scheduled_rounds(bot.services)
     again = bot.client.command("ny høst", command="/kvalitet", user=LEADER)
-    assert "allerede gjennomført og ble lukket 2027-01-30" in again.body
+    assert "allerede gjennomført og ble avsluttet 30.01.2027" in again.body
     with bot.services.db.transaction() as session:
         assert [r.state for r in store.open_rounds(session, "lillehammer-gausdal")] == []
 
