@@ -91,9 +91,9 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert submit(bot, drop, {"action": choice["value"], "reason": "Dekkes av fylkets opplæringspakke."}) is None
     lines = wait_for_thread(bot, 4)
     assert "Tiltak forkastet" in lines[-2] and "fylkets opplæringspakke" in lines[-2]
-    assert "klar for lukking" in lines[-1]
+    assert "avviket er klart for lukking" in lines[-1]
     [ready] = dms_to(bot, OTHER_LEADER)
-    assert "klar for lukking" in text_of(ready) and buttons(ready) == ["Lukk"]
+    assert "er klart for lukking" in text_of(ready) and buttons(ready) == ["Lukk"]
     assert "Klar for lukking" in card(bot)["text"] and buttons(card(bot)) == ["Lukk"]
     assert audit(bot, deviation.id)[-2:] == [("tiltak_forkastet", LEADER, None, None),
                                               ("tiltak_fullfort", LEADER, "tiltak_pagar", "klar_for_lukking")]
@@ -237,13 +237,13 @@ def test_only_the_owner_or_a_leader_marks_an_action_done(bot):
     [dm] = dms_to(bot, OWNER)
     action_id = button_value(dm, ids.ACTION_DONE)
     view = press(bot, ids.ACTION_DONE, action_id, user=STAFF)
-    assert view["callback_id"] == ids.NOTICE_VIEW and "eieren" in text_of(view)
+    assert view["callback_id"] == ids.NOTICE_VIEW and "den som er ansvarlig for tiltaket" in text_of(view)
     assert audit(bot, deviation.id)[-1][:2] == ("ikke_tilgang", STAFF)
 
     # A completion form replayed by someone else is refused too.
     form = press(bot, ids.ACTION_DONE, action_id, user=OWNER)
     answer = submit(bot, form, {"note": "Ferdig."}, user=STAFF)
-    assert answer["response_action"] == "errors" and "eieren" in answer["errors"]["note"]
+    assert answer["response_action"] == "errors" and "den som er ansvarlig for tiltaket" in answer["errors"]["note"]
     assert [a.state for a in stored(bot, deviation.id).actions] == ["apen"]
 
     assert submit(bot, form, {"note": "Malen er rettet."}, user=OWNER) is None

@@ -352,7 +352,7 @@ def test_an_hms_threat_alerts_the_leaders_within_the_same_request(bot):
     # No scheduler runs in the tests: the alert can only come from the submission's own request cycle.
     alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
                               and "<!here>" in c.params["text"])[0]
-    assert "HMS-sak" in alert.params["text"] and "AVV-2026-0001" in alert.params["text"]
+    assert "gjelder HMS" in alert.params["text"] and "AVV-2026-0001" in alert.params["text"]
     bot.fake.settle()
     with bot.services.db.transaction() as session:
         [entry] = store_entries(session, "leader_alert")
@@ -363,7 +363,7 @@ def test_an_anonymous_hms_alert_does_not_ask_the_leaders_to_contact_the_reporter
     _report(bot, "hms", anonymous=["anonymous"])
     alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
                               and "<!here>" in c.params["text"])[0]
-    assert "anonym HMS-sak" in alert.params["text"]
+    assert "anonym melding om HMS" in alert.params["text"]
     assert "den som meldte" not in alert.params["text"]
 
 
@@ -468,3 +468,20 @@ def _dump(bot) -> str:
             for row in connection.execute(table.select()):
                 lines.append(repr(tuple(row)))
     return "\n".join(lines)
+
+
+class TestTheHmsAlertNamesTheOfficeSDestination:
+    """Issue 19: the HMS alert takes the destination's name from the office config, like every other message."""
+
+    @pytest.fixture
+    def office_config(self, tmp_path: Path) -> Path:
+        path = tmp_path / "office.toml"
+        path.write_text(_config_with_links().replace('name = "ASYS"', 'name = "ASYS-skjemaet"'), encoding="utf-8")
+        return path
+
+    @pytest.mark.parametrize("anonymous", [[], ["anonymous"]])
+    def test_the_alert_says_where_to_report(self, bot, anonymous):
+        _report(bot, "hms", anonymous=anonymous)
+        alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
+                                  and "<!here>" in c.params["text"])[0]
+        assert "sørg for at det er meldt i ASYS-skjemaet." in alert.params["text"]
