@@ -24,7 +24,7 @@ def test_mine_lists_my_own_cases_and_their_state_but_never_anonymous_ones(bot):
     text = text_of(_answer(bot, "mine", STAFF))
     assert "AVV-2026-0001" in text and "Vedtak uten begrunnelse" in text and "Tiltak pågår" in text
     assert "Anonym melding" not in text and "Kollegaens sak" not in text
-    assert "ingen avvik" in text_of(_answer(bot, "mine", "U0NOBODY"))
+    assert "ikke meldt noen avvik" in text_of(_answer(bot, "mine", "U0NOBODY"))
 
 
 def test_status_shows_a_case_to_its_reporter_and_to_leaders_only(bot):

@@ -50,7 +50,7 @@ def office_config(tmp_path: Path) -> Path:
 # new case starts in.
 ASYS_SAYS = "Dette skal også meldes i ASYS"
 TQM_SAYS = "Dette skal også meldes i TQM (Lillehammer kommune)"
-OWN_SAYS = "Lederne vurderer saken"
+OWN_SAYS = "Lederne vurderer avviket"
 DESTINATION = {"ASYS": "asys", "TQM (Lillehammer kommune)": "tqm", "Samspillet": "samspillet",
                "Linja til aktuell enhet": "linja", "Brukerstøtte": "brukerstotte", "Avviksboten": "kontoret"}
 ROUTES = [
