@@ -82,6 +82,10 @@ def format_datetime(value: datetime, locale: Locale, tz: tzinfo) -> str:
 def format_week(value: date | str, locale: Locale) -> str:
     """A week as people say it: «uke 49» in Bokmål, «week 49» in English.
 
-    `value` is a day in the week or an ISO week as the ledger keys it («2026-W49»)."""
-    day = date.fromisoformat(f"{value}-1") if isinstance(value, str) else value
+    `value` is a day in the week or an ISO week as the ledger keys it («2026-W49»); a key in
+    any other shape is shown as it is rather than lose the message."""
+    try:
+        day = date.fromisoformat(f"{value}-1") if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
     return t("week", locale, week=day.isocalendar().week)

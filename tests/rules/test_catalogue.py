@@ -61,6 +61,7 @@ def test_a_week_is_named_as_people_say_it():
     assert format_week(date(2026, 12, 2), "nb") == "uke 49"
     assert format_week("2026-W49", "nb") == "uke 49"
     assert format_week("2026-W49", "en") == "week 49"
+    assert format_week("2026-uke", "nb") == "2026-uke"  # not a week: shown as stored, never a crash
 
 
 def test_a_moment_is_written_in_the_office_s_time_zone():
