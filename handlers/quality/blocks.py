@@ -25,7 +25,7 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
-from bot.i18n import ISO, Locale, format_date, t
+from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from bot.quality.rules import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id
 from bot.quality.service import Assessment, MeasureParent, round_title
@@ -149,7 +149,7 @@ def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> lis
 def invite_blocks(office: Office, rnd: QualityRound) -> list:
     loc = office.locale
     text = t("quality.invite", loc, round=round_name(rnd, loc), group=t(f"quality.group.{rnd.target_group}", loc),
-             target=rnd.target_per_reviewer, closes=format_date(rnd.closes_on, ISO))
+             target=rnd.target_per_reviewer, closes=format_date(rnd.closes_on, loc))
     return [SectionBlock(text=mrkdwn(text)),
             ActionsBlock(elements=[ButtonElement(text=plain("quality.invite_button", loc), style="primary",
                                                  action_id=ids.QUALITY_OPEN_REVIEW, value=str(rnd.id))])]
@@ -160,7 +160,7 @@ def status_text(office: Office, rnd: QualityRound, done: dict[str, int]) -> str:
     lines = "\n".join(t("quality.status_line", loc, reviewer=r, done=done.get(r, 0), target=rnd.target_per_reviewer)
                       for r in rnd.reviewers)
     return t("quality.status", loc, round=round_name(rnd, loc), state=t(f"quality.state.{rnd.state}", loc),
-             opens=format_date(rnd.opens_on, ISO), closes=format_date(rnd.closes_on, ISO), lines=lines)
+             opens=format_date(rnd.opens_on, loc), closes=format_date(rnd.closes_on, loc), lines=lines)
 
 
 # --- a measure's owner (the same «Utført» as a case's action) -----------------------------------

@@ -12,7 +12,7 @@ from slack_sdk.models.views import View
 
 from bot.errors import DomainError
 from bot.forms import FieldErrors
-from bot.i18n import ISO, format_date, t
+from bot.i18n import format_date, t
 from bot.office import Office
 from bot.quality import service as quality_service
 from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_season
@@ -76,9 +76,9 @@ def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
     rnd = opened.round
     key = ("quality.opened_by_leader" if opened.created
            else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
-    closed = format_date(rnd.closed_at.astimezone(office.tz).date(), ISO) if rnd.closed_at else ""
-    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=format_date(rnd.opens_on, ISO),
-               closes=format_date(rnd.closes_on, ISO), closed=closed))
+    closed = format_date(rnd.closed_at.astimezone(office.tz).date(), office.locale) if rnd.closed_at else ""
+    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=format_date(rnd.opens_on, office.locale),
+               closes=format_date(rnd.closes_on, office.locale), closed=closed))
     services.messenger.deliver_soon(opened.ledger_ids)
 
 
@@ -118,7 +118,7 @@ def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, c
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    "ny": _new, "status": _status, "lukk": _close, "tiltak": _measure, "hjelp": _help, "help": _help,
+    "ny": _new, "status": _status, "avslutt": _close, "lukk": _close, "tiltak": _measure, "hjelp": _help, "help": _help,
 }
 
 
@@ -144,7 +144,7 @@ def submit_review(ack: Ack, services: Services, office: Office, parsed: ViewSubm
     """One reviewed case stored; the form then says how many the reviewer has done of their target."""
     round_id, user = id_of(parsed.view.metadata.get("round")), parsed.user.id
     if round_id is None:
-        ack(response_action="errors", errors={REVIEW_GENERAL: t("error.generic")})
+        ack(response_action="errors", errors={REVIEW_GENERAL: t("error.generic", office.locale)})
         return
     try:
         form = parse_review(parsed.view.values())
@@ -165,7 +165,7 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
     """A leader turns a finding into a measure; its owner gets a DM with «Utført»."""
     round_id, user = id_of(parsed.view.metadata.get("round")), parsed.user.id
     if round_id is None:
-        ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic")})
+        ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic", office.locale)})
         return
     if not services.leaders.is_leader(office, user):
         ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.not_a_leader", office.locale)})

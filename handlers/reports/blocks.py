@@ -71,8 +71,8 @@ def report_blocks(report: Report, office: Office) -> list:
     cur, prev = report.current, report.previous
     blocks: list = [
         HeaderBlock(text=plain("report.title", loc, period=cur.period.label)),
-        ContextBlock(elements=[mrkdwn(escape(t("report.context", loc, office=office.name, span=span(cur.period),
-                                               previous=prev.period.label, previous_span=span(prev.period))))]),
+        ContextBlock(elements=[mrkdwn(escape(t("report.context", loc, office=office.name, span=span(cur.period, loc),
+                                               previous=prev.period.label, previous_span=span(prev.period, loc))))]),
         SectionBlock(text=mrkdwn(summary_text(report, office))),
         SectionBlock(fields=[mrkdwn(dimension_text(report, d, office)) for d in DIMENSIONS]),
         DividerBlock(),

@@ -67,9 +67,9 @@ def test_each_closure_is_told_in_exactly_one_digest_across_several_weeks(bot, db
 
     posts = digests(bot.fake)
     assert [p.split("\n")[1] for p in posts] == [
-        "Tilbakemelding til kontoret · 2026-W48",
-        "Tilbakemelding til kontoret · 2026-W49",
-        "Tilbakemelding til kontoret · 2026-W50",
+        "Tilbakemelding til kontoret · uke 48",
+        "Tilbakemelding til kontoret · uke 49",
+        "Tilbakemelding til kontoret · uke 50",
     ]  # week 51: nothing closed, nothing reported, no post
     for feedback in ("Vi har laget en sjekkliste for vedtaksbrev.", "Ledergruppa behandlet saken.",
                      "Rutinen for partsinnsyn er oppdatert.", "Forslaget er innført.",
@@ -98,7 +98,7 @@ def test_closures_of_a_week_whose_friday_is_a_holiday_are_told_the_next_week(bot
     assert len(digests(bot.fake)) == 1
     digest_job_every_workday(bot, clock, date(2026, 4, 10), date(2026, 4, 10))
     post = digests(bot.fake)[-1]
-    assert "Tatt opp på personalmøtet." in post and "2026-W15" in post
+    assert "Tatt opp på personalmøtet." in post and "uke 15" in post
     assert "Rutinen er oppdatert." not in post
 
 
@@ -146,7 +146,7 @@ def test_a_major_closure_told_at_once_is_counted_but_not_told_again(bot, clock):
     assert major_feedback in at_once and minor_feedback not in at_once
     assert minor_feedback in digest and major_feedback not in digest and major.reference not in digest
     assert "Meldt: *2* · Lukket: *2*" in digest
-    assert "Alvorlige avvik lukket i tillegg: 1" in digest
+    assert "Større avvik lukket i tillegg: 1" in digest
 
 
 def test_a_week_whose_only_closure_was_told_at_once_says_so(bot, clock):
@@ -166,7 +166,7 @@ def test_a_week_whose_only_closure_was_told_at_once_says_so(bot, clock):
     at_once, digest = digests(bot.fake)
     assert "Rutinen er endret." in at_once and "Rutinen er endret." not in digest
     assert "Meldt: *1* · Lukket: *1*" in digest
-    assert "Alvorlige avvik lukket siden forrige tilbakemelding: 1." in digest
+    assert "Større avvik lukket siden forrige tilbakemelding: 1." in digest
 
 
 # --- «told once» where two digest windows overlap ------------------------------------------------

@@ -18,7 +18,8 @@ from tests.support.flows import ANSWERS, choose_category, open_form, posted_to, 
 
 LEADERS = "C0LEADERS"
 STAFF = "U0STAFF1"
-PORTEN = "https://porten.nav.no"
+PORTEN = "https://asys.example.test/porten"  # the example config leaves links empty: the office fills in its own
+USER_SUPPORT = "https://brukerstotte.example.test"
 NARRATIVE = {
     "title": "Brev sendt til feil adresse",
     "what_happened": "Et brev med helseopplysninger ble sendt til feil mottaker.",
@@ -26,13 +27,31 @@ NARRATIVE = {
     "suggested_action": "Dobbeltsjekk adresse før utsending.",
 }
 
+def _config_with_links() -> str:
+    """The example config with links for ASYS and user support, as an office would fill them in."""
+    text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8")
+    for system, link in (("asys", PORTEN), ("brukerstotte", USER_SUPPORT)):
+        table = f"[office.destinations.{system}]\n"
+        head, tail = text.split(table)
+        name, rest = tail.split("\n", 1)
+        text = head + table + name + "\n" + rest.replace('link = ""', f'link = "{link}"', 1)
+    return text
+
+
+@pytest.fixture
+def office_config(tmp_path: Path) -> Path:
+    path = tmp_path / "office.toml"
+    path.write_text(_config_with_links(), encoding="utf-8")
+    return path
+
+
 # Every category in the default routing table: the destination the modal names, a piece of
 # that destination's instructions from the office config, what the answer to the submission
 # says, whether a case is created, whether the person's own words are kept, and the state a
 # new case starts in.
 ASYS_SAYS = "Dette skal også meldes i ASYS"
 TQM_SAYS = "Dette skal også meldes i TQM (Lillehammer kommune)"
-OWN_SAYS = "Lederne vurderer saken"
+OWN_SAYS = "Lederne vurderer avviket"
 DESTINATION = {"ASYS": "asys", "TQM (Lillehammer kommune)": "tqm", "Samspillet": "samspillet",
                "Linja til aktuell enhet": "linja", "Brukerstøtte": "brukerstotte", "Avviksboten": "kontoret"}
 ROUTES = [
@@ -42,7 +61,7 @@ ROUTES = [
     ("kommunal_samhandling", "TQM (Lillehammer kommune)", "3-1 TQM", TQM_SAYS, True, True, "videresendt"),
     ("nav_samhandling", "Samspillet", "Samspillet på NAVET", "Dette skal også meldes i Samspillet", True, True,
      "videresendt"),
-    ("statlig_fagomrade", "Linja til aktuell enhet", "meldes i linja", "Meld det også i Linja til aktuell enhet",
+    ("statlig_fagomrade", "Linja til aktuell enhet", "meldes i linja", "Dette skal også meldes videre",
      True, True, "registrert"),
     ("teknisk", "Brukerstøtte", "meldes i brukerstøtte", "Tekniske problemer meldes i", False, False, None),
     ("sentral_rutine", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
@@ -337,7 +356,7 @@ def test_an_hms_threat_alerts_the_leaders_within_the_same_request(bot):
     # No scheduler runs in the tests: the alert can only come from the submission's own request cycle.
     alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
                               and "<!here>" in c.params["text"])[0]
-    assert "HMS-sak" in alert.params["text"] and "AVV-2026-0001" in alert.params["text"]
+    assert "gjelder HMS" in alert.params["text"] and "AVV-2026-0001" in alert.params["text"]
     bot.fake.settle()
     with bot.services.db.transaction() as session:
         [entry] = store_entries(session, "leader_alert")
@@ -348,7 +367,7 @@ def test_an_anonymous_hms_alert_does_not_ask_the_leaders_to_contact_the_reporter
     _report(bot, "hms", anonymous=["anonymous"])
     alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
                               and "<!here>" in c.params["text"])[0]
-    assert "anonym HMS-sak" in alert.params["text"]
+    assert "anonym melding om HMS" in alert.params["text"]
     assert "den som meldte" not in alert.params["text"]
 
 
@@ -366,7 +385,7 @@ def test_a_technical_problem_is_kindly_redirected_counted_once_and_creates_no_ca
     for answer in (first, retry):
         text = text_of(answer["view"])
         assert "Tekniske problemer meldes i *Brukerstøtte*" in text
-        assert "https://navno.sharepoint.com/sites/intranett-it" in text
+        assert USER_SUPPORT in text
     bot.client.submit(updated, answers, view_id="VTECH0002")
 
     assert _deviations(bot) == []
@@ -395,7 +414,7 @@ def test_avvik_hjelp_explains_what_a_deviation_is_the_eight_steps_and_where_to_r
     assert "Hvor melder jeg hva?" in help_text
     for _category, system, instructions, *_ in ROUTES:
         assert system in help_text and instructions in help_text
-    assert "HMS: trusler, trakassering eller vold (lederne varsles med én gang)" in help_text
+    assert "HMS: trusler, trakassering eller vold (lederne varsles med en gang)" in help_text
     assert "tekniske problemer meldes i brukerstøtte, og boten registrerer ikke noe avvik" in help_text
     assert PORTEN in help_text
 
@@ -415,8 +434,7 @@ NEW_LINK = "https://asys.example.test/ny-innlogging"
 class TestAnOfficeChangesItsConfig:
     @pytest.fixture
     def office_config(self, tmp_path: Path) -> Path:
-        text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8").replace(
-            'link = "https://porten.nav.no"', f'link = "{NEW_LINK}"').replace(
+        text = _config_with_links().replace(PORTEN, NEW_LINK).replace(
             '# [office.routes]\n# statlig_fagomrade = "kontoret"', '[office.routes]\nstatlig_fagomrade = "kontoret"')
         path = tmp_path / "office.toml"
         path.write_text(text, encoding="utf-8")
@@ -454,3 +472,20 @@ def _dump(bot) -> str:
             for row in connection.execute(table.select()):
                 lines.append(repr(tuple(row)))
     return "\n".join(lines)
+
+
+class TestTheHmsAlertNamesTheOfficeSDestination:
+    """Issue 19: the HMS alert takes the destination's name from the office config, like every other message."""
+
+    @pytest.fixture
+    def office_config(self, tmp_path: Path) -> Path:
+        path = tmp_path / "office.toml"
+        path.write_text(_config_with_links().replace('name = "ASYS"', 'name = "ASYS-skjemaet"'), encoding="utf-8")
+        return path
+
+    @pytest.mark.parametrize("anonymous", [[], ["anonymous"]])
+    def test_the_alert_says_where_to_report(self, bot, anonymous):
+        _report(bot, "hms", anonymous=anonymous)
+        alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
+                                  and "<!here>" in c.params["text"])[0]
+        assert "sørg for at det er meldt i ASYS-skjemaet." in alert.params["text"]
