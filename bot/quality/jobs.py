@@ -55,9 +55,7 @@ def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) ->
 def leaders_hear_of_overdue(office: Office, due_on: date, today: date) -> bool:
     """The leaders hear of an overdue measure as of a case's overdue action: `overdue_leader_after_workdays`
     workdays after its owner's first reminder (the first workday after the due date)."""
-    cadence = office.cadence
-    return NORWAY.between(due_on, today) >= 1 + cadence.overdue_owner_after_workdays \
-        + cadence.overdue_leader_after_workdays
+    return NORWAY.between(due_on, today) >= 1 + office.cadence.overdue_leader_after_workdays
 
 
 def _overdue_measures(db: Database, clock: Clock, office: Office, today: date) -> list[int]:
