@@ -145,8 +145,13 @@ most 40 characters)."""
 def shareable_themes(themes: Iterable[tuple[str, int]], approved: Iterable[str]) -> list[tuple[str, int]]:
     """The recurring themes the office may read: preset ones, and tags a leader has approved. A
     reviewer's free tag as typed may name a person or a case, so it never reaches the office unread."""
-    allowed = set(PRESET_THEMES) | {tag for raw in approved for tag in normalize_tags(raw)}
+    allowed = shareable_tags(approved)
     return [(tag, n) for tag, n in themes if tag in allowed]
+
+
+def shareable_tags(approved: Iterable[str]) -> frozenset[str]:
+    """The tags the office may read: the preset themes and those a leader has approved."""
+    return frozenset(PRESET_THEMES) | {tag for raw in approved for tag in normalize_tags(raw)}
 
 
 def normalize_tags(text: str | None) -> list[str]:

@@ -39,3 +39,32 @@ def test_a_run_opens_spring_once_and_a_later_run_closes_it(slack, db, tmp_path):
     slack.settle()
     assert [text_of(p) for p in posted_to(slack, "C0OFFICE")] == []
     assert [p for p in posted_to(slack, "C0LEADERS") if "avsluttet uten gjennomganger" in text_of(p)]
+
+
+def test_the_office_version_of_the_report_shows_only_preset_themes_and_approved_tags(slack, db, tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.clock import StartingAt
+    from bot.office import load_offices
+    from bot.quality import service as quality_service
+    from bot.quality.rules import Area, Season, parse_review
+    from bot.settings import EXAMPLE_OFFICE_CONFIG
+
+    office = load_offices(EXAMPLE_OFFICE_CONFIG).office[0]
+    clock = StartingAt(datetime(2026, 3, 2, 9, tzinfo=UTC))  # the report is made now, after it
+    opened = quality_service.open_round(db, clock, office, Season.SPRING, 2026, opened_by="U0LEADER1",
+                                        reviewers=["U0REV1", "U0REV2"])
+    values = {f"{a.value}.score": "3" for a in Area} | {"kartlegging.tags": "Tett kontakt, Kari fra Gausdal, agenda"}
+    for reviewer in ("U0REV1", "U0REV2"):
+        quality_service.submit_review(db, clock, office, opened.round_id, reviewer, parse_review(values),
+                                      view_id=f"V{reviewer}", is_leader=False)
+    quality_service.approve_tag(db, clock, office, "Agenda", approved_by="U0LEADER1")
+    quality_service.close_round(db, clock, office, opened.round_id, closed_by="U0LEADER1")
+
+    run(slack, db.url, tmp_path, "report", "--period", "2026H1", "--format", "md", "--out", "kontor.md")
+    office_version = (tmp_path / "kontor.md").read_text(encoding="utf-8")
+    assert "tett kontakt (2)" in office_version and "agenda (2)" in office_version
+    assert "kari" not in office_version.lower()
+    run(slack, db.url, tmp_path, "report", "--period", "2026H1", "--format", "md", "--audience", "ledere",
+        "--out", "ledere.md")
+    assert "kari fra gausdal (2)" in (tmp_path / "ledere.md").read_text(encoding="utf-8")
