@@ -14,6 +14,7 @@ from bot.errors import DomainError
 from bot.forms import FieldErrors
 from bot.i18n import ISO, format_date, t
 from bot.office import Office
+from bot.privacy import contains_national_id
 from bot.quality import service as quality_service
 from bot.quality.rules import Season, nearest_round, opened_late, parse_measure, parse_review, parse_season, window
 from bot.services import Services
@@ -125,6 +126,9 @@ def _tags(services: Services, office: Office, command: SlashCommand, ack: Ack, c
     loc = office.locale
     if len(command.words) > 2 and command.words[1].lower() == "godkjenn":
         tag = command.text.split(None, 2)[2]
+        if contains_national_id(tag):
+            ack(text=t("error.quality.national_id", loc))
+            return
         approved = quality_service.approve_tag(services.db, services.clock, office, tag, approved_by=command.user_id)
         ack(text=t("quality.tags.approved", loc, tag=approved) if approved else t("quality.tags.help", loc))
         return
