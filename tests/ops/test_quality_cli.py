@@ -68,3 +68,19 @@ def test_the_office_version_of_the_report_shows_only_preset_themes_and_approved_
     run(slack, db.url, tmp_path, "report", "--period", "2026H1", "--format", "md", "--audience", "ledere",
         "--out", "ledere.md")
     assert "kari fra gausdal (2)" in (tmp_path / "ledere.md").read_text(encoding="utf-8")
+
+
+def test_the_markdown_reports_lessons_count_says_how_many_are_withheld(slack, db, tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.support import seeding
+
+    at = datetime(2026, 3, 10, 9, tzinfo=ZoneInfo("Europe/Oslo"))
+    shown = seeding.add_deviation(db, at)
+    seeding.close(db, shown, at, feedback="Sjekkliste innført.", lesson="Sjekklisten virker.")
+    hidden = seeding.add_deviation(db, at, category="hms", destination="asys")
+    seeding.close(db, hidden, at, feedback="Fulgt opp i ASYS.", lesson="Alarmen må testes.")
+    run(slack, db.url, tmp_path, "report", "--period", "2026-03", "--format", "md", "--out", "plan.md")
+    assert "| Lærdommer til virksomhetsplanen | 1 + 1 holdt tilbake (HMS/ASYS) |" in \
+        (tmp_path / "plan.md").read_text(encoding="utf-8")
