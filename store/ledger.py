@@ -55,6 +55,7 @@ class MessageKind(StrEnum):
     QUALITY_ASSESSMENT_SHORT = "quality_assessment_short"
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
+    MEASURE_OVERDUE_LEADERS = "measure_overdue_leaders"  # the leader channel hears once of an overdue measure
 
 
 class TargetKind(StrEnum):

@@ -247,6 +247,12 @@ def _tidy(sheet) -> None:  # type: ignore[no-untyped-def]
 
 # --- Markdown -----------------------------------------------------------------------------------
 
+def _withheld(report: Report, what: str, loc: Locale) -> str:
+    """Beside the lessons' count: how many were withheld (HMS/ASYS), so the number is not read as all."""
+    count = report.current.lessons_withheld if what == "lessons" else 0
+    return " " + t("report.lessons.withheld_count", loc, count=count) if count else ""
+
+
 def to_markdown(report: Report, office: Office) -> str:
     loc = office.locale
     cur, prev = report.current, report.previous
@@ -259,8 +265,8 @@ def to_markdown(report: Report, office: Office) -> str:
         f"## {t('report.summary_header', loc)}",
         "",
         *_table([t("report.column.figure", loc), cur.period.label, prev.period.label, t("report.column.change", loc)],
-                [[change_label(c, office), number(_round(c.current), loc), number(_round(c.previous), loc),
-                  signed(_round(c.delta), loc)] for c in report.totals()]),
+                [[change_label(c, office), number(_round(c.current), loc) + _withheld(report, c.what, loc),
+                  number(_round(c.previous), loc), signed(_round(c.delta), loc)] for c in report.totals()]),
     ]
     for dimension in DIMENSIONS:
         out += ["", f"## {dimension_label(dimension, loc)}", ""]

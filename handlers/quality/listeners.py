@@ -14,8 +14,9 @@ from bot.errors import DomainError
 from bot.forms import FieldErrors
 from bot.i18n import format_date, t
 from bot.office import Office
+from bot.privacy import contains_national_id
 from bot.quality import service as quality_service
-from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_season
+from bot.quality.rules import Season, nearest_round, opened_late, parse_measure, parse_review, parse_season, window
 from bot.services import Services
 from handlers import ids
 from handlers.common import form_errors, id_of, mark_dm_done, modal_or_notice, open_from, open_view, today
@@ -66,19 +67,32 @@ def _leader(services: Services, office: Office, command: SlashCommand, ack: Ack)
 
 
 def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/kvalitet ny [vår|høst]`: open the nearest season's round, unless another round runs: then say
+    which, until when, and when the asked-for round opens by itself."""
     if not _leader(services, office, command, ack):
         return
+    loc = office.locale
     named = parse_season(command.words[1]) if len(command.words) > 1 else None
     season, year = nearest_round(office.quality, today(services, office), named)
     reviewers = MENTION.findall(command.text) or quality_service.reviewers_of(services.leaders, office)
     opened = quality_service.open_round(services.db, services.clock, office, season, year, opened_by=command.user_id,
                                reviewers=reviewers)
     rnd = opened.round
+    if opened.blocked:
+        asked = window(office.quality, season, year)[0]
+        ack(text=t("quality.one_at_a_time", loc, running=round_name(rnd, loc), closes=format_date(rnd.closes_on, loc),
+                   asked=t("quality.round_name", loc, season=t(f"quality.season.{season.value}", loc).lower(),
+                           year=year),
+                   opens=format_date(asked, loc)))
+        return
     key = ("quality.opened_by_leader" if opened.created
            else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
-    closed = format_date(rnd.closed_at.astimezone(office.tz).date(), office.locale) if rnd.closed_at else ""
-    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=format_date(rnd.opens_on, office.locale),
-               closes=format_date(rnd.closes_on, office.locale), closed=closed))
+    closed = format_date(rnd.closed_at.astimezone(office.tz).date(), loc) if rnd.closed_at else ""
+    text = t(key, loc, round=round_name(rnd, loc), opens=format_date(rnd.opens_on, loc),
+             closes=format_date(rnd.closes_on, loc), closed=closed)
+    if rnd.state == "apen" and opened_late(office.quality, Season(rnd.season), rnd.year, rnd.opens_on):
+        text += " " + t("quality.opened_late", loc, closes=format_date(rnd.closes_on, loc))
+    ack(text=text)
     services.messenger.deliver_soon(opened.ledger_ids)
 
 
@@ -91,15 +105,37 @@ def _status(services: Services, office: Office, command: SlashCommand, ack: Ack,
 
 
 def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/kvalitet avslutt` (or `lukk`): end the running round, named in the reply."""
     if not _leader(services, office, command, ack):
         return
     rnd = quality_service.current_round(services.db, office)
     if rnd is None:
         ack(text=t("error.quality.no_open_round", office.locale))
         return
-    ids_ = quality_service.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
-    ack(text=t("quality.closed", office.locale, round=round_name(rnd, office.locale)))
-    services.messenger.deliver_soon(ids_)
+    closed = quality_service.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
+    ack(text=t("quality.closed" if closed.reviews else "quality.closed_empty", office.locale,
+               round=round_name(rnd, office.locale)))
+    services.messenger.deliver_soon(closed.ledger_ids)
+
+
+def _tags(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/kvalitet stikkord [godkjenn STIKKORD]`: the leaders decide which of the reviewers' own tags the
+    office may read in its helhetsvurdering (the preset themes it always may)."""
+    if not _leader(services, office, command, ack):
+        return
+    loc = office.locale
+    if len(command.words) > 2 and command.words[1].lower() == "godkjenn":
+        tag = command.text.split(None, 2)[2]
+        if contains_national_id(tag):
+            ack(text=t("error.quality.national_id", loc))
+            return
+        approved = quality_service.approve_tag(services.db, services.clock, office, tag, approved_by=command.user_id)
+        ack(text=t("quality.tags.approved", loc, tag=approved) if approved else t("quality.tags.help", loc))
+        return
+    listing = quality_service.tag_listing(services.db, office)
+    ack(text=t("quality.tags.list", loc, presets=", ".join(listing.presets),
+               approved=", ".join(sorted(listing.approved)) or "–",
+               waiting=", ".join(listing.waiting) or "–"))
 
 
 def _measure(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -118,7 +154,8 @@ def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, c
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    "ny": _new, "status": _status, "avslutt": _close, "lukk": _close, "tiltak": _measure, "hjelp": _help, "help": _help,
+    "ny": _new, "status": _status, "lukk": _close, "avslutt": _close, "tiltak": _measure, "stikkord": _tags,
+    "hjelp": _help, "help": _help,
 }
 
 

@@ -55,6 +55,12 @@ def send_progress(delivery: Delivery, progress: outbox.ReviewerProgress) -> None
 
 def _send_assessment(delivery: Delivery, result: Assessment, *, short: bool) -> None:
     rnd, office = result.round, delivery.office
+    if not result.reviews:
+        # Nothing to assess: the office hears nothing, the leaders that the round ended empty.
+        if not short:
+            text = t("quality.closed_empty_note", office.locale, round=round_name(rnd, office.locale))
+            _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
+        return
     _post(delivery, t("quality.assessment.fallback", office.locale, round=round_name(rnd, office.locale)),
           assessment_blocks(office, result, short=short))
 
@@ -80,6 +86,18 @@ def send_measure_overdue(delivery: Delivery, measure: outbox.Measure) -> None:
     _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *measure_dm_blocks(delivery.office, parent, action)[2:]])
 
 
+def send_measure_overdue_leaders(delivery: Delivery, measure: outbox.Measure) -> None:
+    """A measure past its due date, told once to the leader channel (as a case's overdue action is told
+    to its responsible leader), with who owns it."""
+    loc = delivery.office.locale
+    action, parent = measure.action, measure.parent
+    if action.state != "apen":
+        return  # done or dropped since the reminder was entered: nothing to say
+    text = t("quality.measure.overdue_leaders", loc, round=parent.reference, area=parent.title,
+             description=escape(action.description), due=format_date(action.due_on, loc), owner=action.owner_id)
+    _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
+
+
 def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.QUALITY_OPENED, send_opened, outbox.quality_round)
     messenger.register(MessageKind.QUALITY_INVITE, send_invite, outbox.quality_round)
@@ -89,3 +107,4 @@ def register(messenger: Messenger) -> None:
                        outbox.assessment)
     messenger.register(MessageKind.MEASURE_ASSIGNED, send_measure, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE, send_measure_overdue, outbox.measure)
+    messenger.register(MessageKind.MEASURE_OVERDUE_LEADERS, send_measure_overdue_leaders, outbox.measure)

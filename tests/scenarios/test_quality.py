@@ -125,7 +125,7 @@ def test_a_national_id_in_a_review_is_refused():
     values = {f"{a.value}.score": "3" for a in Area} | {"arbeidsretting.less_well": "Bruker 15108695088 fikk ..."}
     with pytest.raises(FieldErrors) as refused:
         parse_review(values)
-    assert refused.value.errors == {"arbeidsretting.less_well": "error.field.national_id"}
+    assert refused.value.errors == {"arbeidsretting.less_well": "error.quality.national_id"}
 
 
 # --- a full round through Slack --------------------------------------------------------------
