@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from slack_sdk import WebClient
@@ -179,11 +180,6 @@ class DeliveryReport:
 class Messenger:
     def __init__(self, db: Database, client: WebClient, clock: Clock, offices: OfficeDirectory) -> None:
         self.db, self.client, self.clock, self.offices = db, client, clock, offices
-        # Posting is never retried blind by the SDK (a reset or a 5xx may come after Slack posted):
-        # the ledger retries, looking the message up first. Rate limits (nothing posted) still are.
-        self.post_client = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                                     retry_handlers=[h for h in client.retry_handlers
-                                                     if isinstance(h, RateLimitErrorRetryHandler)])
         self.routes: dict[MessageKind, Route[Any]] = {}
         # Sending after a request is acked happens here, not on Bolt's listener threads, so a slow
         # or rate-limiting Web API never delays the next person's acknowledgement.
@@ -194,6 +190,15 @@ class Messenger:
         self._claims_lock = threading.Lock()
         self._heartbeat: tuple[int, threading.Thread] | None = None
         self._ims: dict[str, str] = {}  # a person's id → their direct-message channel with the bot
+
+    @cached_property
+    def post_client(self) -> WebClient:
+        """The client that posts: never retried blind by the SDK (a reset or a 5xx may come after
+        Slack posted); the ledger retries, looking the message up first. Rate limits (nothing
+        posted) still are."""
+        client = self.client
+        return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                         retry_handlers=[h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)])
 
     def deliver_soon(self, ids: Sequence[int]) -> Future[DeliveryReport] | None:
         """Send these ledger rows in the background; whatever fails is retried by the scheduler."""
