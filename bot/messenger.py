@@ -278,7 +278,7 @@ class Messenger:
         no longer this process's claim (another replica claimed it after our lease ran out)."""
         retry_after = timedelta(0)
         try:
-            with self.db.reading() as session:
+            with self.db.reading(deadline=None) as session:  # held while Slack answers
                 row = session.get(LedgerEntry, entry_id)
                 if row is None or row.status != ledger.SENDING or row.attempts != attempt:
                     return None

@@ -2,7 +2,10 @@
 
 `cut()` drops every open connection and refuses new ones until `restore()`;
 `cut_at_commit()` lets everything through until the bot sends COMMIT, and drops the
-connection instead of passing it on: the database never sees the commit.
+connection instead of passing it on: the database never sees the commit;
+`stall()` keeps every connection open and accepts new ones but forwards nothing, either way,
+until `restore()` (a firewall or network that silently drops traffic: nothing is closed, nothing
+is answered, and the kernel still acknowledges what the bot sends).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ class Proxy:
         self.port = self.listener.getsockname()[1]
         self._open = True
         self._at_commit = False
+        self._stalled = False
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -33,7 +37,11 @@ class Proxy:
 
     def restore(self) -> None:
         with self._lock:
-            self._open, self._at_commit = True, False
+            self._open, self._at_commit, self._stalled = True, False, False
+
+    def stall(self) -> None:
+        with self._lock:
+            self._stalled = True
 
     def cut_at_commit(self) -> None:
         with self._lock:
@@ -84,6 +92,10 @@ class Proxy:
             if not data:
                 self._drop(source, sink)
                 return
+            with self._lock:
+                stalled = self._stalled
+            if stalled:
+                continue  # swallowed: never reaches the other side, even after restore()
             try:
                 sink.sendall(data)
             except OSError:
