@@ -29,23 +29,15 @@ def proxy(database_url: str) -> Iterator[Proxy]:
     if url.get_backend_name() != "postgresql":
         pytest.skip("SQLite has no network to go silent (its outage is a held lock: test_db_outage.py)")
     proxy = Proxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     yield proxy
     proxy.close()
 
 
 @pytest.fixture
-def direct(database_url: str) -> Iterator[Database]:
-    """The database as the test sees it, not through the proxy."""
-    database = Database(database_url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def db(proxy: Proxy, database_url: str) -> Iterator[Database]:
+def db(proxy: Proxy) -> Iterator[Database]:
     """The bot's database, reached through the proxy."""
-    url = make_url(database_url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    database = Database(url)
+    database = Database(proxy.url)
     _empty(database)
     yield database
     database.dispose()
@@ -56,7 +48,7 @@ def _stored(db: Database) -> int:
         return sum(session.scalar(select(func.count()).select_from(m)) for m in (Deviation, Event, LedgerEntry))
 
 
-def test_a_silent_database_gives_the_bots_error_within_slacks_limit_and_stores_nothing_after(bot, proxy, direct):
+def test_a_silent_database_gives_the_bots_error_within_slacks_limit_and_stores_nothing_after(bot, proxy):
     view = open_form(bot)
     proxy.stall()
 
@@ -70,13 +62,13 @@ def test_a_silent_database_gives_the_bots_error_within_slacks_limit_and_stores_n
     assert health.status == 503  # answered, and honest: the database does not answer
 
     time.sleep(SLACKS_LIMIT)  # whatever was on its way has had its chance
-    assert _stored(direct) == 0  # the person was told it was not stored, and it was not
-
     proxy.restore()
+    assert _stored(bot.services.db) == 0  # the person was told it was not stored, and it was not
+
     bot.client.timeout = 30.0
     answer = bot.client.submit(view, ANSWERS, view_id="VSILENT").json()  # the same modal, sent again
     assert answer["response_action"] == "update"
     assert "AVV-2026-0001" in text_of(answer["view"])
     assert bot.client.get("/healthz").status == 200
-    with direct.reading() as session:
+    with bot.services.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Deviation)) == 1
