@@ -161,8 +161,9 @@ class _Watchdog:
         unit = _Unit(time.monotonic() + seconds)
         self._start()
         with self._wake:
+            if not self._heap or unit.at < self._heap[0][0]:
+                self._wake.notify()  # an earlier deadline than any the watchdog waits for
             heapq.heappush(self._heap, (unit.at, next(self._order), unit))
-            self._wake.notify()
         self._local.unit = unit
         try:
             yield unit
@@ -184,9 +185,13 @@ class _Watchdog:
         while True:
             with self._wake:
                 while not self._heap or self._heap[0][0] > time.monotonic():
-                    self._wake.wait(self._heap[0][0] - time.monotonic() if self._heap else None)
-                _, _, unit = heapq.heappop(self._heap)
-            unit.cut()
+                    # At most ten wake-ups a second however busy: a deadline may pass by 0.1 s.
+                    self._wake.wait(max(self._heap[0][0] - time.monotonic(), 0.1) if self._heap else None)
+                due = []
+                while self._heap and self._heap[0][0] <= time.monotonic():
+                    due.append(heapq.heappop(self._heap)[2])
+            for unit in due:
+                unit.cut()
 
 
 _watchdog = _Watchdog()
