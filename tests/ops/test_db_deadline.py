@@ -50,7 +50,7 @@ def _stored(db: Database) -> int:
 
 def test_a_silent_database_gives_the_bots_error_within_slacks_limit_and_stores_nothing_after(bot, proxy):
     view = open_form(bot)
-    proxy.stall()
+    proxy.silence()
 
     bot.client.timeout = SLACKS_LIMIT  # Slack gives up after 3 s: so does this client
     refused = bot.client.submit(view, ANSWERS, view_id="VSILENT").json()

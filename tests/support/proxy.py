@@ -1,11 +1,10 @@
 """A TCP proxy between the bot and PostgreSQL that a test can cut, as a failing network would.
 
-`cut()` drops every open connection and refuses new ones until `restore()`;
+`cut()` drops every open connection and refuses new ones until `restore()`; `silence()` keeps
+every connection open and accepts new ones, but passes nothing on, either way (a firewall that
+drops packets instead of refusing them: the bot's reads just wait);
 `cut_at_commit()` lets everything through until the bot sends COMMIT, and drops the
-connection instead of passing it on: the database never sees the commit;
-`stall()` keeps every connection open and accepts new ones but forwards nothing, either way,
-until `restore()` (a firewall or network that silently drops traffic: nothing is closed, nothing
-is answered, and the kernel still acknowledges what the bot sends).
+connection instead of passing it on: the database never sees the commit.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ class Proxy:
         self.port = self.listener.getsockname()[1]
         self._open = True
         self._at_commit = False
-        self._stalled = False
+        self._silent = False
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -35,13 +34,13 @@ class Proxy:
             self._open = False
             self._drop_all()
 
+    def silence(self) -> None:
+        with self._lock:
+            self._silent = True
+
     def restore(self) -> None:
         with self._lock:
-            self._open, self._at_commit, self._stalled = True, False, False
-
-    def stall(self) -> None:
-        with self._lock:
-            self._stalled = True
+            self._open, self._at_commit, self._silent = True, False, False
 
     def cut_at_commit(self) -> None:
         with self._lock:
@@ -62,9 +61,13 @@ class Proxy:
             except OSError:
                 return
             with self._lock:
-                refuse = not self._open
+                refuse, silent = not self._open, self._silent
             if refuse:
                 client.close()
+                continue
+            if silent:  # accepted, and never answered
+                with self._lock:
+                    self._connections.add(client)
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
@@ -92,10 +95,8 @@ class Proxy:
             if not data:
                 self._drop(source, sink)
                 return
-            with self._lock:
-                stalled = self._stalled
-            if stalled:
-                continue  # swallowed: never reaches the other side, even after restore()
+            if self._silent:
+                continue  # swallowed
             try:
                 sink.sendall(data)
             except OSError:
