@@ -258,17 +258,17 @@ class Messenger:
         return report
 
     def _send(self, batch: list[tuple[int, int, str]], report: DeliveryReport) -> None:
-        sent: list[tuple[int, list[Write]]] = []
+        sent: list[tuple[int, str, list[Write]]] = []
         failed: list[tuple[int, str, int, str, timedelta]] = []
         for entry_id, attempt, what in batch:
-            if sent and (len(sent) >= FLUSH_EVERY or (what in READS_RECORDS and any(w for _, w in sent))):
+            if sent and (len(sent) >= FLUSH_EVERY or (what in READS_RECORDS and any(w for *_, w in sent))):
                 self._flush(sent, [], report)  # stored before a row that may read it
                 sent = []
             outcome = self._send_one(entry_id, attempt)
             if outcome is None:
                 continue  # not this process's to send any more
             if isinstance(outcome, Delivery):
-                sent.append((entry_id, outcome.writes))
+                sent.append((entry_id, what, outcome.writes))
             else:
                 failed.append((entry_id, what, attempt, *outcome))
         self._flush(sent, failed, report)
@@ -306,7 +306,7 @@ class Messenger:
             error = type(exc).__name__
         return error, retry_after
 
-    def _flush(self, sent: list[tuple[int, list[Write]]], failed: list[tuple[int, str, int, str, timedelta]],
+    def _flush(self, sent: list[tuple[int, str, list[Write]]], failed: list[tuple[int, str, int, str, timedelta]],
                report: DeliveryReport) -> None:
         """Store what was sent (the senders' records and one «sent» mark for all) and give failed
         rows back with a back-off, in one transaction. Should it fail, the rows stay claimed until
@@ -316,19 +316,19 @@ class Messenger:
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
-                for _, writes in sent:
+                for *_, writes in sent:
                     for write in writes:
                         write(session)
-                ledger.mark_sent(session, [entry_id for entry_id, _ in sent], now)
+                ledger.mark_sent(session, [entry_id for entry_id, *_ in sent], now)
                 for entry_id, _, attempt, error, retry_after in failed:
                     backoff = timedelta(minutes=min(2 ** max(attempt - 1, 0), 60))
                     ledger.mark_failed(session, entry_id, error, now + max(backoff, retry_after))
         except Unavailable:
             log.warning("ledger: database unavailable; %s sent row(s) are marked when their lease runs out",
                         len(sent))
-            report.failed += [entry_id for entry_id, _ in sent] + [entry_id for entry_id, *_ in failed]
+            report.failed += [entry_id for entry_id, *_ in sent] + [entry_id for entry_id, *_ in failed]
             return
-        report.sent += [entry_id for entry_id, _ in sent]
+        report.sent += [entry_id for entry_id, *_ in sent]
         report.failed += [entry_id for entry_id, *_ in failed]
         for entry_id, what, attempt, error, _ in failed:
             log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempt)
