@@ -27,6 +27,7 @@ from bot.deviations.rules import CitizenRights, Kind, Severity, State
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
 from bot.office import Office
+from bot.privacy import without_bidi_controls
 from bot.registration.service import TITLE_MAX, Registered, initial_state
 from bot.routing.rules import Category, Handling, Route
 from handlers import ids
@@ -80,8 +81,8 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
         *([route_section(route, office)] if route else []),
         _text_input(F.TITLE, loc, multiline=False, max_length=TITLE_MAX, optional=not_stored is not None,
                     hint=not_stored),
-        _text_input(F.WHAT_HAPPENED, loc, multiline=True, max_length=TEXT_MAX, optional=True, initial=prefill,
-                    hint=not_stored),
+        _text_input(F.WHAT_HAPPENED, loc, multiline=True, max_length=TEXT_MAX, optional=True,
+                    initial=without_bidi_controls(prefill) if prefill else None, hint=not_stored),
         InputBlock(block_id=F.OCCURRED_ON, label=plain("field.occurred_on.label", loc),
                    element=DatePickerElement(action_id=ids.VALUE, initial_date=today.isoformat())),
         _text_input(F.IMMEDIATE_ACTION, loc, multiline=True, max_length=TEXT_MAX, optional=True, hint=not_stored),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -76,6 +77,26 @@ def test_a_national_identity_number_is_refused_with_a_field_error(bot, field, nu
     assert answer["response_action"] == "errors"
     assert "fødselsnummer" in answer["errors"][field]
     assert _deviations(bot) == []
+
+
+@pytest.mark.parametrize("number", ["170388 470 07", "17.03.88 47007", "170388\t47007", "170388  47007",
+                                    "170388\u200b47007", "17038847104"])
+def test_a_national_identity_number_written_another_way_is_refused(bot, number):
+    answer = register(bot, what_happened=f"Gjelder bruker {number} i saken")
+    assert answer["response_action"] == "errors"
+    assert "fødselsnummer" in answer["errors"]["what_happened"]
+    assert _deviations(bot) == []
+
+
+def test_text_that_would_read_backwards_is_posted_as_it_is_stored(bot):
+    """A bidi override (U+202E) makes «gnirøF» read as something else: it never reaches Slack."""
+    tricky = "Brev til feil \u202emottaker\u202c og \u2067adresse\u2069"
+    answer = register(bot, title=tricky, what_happened=tricky, suggested_action=tricky)
+    assert answer["response_action"] == "update"
+    bot.fake.settle()
+    shown = json.dumps([answer, *(c.params for c in bot.fake.calls)], ensure_ascii=False)
+    assert not any(ch in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Brev til feil mottaker og adresse" in text_of(posted_to(bot.fake, LEADER_CHANNEL)[0])
 
 
 def test_eleven_digits_that_are_not_an_identity_number_pass(bot):
