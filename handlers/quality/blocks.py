@@ -155,10 +155,11 @@ def invite_blocks(office: Office, rnd: QualityRound) -> list:
                                                  action_id=ids.QUALITY_OPEN_REVIEW, value=str(rnd.id))])]
 
 
-def status_text(office: Office, rnd: QualityRound, done: dict[str, int]) -> str:
+def status_text(office: Office, rnd: QualityRound, done: dict[str, int], reviewers: list[str]) -> str:
+    """The round's dates and state, with a line for each of `reviewers` (whom the asker may see)."""
     loc = office.locale
     lines = "\n".join(t("quality.status_line", loc, reviewer=r, done=done.get(r, 0), target=rnd.target_per_reviewer)
-                      for r in rnd.reviewers)
+                      for r in reviewers)
     return t("quality.status", loc, round=round_name(rnd, loc), state=t(f"quality.state.{rnd.state}", loc),
              opens=format_date(rnd.opens_on, ISO), closes=format_date(rnd.closes_on, ISO), lines=lines)
 
