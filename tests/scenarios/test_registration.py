@@ -140,6 +140,25 @@ def test_an_unsigned_or_stale_request_is_refused_and_changes_nothing(bot):
     assert _deviations(bot) == []
 
 
+@pytest.mark.parametrize("timestamp", [None, "", "abc", "1e9", "-300", "17000000000000000000000", "½", " 1"])
+def test_a_missing_or_garbled_timestamp_is_refused_as_unsigned(bot, timestamp):
+    body = "command=%2Favvik&user_id=U0STAFF1&team_id=T0001&trigger_id=1.2.x&text="
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Signature": "v0=" + "0" * 64}
+    if timestamp is not None:
+        headers["X-Slack-Request-Timestamp"] = timestamp
+    response = bot.client.request("POST", "/slack/events", body.encode(), headers)
+    assert response.status == 401
+    assert bot.fake.of("views.open") == []
+
+
+def test_a_body_over_a_megabyte_is_refused_unread(bot):
+    view = open_form(bot)
+    huge = bot.client.submit(view, {**ANSWERS, "what_happened": "Æ" * 400_000}, view_id="VHUGE")
+    assert huge.status == 413
+    assert _deviations(bot) == []
+    assert register(bot, view_id="VSMALL")["response_action"] == "update"  # and the next one is served
+
+
 def test_healthz_checks_the_database(bot):
     response = bot.client.get("/healthz")
     assert response.status == 200

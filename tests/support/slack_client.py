@@ -48,7 +48,10 @@ class SlackClient:
                 headers: dict[str, str] | None = None) -> Response:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            connection.request(method, path, body=body, headers=headers or {})
+            try:
+                connection.request(method, path, body=body, headers=headers or {})
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # refused before the body was through (413): the answer is there to read
             response = connection.getresponse()
             return Response(response.status, response.read().decode(), dict(response.getheaders()))
         finally:
