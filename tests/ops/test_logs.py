@@ -3,6 +3,7 @@ and what a person typed (or who they are) never reaches the log."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -86,10 +87,8 @@ def _raw_post(url: str, body_size: int) -> tuple[int, str]:
                      f"X-Slack-Request-Timestamp: 1700000000\r\nContent-Length: {body_size}\r\n\r\n".encode())
 
         def send_body() -> None:
-            try:
+            with contextlib.suppress(OSError):  # the bot closed the connection: it had heard enough
                 sock.sendall(b'{"text": "' + b"x" * (body_size - 12) + b'"}')
-            except OSError:
-                pass  # the bot closed the connection: it had read enough
 
         sender = threading.Thread(target=send_body, daemon=True)
         sender.start()
