@@ -35,7 +35,7 @@ from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
 from handlers.common import id_of, modal_or_notice, office_of, open_from, say
-from handlers.payloads import BlockAction, ViewSubmission
+from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from store.models import Deviation
 
 log = logging.getLogger(__name__)
@@ -70,14 +70,25 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware
             return ack(response_action="errors", errors={errors_on: t("error.generic")}) if errors_on else ack()
         try:
             context[OFFICE] = office_of(services, parsed.team_id)  # type: ignore[attr-defined]
-        except ConfigError:  # a workspace no office is configured for: nothing to answer with
+        except ConfigError:  # a workspace no office is configured for: say so, to the person only
             log.warning("refused a request from a workspace with no office")
-            return ack()
+            return _no_office(ack, parsed, errors_on)
         context[PARSED] = parsed
         next()
         return None
 
     return parse_payload
+
+
+def _no_office(ack: Ack, parsed: BaseModel, errors_on: str | None) -> BoltResponse | None:
+    """The answer to someone in a workspace no office is set up for (in Bokmål: there is no office to
+    take the language from): on the form, or as the command's ephemeral reply; a click is acked."""
+    text = t("error.unknown_workspace")
+    if errors_on:
+        return ack(response_action="errors", errors={errors_on: text})
+    if isinstance(parsed, SlashCommand):
+        return ack(text=text)
+    return ack()
 
 
 def button_value(click: BlockAction) -> int | None:

@@ -3,7 +3,6 @@ measure's owner's DM and completion modal."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -33,6 +32,7 @@ from bot.reports.wording import decimal
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.deviations.blocks import completion_modal, owner_dm_blocks
+from handlers.payloads import seal
 from store.models import Action, QualityRound
 
 M = ids.MeasureField
@@ -75,7 +75,7 @@ def review_view(office: Office, rnd: QualityRound) -> View:
         ]
     return View(type="modal", callback_id=ids.QUALITY_REVIEW, title=plain("quality.modal.title", loc),
                 submit=plain("quality.modal.submit", loc), close=plain("modal.cancel", loc),
-                private_metadata=json.dumps({"round": rnd.id}), blocks=blocks)
+                private_metadata=seal({"round": rnd.id}), blocks=blocks)
 
 
 def saved_view(office: Office, done: int, target: int) -> View:
@@ -93,7 +93,7 @@ def measure_view(office: Office, rnd: QualityRound, today: date) -> View:
     return View(
         type="modal", callback_id=ids.QUALITY_MEASURE, title=plain("quality.measure.title", loc),
         submit=plain("quality.measure.submit", loc), close=plain("modal.cancel", loc),
-        private_metadata=json.dumps({"round": rnd.id}),
+        private_metadata=seal({"round": rnd.id}),
         blocks=[
             SectionBlock(text=mrkdwn(f"*{round_name(rnd, loc)}*")),
             InputBlock(block_id=M.DESCRIPTION, label=plain("quality.measure.description", loc),

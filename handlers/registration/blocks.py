@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -32,6 +31,7 @@ from bot.registration.service import TITLE_MAX, Registered, initial_state
 from bot.routing.rules import Category, Handling, Route
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
+from handlers.payloads import seal
 from handlers.routing.blocks import follow_up_blocks, not_stored_hint, route_section
 from store.models import Deviation
 
@@ -106,7 +106,7 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
         title=plain("modal.title", loc),
         submit=plain("modal.submit", loc),
         close=plain("modal.cancel", loc),
-        private_metadata=json.dumps({"channel": channel_id}) if channel_id else "",
+        private_metadata=seal({"channel": channel_id}) if channel_id else "",
         blocks=blocks,
     )
 

@@ -3,9 +3,8 @@ Slack sends it: the card in the leader channel, its thread, the owners' DMs and 
 
 from __future__ import annotations
 
-import json
-
 from handlers import ids
+from handlers.payloads import unseal
 from tests.support.flows import posted_to, text_of
 from tests.support.leader_flows import (
     LEADER,
@@ -344,7 +343,7 @@ def test_the_assessment_form_says_what_is_missing_and_keeps_what_was_typed(bot):
 def test_an_added_row_left_empty_is_skipped(bot):
     deviation = report(bot)
     view = add_action_row(bot, press(bot, ids.ASSESS, deviation.id), ONE_ACTION)
-    assert json.loads(view["private_metadata"])["rows"] == [0, 1]
+    assert unseal(view["private_metadata"])["rows"] == [0, 1]
     assert submit(bot, view, ONE_ACTION) is None
     assert [a.owner_id for a in stored(bot, deviation.id).actions] == [OWNER]
 
