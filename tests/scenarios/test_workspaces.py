@@ -3,6 +3,7 @@ set up for gets a clear answer in Norwegian, never a 5xx or silence."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -45,4 +46,9 @@ def test_a_workspace_no_office_is_set_up_for_gets_a_clear_answer(bot):
     with bot.services.db.transaction() as session:
         assert list(session.scalars(select(Deviation))) == []
 
-    assert bot.client.shortcut(ids.GLOBAL_SHORTCUT, user="U0STAFF1").status == 200  # the known workspace works
+    shortcut = {"type": "shortcut", "callback_id": ids.GLOBAL_SHORTCUT, "trigger_id": "9.9.x",
+                "user": {"id": "U0STAFF1"}, "team": {"id": "T0UNKNOWN"}}
+    assert bot.client.interaction(shortcut).status == 200
+    notice = bot.fake.wait_for("views.open", 2)[-1].params["view"]
+    assert notice["callback_id"] == ids.NOTICE_VIEW
+    assert "ikke koblet til noe NAV-kontor" in json.dumps(notice, ensure_ascii=False)
