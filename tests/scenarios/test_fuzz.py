@@ -284,6 +284,8 @@ def test_hostile_registration_forms_are_refused_field_by_field_or_stored_clean(b
                             "private_metadata": data.draw(st.one_of(st.just(""), texts, st.builds(
                                 lambda c: json.dumps({"channel": c}), garbage)))}}
         response = check.send(lambda: bot.client.interaction(payload), may_store=True)
+        if response.status == 413:  # past 1 MB, which no form of Slack's comes near: refused unread
+            return
         body = response.json() if response.body else None
         assert body is None or body.get("response_action") in ("errors", "update"), body
 
