@@ -76,9 +76,9 @@ METADATA_MAX = 3000  # Slack's own limit on private_metadata
 _SEAL = "~"
 _seal_key: bytes | None = None
 
-RowId = Annotated[int, Field(ge=0, lt=100)]
+RowId = Annotated[int, Field(strict=True, ge=0, lt=100)]
 RowIds = Annotated[list[RowId], Field(max_length=50)]
-Id = Annotated[int, Field(gt=0, lt=2**63)]
+Id = Annotated[int, Field(strict=True, gt=0, lt=2**63)]  # as the bot wrote it: a number, never "1" or true
 ChannelId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{2,30}$")]
 Ts = Annotated[str, Field(pattern=r"^[0-9]{1,12}\.[0-9]{1,9}$")]
 
