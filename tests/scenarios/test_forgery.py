@@ -122,3 +122,18 @@ def test_monstrous_metadata_gets_the_bots_own_error(bot, metadata, callback_id):
     assert answer.status == 200, answer.body[:300]
     assert answer.json()["response_action"] == "errors"
     assert [d.state for d in _deviations(bot)] == [deviation.state]
+
+
+def test_forged_metadata_cannot_make_the_bot_overwrite_an_office_channel_post_with_a_receipt(bot):
+    from tests.scenarios.test_routing import _press_in_dm, _receipt_dm, _report, _submit_reference
+
+    _report(bot, "informasjonssikkerhet")
+    assert _press_in_dm(bot, _receipt_dm(bot)).status == 200
+    form = bot.fake.wait_for("views.open", 2)[-1].params["view"]
+    [deviation] = _deviations(bot)
+    office_post = {"channel": "C0OFFICE", "ts": "1700000000.000777"}  # say, a major case's feedback
+    form["private_metadata"] = json.dumps({"case": deviation.id, "message": office_post})
+    assert _submit_reference(bot, form, "ASYS-2026-9")["response_action"] == "update"  # the reference is kept
+    bot.services.messenger.wait_idle()
+    bot.fake.settle()
+    assert bot.fake.of("chat.update", lambda c: c.params["channel"] == "C0OFFICE") == []
