@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 # to answer, five would leave new requests queued past Slack's 3 seconds before they could ack.
 LISTENER_THREADS = 32
 
+# Slack's own payloads are a few kilobytes (a modal's state at most some tens): anything larger is
+# refused before it is read, so it costs neither memory nor log.
+MAX_BODY = 1024 * 1024
+
 
 def create_app(services: Services, listener_executor: ThreadPoolExecutor | None = None) -> App:
     """A Bolt app with every listener registered; requests are signature-checked by Bolt.
@@ -64,6 +68,21 @@ def install_senders(services: Services) -> Services:
 
     install(services.messenger)
     return services
+
+
+def _refused(environ: dict) -> str | None:
+    """The status for a request refused before its body is read, or None: a body over MAX_BODY (413),
+    a timestamp Slack would never send (401: the signature check could not even begin)."""
+    length = environ.get("CONTENT_LENGTH") or "0"
+    if not (length.isascii() and length.isdigit()):
+        return "400 Bad Request"
+    if int(length) > MAX_BODY:
+        return "413 Content Too Large"
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    if environ.get("REQUEST_METHOD") == "POST" and not (timestamp.isascii() and timestamp.isdigit()
+                                                        and len(timestamp) <= 12):
+        return "401 Unauthorized"
+    return None
 
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
@@ -107,6 +126,9 @@ class WsgiApp:
             return self._status(start_response, checks)
         if path == "/metrics":
             return self._metrics(start_response)
+        refused = _refused(environ)
+        if refused:
+            return self._reply(start_response, refused, {"ok": False, "error": refused[4:].lower().replace(" ", "_")})
         try:
             return self.slack(environ, start_response)
         except Exception as exc:

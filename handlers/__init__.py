@@ -16,13 +16,14 @@ from bot.services import Services
 
 def install(app: App, services: Services) -> None:
     """Every package's listeners, each behind the shared opening in handlers.middleware."""
-    from handlers import actions, commands, envelope, middleware
+    from handlers import actions, commands, envelope, middleware, payloads
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
     from handlers.quality import listeners as quality
     from handlers.registration import listeners as registration
     from handlers.routing import listeners as routing
 
+    payloads.use_seal_key(services.settings.secret("SLACK_SIGNING_SECRET"))  # views' metadata is sealed
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
     for package in (commands, registration, routing, home, leaders, quality, actions):

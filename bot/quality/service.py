@@ -143,7 +143,7 @@ def progress(db: Database, office: Office, round_id: int | None = None) -> Progr
 def submit_review(db: Database, clock: Clock, office: Office, round_id: int, reviewer_id: str,
                   form: ReviewForm, *, view_id: str, is_leader: bool) -> int:
     """Store one review; a retried submission of the same form returns the first review."""
-    key = hashlib.sha256(f"quality:{view_id}".encode()).hexdigest()
+    key = hashlib.sha256(f"quality:{reviewer_id}:{view_id}".encode()).hexdigest()  # by view and reviewer
     now = clock.now()
     try:
         with db.transaction() as session:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
@@ -142,9 +143,10 @@ class Redirected:
 REDIRECTED = "omdirigert"
 
 
-def submission_key(view_id: str) -> str:
-    """A digest of Slack's view id: finds a retried submission without keeping Slack's id."""
-    return hashlib.sha256(view_id.encode()).hexdigest()
+def submission_key(view_id: str, user_id: str) -> str:
+    """A digest of Slack's view id and who submitted it: finds a retried submission without keeping
+    either. With the person in it, a view id someone else sends finds nothing of theirs."""
+    return hashlib.sha256(f"{user_id}:{view_id}".encode()).hexdigest()
 
 
 def initial_state(route: Route) -> State:
@@ -161,32 +163,55 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
     """
     route = office.route(form.category)
     now = clock.now()
-    key = submission_key(view_id)
+    key = submission_key(view_id, reporter_id)
     try:
-        with db.transaction() as session:
-            if not route.creates_deviation:
-                # Counted for statistics only (once, however often Slack retries); who asked is not recorded.
-                if not store.redirect_counted(session, office.id, key):
-                    store.record_event(session, office_id=office.id, kind=REDIRECTED, at=now, actor_id=None,
-                                       detail={"category": form.category.value,
-                                               "destination": route.destination.value, "submission": key})
-                return Redirected(route=route)
-            existing = store.by_submission_key(session, key)
-            if existing is not None:
-                return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
-                                  title=existing.title)
-            deviation = _new_deviation(session, office, form, route, now, key,
-                                       None if form.anonymous else reporter_id,
-                                       None if form.anonymous else channel_id)
-            store.record_event(session, office_id=office.id, kind="registrert", at=now,
-                               actor_id=deviation.reporter_id, deviation=deviation,
-                               to_state=deviation.state,
-                               detail={"category": deviation.category, "destination": deviation.destination})
-            ledger_ids = _enter_messages(session, office, deviation, route, now)
-            return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                              title=deviation.title)
+        return _register(db, office, form, route, now, key, reporter_id, channel_id)
+    except IntegrityError:
+        # The same submission, delivered twice at once (Slack's retry while the first still ran): the
+        # other delivery stored it first, so this one answers with that case, as a later retry would.
+        existing = _registered(db, key, route)
+        if existing is None:
+            raise
+        return existing
     except Unavailable as exc:
         raise StorageUnavailable() from exc
+
+
+def _registered(db: Database, key: str, route: Route) -> Registered | None:
+    try:
+        with db.transaction() as session:
+            existing = store.by_submission_key(session, key)
+            return None if existing is None else Registered(
+                existing.id, existing.reference, route, existing.anonymous, created=False, title=existing.title)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+def _register(db: Database, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
+              reporter_id: str, channel_id: str | None) -> Registered | Redirected:
+    """The one transaction of `register`."""
+    with db.transaction() as session:
+        if not route.creates_deviation:
+            # Counted for statistics only (once, however often Slack retries); who asked is not recorded.
+            if not store.redirect_counted(session, office.id, key):
+                store.record_event(session, office_id=office.id, kind=REDIRECTED, at=now, actor_id=None,
+                                   detail={"category": form.category.value,
+                                           "destination": route.destination.value, "submission": key})
+            return Redirected(route=route)
+        existing = store.by_submission_key(session, key)
+        if existing is not None:
+            return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
+                              title=existing.title)
+        deviation = _new_deviation(session, office, form, route, now, key,
+                                   None if form.anonymous else reporter_id,
+                                   None if form.anonymous else channel_id)
+        store.record_event(session, office_id=office.id, kind="registrert", at=now,
+                           actor_id=deviation.reporter_id, deviation=deviation,
+                           to_state=deviation.state,
+                           detail={"category": deviation.category, "destination": deviation.destination})
+        ledger_ids = _enter_messages(session, office, deviation, route, now)
+        return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
+                          title=deviation.title)
 
 
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,

@@ -104,7 +104,7 @@ def authorise(deviation: Deviation, user_id: str, view_id: str | None, is_leader
     The receipt view is checked first: a leader who reported anonymously stays anonymous.
     The leader lookup (a cached Web API call) is asked last, only when it is needed.
     """
-    if view_id and deviation.submission_key and submission_key(view_id) == deviation.submission_key:
+    if view_id and deviation.submission_key and submission_key(view_id, user_id) == deviation.submission_key:
         return Via.RECEIPT
     if deviation.reporter_id and deviation.reporter_id == user_id:
         return Via.REPORTER

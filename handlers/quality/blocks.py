@@ -3,7 +3,6 @@ measure's owner's DM and completion modal."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -33,6 +32,7 @@ from bot.reports.wording import decimal
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.deviations.blocks import completion_modal, owner_dm_blocks
+from handlers.payloads import seal
 from store.models import Action, QualityRound
 
 M = ids.MeasureField
@@ -75,7 +75,7 @@ def review_view(office: Office, rnd: QualityRound) -> View:
         ]
     return View(type="modal", callback_id=ids.QUALITY_REVIEW, title=plain("quality.modal.title", loc),
                 submit=plain("quality.modal.submit", loc), close=plain("modal.cancel", loc),
-                private_metadata=json.dumps({"round": rnd.id}), blocks=blocks)
+                private_metadata=seal({"round": rnd.id}), blocks=blocks)
 
 
 def saved_view(office: Office, done: int, target: int) -> View:
@@ -93,7 +93,7 @@ def measure_view(office: Office, rnd: QualityRound, today: date) -> View:
     return View(
         type="modal", callback_id=ids.QUALITY_MEASURE, title=plain("quality.measure.title", loc),
         submit=plain("quality.measure.submit", loc), close=plain("modal.cancel", loc),
-        private_metadata=json.dumps({"round": rnd.id}),
+        private_metadata=seal({"round": rnd.id}),
         blocks=[
             SectionBlock(text=mrkdwn(f"*{round_name(rnd, loc)}*")),
             InputBlock(block_id=M.DESCRIPTION, label=plain("quality.measure.description", loc),
@@ -157,10 +157,11 @@ def invite_blocks(office: Office, rnd: QualityRound) -> list:
                                                  action_id=ids.QUALITY_OPEN_REVIEW, value=str(rnd.id))])]
 
 
-def status_text(office: Office, rnd: QualityRound, done: dict[str, int]) -> str:
+def status_text(office: Office, rnd: QualityRound, done: dict[str, int], reviewers: list[str]) -> str:
+    """The round's dates and state, with a line for each of `reviewers` (whom the asker may see)."""
     loc = office.locale
     lines = "\n".join(t("quality.status_line", loc, reviewer=r, done=done.get(r, 0), target=rnd.target_per_reviewer)
-                      for r in rnd.reviewers)
+                      for r in reviewers)
     return t("quality.status", loc, round=round_name(rnd, loc), state=t(f"quality.state.{rnd.state}", loc),
              opens=format_date(rnd.opens_on, loc), closes=format_date(rnd.closes_on, loc), lines=lines)
 

@@ -101,7 +101,10 @@ def _status(services: Services, office: Office, command: SlashCommand, ack: Ack,
     if progress is None:
         ack(text=t("error.quality.no_round", office.locale))
         return
-    ack(text=status_text(office, progress.round, progress.done))
+    user, reviewers = command.user_id, progress.round.reviewers
+    # Who reviews and how far each has come is the leaders' to see; a reviewer sees their own line.
+    shown = reviewers if services.leaders.is_leader(office, user) else [r for r in reviewers if r == user]
+    ack(text=status_text(office, progress.round, progress.done, shown))
 
 
 def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:

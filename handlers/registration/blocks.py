@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -27,11 +26,13 @@ from bot.deviations.rules import CitizenRights, Kind, Severity, State
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, has, t
 from bot.office import Office
+from bot.privacy import without_bidi_controls
 from bot.registration.rules import Field, asked_fields, required_fields
 from bot.registration.service import TITLE_MAX, Registered, initial_state
 from bot.routing.rules import Category, Handling, Route
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
+from handlers.payloads import seal
 from handlers.routing.blocks import follow_up_blocks, not_stored_hint, route_section
 from store.models import Deviation
 
@@ -89,7 +90,7 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
             *([route_section(route, office)] if route else []),
         ],
         Field.TITLE: [text(Field.TITLE, multiline=False, max_length=TITLE_MAX)],
-        Field.WHAT_HAPPENED: [text(Field.WHAT_HAPPENED, initial=prefill)],
+        Field.WHAT_HAPPENED: [text(Field.WHAT_HAPPENED, initial=without_bidi_controls(prefill) if prefill else None)],
         Field.CAUSE: [text(Field.CAUSE)],
         Field.OCCURRED_ON: [InputBlock(block_id=F.OCCURRED_ON, label=plain("field.occurred_on.label", loc),
                                        element=DatePickerElement(action_id=ids.VALUE,
@@ -125,7 +126,7 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
         title=plain("modal.title", loc),
         submit=plain("modal.submit", loc),
         close=plain("modal.cancel", loc),
-        private_metadata=json.dumps(metadata) if metadata else "",
+        private_metadata=seal(metadata) if metadata else "",
         blocks=blocks,
     )
 

@@ -9,8 +9,6 @@ with each other, or with what the bot does when the form is submitted.
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -30,6 +28,7 @@ from bot.routing.rules import Category, Destination, Handling, Route
 from bot.routing.service import REFERENCE_MAX
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.payloads import seal
 
 BUTTON_TEXT_MAX = 75  # Block Kit's limit for a button label
 
@@ -126,7 +125,7 @@ def reference_view(deviation_id: int, reference: str, destination: Destination, 
         title=plain("external.modal.title", loc),
         submit=plain("external.modal.submit", loc),
         close=plain("receipt.close", loc),
-        private_metadata=json.dumps(metadata),
+        private_metadata=seal(metadata),
         blocks=[
             SectionBlock(text=mrkdwn(t("external.modal.intro", loc, reference=reference, system=system))),
             InputBlock(block_id=ids.EXTERNAL_REFERENCE_FIELD,

@@ -3,9 +3,8 @@ Slack sends it: the card in the leader channel, its thread, the owners' DMs and 
 
 from __future__ import annotations
 
-import json
-
 from handlers import ids
+from handlers.payloads import unseal
 from tests.support.flows import posted_to, text_of
 from tests.support.leader_flows import (
     LEADER,
@@ -344,7 +343,7 @@ def test_the_assessment_form_says_what_is_missing_and_keeps_what_was_typed(bot):
 def test_an_added_row_left_empty_is_skipped(bot):
     deviation = report(bot)
     view = add_action_row(bot, press(bot, ids.ASSESS, deviation.id), ONE_ACTION)
-    assert json.loads(view["private_metadata"])["rows"] == [0, 1]
+    assert unseal(view["private_metadata"])["rows"] == [0, 1]
     assert submit(bot, view, ONE_ACTION) is None
     assert [a.owner_id for a in stored(bot, deviation.id).actions] == [OWNER]
 
@@ -419,7 +418,7 @@ def test_a_lukk_submission_is_refused_while_an_action_is_still_open(bot, db, clo
 
     answer = submit(bot, closure, {"feedback": "Rutinen er endret, takk for meldingen."})
 
-    assert answer is not None and "utført eller forkastet" in json.dumps(answer, ensure_ascii=False)
+    assert answer is not None and "utført eller forkastet" in str(answer)
     assert stored(bot, deviation.id).state == "klar_for_lukking"
     assert "lukket" not in [kind for kind, *_ in audit(bot, deviation.id)]
     assert ledger_size(bot) == before  # no card update, no feedback to the office

@@ -219,6 +219,22 @@ def test_a_leader_opens_a_round_by_hand_with_named_reviewers(bot, clock):
         assert (rnd.target_group, rnd.reviewers, rnd.opened_by) == ("unge_under_30", ["U0REV8", "U0REV9"], LEADER)
 
 
+def test_kvalitet_status_shows_reviewers_and_counts_to_leaders_and_each_reviewer_only_their_own(bot, clock):
+    clock.set(oslo(2027, 9, 2))
+    bot.client.command("ny host <@U0REV9|kari> <@U0REV8>", command="/kvalitet", user=LEADER)
+
+    leader = bot.client.command("status", command="/kvalitet", user=LEADER).body
+    assert "<@U0REV9>: 0 av 5" in leader and "<@U0REV8>: 0 av 5" in leader
+
+    reviewer = bot.client.command("status", command="/kvalitet", user="U0REV8").body
+    assert "Kvalitetsmåling høst 2027" in reviewer
+    assert "<@U0REV8>: 0 av" in reviewer and "U0REV9" not in reviewer
+
+    staff = bot.client.command("status", command="/kvalitet", user="U0STAFF1").body
+    assert "Kvalitetsmåling høst 2027" in staff
+    assert "U0REV8" not in staff and "U0REV9" not in staff and " av " not in staff
+
+
 def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at_once(bot, clock):
     clock.set(oslo(2026, 11, 30, 9))  # the autumn window (September–October) has passed
     response = bot.client.command("ny", command="/kvalitet", user=LEADER)

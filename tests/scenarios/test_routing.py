@@ -3,7 +3,6 @@ after they submit, follows up the ones reported elsewhere, and its help says the
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import EXAMPLE_OFFICE_CONFIG
+from handlers.payloads import unseal
 from store import deviations as store
 from store.models import Base, Deviation, Event, LedgerEntry
 from tests.support.flows import ANSWERS, choose_category, open_form, posted_to, text_of
@@ -176,8 +176,8 @@ def test_what_the_person_typed_survives_choosing_a_category(bot):
     assert inputs(updated) == inputs(view)
     assert updated["callback_id"] == view["callback_id"] == "registration"
     # The channel the shortcut came from is kept (and the category the form is now built for).
-    assert json.loads(updated["private_metadata"]) == {**json.loads(view["private_metadata"]),
-                                                       "category": "informasjonssikkerhet"}
+    assert unseal(updated["private_metadata"]) == {**unseal(view["private_metadata"]),
+                                                   "category": "informasjonssikkerhet"}
     assert _block(updated, "category")["element"]["initial_option"]["value"] == "informasjonssikkerhet"
 
     again = choose_category(bot, updated, "lokal_rutine")["view"]
