@@ -81,6 +81,7 @@ RowIds = Annotated[list[RowId], Field(max_length=50)]
 Id = Annotated[int, Field(strict=True, gt=0, lt=2**63)]  # as the bot wrote it: a number, never "1" or true
 ChannelId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{2,30}$")]
 Ts = Annotated[str, Field(pattern=r"^[0-9]{1,12}\.[0-9]{1,9}$")]
+Code = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]  # an office config code, e.g. a category
 
 
 class MessageRef(_Payload):
@@ -98,6 +99,7 @@ class ViewMetadata(_Payload):
     channel: ChannelId | None = None  # where a message shortcut came from, or the DM an «Utført» was in
     ts: Ts | None = None
     message: MessageRef | None = None  # the receipt DM to refresh
+    category: Code | None = None  # the category the registration form was last built for
 
 
 # What only a sealed metadata is trusted with: where the bot will write (chat.update) afterwards.
