@@ -55,6 +55,9 @@ class MessageKind(StrEnum):
     QUALITY_ASSESSMENT_SHORT = "quality_assessment_short"
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
+    # the anonymous reporter's dialogue (issue 20)
+    DIALOGUE_THREAD = "dialogue_thread"  # a question to the reporter, or their answer, in the card's thread
+    DIALOGUE_ANSWER = "dialogue_answer"  # the responsible leader hears that the reporter answered
 
 
 class TargetKind(StrEnum):

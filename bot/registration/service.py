@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from bot.clock import Clock
 from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
+from bot.dialogue import service as dialogue
 from bot.errors import StorageUnavailable
 from bot.forms import ERROR_KEYS, FieldErrors, Text, clean_text
 from bot.i18n import t
@@ -129,6 +130,7 @@ class Registered:
     created: bool
     ledger_ids: list[int] = field(default_factory=list)
     title: str = ""  # as stored: for an ASYS case, the category's name, never the person's words
+    case_code: str | None = None  # an anonymous case's code (issue 20): shown once, on this receipt only
 
 
 @dataclass(frozen=True)
@@ -152,12 +154,15 @@ def initial_state(route: Route) -> State:
 
 
 def register(db: Database, clock: Clock, office: Office, form: RegistrationForm, *,
-             reporter_id: str, view_id: str, channel_id: str | None = None) -> Registered | Redirected:
+             reporter_id: str, view_id: str, channel_id: str | None = None,
+             code_key: bytes | None = None) -> Registered | Redirected:
     """Store a deviation with its audit event and its messages, all in one transaction.
 
     A second submission of the same form (Slack retry, double click) returns the first case.
     The reporter of an anonymous case is not stored anywhere: not in the row, the event or
-    the ledger; their receipt is the modal itself.
+    the ledger; their receipt is the modal itself, with the case code (bot/dialogue) made here when
+    `code_key` is given. A retried anonymous submission gets a fresh code, for the old one was never
+    shown: Slack shows one answer to a submission.
     """
     route = office.route(form.category)
     now = clock.now()
@@ -174,7 +179,7 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
             existing = store.by_submission_key(session, key)
             if existing is not None:
                 return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
-                                  title=existing.title)
+                                  title=existing.title, case_code=_code(session, code_key, existing, now))
             deviation = _new_deviation(session, office, form, route, now, key,
                                        None if form.anonymous else reporter_id,
                                        None if form.anonymous else channel_id)
@@ -184,9 +189,15 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
                                detail={"category": deviation.category, "destination": deviation.destination})
             ledger_ids = _enter_messages(session, office, deviation, route, now)
             return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                              title=deviation.title)
+                              title=deviation.title, case_code=_code(session, code_key, deviation, now))
     except Unavailable as exc:
         raise StorageUnavailable() from exc
+
+
+def _code(session, code_key: bytes | None, deviation: Deviation, now: datetime) -> str | None:
+    if not (deviation.anonymous and code_key):
+        return None
+    return dialogue.issue_code(session, code_key, deviation.id, now)
 
 
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
