@@ -217,14 +217,15 @@ def _step(session: Session, office: Office, deviation: Deviation, kind: str, now
 
 # --- what waits on a reporter ---------------------------------------------------------------------
 
+def waiting_on_reporter(session: Session, office_id: str) -> list[tuple[Deviation, Waiting]]:
+    """The office's open anonymous cases that wait for their reporter, oldest first, and for what."""
+    found = ((deviation, _waiting(deviation, list(deviation.dialogue)))
+             for deviation in store.open_anonymous(session, office_id))
+    return [(deviation, what) for deviation, what in found if what is not None]
+
+
 def waiting(session: Session, office_id: str) -> dict[int, Waiting]:
-    """The office's open anonymous cases that wait for their reporter, and for what."""
-    found = {}
-    for deviation in store.open_anonymous(session, office_id):
-        what = _waiting(deviation, list(deviation.dialogue))
-        if what is not None:
-            found[deviation.id] = what
-    return found
+    return {deviation.id: what for deviation, what in waiting_on_reporter(session, office_id)}
 
 
 def waiting_cases(db: Database, office: Office) -> dict[int, Waiting]:
