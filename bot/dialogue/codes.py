@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -79,3 +81,18 @@ def unseal(key: bytes, sealed: dict[str, object], now: datetime) -> int | None:
 
 def _signature(key: bytes, deviation_id: int, until: int) -> str:
     return hmac.new(key, f"case:{deviation_id}:{until}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+_SHOWN = re.compile(rf"(?<![0-9A-Z])[{ALPHABET}]{{4}}(?:-[{ALPHABET}]{{4}}){{3}}(?![0-9A-Z])")
+
+
+class RedactCodes(logging.Filter):
+    """Bolt logs its answers at DEBUG, and the receipt's answer shows the code: the code never
+    reaches a log line, whatever the level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SHOWN.sub("[kode]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True

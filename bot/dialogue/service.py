@@ -143,14 +143,14 @@ def _find(db: Database, key: bytes, code: str) -> int | None:
 def followed(db: Database, office: Office, deviation_id: int) -> Followed:
     """An anonymous case of this office, as its code shows it."""
     try:
-        with db.reading() as session:
+        with db.transaction() as session:  # read only; committed, so what it loaded stays readable after
             deviation = deviation_store.by_id(session, deviation_id)
             if deviation is None or deviation.office_id != office.id or not deviation.anonymous:
                 raise DeviationNotFound()
             messages = list(store.messages_of(session, deviation_id))
+            return Followed(deviation, messages, _waiting(deviation, messages))
     except Unavailable as exc:
         raise StorageUnavailable() from exc
-    return Followed(deviation, messages, _waiting(deviation, messages))
 
 
 def _waiting(deviation: Deviation, messages: list[DialogueMessage]) -> Waiting | None:

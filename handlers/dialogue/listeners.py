@@ -135,6 +135,8 @@ def submit_question(ack: Ack, services: Services, office: Office, deviation: Dev
 
 
 def register(app: App) -> None:
+    if not any(isinstance(f, codes.RedactCodes) for f in app.logger.filters):
+        app.logger.addFilter(codes.RedactCodes())  # Bolt's DEBUG lines would show the receipt's code
     app.action(ids.DIALOGUE_OPEN, middleware=[parse(BlockAction)])(open_code_form)
     app.view(ids.DIALOGUE_CODE_VIEW,
              middleware=[parse(ViewSubmission, errors_on=ids.DIALOGUE_CODE_FIELD)])(submit_code)
