@@ -99,12 +99,26 @@ def parse_text(value: object, field_name: str, *, optional: bool = False) -> str
 
 # --- the code -----------------------------------------------------------------------------------
 
-def issue_code(session: Session, key: bytes, deviation_id: int, now: datetime) -> str:
-    """A new code for an anonymous case, inside the registration's transaction; returned once, to be
-    shown once, and stored only as its hash."""
+@dataclass(frozen=True)
+class NewCode:
+    """A code made and hashed before the registration's transaction (scrypt is slow on purpose, and
+    no lock should wait for it)."""
+
+    code: str
+    lookup: str
+    secret_hash: str
+
+
+def new_code(key: bytes) -> NewCode:
     code = codes.new_code()
-    store.set_code(session, deviation_id, codes.lookup(key, code), codes.hashed(code), now)
-    return code
+    return NewCode(code, codes.lookup(key, code), codes.hashed(code))
+
+
+def keep_code(session: Session, new: NewCode, deviation_id: int, now: datetime) -> str:
+    """The case's code, inside the registration's transaction: returned once, to be shown once, and
+    stored only as its hash."""
+    store.set_code(session, deviation_id, new.lookup, new.secret_hash, now)
+    return new.code
 
 
 def follow(db: Database, clock: Clock, throttle: CodeThrottle, key: bytes, office: Office, *, requester: str,

@@ -167,6 +167,7 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
     route = office.route(form.category)
     now = clock.now()
     key = submission_key(view_id)
+    fresh = dialogue.new_code(code_key) if form.anonymous and code_key and route.creates_deviation else None
     try:
         with db.transaction() as session:
             if not route.creates_deviation:
@@ -179,7 +180,7 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
             existing = store.by_submission_key(session, key)
             if existing is not None:
                 return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
-                                  title=existing.title, case_code=_code(session, code_key, existing, now))
+                                  title=existing.title, case_code=_code(session, fresh, existing, now))
             deviation = _new_deviation(session, office, form, route, now, key,
                                        None if form.anonymous else reporter_id,
                                        None if form.anonymous else channel_id)
@@ -189,15 +190,15 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
                                detail={"category": deviation.category, "destination": deviation.destination})
             ledger_ids = _enter_messages(session, office, deviation, route, now)
             return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                              title=deviation.title, case_code=_code(session, code_key, deviation, now))
+                              title=deviation.title, case_code=_code(session, fresh, deviation, now))
     except Unavailable as exc:
         raise StorageUnavailable() from exc
 
 
-def _code(session, code_key: bytes | None, deviation: Deviation, now: datetime) -> str | None:
-    if not (deviation.anonymous and code_key):
+def _code(session, fresh: dialogue.NewCode | None, deviation: Deviation, now: datetime) -> str | None:
+    if not (deviation.anonymous and fresh):
         return None
-    return dialogue.issue_code(session, code_key, deviation.id, now)
+    return dialogue.keep_code(session, fresh, deviation.id, now)
 
 
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
