@@ -248,3 +248,26 @@ def _dump_all_tables(bot: Any) -> str:
             for row in connection.execute(table.select()):
                 lines.append(repr(tuple(row)))
     return "\n".join(lines)
+
+
+# --- App Home and help ----------------------------------------------------------------------------
+
+def test_app_home_asks_for_the_code_and_the_help_says_what_is_not_stored_and_what_slack_sees(bot):
+    _, code = report_anonymously(bot)
+    assert bot.client.event({"type": "app_home_opened", "user": REPORTER, "tab": "home"}).status == 200
+    home = bot.fake.wait_for("views.publish")[-1].params["view"]
+    [button] = [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == ids.DIALOGUE_OPEN]
+    assert button["text"]["text"] == "Følg opp anonymt avvik"
+    assert "Dette lagrer boten ikke" in text_of(home) and "Dette kan Slack se" in text_of(home)
+
+    before = len(bot.fake.of("views.open"))
+    assert bot.client.click(ids.DIALOGUE_OPEN, user=REPORTER, container={"type": "view"}).status == 200
+    asking = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert asking["callback_id"] == ids.DIALOGUE_CODE_VIEW
+    opened = bot.client.submit(asking, {ids.DIALOGUE_CODE_FIELD: code}, user=REPORTER).json()
+    assert opened["response_action"] == "update" and opened["view"]["callback_id"] == ids.DIALOGUE_VIEW
+    assert by_command(bot, "")["callback_id"] == ids.DIALOGUE_CODE_VIEW  # `/avvik kode` alone asks for it too
+
+    help_text = text_of(bot.client.command("hjelp", user=REPORTER).json())
+    assert "/avvik kode" in help_text and "bare en hash" in help_text and "Slack behandler alt du skriver" in help_text
