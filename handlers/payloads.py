@@ -100,6 +100,8 @@ class ViewMetadata(_Payload):
     ts: Ts | None = None
     message: MessageRef | None = None  # the receipt DM to refresh
     category: Code | None = None  # the category the registration form was last built for
+    until: Id | None = None  # an anonymous reporter's case modal: its permit runs out then (bot/dialogue/codes.py)
+    sig: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")] | None = None  # … and the permit's own signature
 
 
 # What only a sealed metadata is trusted with: where the bot will write (chat.update) afterwards.

@@ -66,6 +66,9 @@ class MessageKind(StrEnum):
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
     MEASURE_OVERDUE_LEADERS = "measure_overdue_leaders"  # the leader channel hears once of an overdue measure
+    # the anonymous reporter's dialogue (issue 20)
+    DIALOGUE_THREAD = "dialogue_thread"  # a question to the reporter, or their answer, in the card's thread
+    DIALOGUE_ANSWER = "dialogue_answer"  # the responsible leader hears that the reporter answered
 
 
 class TargetKind(StrEnum):

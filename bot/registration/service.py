@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
+from bot.dialogue import service as dialogue
 from bot.errors import StorageUnavailable
 from bot.forms import ERROR_KEYS, FieldErrors, Text, clean_text
 from bot.i18n import t
@@ -130,6 +131,7 @@ class Registered:
     created: bool
     ledger_ids: list[int] = field(default_factory=list)
     title: str = ""  # as stored: for an ASYS case, the category's name, never the person's words
+    case_code: str | None = None  # an anonymous case's code (issue 20): shown once, on this receipt only
 
 
 @dataclass(frozen=True)
@@ -154,22 +156,26 @@ def initial_state(route: Route) -> State:
 
 
 def register(db: Database, clock: Clock, office: Office, form: RegistrationForm, *,
-             reporter_id: str, view_id: str, channel_id: str | None = None) -> Registered | Redirected:
+             reporter_id: str, view_id: str, channel_id: str | None = None,
+             code_key: bytes | None = None) -> Registered | Redirected:
     """Store a deviation with its audit event and its messages, all in one transaction.
 
     A second submission of the same form (Slack retry, double click) returns the first case.
     The reporter of an anonymous case is not stored anywhere: not in the row, the event or
-    the ledger; their receipt is the modal itself.
+    the ledger; their receipt is the modal itself, with the case code (bot/dialogue) made here when
+    `code_key` is given. A retried anonymous submission gets a fresh code, for the old one was never
+    shown: Slack shows one answer to a submission.
     """
     route = office.route(form.category)
     now = clock.now()
     key = submission_key(view_id, reporter_id)
+    fresh = dialogue.new_code(code_key) if form.anonymous and code_key and route.creates_deviation else None
     try:
-        return _register(db, office, form, route, now, key, reporter_id, channel_id)
+        return _register(db, office, form, route, now, key, reporter_id, channel_id, fresh)
     except IntegrityError:
         # The same submission, delivered twice at once (Slack's retry while the first still ran): the
         # other delivery stored it first, so this one answers with that case, as a later retry would.
-        existing = _registered(db, key, route)
+        existing = _registered(db, key, route, fresh, now)
         if existing is None:
             raise
         return existing
@@ -177,18 +183,20 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
         raise StorageUnavailable() from exc
 
 
-def _registered(db: Database, key: str, route: Route) -> Registered | None:
+def _registered(db: Database, key: str, route: Route, fresh: dialogue.NewCode | None,
+                now: datetime) -> Registered | None:
     try:
         with db.transaction() as session:
             existing = store.by_submission_key(session, key)
             return None if existing is None else Registered(
-                existing.id, existing.reference, route, existing.anonymous, created=False, title=existing.title)
+                existing.id, existing.reference, route, existing.anonymous, created=False, title=existing.title,
+                case_code=_code(session, fresh, existing, now))
     except Unavailable as exc:
         raise StorageUnavailable() from exc
 
 
 def _register(db: Database, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
-              reporter_id: str, channel_id: str | None) -> Registered | Redirected:
+              reporter_id: str, channel_id: str | None, fresh: dialogue.NewCode | None) -> Registered | Redirected:
     """The one transaction of `register`."""
     with db.transaction() as session:
         if not route.creates_deviation:
@@ -201,7 +209,7 @@ def _register(db: Database, office: Office, form: RegistrationForm, route: Route
         existing = store.by_submission_key(session, key)
         if existing is not None:
             return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
-                              title=existing.title)
+                              title=existing.title, case_code=_code(session, fresh, existing, now))
         deviation = _new_deviation(session, office, form, route, now, key,
                                    None if form.anonymous else reporter_id,
                                    None if form.anonymous else channel_id)
@@ -211,7 +219,13 @@ def _register(db: Database, office: Office, form: RegistrationForm, route: Route
                            detail={"category": deviation.category, "destination": deviation.destination})
         ledger_ids = _enter_messages(session, office, deviation, route, now)
         return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                          title=deviation.title)
+                          title=deviation.title, case_code=_code(session, fresh, deviation, now))
+
+
+def _code(session, fresh: dialogue.NewCode | None, deviation: Deviation, now: datetime) -> str | None:
+    if not (deviation.anonymous and fresh):
+        return None
+    return dialogue.keep_code(session, fresh, deviation.id, now)
 
 
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,

@@ -23,6 +23,7 @@ from bot.routing.rules import Destination
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.common import metadata
+from handlers.dialogue.blocks import ask_button, dialogue_block
 from handlers.routing.blocks import reference_button
 from store.models import Action, Deviation
 
@@ -70,6 +71,8 @@ def card_buttons(deviation: Deviation, office: Office) -> list:
                                      style="primary"))
     if state is State.CLOSED:
         buttons.append(ButtonElement(text=plain("card.reopen", loc), action_id=ids.REOPEN, value=value))
+    if ask := ask_button(deviation, office):  # issue 20: «Spør melderen» on an open anonymous case
+        buttons.append(ask)
     return buttons
 
 
@@ -127,6 +130,8 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.external_reference", loc,
                                                       reference=escape(deviation.external_reference)))]))
     blocks += followup_blocks(deviation, office)
+    if deviation.anonymous and (said := dialogue_block(deviation, loc)):  # issue 20: the reporter's dialogue
+        blocks.append(said)
     buttons = card_buttons(deviation, office)
     if buttons:
         blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))

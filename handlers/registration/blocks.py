@@ -32,6 +32,7 @@ from bot.registration.service import TITLE_MAX, Registered, initial_state
 from bot.routing.rules import Category, Handling, Route
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
+from handlers.dialogue.blocks import code_blocks
 from handlers.payloads import seal
 from handlers.routing.blocks import follow_up_blocks, not_stored_hint, route_section
 from store.models import Deviation
@@ -206,8 +207,11 @@ def receipt_view(registered: Registered, title: str, office: Office) -> View:
     this modal is the only receipt, and the button proves who they are by this very view
     (bot/routing/service.py), with no id stored.
     """
+    blocks = receipt_blocks(registered, title, office)
+    if registered.case_code:  # issue 20: the anonymous reporter's code, shown this once
+        blocks += code_blocks(registered.case_code, office)
     return View(type="modal", callback_id=ids.RECEIPT_VIEW, title=plain("receipt.title", office.locale),
-                close=plain("receipt.close", office.locale), blocks=receipt_blocks(registered, title, office))
+                close=plain("receipt.close", office.locale), blocks=blocks)
 
 
 def redirect_view(route: Route, office: Office) -> View:

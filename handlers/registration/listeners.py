@@ -88,7 +88,8 @@ def submit_registration(ack: Ack, services: Services, office: Office, parsed: Vi
     try:
         form = parse_form(answers, office, today(services, office), shown_for=parsed.view.metadata.get("category"))
         outcome = registration.register(services.db, services.clock, office, form, reporter_id=parsed.user.id,
-                                        view_id=parsed.view.id, channel_id=parsed.view.channel)
+                                        view_id=parsed.view.id, channel_id=parsed.view.channel,
+                                        code_key=services.dialogue_key())
     except (FieldErrors, StorageUnavailable) as exc:
         # The form stays open with everything typed; the person can simply submit again.
         # An error about the whole form goes on the title, or on the category when the form has no title.

@@ -142,6 +142,11 @@ def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
                     ContextBlock(elements=[mrkdwn(t("summary.intro", loc))])]
     for key, lines in sections:
         blocks.append(SectionBlock(text=mrkdwn(f"{t(key, loc, count=len(lines))}\n{_lines(lines, loc)}")))
+    if summary.waiting_on_reporter:  # issue 20: nobody to remind, so the leaders see it here
+        lines = [t("dialogue.summary.line", loc, reference=d.reference, title=_title(d, loc),
+                   waiting=t(f"dialogue.waiting.{what.value}", loc)) for d, what in summary.waiting_on_reporter]
+        header = t("dialogue.summary.header", loc, count=len(lines))
+        blocks.append(SectionBlock(text=mrkdwn(f"{header}\n{_lines(lines, loc)}")))
     text = t("summary.fallback", loc, new=len(new), unassessed=len(unassessed), overdue=len(overdue), ready=len(ready))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 from sqlalchemy import select
@@ -132,6 +133,11 @@ def test_an_anonymous_report_leaves_no_trace_of_the_reporter(bot, caplog):
     assert "VANON" not in dump
     assert reporter not in caplog.text
     assert reporter not in text_of(card.params)
+    # Issue 20: the receipt shows the case code once; it is in no table and no log line (the whole
+    # dialogue's zero-trace test is in test_dialogue.py).
+    code = re.search(r"```([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})```", text_of(answer["view"])).group(1)
+    for shown in (code, code.replace("-", "")):
+        assert shown not in dump and shown not in caplog.text
 
 
 def test_an_unsigned_or_stale_request_is_refused_and_changes_nothing(bot):
