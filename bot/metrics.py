@@ -13,9 +13,9 @@ value a client sent that is not one of the office's codes is counted as `other`.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
-from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -54,9 +54,17 @@ class _Metrics:
             ["kind"])
 
 
-@cache
+_created: list[_Metrics] = []
+_creating = threading.Lock()
+
+
 def metrics() -> _Metrics:
-    return _Metrics()
+    """The metrics, created once per process on first use (several threads may ask at once)."""
+    if not _created:
+        with _creating:
+            if not _created:
+                _created.append(_Metrics())
+    return _created[0]
 
 
 # --- what the code reports -----------------------------------------------------------------------
