@@ -56,6 +56,11 @@ class MessageKind(StrEnum):
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
     MEASURE_OVERDUE_LEADERS = "measure_overdue_leaders"  # the leader channel hears once of an overdue measure
+    # personal-data breaches (issue 21): the 72-hour track
+    BREACH_ALERT = "breach_alert"  # the leader channel and the privacy contact hear at once
+    BREACH_REMINDER = "breach_reminder"  # an hourly reminder by DM
+    BREACH_ESCALATION = "breach_escalation"  # the leader channel at 48 and 24 hours left
+    BREACH_COUNTDOWN = "breach_countdown"  # the card's countdown refreshed in place
 
 
 class TargetKind(StrEnum):

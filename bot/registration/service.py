@@ -15,6 +15,8 @@ from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from bot.breach import rules as breach_rules
+from bot.breach import service as breach
 from bot.clock import Clock
 from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
 from bot.errors import StorageUnavailable
@@ -57,10 +59,14 @@ class RegistrationForm(BaseModel):
     severity: Severity = Severity.LOW
     citizen_rights: CitizenRights = CitizenRights.UNSURE
     anonymous: bool = False
+    # Issue 21, information security only: could personal data be affected, and when was it discovered.
+    breach_possible: breach_rules.Answer | None = None
+    breach_kind: breach_rules.BreachKind | None = None
+    breach_discovered: datetime | None = None  # Slack's datetimepicker: seconds since the epoch
 
 
 def parse_form(values: dict[str, object], office: Office, today: date, *,
-               shown_for: object = None) -> RegistrationForm:
+               shown_for: object = None, now: datetime | None = None) -> RegistrationForm:
     """Check the modal's values; raise FieldErrors naming every field that is wrong.
 
     `today` is the office's local date: a deviation cannot have happened after it. `shown_for` is
@@ -92,6 +98,9 @@ def parse_form(values: dict[str, object], office: Office, today: date, *,
             if name.value not in errors and _empty(values.get(name.value)):
                 errors[name.value] = "error.field.describe" if name is rules.Field.WHAT_HAPPENED \
                     else "error.field.required"
+    if route is not None and now is not None and form is not None and breach_rules.asked_for(route.category) \
+            and breach_rules.asked_for(str(shown_for)):
+        errors.update(breach_rules.form_errors(form.breach_possible, form.breach_kind, form.breach_discovered, now))
     if errors:
         raise FieldErrors(errors)
     assert form is not None and route is not None
@@ -129,6 +138,7 @@ class Registered:
     created: bool
     ledger_ids: list[int] = field(default_factory=list)
     title: str = ""  # as stored: for an ASYS case, the category's name, never the person's words
+    breach_deadline: datetime | None = None  # issue 21: a possible personal-data breach's 72-hour deadline
 
 
 @dataclass(frozen=True)
@@ -183,8 +193,15 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
                                to_state=deviation.state,
                                detail={"category": deviation.category, "destination": deviation.destination})
             ledger_ids = _enter_messages(session, office, deviation, route, now)
+            deadline = None
+            if breach_rules.asked_for(form.category) and breach_rules.starts_track(form.breach_possible) \
+                    and form.breach_kind is not None:
+                discovered = min(form.breach_discovered or now, now)
+                ledger_ids += breach.start(session, office, deviation, answer=form.breach_possible,
+                                           kind=form.breach_kind, discovered_at=discovered, now=now)
+                deadline = breach_rules.deadline(discovered)
             return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                              title=deviation.title)
+                              title=deviation.title, breach_deadline=deadline)
     except Unavailable as exc:
         raise StorageUnavailable() from exc
 

@@ -22,6 +22,7 @@ KINDS_IN_LEDGERS = {
     "office_feedback", "nudges", "escalation", "leader_summary", "digest", "quality_opened", "quality_invite",
     "quality_progress", "quality_assessment", "quality_assessment_short", "measure_assigned", "measure_overdue",
     "measure_overdue_leaders",  # issue 25: the leader channel hears of an overdue measure once
+    "breach_alert", "breach_reminder", "breach_escalation", "breach_countdown",  # issue 21: the 72-hour track
 }
 
 
