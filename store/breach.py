@@ -32,7 +32,7 @@ def in_progress(session: Session, office_id: str) -> Sequence[tuple[Breach, Devi
              .where(Breach.office_id == office_id,
                     Breach.decided_at.is_(None) | Deviation.external_reference.is_(None))
              .order_by(Breach.id))
-    return [(breach, deviation) for breach, deviation in session.execute(query).tuples()]
+    return [(breach, deviation) for breach, deviation in session.execute(query)]
 
 
 def note_reference(session: Session, breach_id: int, at: datetime) -> None:
@@ -59,7 +59,7 @@ def missed_open(session: Session, office_id: str, now: datetime) -> Sequence[tup
     query = (select(Breach, Deviation).join(Deviation, Deviation.id == Breach.deviation_id)
              .where(Breach.office_id == office_id, Breach.decided_at.is_(None), Breach.deadline_at <= now)
              .order_by(Breach.deadline_at))
-    return [(breach, deviation) for breach, deviation in session.execute(query).tuples()]
+    return [(breach, deviation) for breach, deviation in session.execute(query)]
 
 
 def first_event_at(session: Session, deviation_id: int, kind: str) -> datetime | None:

@@ -43,7 +43,7 @@ def submit_assessment(ack: Ack, services: Services, office: Office, deviation: D
         ack(response_action="errors", errors=form_errors(exc, office, ids.Breach.DECISION))
         return
     ack()
-    services.messenger.deliver(ledger_ids)
+    services.messenger.deliver_soon(ledger_ids)
 
 
 def register(app: App) -> None:
