@@ -29,7 +29,8 @@ def report(bot, clock, discovered: datetime, answer: str = "ja", view_id: str = 
     clock.set(discovered + timedelta(minutes=10))
     updated = choose_category(bot, open_form(bot), "informasjonssikkerhet", view_id=view_id)["view"]
     response = bot.client.submit(updated, {**ANSWERS, "category": "informasjonssikkerhet", "breach_possible": answer,
-                                           "occurred_on": discovered.date().isoformat(), "breach_kind": "konfidensialitet",
+                                           "occurred_on": discovered.date().isoformat(),
+                                           "breach_kind": "konfidensialitet",
                                            "breach_discovered": int(discovered.timestamp())}, view_id=view_id)
     assert response.status == 200, response.body
     bot.services.messenger.wait_idle()
