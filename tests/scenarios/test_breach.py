@@ -143,6 +143,17 @@ def test_a_friday_afternoon_breach_is_followed_hour_by_hour_through_the_weekend_
         statuses = set(session.scalars(select(LedgerEntry.status)))
     assert statuses == {"sent"}
 
+    # The period report counts it: reference after 19 hours, decision after 50 h 10 min, within 72 hours.
+    clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=OSLO))
+    bot.client.command("rapport 2026-12", user="U0LEADER1")
+    [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0LEADER1"
+                             and "Avviksrapport" in text_of(c.params))
+    monthly = text_of(dm.params)
+    assert "Mulige brudd på personopplysningssikkerheten" in monthly
+    assert ("1 mulige brudd. Median tid fra oppdagelse til ASYS-referanse: 19 t. Median tid fra oppdagelse til "
+            "vurdering: 50,2 t. Vurdert innen 72 timer: 1 av 1.") in monthly
+    assert STAFF not in monthly and "ASYS-2026-777" not in monthly
+
 
 def test_the_clock_runs_72_real_hours_across_the_end_of_summer_time(bot, clock):
     """Friday 23 October 2026, 14:30 CEST; summer time ends Sunday 25 October at 03:00: the deadline
