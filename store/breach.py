@@ -54,10 +54,13 @@ def discovered_between(session: Session, office_id: str, start: datetime, end: d
     return list(session.scalars(query))
 
 
-def missed_open(session: Session, office_id: str, now: datetime) -> Sequence[tuple[Breach, Deviation]]:
-    """Breaches past their deadline with no decision yet (the weekly summary names them)."""
+def missed(session: Session, office_id: str, since: datetime, now: datetime) -> Sequence[tuple[Breach, Deviation]]:
+    """Breaches whose deadline passed with no decision: still undecided, or decided late since `since`
+    (the leaders' weekly summary names them)."""
+    late = Breach.decided_at > Breach.deadline_at
     query = (select(Breach, Deviation).join(Deviation, Deviation.id == Breach.deviation_id)
-             .where(Breach.office_id == office_id, Breach.decided_at.is_(None), Breach.deadline_at <= now)
+             .where(Breach.office_id == office_id, Breach.deadline_at <= now,
+                    Breach.decided_at.is_(None) | (late & (Breach.deadline_at >= since)))
              .order_by(Breach.deadline_at))
     return [(breach, deviation) for breach, deviation in session.execute(query)]
 

@@ -19,9 +19,10 @@ from bot.deviations.rules import State
 from bot.messenger import Entry
 from bot.reminders.jobs import OPEN
 from bot.reminders.rules import escalation_level, local_date, still_due
+from store import breach as breach_store
 from store import reminders as store
 from store.ledger import TargetKind, id_of
-from store.models import Action, Deviation, Digest, NudgeEntry
+from store.models import Action, Breach, Deviation, Digest, NudgeEntry
 
 
 def nudges(session: Session, entry: Entry) -> list[tuple[NudgeEntry, Deviation, Action | None]]:
@@ -49,6 +50,7 @@ class Summary:
     unassessed: Sequence[Deviation]
     overdue: list[tuple[Action, Deviation]]
     ready: Sequence[Deviation]
+    missed_breaches: Sequence[tuple[Breach, Deviation]] = ()  # issue 21: a breach's 72 hours passed
 
 
 def summary(session: Session, entry: Entry) -> Summary:
@@ -60,6 +62,7 @@ def summary(session: Session, entry: Entry) -> Summary:
         unassessed=store.open_in_state(session, office.id, State.REGISTERED),
         overdue=store.overdue_actions(session, office.id, OPEN, today),
         ready=store.open_in_state(session, office.id, State.READY_TO_CLOSE),
+        missed_breaches=breach_store.missed(session, office.id, asof - timedelta(days=7), asof),
     )
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.breach.jobs import scheduled_breaches
+from bot.reminders.jobs import scheduled_nudges
 from store.models import Breach, Deviation, LedgerEntry
 from tests.support.flows import ANSWERS, choose_category, open_form, posted_to, text_of
 
@@ -171,6 +172,11 @@ def test_the_clock_runs_72_real_hours_across_the_end_of_summer_time(bot, clock):
     assert hours(arrived[PRIVACY])[-1] == "Mon 13"  # the last reminder before 13:30
     # Past the deadline with no decision: the card says it was missed.
     assert "Fristen for melding til Datatilsynet gikk ut mandag 26.10.2026 kl. 13.30" in card_now(bot)
+    # … and so does the leaders' weekly summary the Monday after.
+    clock.set(datetime(2026, 11, 2, 9, 0, tzinfo=OSLO))
+    scheduled_nudges(bot.services, OFFICE)
+    [summary] = messages(bot.fake, LEADERS, "Avvik denne uken")
+    assert "fristen gikk ut mandag 26.10.2026 kl. 13.30" in summary and "AVV-2026-0001" in summary
 
 
 def test_the_last_reminder_before_the_deadline_is_sent_even_in_the_quiet_hours(bot, clock):
