@@ -62,7 +62,8 @@ class RegistrationForm(BaseModel):
     # Issue 21, information security only: could personal data be affected, and when was it discovered.
     breach_possible: breach_rules.Answer | None = None
     breach_kind: breach_rules.BreachKind | None = None
-    breach_discovered: datetime | None = None  # Slack's datetimepicker: seconds since the epoch
+    # Slack's datetimepicker: seconds since the epoch; left empty, the time of registration.
+    breach_discovered: Annotated[datetime | None, BeforeValidator(lambda v: None if v == "" else v)] = None
 
 
 def parse_form(values: dict[str, object], office: Office, today: date, *,
