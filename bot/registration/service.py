@@ -194,17 +194,25 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
                                to_state=deviation.state,
                                detail={"category": deviation.category, "destination": deviation.destination})
             ledger_ids = _enter_messages(session, office, deviation, route, now)
-            deadline = None
-            if breach_rules.asked_for(form.category) and breach_rules.starts_track(form.breach_possible) \
-                    and form.breach_kind is not None:
-                discovered = min(form.breach_discovered or now, now)
-                ledger_ids += breach.start(session, office, deviation, answer=form.breach_possible,
-                                           kind=form.breach_kind, discovered_at=discovered, now=now)
-                deadline = breach_rules.deadline(discovered)
+            breach_ids, deadline = _breach_track(session, office, form, deviation, now)
+            ledger_ids += breach_ids
             return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
                               title=deviation.title, breach_deadline=deadline)
     except Unavailable as exc:
         raise StorageUnavailable() from exc
+
+
+def _breach_track(session, office: Office, form: RegistrationForm, deviation: Deviation,
+                  now: datetime) -> tuple[list[int], datetime | None]:
+    """Issue 21: «Ja» or «Vet ikke» to the breach question starts the 72-hour clock (its alerts' ledger
+    ids, and the deadline for the receipt); otherwise nothing."""
+    if not (breach_rules.asked_for(form.category) and breach_rules.starts_track(form.breach_possible)
+            and form.breach_kind is not None and form.breach_possible is not None):
+        return [], None
+    discovered = min(form.breach_discovered or now, now)
+    ids = breach.start(session, office, deviation, answer=form.breach_possible, kind=form.breach_kind,
+                       discovered_at=discovered, now=now)
+    return ids, breach_rules.deadline(discovered)
 
 
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
