@@ -25,11 +25,11 @@ def of_deviation(session: Session, deviation_id: int) -> Breach | None:
     return session.scalar(select(Breach).where(Breach.deviation_id == deviation_id))
 
 
-def in_progress(session: Session, office_id: str) -> Sequence[tuple[Breach, Deviation]]:
-    """Breaches still waiting for a decision or for the ASYS reference, with their deviations
-    (through ix_breaches_open: decided ones drop out of the scan unless the reference is missing)."""
+def in_progress(session: Session, office_id: str, deadline_after: datetime) -> Sequence[tuple[Breach, Deviation]]:
+    """Breaches still waiting for a decision or for the ASYS reference whose deadline is after
+    `deadline_after`, with their deviations: a track long past its deadline has nothing left to send."""
     query = (select(Breach, Deviation).join(Deviation, Deviation.id == Breach.deviation_id)
-             .where(Breach.office_id == office_id,
+             .where(Breach.office_id == office_id, Breach.deadline_at > deadline_after,
                     Breach.decided_at.is_(None) | Deviation.external_reference.is_(None))
              .order_by(Breach.id))
     return [(breach, deviation) for breach, deviation in session.execute(query)]

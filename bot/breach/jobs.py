@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.breach import rules
 from bot.clock import Clock
@@ -56,7 +56,8 @@ def plan_breaches(db: Database, clock: Clock, office: Office, *, dry_run: bool =
     plan = BreachPlan(office, now)
     with db.transaction() as session:
         lock(session, f"breach:{office.id}")
-        for breach, deviation in store.in_progress(session, office.id):
+        # A day after its deadline a track has said all it will (the card's «missed» comes at once).
+        for breach, deviation in store.in_progress(session, office.id, now - timedelta(days=1)):
             if deviation.external_reference and breach.reference_at is None and not dry_run:
                 breach.reference_at = store.first_event_at(session, deviation.id, Command.CONFIRM_EXTERNAL.value) \
                     or now

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.breach import rules
 from bot.clock import Clock
+from bot.deviations.rules import Command
 from bot.errors import DeviationNotFound, StorageUnavailable
 from bot.forms import FieldErrors
 from bot.office import Office
@@ -87,6 +88,9 @@ def record_assessment(db: Database, clock: Clock, office: Office, deviation_id: 
             breach = store.of_deviation(session, deviation_id)
             if deviation is None or deviation.office_id != office.id or breach is None:
                 raise DeviationNotFound()
+            if deviation.external_reference and breach.reference_at is None:  # in before the hourly job saw it
+                breach.reference_at = store.first_event_at(session, deviation_id, Command.CONFIRM_EXTERNAL.value) \
+                    or now
             store.decide(session, breach, decision=assessment.decision.value, decision_date=assessment.notified_on,
                          reason=assessment.reason, actor_id=actor_id, now=now)
             event = deviation_store.record_event(session, office_id=office.id, kind=DECISION_EVENT, at=now,
