@@ -1,4 +1,4 @@
-"""`avvik-bot`: serve, socket, db upgrade, check, deliver, nudge, digest, quality, report, purge."""
+"""`avvik-bot`: serve, socket, db upgrade, check, deliver, nudge, digest, quality, breach, report, purge."""
 
 from __future__ import annotations
 
@@ -175,6 +175,16 @@ def cmd_nudge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_breach(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue 21: the hourly breach job now (reminders, escalations, the card's countdown)."""
+    from bot.breach.jobs import describe, run_breaches
+
+    services, offices = _job_services(args, settings)
+    for office in offices:
+        print("\n".join(describe(run_breaches(services, office, dry_run=args.dry_run), args.dry_run)))
+    return 0
+
+
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.reminders.digest import run_digest
     from bot.reminders.rules import local_date
@@ -337,7 +347,8 @@ def parser() -> argparse.ArgumentParser:
     report.set_defaults(run=cmd_report)
     for name, run, what in (("nudge", cmd_nudge, "send today's reminders, escalations and the leaders' summary"),
                             ("digest", cmd_digest, "post this week's feedback digest to the office channel"),
-                            ("quality", cmd_quality, "close, open and remind the half-yearly quality rounds")):
+                            ("quality", cmd_quality, "close, open and remind the half-yearly quality rounds"),
+                            ("breach", cmd_breach, "remind and escalate possible personal-data breaches (hourly)")):
         job = commands.add_parser(name, help=f"{what} now (as the scheduler does)")
         job.add_argument("--dry-run", action="store_true", help="print what would be sent; send and store nothing")
         job.add_argument("--office", help="only this office (its id in AVVIK_OFFICE_CONFIG)")

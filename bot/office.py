@@ -76,6 +76,15 @@ class QualityRounds(_Strict):
         return value
 
 
+class BreachTrack(_Strict):
+    """Issue 21: the 72-hour breach track's hourly reminders. No direct messages in the quiet hours
+    (the office's time zone), except the last reminder before the deadline."""
+
+    quiet_from_hour: int = Field(default=22, ge=0, le=23)
+    quiet_until_hour: int = Field(default=7, ge=0, le=23)
+    card_refresh_hours: int = Field(default=3, ge=1, le=24)
+
+
 class Office(_Strict):
     """One NAV office: who leads it, where the bot posts, and how deviations are routed."""
 
@@ -93,6 +102,10 @@ class Office(_Strict):
     cadence: Cadence = Cadence()
     retention: Retention = Retention()
     quality: QualityRounds = QualityRounds()
+    # The office's contact for personvernombudet: a user (U…) or a user group (S…), alerted of a
+    # possible personal-data breach at once and reminded until the decision is recorded.
+    privacy_contact: str | None = Field(default=None, pattern=r"^[USW][A-Z0-9]+$")
+    breach: BreachTrack = BreachTrack()
 
     @field_validator("timezone")
     @classmethod

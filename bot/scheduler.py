@@ -9,13 +9,14 @@ skipped by the trigger itself, and checked again by the job.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot import metrics
+from bot.breach.jobs import scheduled_breaches
 from bot.deviations import retention
 from bot.quality.jobs import scheduled_rounds
 from bot.reminders.digest import scheduled_digest
@@ -64,6 +65,10 @@ def create_scheduler(services: Services) -> BackgroundScheduler:
         # Seed 002: open the half-yearly quality rounds on their dates, close them, remind reviewers.
         add(scheduled_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz), f"quality:{office.id}",
             args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
+    # Issue 21: a possible personal-data breach's 72 hours run in calendar time: every hour, every day.
+    for office in services.offices.office:
+        add(scheduled_breaches, CronTrigger(minute=0, timezone=UTC), f"breach:{office.id}",
+            args=(services, office.id), misfire_grace_time=1800)
     # Closed cases lose their free text after the office's retention period (bot/deviations/retention.py).
     add(retention.run_daily, "cron", "erase_free_text", args=[services], hour=3, minute=30)
     return scheduler

@@ -17,6 +17,7 @@ from bot.services import Services
 def install(app: App, services: Services) -> None:
     """Every package's listeners, each behind the shared opening in handlers.middleware."""
     from handlers import actions, commands, envelope, middleware, payloads
+    from handlers.breach import listeners as breach
     from handlers.dialogue import listeners as dialogue
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
@@ -27,7 +28,7 @@ def install(app: App, services: Services) -> None:
     payloads.use_seal_key(services.settings.secret("SLACK_SIGNING_SECRET"))  # views' metadata is sealed
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
-    for package in (commands, registration, routing, home, leaders, quality, actions, dialogue):
+    for package in (commands, registration, routing, home, leaders, quality, breach, actions, dialogue):
         package.register(app)
     install_senders(services.messenger)
 
@@ -35,6 +36,7 @@ def install(app: App, services: Services) -> None:
 def install_senders(messenger: Messenger) -> None:
     """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs. A kind of
     message left without a sender stops the start (MissingSenders), here, rather than stay unsent."""
+    from handlers.breach import senders as breach
     from handlers.deviations import senders as deviations
     from handlers.dialogue import senders as dialogue
     from handlers.leaders import senders as leaders
@@ -42,6 +44,6 @@ def install_senders(messenger: Messenger) -> None:
     from handlers.registration import senders as registration
     from handlers.reminders import senders as reminders
 
-    for package in (registration, deviations, leaders, reminders, quality, dialogue):
+    for package in (registration, deviations, leaders, reminders, quality, dialogue, breach):
         package.register(messenger)
     messenger.check_senders()

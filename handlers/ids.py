@@ -104,3 +104,18 @@ class MeasureField:
     SCOPE: Final = "scope"
     OWNER: Final = "owner"
     DUE_ON: Final = "due_on"
+
+
+class Breach:
+    """Issue 21: a possible personal-data breach. The registration form's questions (block ids are
+    the form's field names), the card's countdown and button, and the leaders' assessment modal."""
+
+    POSSIBLE: Final = "breach_possible"
+    DISCOVERED: Final = "breach_discovered"
+    KIND: Final = "breach_kind"
+    CARD: Final = "breach_countdown"
+    ASSESS: Final = "breach_assess"
+    VIEW: Final = "breach_assessment"
+    DECISION: Final = "breach_decision"
+    NOTIFIED_ON: Final = "breach_notified_on"
+    REASON: Final = "breach_reason"

@@ -250,6 +250,8 @@ def element_value(element: dict[str, Any]) -> object:
         return [o.get("value") for o in _list(element.get("selected_options")) if isinstance(o, dict)]
     if kind == "datepicker":
         return element.get("selected_date")
+    if kind == "datetimepicker":
+        return element.get("selected_date_time")
     if kind == "users_select":
         return element.get("selected_user")
     if kind == "multi_users_select":

@@ -69,6 +69,11 @@ class MessageKind(StrEnum):
     # the anonymous reporter's dialogue (issue 20)
     DIALOGUE_THREAD = "dialogue_thread"  # a question to the reporter, or their answer, in the card's thread
     DIALOGUE_ANSWER = "dialogue_answer"  # the responsible leader hears that the reporter answered
+    # personal-data breaches (issue 21): the 72-hour track
+    BREACH_ALERT = "breach_alert"  # the leader channel and the privacy contact hear at once
+    BREACH_REMINDER = "breach_reminder"  # an hourly reminder by DM
+    BREACH_ESCALATION = "breach_escalation"  # the leader channel at 48 and 24 hours left
+    BREACH_COUNTDOWN = "breach_countdown"  # the card's countdown refreshed in place
 
 
 class TargetKind(StrEnum):

@@ -133,6 +133,9 @@ class Deviation(Base):
     actions: Mapped[list[Action]] = relationship(back_populates="deviation", order_by="Action.id")
     # Issue 20: the questions to an anonymous reporter and what they answered or added.
     dialogue: Mapped[list[DialogueMessage]] = relationship(order_by="DialogueMessage.id", viewonly=True)
+    # Issue 21: a possible personal-data breach's 72-hour track; loaded with the case (an IN query), so
+    # a card or receipt rendered from a detached case still has it.
+    breach: Mapped[Breach | None] = relationship(viewonly=True, uselist=False, lazy="selectin")
 
 
 class Action(Base):
@@ -380,4 +383,24 @@ class DialogueMessage(Base):
     author: Mapped[str] = mapped_column(String(16))  # leder | melder
     leader_id: Mapped[str | None] = mapped_column(String(32))  # the asking leader; None for the reporter
     text: Mapped[str | None] = mapped_column(Text)
+class Breach(Base):
+    """A possible personal-data breach (GDPR art. 33): only what the 72-hour track needs, never the
+    narrative (that belongs in ASYS). One per deviation."""
+
+    __tablename__ = "breaches"
+    __table_args__ = (Index("ix_breaches_open", "office_id", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"), unique=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(16))  # «ja» or «vet_ikke»
+    kind: Mapped[str] = mapped_column(String(32))  # konfidensialitet / integritet / tilgjengelighet
+    discovered_at: Mapped[datetime]
+    deadline_at: Mapped[datetime]
+    reference_at: Mapped[datetime | None]  # when the ASYS reference was first seen
+    decision: Mapped[str | None] = mapped_column(String(32))  # meldt / ikke_meldepliktig
+    decision_date: Mapped[date | None] = mapped_column(Date)  # the day Datatilsynet was notified
+    decision_reason: Mapped[str | None] = mapped_column(Text)  # art. 33(5): why not notifiable
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

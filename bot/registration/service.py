@@ -16,6 +16,8 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 
+from bot.breach import rules as breach_rules
+from bot.breach import service as breach
 from bot.clock import Clock
 from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
 from bot.dialogue import service as dialogue
@@ -59,10 +61,15 @@ class RegistrationForm(BaseModel):
     severity: Severity = Severity.LOW
     citizen_rights: CitizenRights = CitizenRights.UNSURE
     anonymous: bool = False
+    # Issue 21, information security only: could personal data be affected, and when was it discovered.
+    breach_possible: breach_rules.Answer | None = None
+    breach_kind: breach_rules.BreachKind | None = None
+    # Slack's datetimepicker: seconds since the epoch; left empty, the time of registration.
+    breach_discovered: Annotated[datetime | None, BeforeValidator(lambda v: None if v == "" else v)] = None
 
 
 def parse_form(values: dict[str, object], office: Office, today: date, *,
-               shown_for: object = None) -> RegistrationForm:
+               shown_for: object = None, now: datetime | None = None) -> RegistrationForm:
     """Check the modal's values; raise FieldErrors naming every field that is wrong.
 
     `today` is the office's local date: a deviation cannot have happened after it. `shown_for` is
@@ -94,6 +101,9 @@ def parse_form(values: dict[str, object], office: Office, today: date, *,
             if name.value not in errors and _empty(values.get(name.value)):
                 errors[name.value] = "error.field.describe" if name is rules.Field.WHAT_HAPPENED \
                     else "error.field.required"
+    if route is not None and now is not None and form is not None and breach_rules.asked_for(route.category) \
+            and breach_rules.asked_for(str(shown_for)):
+        errors.update(breach_rules.form_errors(form.breach_possible, form.breach_kind, form.breach_discovered, now))
     if errors:
         raise FieldErrors(errors)
     assert form is not None and route is not None
@@ -132,6 +142,7 @@ class Registered:
     ledger_ids: list[int] = field(default_factory=list)
     title: str = ""  # as stored: for an ASYS case, the category's name, never the person's words
     case_code: str | None = None  # an anonymous case's code (issue 20): shown once, on this receipt only
+    breach_deadline: datetime | None = None  # issue 21: a possible personal-data breach's 72-hour deadline
 
 
 @dataclass(frozen=True)
@@ -218,14 +229,30 @@ def _register(db: Database, office: Office, form: RegistrationForm, route: Route
                            to_state=deviation.state,
                            detail={"category": deviation.category, "destination": deviation.destination})
         ledger_ids = _enter_messages(session, office, deviation, route, now)
+        breach_ids, deadline = _breach_track(session, office, form, deviation, now)
+        ledger_ids += breach_ids
         return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                          title=deviation.title, case_code=_code(session, fresh, deviation, now))
+                          title=deviation.title, case_code=_code(session, fresh, deviation, now),
+                          breach_deadline=deadline)
 
 
 def _code(session, fresh: dialogue.NewCode | None, deviation: Deviation, now: datetime) -> str | None:
     if not (deviation.anonymous and fresh):
         return None
     return dialogue.keep_code(session, fresh, deviation.id, now)
+
+
+def _breach_track(session, office: Office, form: RegistrationForm, deviation: Deviation,
+                  now: datetime) -> tuple[list[int], datetime | None]:
+    """Issue 21: «Ja» or «Vet ikke» to the breach question starts the 72-hour clock (its alerts' ledger
+    ids, and the deadline for the receipt); otherwise nothing."""
+    if not (breach_rules.asked_for(form.category) and breach_rules.starts_track(form.breach_possible)
+            and form.breach_kind is not None and form.breach_possible is not None):
+        return [], None
+    discovered = min(form.breach_discovered or now, now)
+    ids = breach.start(session, office, deviation, answer=form.breach_possible, kind=form.breach_kind,
+                       discovered_at=discovered, now=now)
+    return ids, breach_rules.deadline(discovered)
 
 
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,

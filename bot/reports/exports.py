@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 
+from bot.breach import report as breach_report
 from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from bot.quality.rules import round_title
@@ -292,6 +293,9 @@ def to_markdown(report: Report, office: Office) -> str:
 
     out += ["", f"## {t('report.changes.header', loc, previous=prev.period.label)}", ""]
     out += [f"- {line}" for line in change_lines(report, office)]
+    breaches = breach_report.lines(report.breaches, loc)  # issue 21: possible personal-data breaches
+    if breaches:
+        out += ["", f"## {breaches[0]}", "", breaches[1]]
     out += quality_markdown(report, office)
     return "\n".join(out).rstrip() + "\n"
 

@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.breach.rules import Figures as BreachFigures
 from bot.deviations.rules import Kind, Severity, unfinished_at
 from bot.quality.report import MeasureFacts, QualitySection, RoundFacts, section
 from bot.reports.periods import Period
@@ -203,6 +204,7 @@ class Report:
     open_over_time: tuple[tuple[date, int], ...]  # day → open cases at the end of it
     tz: ZoneInfo
     quality: QualitySection = field(default_factory=QualitySection)  # bot/quality/report.py
+    breaches: BreachFigures = field(default_factory=BreachFigures)  # bot/breach/report.py (issue 21)
 
     @property
     def period(self) -> Period:

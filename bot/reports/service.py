@@ -7,11 +7,12 @@ transaction, and renders the chart. Slack is not touched here: the handlers post
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.breach import report as breach_report
 from bot.errors import StorageUnavailable
 from bot.i18n import t
 from bot.office import Office
@@ -48,7 +49,8 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
             session, office.id, period.first, period.last, period.start(tz), period.end(tz))]
         measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
             session, office.id, period.start(tz), period.end(tz))]
-    return compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures)
+    report = compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures)
+    return replace(report, breaches=breach_report.load(session, office.id, period.start(tz), period.end(tz)))
 
 
 def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True,

@@ -4,6 +4,8 @@ with «Utført» and the completion modal."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -22,6 +24,7 @@ from bot.office import Office
 from bot.routing.rules import Destination
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.breach import blocks as breach_blocks
 from handlers.common import metadata
 from handlers.dialogue.blocks import ask_button, dialogue_block
 from handlers.routing.blocks import reference_button
@@ -113,8 +116,9 @@ def followup_blocks(deviation: Deviation, office: Office) -> list:
     return blocks
 
 
-def card_blocks(deviation: Deviation, office: Office) -> list:
-    """The card's blocks, with the buttons that fit the case's state."""
+def card_blocks(deviation: Deviation, office: Office, now: datetime | None = None) -> list:
+    """The card's blocks, with the buttons that fit the case's state (and, for a possible personal-data
+    breach, its countdown as of `now`)."""
     loc = office.locale
     blocks: list = [
         HeaderBlock(text=plain("card.header", loc, reference=deviation.reference, title=deviation.title[:100])),
@@ -129,6 +133,7 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
     if deviation.external_reference:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.external_reference", loc,
                                                       reference=escape(deviation.external_reference)))]))
+    blocks += breach_blocks.card_blocks(deviation, office, now)
     blocks += followup_blocks(deviation, office)
     if deviation.anonymous and (said := dialogue_block(deviation, loc)):  # issue 20: the reporter's dialogue
         blocks.append(said)

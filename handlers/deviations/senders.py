@@ -19,7 +19,7 @@ from store.models import Deviation
 def send_leader_card(delivery: Delivery, deviation: Deviation) -> None:
     """Post the case card, or update it in place when it was posted before."""
     office = delivery.office
-    blocks = [b.to_dict() for b in card_blocks(deviation, office)]
+    blocks = [b.to_dict() for b in card_blocks(deviation, office, now=delivery.entry.created_at)]
     text = card_text(deviation, office)
     if deviation.card_ts and deviation.card_channel:
         delivery.client.chat_update(channel=deviation.card_channel, ts=deviation.card_ts, blocks=blocks, text=text)

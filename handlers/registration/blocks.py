@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import (
     ContextBlock,
@@ -22,6 +22,7 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
+from bot.breach.rules import asked_for as asks_about_breach
 from bot.deviations.rules import CitizenRights, Kind, Severity, State
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, has, t
@@ -32,6 +33,7 @@ from bot.registration.service import TITLE_MAX, Registered, initial_state
 from bot.routing.rules import Category, Handling, Route
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
+from handlers.breach import blocks as breach_blocks
 from handlers.dialogue.blocks import code_blocks
 from handlers.payloads import seal
 from handlers.routing.blocks import follow_up_blocks, not_stored_hint, route_section
@@ -53,7 +55,8 @@ def _text_input(field: str, locale: Locale, *, multiline: bool, max_length: int,
 
 
 def registration_view(office: Office, today: date, *, prefill: str | None = None,
-                      channel_id: str | None = None, category: Category | None = None) -> View:
+                      channel_id: str | None = None, category: Category | None = None,
+                      now: datetime | None = None) -> View:
     """The modal `/avvik` opens. Help first (seed 000: what a deviation is, and that a report is
     about the system, not about a colleague), then the fields of DESIGN.md.
 
@@ -89,6 +92,8 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
                                                    initial_option=_category_option(category, loc) if category
                                                    else None)),
             *([route_section(route, office)] if route else []),
+            # Issue 21: could personal data be affected? «Ja» or «Vet ikke» starts the 72-hour track.
+            *(breach_blocks.form_blocks(loc, now) if category and asks_about_breach(category) else []),
         ],
         Field.TITLE: [text(Field.TITLE, multiline=False, max_length=TITLE_MAX)],
         Field.WHAT_HAPPENED: [text(Field.WHAT_HAPPENED, initial=without_bidi_controls(prefill) if prefill else None)],
@@ -184,7 +189,8 @@ def next_steps(route: Route, office: Office, *, anonymous: bool, in_dm: bool = F
 
 
 def receipt_blocks(registered: Registered, title: str, office: Office, *, state: State | None = None,
-                   external_reference: str | None = None, in_dm: bool = False) -> list:
+                   external_reference: str | None = None, in_dm: bool = False,
+                   breach_lines: list[str] | None = None) -> list:
     """The receipt, in the modal and as a DM. A case reported elsewhere gets «Jeg har meldt i …»
     while it waits for the other system's reference (`state`: the case's state now)."""
     loc = office.locale
@@ -193,6 +199,7 @@ def receipt_blocks(registered: Registered, title: str, office: Office, *, state:
         HeaderBlock(text=plain("receipt.header", loc, reference=registered.reference)),
         SectionBlock(text=mrkdwn(t("receipt.summary", loc, reference=registered.reference, title=escape(title),
                                    category=t(f"category.{route.category.value}", loc)))),
+        *([SectionBlock(text=mrkdwn("\n".join(breach_lines)))] if breach_lines else []),
         SectionBlock(text=mrkdwn("\n\n".join(next_steps(route, office, anonymous=registered.anonymous,
                                                          in_dm=in_dm)))),
         *follow_up_blocks(registered.deviation_id, route, office, state=state or initial_state(route),
@@ -207,7 +214,8 @@ def receipt_view(registered: Registered, title: str, office: Office) -> View:
     this modal is the only receipt, and the button proves who they are by this very view
     (bot/routing/service.py), with no id stored.
     """
-    blocks = receipt_blocks(registered, title, office)
+    breach_lines = breach_blocks.receipt_lines(None, office, registered.breach_deadline)
+    blocks = receipt_blocks(registered, title, office, breach_lines=breach_lines)
     if registered.case_code:  # issue 20: the anonymous reporter's code, shown this once
         blocks += code_blocks(registered.case_code, office)
     return View(type="modal", callback_id=ids.RECEIPT_VIEW, title=plain("receipt.title", office.locale),
@@ -231,4 +239,5 @@ def dm_receipt_blocks(deviation: Deviation, office: Office) -> list:
     registered = Registered(deviation.id, deviation.reference, office.route(deviation.category),
                             deviation.anonymous, created=True)
     return receipt_blocks(registered, deviation.title, office, state=State(deviation.state),
-                          external_reference=deviation.external_reference, in_dm=True)
+                          external_reference=deviation.external_reference, in_dm=True,
+                          breach_lines=breach_blocks.receipt_lines(deviation.breach, office))

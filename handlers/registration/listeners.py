@@ -86,7 +86,8 @@ def submit_registration(ack: Ack, services: Services, office: Office, parsed: Vi
     values = parsed.view.values()
     answers = form_values(values)
     try:
-        form = parse_form(answers, office, today(services, office), shown_for=parsed.view.metadata.get("category"))
+        form = parse_form(answers, office, today(services, office), shown_for=parsed.view.metadata.get("category"),
+                          now=services.clock.now())
         outcome = registration.register(services.db, services.clock, office, form, reporter_id=parsed.user.id,
                                         view_id=parsed.view.id, channel_id=parsed.view.channel,
                                         code_key=services.dialogue_key())

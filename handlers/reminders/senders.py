@@ -19,6 +19,7 @@ from bot.office import Office
 from bot.reminders import outbox
 from bot.reminders.rules import LEADER_RULES, Rule, iso_week
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.breach import blocks as breach_blocks
 from handlers.deviations.blocks import card_buttons
 from store.models import Action, Deviation, NudgeEntry
 
@@ -147,6 +148,9 @@ def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
                    waiting=t(f"dialogue.waiting.{what.value}", loc)) for d, what in summary.waiting_on_reporter]
         header = t("dialogue.summary.header", loc, count=len(lines))
         blocks.append(SectionBlock(text=mrkdwn(f"{header}\n{_lines(lines, loc)}")))
+    missed = breach_blocks.missed_lines(list(summary.missed_breaches), delivery.office)  # issue 21
+    if missed:
+        blocks.append(SectionBlock(text=mrkdwn(f"{missed[0]}\n{_lines(missed[1:], loc)}")))
     text = t("summary.fallback", loc, new=len(new), unassessed=len(unassessed), overdue=len(overdue), ready=len(ready))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
 

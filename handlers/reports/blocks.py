@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
+from bot.breach import report as breach_report
 from bot.i18n import Locale, t
 from bot.office import Office
 from bot.quality.rules import round_title
@@ -96,6 +97,9 @@ def report_blocks(report: Report, office: Office) -> list:
     blocks += [DividerBlock(), SectionBlock(text=mrkdwn(_fit(
         [f"*{t('report.changes.header', loc, previous=prev.period.label)}*",
          *[f"• {escape(line)}" for line in change_lines(report, office)]], SECTION_MAX, loc)))]
+    breaches = breach_report.lines(report.breaches, loc)  # issue 21: possible personal-data breaches
+    if breaches:
+        blocks += [DividerBlock(), SectionBlock(text=mrkdwn(f"*{breaches[0]}*\n{breaches[1]}"))]
     return blocks + quality_blocks(report, office)
 
 

@@ -34,7 +34,7 @@ def show_destination(ack: Ack, client: WebClient, services: Services, office: Of
         return
     category = Category(parsed.selected) if parsed.selected in set(Category) else None
     view = registration_view(office, today(services, office), channel_id=parsed.view.metadata.get("channel"),
-                             category=category)
+                             category=category, now=services.clock.now())
     update_view(client, parsed.view, view)
 
 

@@ -16,6 +16,7 @@ ANSWERS: dict[str, Any] = {
     "suggested_action": "Sjekkliste for vedtaksbrev.",
     "severity": "middels",
     "citizen_rights": "ja",
+    "breach_possible": "nei",  # information security only (issue 21): no personal data affected
 }
 
 

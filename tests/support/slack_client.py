@@ -139,6 +139,8 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
             state = {"type": kind, "selected_options": [o for o in _options(element) if o["value"] in answer]}
         elif kind == "datepicker":
             state = {"type": kind, "selected_date": answer}
+        elif kind == "datetimepicker":
+            state = {"type": kind, "selected_date_time": answer}
         elif kind == "users_select":
             state = {"type": kind, "selected_user": answer}
         else:
