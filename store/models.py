@@ -383,6 +383,9 @@ class DialogueMessage(Base):
     author: Mapped[str] = mapped_column(String(16))  # leder | melder
     leader_id: Mapped[str | None] = mapped_column(String(32))  # the asking leader; None for the reporter
     text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
 class Breach(Base):
     """A possible personal-data breach (GDPR art. 33): only what the 72-hour track needs, never the
     narrative (that belongs in ASYS). One per deviation."""
