@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.services import Services
 from store.migrate import is_current
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 32
 
 
+class _TokenFromClient(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, given our client (which carries
+    that token, the API URL and the retry handlers), warns that the token is unused: it is the same
+    token, used through the client, so that one warning says nothing true and is left out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("slack_bolt.App")
+_BOLT_LOG.addFilter(_TokenFromClient())
+
+
 def create_app(services: Services) -> App:
     """A Bolt app with every listener registered; requests are signature-checked by Bolt."""
     settings = services.settings
@@ -35,7 +49,7 @@ def create_app(services: Services) -> App:
         token_verification_enabled=False,
         # Listeners ack first; slow work (Web API calls) runs after the 200 has gone back.
         process_before_response=False,
-        logger=logging.getLogger("slack_bolt.App"),
+        logger=_BOLT_LOG,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     from handlers import install  # composition root: handlers → bot, wired here
@@ -57,7 +71,8 @@ StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 
 class WsgiApp:
-    """`/slack/events` for Slack; `/healthz` (database answers) and `/readyz` (and is migrated)."""
+    """`/slack/events` for Slack; `/healthz` (database answers; with what Slack refused for good) and
+    `/readyz` (this process and its database only: answers and is migrated)."""
 
     def __init__(self, app: App, services: Services) -> None:
         self.slack = SlackRequestHandler(app, path="/slack/events")
@@ -66,7 +81,8 @@ class WsgiApp:
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
-            return self._status(start_response, {"database": self.services.db.ping()})
+            up = self.services.db.ping()
+            return self._status(start_response, {"database": up}, slack=self._slack() if up else None)
         if path == "/readyz":
             db = self.services.db
             up = db.ping()
@@ -79,6 +95,15 @@ class WsgiApp:
             log.warning("refused a malformed request: %s", type(exc).__name__, exc_info=exc)
             return self._reply(start_response, "400 Bad Request", {"ok": False, "error": "malformed_request"})
 
+    def _slack(self) -> dict[str, object] | None:
+        from bot.operations.checks import slack_health
+
+        try:
+            return slack_health(self.services.db)
+        except Exception:
+            log.warning("healthz: could not read the ledger's failed messages")
+            return None
+
     def _migrated(self) -> bool:
         try:
             return is_current(self.services.db.engine)
@@ -87,9 +112,10 @@ class WsgiApp:
             return False
 
     @classmethod
-    def _status(cls, start_response: StartResponse, checks: dict[str, bool]) -> list[bytes]:
+    def _status(cls, start_response: StartResponse, checks: dict[str, bool], **info: object) -> list[bytes]:
+        """200 when every check holds; `info` (Slack's health) is told, never counted."""
         ok = all(checks.values())
-        return cls._reply(start_response, "200 OK" if ok else "503 Service Unavailable", {"ok": ok, **checks})
+        return cls._reply(start_response, "200 OK" if ok else "503 Service Unavailable", {"ok": ok, **checks, **info})
 
     @staticmethod
     def _reply(start_response: StartResponse, status: str, data: dict[str, object]) -> list[bytes]:

@@ -14,7 +14,7 @@ from bot.errors import ConfigError
 from bot.office import load_offices
 from bot.settings import Settings, load_settings
 from store.db import Database
-from store.migrate import is_current, upgrade
+from store.migrate import upgrade
 
 if TYPE_CHECKING:
     from bot.office import Office
@@ -24,17 +24,29 @@ if TYPE_CHECKING:
 
 
 def _check_ready(db: Database) -> None:
-    """One line for the admin when the database can't be used as it is."""
-    if not db.ping():
-        raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
-    if not is_current(db.engine):
-        raise ConfigError("DATABASE_URL: the database is not migrated; run `avvik-bot db upgrade` first.")
+    """One line for the admin when the database can't be used as it is: the driver's own reason."""
+    from bot.operations.checks import database_problem
+
+    problem = database_problem(db)
+    if problem:
+        raise ConfigError(problem)
+
+
+def _upgrade(url: str, revision: str = "head") -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.operations.rules import database_reason
+
+    try:
+        upgrade(url, revision)
+    except DBAPIError as exc:
+        raise ConfigError(f"DATABASE_URL: {database_reason(str(exc.orig or exc))}") from None
 
 
 def _ensure_migrated(settings: Settings) -> None:
     """SQLite (the default) is migrated on start; a shared PostgreSQL is migrated by the admin."""
     if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
+        _upgrade(settings.database_url)
         return
     db = Database(settings.database_url)
     try:
@@ -44,44 +56,67 @@ def _ensure_migrated(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.operations.startup import describe, log, require_free_port, require_slack
     from bot.server import serve
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    load_offices(settings.avvik_office_config)
+    offices = load_offices(settings.avvik_office_config)
+    require_free_port(args.host, args.port)
     _ensure_migrated(settings)
-    serve(settings, args.host, args.port, args.workers, args.threads, scheduler=not args.no_scheduler)
+    scheduler = not args.no_scheduler
+    log.info("%s", describe(settings, offices, f"HTTP on {args.host}:{args.port} ({args.workers} worker(s) × "
+                                               f"{args.threads} threads)", scheduler))
+    require_slack(settings, offices)
+    serve(settings, args.host, args.port, args.workers, args.threads, scheduler=scheduler)
     return 0
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.operations.startup import describe, log, require_slack
     from bot.server import socket_mode
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
-    load_offices(settings.avvik_office_config)
+    offices = load_offices(settings.avvik_office_config)
     _ensure_migrated(settings)
+    log.info("%s", describe(settings, offices, "Socket Mode", True))
+    require_slack(settings, offices, socket_mode=True)
     socket_mode(settings)
     return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    upgrade(settings.database_url, args.revision)
+    _upgrade(settings.database_url, args.revision)
     print(f"database migrated to {args.revision}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Every problem one line, exit 1 if any; `ok` only when the bot can really work (Slack asked too,
+    unless --offline)."""
+    from bot.operations.checks import check_slack, database_problem, failed_messages, shape_problems
+    from bot.operations.startup import describe_setup
+
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)
     try:
-        if not db.ping():
-            raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
-        migrated = is_current(db.engine)
+        problem = database_problem(db)
+        problems = [problem] if problem else failed_messages(db)
     finally:
         db.dispose()
-    names = ", ".join(o.name for o in offices.office)
-    print(f"ok: {len(offices.office)} office(s) ({names}); database reachable; "
-          f"migrations {'current' if migrated else 'NOT current: run avvik-bot db upgrade'}")
-    return 0 if migrated else 1
+    if args.offline:
+        problems += shape_problems(offices)
+    else:
+        if settings.slack_signing_secret is None:
+            problems.append("SLACK_SIGNING_SECRET is not set: set it to the Signing Secret under «Basic Information» "
+                            "→ «App Credentials».")
+        problems += check_slack(settings, offices).problems
+    for line in problems:
+        print(line)
+    if problems:
+        return 1
+    print(f"ok: {describe_setup(settings, offices)}, migrated"
+          + ("; Slack not asked (--offline)" if args.offline else "; Slack token, channels and people checked"))
+    return 0
 
 
 def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
@@ -269,7 +304,10 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("revision", nargs="?", default="head")
     up.set_defaults(run=cmd_db_upgrade)
 
-    commands.add_parser("check", help="check the settings, office config and database").set_defaults(run=cmd_check)
+    check = commands.add_parser("check", help="check the settings, office config, database and Slack")
+    check.add_argument("--offline", action="store_true",
+                       help="do not ask Slack (token, channels, people); check the rest")
+    check.set_defaults(run=cmd_check)
     commands.add_parser("deliver", help="send the messages still waiting in the ledger").set_defaults(
         run=cmd_deliver)
 

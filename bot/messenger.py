@@ -6,7 +6,9 @@ a sender is a start-up error (`check_senders`): the bot must not run and leave m
 unsent. The messenger claims due ledger rows; for each it loads the rows the message is
 about as they are now (no lock held), calls the sender, and then, in one short transaction,
 stores what the sender recorded (a card's ts, say) with the row's «sent» mark. A failure
-leaves the row pending with a back-off, so the next run retries it.
+leaves the row pending with a back-off, so the next run retries it; one Slack refuses for good
+(`bot.operations.rules.PERMANENT_ERRORS`: a rejected token, a channel the bot is not in) marks
+it failed instead, for /healthz, `avvik-bot check` and the leaders, until `deliver --failed`.
 
 `MessageKind` and `Target` are the ledger's, defined in `store.ledger` (the store needs them
 too); they are named here for the handlers, which import from `bot/`, never from `store/`.
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.office import Office, OfficeDirectory
+from bot.operations.rules import fix_for, is_permanent
 from store import ledger
 from store.db import Database, Unavailable
 from store.ledger import MessageKind, Target, WholeOffice
@@ -180,6 +183,9 @@ class Messenger:
                     ledger.mark_sent(session, entry_id, self.clock.now())
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
+            if is_permanent(error):
+                self._give_up(entry_id, error)
+                return False
             retry_after = _retry_after(exc)
         except (SlackClientError, urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             error = type(exc).__name__
@@ -208,6 +214,18 @@ class Messenger:
         except Unavailable:
             return  # the lease runs out and the row is claimed again
         log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempts)
+
+    def _give_up(self, entry_id: int, error: str) -> None:
+        """Slack refuses this for good until a setting is fixed: no retries (`deliver --failed` resends)."""
+        try:
+            with self.db.transaction() as session:
+                ledger.mark_given_up(session, entry_id, error)
+                entry = session.get(LedgerEntry, entry_id)
+                what, office_id = entry.what, entry.office_id
+        except Unavailable:
+            return  # the lease runs out and the row is claimed again
+        log.warning("ledger: %s #%s for office %s failed (%s): %s, then run avvik-bot deliver --failed",
+                    what, entry_id, office_id, error, fix_for(error))
 
     def _route(self, what: str) -> Route[Any] | None:
         try:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from store.models import LedgerEntry
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
+FAILED = "failed"  # Slack refused it for a reason no retry cures; sent again by `avvik-bot deliver --failed`
 
 
 class MessageKind(StrEnum):
@@ -201,6 +202,30 @@ def mark_failed(session: Session, entry_id: int, error: str, retry_at: datetime)
     entry = session.get(LedgerEntry, entry_id)
     if entry is not None:
         entry.status, entry.not_before, entry.last_error = PENDING, retry_at, error[:200]
+
+
+def mark_given_up(session: Session, entry_id: int, error: str) -> None:
+    """Stop retrying a row Slack refuses for good (a wrong token, a channel the bot is not in); its
+    `claimed_at` says when. Nothing is lost: `retry_failed` gives it back once the setting is fixed."""
+    entry = session.get(LedgerEntry, entry_id)
+    if entry is not None:
+        entry.status, entry.last_error = FAILED, error[:200]
+
+
+def failed(session: Session, office_id: str | None = None) -> list[LedgerEntry]:
+    """The rows given up on, the latest first."""
+    query = select(LedgerEntry).where(LedgerEntry.status == FAILED)
+    if office_id is not None:
+        query = query.where(LedgerEntry.office_id == office_id)
+    return list(session.scalars(query.order_by(LedgerEntry.claimed_at.desc(), LedgerEntry.id.desc())))
+
+
+def retry_failed(session: Session, now: datetime, office_id: str | None = None) -> list[int]:
+    """Give every failed row back to be sent now (after the operator fixed what Slack refused)."""
+    rows = failed(session, office_id)
+    for entry in rows:
+        entry.status, entry.not_before = PENDING, now
+    return sorted(entry.id for entry in rows)
 
 
 def exists(session: Session, key: LedgerKey) -> bool:
