@@ -64,9 +64,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     require_free_port(args.host, args.port)
     _ensure_migrated(settings)
     scheduler = not args.no_scheduler
+    require_slack(settings, offices)
     log.info("%s", describe(settings, offices, f"HTTP on {args.host}:{args.port} ({args.workers} worker(s) × "
                                                f"{args.threads} threads)", scheduler))
-    require_slack(settings, offices)
     serve(settings, args.host, args.port, args.workers, args.threads, scheduler=scheduler)
     return 0
 
@@ -78,8 +78,8 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
     offices = load_offices(settings.avvik_office_config)
     _ensure_migrated(settings)
-    log.info("%s", describe(settings, offices, "Socket Mode", True))
     require_slack(settings, offices, socket_mode=True)
+    log.info("%s", describe(settings, offices, "Socket Mode", True))
     socket_mode(settings)
     return 0
 

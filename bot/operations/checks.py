@@ -6,6 +6,7 @@ wrong token, a channel name instead of an id or an uninvited bot before staff ty
 
 from __future__ import annotations
 
+import logging
 import urllib.error
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ from store.db import Database
 from store.migrate import is_current
 
 CHECK_TIMEOUT = 10  # seconds for each Web API call of a check
+# The SDK logs a failed call as an ERROR with its traceback; a check says it in its own one line.
+_SDK_LOG = logging.getLogger("bot.operations.checks.web_api")
+_SDK_LOG.setLevel(logging.CRITICAL)
 
 
 @dataclass
@@ -73,7 +77,7 @@ def check_slack(settings: Settings, offices: OfficeDirectory, *, socket_mode: bo
         report.token_rejected = True
         return report
     client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
-                       timeout=CHECK_TIMEOUT)
+                       timeout=CHECK_TIMEOUT, logger=_SDK_LOG)
     try:
         client.auth_test()
         if socket_mode or settings.slack_app_token is not None:
@@ -102,8 +106,8 @@ def _check_app_token(settings: Settings, report: SlackReport) -> None:
         return
     token = settings.slack_app_token.get_secret_value()
     try:
-        WebClient(token=token, base_url=settings.slack_api_url, timeout=CHECK_TIMEOUT).apps_connections_open(
-            app_token=token)
+        WebClient(token=token, base_url=settings.slack_api_url, timeout=CHECK_TIMEOUT,
+                  logger=_SDK_LOG).apps_connections_open(app_token=token)
     except SlackApiError as exc:
         error = exc.response.get("error")
         report.problems.append(f"SLACK_APP_TOKEN: Slack rejects the app-level token ({error}): create one with the "
