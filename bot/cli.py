@@ -121,12 +121,18 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import install_senders
+    from bot.operations.checks import failed_messages
+    from bot.operations.service import resend_failed
     from bot.services import build_services
 
     settings.require("SLACK_BOT_TOKEN")
-    report = install_senders(build_services(settings)).messenger.deliver(limit=500)
-    print(f"sent {len(report.sent)}, postponed {len(report.failed)}")
-    return 0
+    services = install_senders(build_services(settings))
+    report = resend_failed(services) if args.failed else services.messenger.deliver(limit=500)
+    still = failed_messages(services.db)
+    print(f"sent {len(report.sent)}, not sent {len(report.failed)}" + ("; Slack still refuses:" if still else ""))
+    for line in still:
+        print(f"  {line}")
+    return 1 if args.failed and still else 0
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -308,8 +314,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--offline", action="store_true",
                        help="do not ask Slack (token, channels, people); check the rest")
     check.set_defaults(run=cmd_check)
-    commands.add_parser("deliver", help="send the messages still waiting in the ledger").set_defaults(
-        run=cmd_deliver)
+    deliver = commands.add_parser("deliver", help="send the messages still waiting in the ledger")
+    deliver.add_argument("--failed", action="store_true",
+                         help="send again the messages Slack refused for good (after fixing what it said)")
+    deliver.set_defaults(run=cmd_deliver)
 
     report = commands.add_parser(
         "report", help="write a period report for the business plan (xlsx, csv or md)",

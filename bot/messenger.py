@@ -122,6 +122,8 @@ class Messenger:
         # or rate-limiting Web API never delays the next person's acknowledgement.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
         self._pending: set[Future[DeliveryReport]] = set()
+        # Told when Slack refuses a message for good (office, error, recipient): the leaders hear of it.
+        self.refused: list[Callable[[Office, str, str], None]] = []
 
     def deliver_soon(self, ids: Sequence[int]) -> Future[DeliveryReport] | None:
         """Send these ledger rows in the background; whatever fails is retried by the scheduler."""
@@ -221,11 +223,14 @@ class Messenger:
             with self.db.transaction() as session:
                 ledger.mark_given_up(session, entry_id, error)
                 entry = session.get(LedgerEntry, entry_id)
-                what, office_id = entry.what, entry.office_id
+                what, office_id, recipient = entry.what, entry.office_id, entry.recipient
         except Unavailable:
             return  # the lease runs out and the row is claimed again
         log.warning("ledger: %s #%s for office %s failed (%s): %s, then run avvik-bot deliver --failed",
                     what, entry_id, office_id, error, fix_for(error))
+        if what != MessageKind.DELIVERY_PROBLEM.value:  # a leader's DM about it failing is not told again
+            for listener in self.refused:
+                listener(self.offices.by_id(office_id), error, recipient)
 
     def _route(self, what: str) -> Route[Any] | None:
         try:

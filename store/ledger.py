@@ -56,6 +56,8 @@ class MessageKind(StrEnum):
     QUALITY_ASSESSMENT_SHORT = "quality_assessment_short"
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
+    # running the bot
+    DELIVERY_PROBLEM = "delivery_problem"  # a leader hears that the leader channel refuses the bot's messages
 
 
 class TargetKind(StrEnum):

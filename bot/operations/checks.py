@@ -152,12 +152,11 @@ def database_problem(db: Database) -> str | None:
 
 def failed_messages(db: Database) -> list[str]:
     """One line per office and Slack error for the messages Slack refused for good."""
-    with db.reading() as session:
-        rows = ledger.failed(session)
     counts: dict[tuple[str, str], int] = {}
-    for row in rows:
-        key = (row.office_id, row.last_error or "unknown")
-        counts[key] = counts.get(key, 0) + 1
+    with db.reading() as session:
+        for row in ledger.failed(session):
+            key = (row.office_id, row.last_error or "unknown")
+            counts[key] = counts.get(key, 0) + 1
     return [f"office {office_id}: {count} message(s) not sent ({error}): {fix_for(error)}, then run "
             f"avvik-bot deliver --failed" for (office_id, error), count in counts.items()]
 
@@ -167,11 +166,11 @@ def slack_health(db: Database) -> dict[str, object]:
     (which error, when, which office). It informs; it never takes the service down."""
     with db.reading() as session:
         rows = ledger.failed(session)
-    last = rows[0] if rows else None
-    return {
-        "failed_messages": len(rows),
-        "last_error": None if last is None else {
-            "error": last.last_error, "at": last.claimed_at.isoformat() if last.claimed_at else None,
-            "office": last.office_id, "message": last.what, "fix": fix_for(last.last_error or ""),
-        },
-    }
+        last = rows[0] if rows else None
+        return {
+            "failed_messages": len(rows),
+            "last_error": None if last is None else {
+                "error": last.last_error, "at": last.claimed_at.isoformat() if last.claimed_at else None,
+                "office": last.office_id, "message": last.what, "fix": fix_for(last.last_error or ""),
+            },
+        }

@@ -86,6 +86,12 @@ def window_opened_on(config: QualityRounds, season: Season, year: int, today: da
     return today, min(today + (closes - opens), next_opens - timedelta(days=1))
 
 
+def next_opening(config: QualityRounds, today: date) -> tuple[Season, int, date]:
+    """The next round's season, year and first day after `today` (for «ingen åpen måling nå»)."""
+    return min(((s, y, window(config, s, y)[0]) for s in Season for y in (today.year, today.year + 1)
+                if window(config, s, y)[0] > today), key=lambda found: found[2])
+
+
 def season_running(config: QualityRounds, today: date) -> Season | None:
     """The season whose window contains `today`, if any."""
     for season in Season:

@@ -40,6 +40,7 @@ def help_blocks(office: Office) -> list:
         *guide_blocks(office),
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        SectionBlock(text=mrkdwn(t("help.elsewhere", loc))),
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]
 

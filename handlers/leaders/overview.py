@@ -18,9 +18,11 @@ from bot.errors import DomainError
 from bot.i18n import format_date, t
 from bot.leaders import service as leaders_service
 from bot.office import Office
+from bot.operations.service import office_refusals
 from bot.services import Services
 from handlers.blocks import SECTION_MAX, escape, lines_within, mrkdwn, plain
 from handlers.common import reply, say
+from handlers.leaders.blocks import delivery_reason
 from handlers.payloads import SlashCommand
 from store.models import Deviation
 
@@ -49,7 +51,10 @@ def home_extra_blocks(services: Services, office: Office, user_id: str) -> list:
     if not services.leaders.is_leader(office, user_id):
         return []
     grouped = leaders_service.overview(services.db, office)
-    return [DividerBlock(), *overview_blocks(office, grouped, services.clock.now())]
+    problems = [SectionBlock(text=mrkdwn(t("delivery.home", office.locale, count=refusal.count,
+                                           reason=delivery_reason(refusal, office.locale))))
+                for refusal in office_refusals(services.db, office)]
+    return [DividerBlock(), *problems, *overview_blocks(office, grouped, services.clock.now())]
 
 
 def overview(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
