@@ -294,12 +294,18 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avvik-bot", description="Avviksboten: deviations for a NAV office.")
     commands = root.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve Slack's HTTP requests on /slack/events (gunicorn)")
-    serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=8)
-    serve.add_argument("--no-scheduler", action="store_true", help="run no background jobs in this process")
+    serve = commands.add_parser("serve", help="serve Slack's HTTP requests on /slack/events (gunicorn)",
+                                description="Serve Slack's HTTP requests on /slack/events, /healthz and /readyz "
+                                            "under gunicorn; the scheduler runs in every worker unless "
+                                            "--no-scheduler.")
+    serve.add_argument("--host", default="0.0.0.0", help="the address to listen on (default: %(default)s, all)")
+    serve.add_argument("--port", type=int, default=3000, help="the TCP port (default: %(default)s)")
+    serve.add_argument("--workers", type=int, default=2,
+                       help="gunicorn worker processes (default: %(default)s)")
+    serve.add_argument("--threads", type=int, default=8,
+                       help="threads per worker, each serving one request at a time (default: %(default)s)")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="run no background jobs in this process (default: they run)")
     serve.set_defaults(run=cmd_serve)
 
     commands.add_parser("socket", help="connect to Slack in Socket Mode").set_defaults(run=cmd_socket)
