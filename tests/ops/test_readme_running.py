@@ -4,7 +4,6 @@ the workbook's, and `serve --help` gives every option's default."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bot.cli import parser
