@@ -17,9 +17,12 @@ from store.db import Database
 from store.migrate import upgrade
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.office import Office
     from bot.reminders.digest import DigestPlan
     from bot.reminders.jobs import NudgePlan
+    from bot.reports.exports import Format
     from bot.services import Services
 
 
@@ -143,11 +146,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.errors import InvalidPeriod, StorageUnavailable
     from bot.i18n import t
-    from bot.reports.exports import Format, render
+    from bot.reports.exports import render
     from bot.reports.figures import Audience
     from bot.reports.periods import between, parse_period
     from bot.reports.service import load_report
 
+    out = Path(args.out)
+    fmt = _report_format(args.format, out)
     offices = load_offices(settings.avvik_office_config)
     if args.office:
         office = offices.by_id(args.office)
@@ -176,11 +181,34 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("DATABASE_URL: the database stopped answering; try again.") from None
     finally:
         db.dispose()
-    out = Path(args.out)
-    out.write_bytes(render(report, office, Format(args.format)))
-    print(f"wrote {out} ({args.format}): {office.name}, {period.label} ({period.first}–{period.last}), "
+    names = _display_names(settings) if report.audience is Audience.LEADERS else None
+    out.write_bytes(render(report, office, fmt, names) if names else render(report, office, fmt))
+    print(f"wrote {out} ({fmt.value}): {office.name}, {period.label} ({period.first}–{period.last}), "
           f"{report.current.registered} case(s), {args.audience} version")
     return 0
+
+
+def _report_format(given: str | None, out: Path) -> Format:
+    """--format, or the format --out's extension names; a file named for another format is an error."""
+    from bot.reports.exports import Format
+
+    named = {".xlsx": Format.XLSX, ".csv": Format.CSV, ".md": Format.MD}.get(out.suffix.lower())
+    if given is None:
+        if named is None:
+            raise ConfigError(f"--out {out.name}: end the file name in .xlsx, .csv or .md, or give --format.")
+        return named
+    if named is not None and named.value != given:
+        raise ConfigError(f"--format {given} does not match --out {out.name}: name the file .{given}, "
+                          "or leave --format out.")
+    return Format(given)
+
+
+def _display_names(settings: Settings) -> Callable[[str], str] | None:
+    """Owners by their Slack display name (looked up now, never stored), when the bot may ask Slack."""
+    from bot.reports.names import DisplayNames
+    from bot.services import web_client
+
+    return DisplayNames(web_client(settings)) if settings.slack_bot_token else None
 
 
 def _moment(value: str, tz: ZoneInfo) -> datetime:
@@ -330,12 +358,14 @@ def parser() -> argparse.ArgumentParser:
         description="Period: --from/--to (both days included), or --period 2026 | 2026H1 | 2026-03 | "
                     "2026-01-01..2026-03-31; neither means the last complete half-year. xlsx: sheets for the "
                     "summary, the cases (no free text, no people), the actions and the lessons. csv: one row per "
-                    "case registered in the period (the xlsx cases sheet; UTF-8 with BOM, comma-separated). "
+                    "case registered in the period (the xlsx cases sheet, for Norwegian Excel: semicolon-separated, "
+                    "decimal comma, UTF-8 with BOM). "
                     "md: the summary, counts, overdue actions, lessons and changes, for the business plan.")
     report.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first day of the period")
     report.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day of the period (included)")
     report.add_argument("--period", help="instead of --from/--to: 2026, 2026H1, 2026-03 or a..b")
-    report.add_argument("--format", choices=["xlsx", "csv", "md"], default="xlsx")
+    report.add_argument("--format", choices=["xlsx", "csv", "md"],
+                        help="xlsx, csv or md (default: as --out's extension names it)")
     report.add_argument("--out", required=True, metavar="FILE", help="where to write the report")
     report.add_argument("--office", help="the office's id (needed when the config has several)")
     report.add_argument("--audience", choices=["kontor", "ledere"], default="kontor",

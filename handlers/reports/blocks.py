@@ -21,6 +21,7 @@ from bot.reports.wording import (
     measures_summary,
     number,
     one_line,
+    period_name,
     round_line,
     score_columns,
     score_counts,
@@ -70,9 +71,10 @@ def report_blocks(report: Report, office: Office) -> list:
     loc = office.locale
     cur, prev = report.current, report.previous
     blocks: list = [
-        HeaderBlock(text=plain("report.title", loc, period=cur.period.label)),
+        HeaderBlock(text=plain("report.title", loc, period=period_name(cur.period, loc))),
         ContextBlock(elements=[mrkdwn(escape(t("report.context", loc, office=office.name, span=span(cur.period),
-                                               previous=prev.period.label, previous_span=span(prev.period))))]),
+                                               previous=period_name(prev.period, loc),
+                                               previous_span=span(prev.period))))]),
         SectionBlock(text=mrkdwn(summary_text(report, office))),
         SectionBlock(fields=[mrkdwn(dimension_text(report, d, office)) for d in DIMENSIONS]),
         DividerBlock(),
@@ -92,7 +94,7 @@ def report_blocks(report: Report, office: Office) -> list:
         blocks.append(ContextBlock(elements=[mrkdwn(t("report.lessons.withheld", loc,
                                                       count=cur.lessons_withheld))]))
     blocks += [DividerBlock(), SectionBlock(text=mrkdwn(_fit(
-        [f"*{t('report.changes.header', loc, previous=prev.period.label)}*",
+        [f"*{t('report.changes.header', loc, previous=period_name(prev.period, loc))}*",
          *[f"• {escape(line)}" for line in change_lines(report, office)]], SECTION_MAX, loc)))]
     return blocks + quality_blocks(report, office)
 

@@ -353,7 +353,8 @@ def test_the_leaders_report_in_slack_carries_the_quality_rounds(bot, clock, offi
 # --- the files for the business plan ------------------------------------------------------------
 
 def run_cli(db: Database, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DATABASE_URL": db.url}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DATABASE_URL": db.url,
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # this checkout, not the one installed
     return subprocess.run([sys.executable, "-m", "bot.cli", "report", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
 
