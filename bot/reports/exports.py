@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 
-from bot.i18n import ISO, Locale, format_date, t
+from bot.i18n import ISO, Locale, format_date, t, t_count
 from bot.office import Office
 from bot.quality.rules import round_title
 from bot.reports.figures import Audience, DeviationRow, Overdue, Report
@@ -199,7 +199,7 @@ def to_xlsx(report: Report, office: Office, name_of: Names = _ids) -> bytes:
                             lesson.text])
     if report.current.lessons_withheld:
         lessons.append([])
-        lessons.append([t("report.lessons.withheld", loc, count=report.current.lessons_withheld)])
+        lessons.append([t_count("report.lessons.withheld", loc, report.current.lessons_withheld)])
 
     _quality_sheets(workbook, report, office, bold, name_of)
     for sheet in workbook.worksheets:
@@ -309,7 +309,7 @@ def to_markdown(report: Report, office: Office, name_of: Names = _ids) -> str:
                 for lesson in items]
         out.append("")
     if cur.lessons_withheld:
-        out += [f"_{t('report.lessons.withheld', loc, count=cur.lessons_withheld)}_"]
+        out += [f"_{t_count('report.lessons.withheld', loc, cur.lessons_withheld)}_"]
 
     out += ["", f"## {t('report.changes.header', loc, previous=period_name(prev.period, loc))}", ""]
     out += [f"- {line}" for line in change_lines(report, office)]
@@ -353,7 +353,7 @@ def overdue_line(overdue: Overdue, office: Office, mention: Callable[[str], str]
     `clean` makes the free text safe for the target markup; `mention` writes the owner."""
     loc = office.locale
     line = t("report.overdue.line", loc, reference=overdue.reference, due_on=format_date(overdue.due_on, ISO),
-             days=overdue.days_overdue, term=term_label(overdue.term, loc))
+             days=t_count("report.overdue.days", loc, overdue.days_overdue), term=term_label(overdue.term, loc))
     if overdue.description:
         line += f": {clean(one_line(overdue.description, 150))}"
     if overdue.owner_id:

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 
 from bot.deviations import outbox as deviations
 from bot.deviations.rules import ActionState, Command, State, closure_offered
-from bot.i18n import Locale, format_date, format_datetime, has, t
+from bot.i18n import Locale, format_date, format_datetime, has, t, t_count
 from bot.leaders import outbox
 from bot.leaders.service import ACTION_DONE, ACTION_DROPPED
 from bot.messenger import Delivery, MessageKind, Messenger
@@ -33,8 +33,8 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
     loc: Locale = office.locale
     action = _action(deviation, event)
     if event.kind == Command.ASSESS_WITH_ACTIONS:
-        what = t("thread.assessed_with", loc, count=event.detail.get("actions", len(deviation.actions)),
-                 leader=_mention(deviation.responsible_leader))
+        what = t_count("thread.assessed_with", loc, event.detail.get("actions", len(deviation.actions)),
+                       leader=_mention(deviation.responsible_leader))
     elif event.kind == Command.ASSESS_WITHOUT_ACTIONS:
         what = t("thread.assessed_without", loc, reasons=_quote(deviation.assessment_note))
     elif event.kind == ACTION_DONE and action is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
-from bot.i18n import Locale, t
+from bot.i18n import Locale, t, t_count
 from bot.office import Office
 from bot.quality.rules import round_title
 from bot.reports.exports import change_lines, counts, overdue_line
@@ -91,8 +91,8 @@ def report_blocks(report: Report, office: Office) -> list:
         blocks.append(SectionBlock(text=mrkdwn(_fit([f"*{escape(value_label('category', category, office))}*",
                                                      *lines], SECTION_MAX, loc))))
     if cur.lessons_withheld:
-        blocks.append(ContextBlock(elements=[mrkdwn(t("report.lessons.withheld", loc,
-                                                      count=cur.lessons_withheld))]))
+        blocks.append(ContextBlock(elements=[mrkdwn(t_count("report.lessons.withheld", loc,
+                                                            cur.lessons_withheld))]))
     blocks += [DividerBlock(), SectionBlock(text=mrkdwn(_fit(
         [f"*{t('report.changes.header', loc, previous=period_name(prev.period, loc))}*",
          *[f"• {escape(line)}" for line in change_lines(report, office)]], SECTION_MAX, loc)))]
