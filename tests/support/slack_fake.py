@@ -321,6 +321,10 @@ class SlackFake:
             return {"ok": True, "view": view}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts") or "")
+            return {"ok": True, "channel": params.get("channel"),
+                    "permalink": f"https://nav-test.slack.com/archives/{params.get('channel')}/p{ts.replace('.', '')}"}
         if method == "conversations.info":
             channel = params.get("channel")
             return {"ok": True, "channel": {"id": channel, "name": str(channel).lower(), "is_archived": False,
