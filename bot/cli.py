@@ -134,7 +134,7 @@ def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
     services = install_senders(build_services(settings))
     report = resend_failed(services) if args.failed else services.messenger.deliver(limit=500)
     still = failed_messages(services.db)
-    print(f"sent {len(report.sent)}, not sent {len(report.failed)}" + ("; Slack still refuses:" if still else ""))
+    print(f"sent {len(report.sent)}, postponed {len(report.failed)}" + ("; Slack still refuses:" if still else ""))
     for line in still:
         print(f"  {line}")
     return 1 if args.failed and still else 0
