@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from store.models import LedgerEntry
-from tests.support.flows import posted_to, register
+from tests.support.flows import posted_to, register, wait_until
 from tests.support.servers import run_cli
 
 LEADERS, LEADER_CHANNEL, REPORTER = ("U0LEADER1", "U0LEADER2"), "C0LEADERS", "U0STAFF1"
@@ -22,8 +22,11 @@ def _rows(bot, what: str) -> list[LedgerEntry]:
 def test_an_uninvited_bot_fails_the_card_once_tells_the_leaders_and_sends_it_when_invited(bot, clock, tmp_path):
     bot.fake.uninvited.add(LEADER_CHANNEL)
     register(bot)
+    wait_until(lambda: [r.status for r in _rows(bot, "leader_card")] == ["failed"])  # sent after the ack
+    wait_until(lambda: [r.status for r in _rows(bot, "delivery_problem")] == ["sent", "sent"])
     [card] = _rows(bot, "leader_card")
     assert (card.status, card.last_error, card.attempts) == ("failed", "not_in_channel", 1)
+    bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == REPORTER)
     assert len(posted_to(bot.fake, REPORTER)) == 1  # the reporter's receipt went out
 
     # Each leader hears it by DM, once, with the fix.
@@ -77,6 +80,7 @@ def test_a_revoked_token_fails_the_receipt_and_healthz_names_it_without_dming_le
     bot.fake.fail("chat.postMessage", times=5, error="invalid_auth",
                   where=lambda params: params.get("channel") == REPORTER)
     register(bot)
+    wait_until(lambda: [r.status for r in _rows(bot, "receipt")] == ["failed"])  # sent after the ack
     [receipt] = _rows(bot, "receipt")
     assert (receipt.status, receipt.last_error) == ("failed", "invalid_auth")
     last = bot.client.get("/healthz").json()["slack"]["last_error"]
