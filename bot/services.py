@@ -12,6 +12,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.leaders.directory import LeaderDirectory
 from bot.messenger import Messenger
@@ -83,6 +84,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     clock = clock or SystemClock()
     offices = load_offices(settings.avvik_office_config)
     db = db or Database(settings.database_url)
+    metrics.count_database_errors(db.engine)
     client = web_client(settings)
     services = Services(
         settings=settings,

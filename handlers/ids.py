@@ -21,6 +21,7 @@ class Field:
     CATEGORY: Final = "category"
     TITLE: Final = "title"
     WHAT_HAPPENED: Final = "what_happened"
+    CAUSE: Final = "cause"
     OCCURRED_ON: Final = "occurred_on"
     IMMEDIATE_ACTION: Final = "immediate_action"
     SUGGESTED_ACTION: Final = "suggested_action"

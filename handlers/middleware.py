@@ -30,7 +30,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.errors import ConfigError, DeviationNotFound, DomainError
-from bot.i18n import t
+from bot.i18n import DEFAULT_LOCALE, Locale, t
 from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
@@ -56,6 +56,15 @@ def provide(services: Services) -> Middleware:
     return provide_services
 
 
+def _locale_of(services: Services, body: dict) -> Locale:
+    """The office's language for a body that did not parse: its team, if that is an office's."""
+    team = body.get("team")
+    try:
+        return office_of(services, team.get("id") if isinstance(team, dict) else None).locale
+    except ConfigError:
+        return DEFAULT_LOCALE
+
+
 def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware:
     """The body as `model` (`parsed`) and the office it is for (`office`).
 
@@ -67,7 +76,9 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware
         try:
             parsed = model.model_validate(body)
         except ValidationError:
-            return ack(response_action="errors", errors={errors_on: t("error.generic")}) if errors_on else ack()
+            if not errors_on:
+                return ack()
+            return ack(response_action="errors", errors={errors_on: t("error.generic", _locale_of(services, body))})
         try:
             context[OFFICE] = office_of(services, parsed.team_id)  # type: ignore[attr-defined]
         except ConfigError:  # a workspace no office is configured for: nothing to answer with

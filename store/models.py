@@ -102,6 +102,7 @@ class Deviation(Base):
     citizen_rights: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(150))
     what_happened: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(Text)  # «Hva gjorde at det kunne skje?»
     occurred_on: Mapped[date] = mapped_column(Date)
     immediate_action: Mapped[str | None] = mapped_column(Text)
     suggested_action: Mapped[str | None] = mapped_column(Text)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from store.deviations import CLOSED
 from store.models import Deviation, Event
 
-DEVIATION_TEXT = ("what_happened", "immediate_action", "suggested_action", "assessment_note", "closure_feedback",
-                  "lesson")
+DEVIATION_TEXT = ("what_happened", "cause", "immediate_action", "suggested_action", "assessment_note",
+                  "closure_feedback", "lesson")
 # An audit detail value that reads as a code or an id (a category, a Slack id, a date) is kept;
 # anything with spaces in it is text a person wrote.
 _CODE = re.compile(r"[\w.:\-/]{1,64}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -22,29 +22,36 @@ from bot.forms import ERROR_KEYS, FieldErrors, Text, clean_text
 from bot.i18n import t
 from bot.office import Office
 from bot.privacy import fields_with_national_id
-from bot.routing.rules import Category, Handling, Route
+from bot.registration import rules
+from bot.routing.rules import Category, Route
 from store import deviations as store
 from store import ledger
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Deviation
 
+_T = TypeVar("_T")
 TITLE_MAX = 150
-FREE_TEXT_FIELDS = ("title", "what_happened", "immediate_action", "suggested_action")
+FREE_TEXT_FIELDS = tuple(f.value for f in rules.FREE_TEXT)
 
 
 class RegistrationForm(BaseModel):
-    """The registration modal's values, after the edge has parsed them."""
+    """The registration modal's values, after the edge has parsed them.
+
+    Kind and date are None only for a technical problem, which the form does not ask them for
+    and which is never stored (bot.registration.rules.asked_fields); parse_form sees to it.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Kind
+    kind: Kind | None = None
     category: Category
-    # Required only where the bot keeps the person's words (Route.stores_narrative): see parse_form.
+    # Required only where the rules say so, and the form showed it as required: see parse_form.
     title: Annotated[Annotated[str, Field(min_length=3, max_length=TITLE_MAX)] | None,
                      BeforeValidator(clean_text)] = None
     what_happened: Text = None
-    occurred_on: date
+    cause: Text = None  # «Hva gjorde at det kunne skje?»: what, not who
+    occurred_on: date | None = None
     immediate_action: Text = None
     suggested_action: Text = None
     severity: Severity = Severity.LOW
@@ -52,17 +59,22 @@ class RegistrationForm(BaseModel):
     anonymous: bool = False
 
 
-def parse_form(values: dict[str, object], office: Office, today: date) -> RegistrationForm:
+def parse_form(values: dict[str, object], office: Office, today: date, *,
+               shown_for: object = None) -> RegistrationForm:
     """Check the modal's values; raise FieldErrors naming every field that is wrong.
 
-    `today` is the office's local date: a deviation cannot have happened after it.
+    `today` is the office's local date: a deviation cannot have happened after it. `shown_for` is
+    the category the form the person saw was built for (None: the form before a category was
+    chosen): a field that form showed as optional is never refused as empty
+    (bot.registration.rules.refused_when_empty).
     """
     errors: dict[str, str] = {}
+    form: RegistrationForm | None
     try:
         form = RegistrationForm.model_validate(values)
     except ValidationError as exc:
         for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "title"
+            name = str(error["loc"][0]) if error["loc"] else "category"
             errors.setdefault(name, ERROR_KEYS.get(error["type"], "error.field.invalid"))
         form = None
     occurred_on = form.occurred_on if form else _date_or_none(values.get("occurred_on"))
@@ -72,16 +84,24 @@ def parse_form(values: dict[str, object], office: Office, today: date) -> Regist
     for name in fields_with_national_id(texts):
         errors[name] = "error.field.national_id"
     route = _route_or_none(office, form.category if form else values.get("category"))
-    if route is not None and route.stores_narrative and "title" not in errors and not clean_text(values.get("title")):
-        errors["title"] = "error.field.required"
-    if form is not None and not errors:
-        assert route is not None
-        if route.handling is Handling.OWN and not form.what_happened:
-            errors["what_happened"] = "error.field.describe"
+    if route is not None:
+        shown = _route_or_none(office, shown_for)
+        if rules.missing_from_form(shown, route):
+            errors.setdefault(rules.Field.CATEGORY.value, "error.field.form_outdated")
+        for name in rules.refused_when_empty(shown, route):
+            if name.value not in errors and _empty(values.get(name.value)):
+                errors[name.value] = "error.field.describe" if name is rules.Field.WHAT_HAPPENED \
+                    else "error.field.required"
     if errors:
         raise FieldErrors(errors)
-    assert form is not None
+    assert form is not None and route is not None
+    if route.creates_deviation and (form.kind is None or form.occurred_on is None):
+        raise FieldErrors({rules.Field.CATEGORY.value: "error.field.form_outdated"})
     return form
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
 
 
 def _route_or_none(office: Office, category: object) -> Route | None:
@@ -176,19 +196,28 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
     minimal = route.keeps_minimal_text
     deviation = Deviation(
         office_id=office.id, year=year, seq=seq, reference=format_reference(year, seq), submission_key=key,
-        kind=form.kind.value, category=form.category.value, destination=route.destination.value,
+        kind=_required(form.kind).value, category=form.category.value, destination=route.destination.value,
         severity=form.severity.value, citizen_rights=form.citizen_rights.value,
         # Seed 000 / DESIGN: an ASYS case keeps category, date and reference; the narrative belongs in ASYS.
         title=form.title if form.title and not minimal else t(f"category.{form.category.value}", office.locale),
         what_happened=None if minimal else form.what_happened,
+        cause=None if minimal else form.cause,
         immediate_action=None if minimal else form.immediate_action,
         suggested_action=None if minimal else form.suggested_action,
-        occurred_on=form.occurred_on, anonymous=form.anonymous, reporter_id=reporter_id, channel_id=channel_id,
+        occurred_on=_required(form.occurred_on), anonymous=form.anonymous, reporter_id=reporter_id,
+        channel_id=channel_id,
         state=initial_state(route).value, created_at=now, updated_at=now,
     )
     session.add(deviation)
     session.flush()
     return deviation
+
+
+def _required(value: _T | None) -> _T:
+    """A value parse_form has made sure of for every category that creates a case."""
+    if value is None:
+        raise ValueError("parse_form lets no case through without a kind and a date")
+    return value
 
 
 def _enter_messages(session, office: Office, deviation: Deviation, route: Route, now: datetime) -> list[int]:

@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 
 from bot.deviations.rules import ActionState, State, closure_offered
 from bot.forms import TEXT_MAX
-from bot.i18n import ISO, Locale, format_date, t
+from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from bot.routing.rules import Destination
 from handlers import ids
@@ -43,7 +43,7 @@ def card_fields(deviation: Deviation, office: Office) -> list:
         mrkdwn(f"*{t('card.rights', loc)}*\n{t(f'rights.{deviation.citizen_rights}', loc)}"),
         mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
         mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
-        mrkdwn(f"*{t('card.occurred_on', loc)}*\n{format_date(deviation.occurred_on, ISO)}"),
+        mrkdwn(f"*{t('card.occurred_on', loc)}*\n{format_date(deviation.occurred_on, loc)}"),
         mrkdwn(f"*{t('card.reporter', loc)}*\n{reporter_text(deviation, loc)}"),
     ]
 
@@ -118,6 +118,7 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
         SectionBlock(fields=card_fields(deviation, office)),
     ]
     for key, text in (("card.what_happened", deviation.what_happened),
+                      ("card.cause", deviation.cause),
                       ("card.immediate_action", deviation.immediate_action),
                       ("card.suggested_action", deviation.suggested_action)):
         if text:

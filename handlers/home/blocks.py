@@ -39,6 +39,7 @@ def help_blocks(office: Office) -> list:
         HeaderBlock(text=plain("help.header", loc)),
         *guide_blocks(office),
         DividerBlock(),
+        SectionBlock(text=mrkdwn(t("help.form", loc))),  # what the registration form asks (issue 16)
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
         SectionBlock(text=mrkdwn(t("help.elsewhere", loc))),
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),

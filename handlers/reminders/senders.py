@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.deviations.rules import State
-from bot.i18n import Locale, format_date, t, t_count
+from bot.i18n import Locale, format_date, format_week, t, t_count
 from bot.leaders.links import card_links
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
@@ -144,7 +144,7 @@ def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
         ("summary.overdue", overdue_lines),
         ("summary.ready", [deviation_line(d) for d in ready]),
     ]
-    week = delivery.entry.period or iso_week(summary.today)
+    week = format_week(delivery.entry.period or iso_week(summary.today), loc)
     blocks: list = [HeaderBlock(text=plain("summary.header", loc, week=week)),
                     ContextBlock(elements=[mrkdwn(t("summary.intro", loc))])]
     for key, lines in sections:
@@ -172,7 +172,7 @@ def send_digest(delivery: Delivery, told: outbox.DigestToTell) -> None:
     loc = delivery.office.locale
     digest, closed, at_once = told.digest, told.closed, told.told_at_once
     blocks: list = [
-        HeaderBlock(text=plain("digest.header", loc, week=digest.period)),
+        HeaderBlock(text=plain("digest.header", loc, week=format_week(digest.period, loc))),
         SectionBlock(text=mrkdwn(t("digest.intro", loc))),
         ContextBlock(elements=[mrkdwn(t("digest.counts", loc, reported=digest.reported, closed=digest.closed,
                                         open=digest.open))]),

@@ -24,7 +24,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.deviations.rules import State
-from bot.i18n import Locale, t
+from bot.i18n import Locale, has, t
 from bot.office import Office
 from bot.routing.rules import Category, Destination, Handling, Route
 from bot.routing.service import REFERENCE_MAX
@@ -55,6 +55,8 @@ def route_text(route: Route, office: Office) -> str:
     if route.alerts_leaders_at_once:
         lines.append(t("route.hms_now", loc, system=info.name))
     lines.append(t("route.where", loc, category=t(f"category.{route.category.value}", loc), system=info.name))
+    if has(f"category_help.{route.category.value}"):
+        lines.append(t(f"category_help.{route.category.value}", loc))
     if route.handling is not Handling.OWN:
         lines.append(t(f"route.handling.{route.handling.value}", loc, system=info.name))
     if route.keeps_minimal_text:
@@ -172,6 +174,8 @@ def where_blocks(office: Office) -> list:
         for route in routes:
             alert = f" {t('guide.where.alert', loc)}" if route.alerts_leaders_at_once else ""
             lines.append(f"• {t(f'category.{route.category.value}', loc)}{alert}")
+            if has(f"category_help.{route.category.value}"):  # seed 000's words under the category
+                lines.append(f"   _{t(f'category_help.{route.category.value}', loc)}_")
         lines.append(info.instructions)
         if link := _link(office, destination):
             lines.append(link)

@@ -33,6 +33,7 @@ SEED_TABLE = [
     (Category.NAV_COOPERATION, Destination.SAMSPILLET, Handling.EXTERNAL, True),
     (Category.STATE_DOMAIN, Destination.LINE, Handling.GUIDE, True),
     (Category.TECHNICAL, Destination.USER_SUPPORT, Handling.REDIRECT, False),
+    (Category.CENTRAL_ROUTINE, Destination.OFFICE, Handling.OWN, True),
     (Category.LOCAL_ROUTINE, Destination.OFFICE, Handling.OWN, True),
     (Category.ADMINISTRATIVE_LAW, Destination.OFFICE, Handling.OWN, True),
     (Category.LEARNING, Destination.OFFICE, Handling.OWN, True),

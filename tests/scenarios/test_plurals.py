@@ -1,5 +1,5 @@
 """Counts read as Norwegian does (CLDR plural rules through Babel): «1 påminnelse», «2 påminnelser»,
-«1 dag over», «3 dager over»; never a hand-written «påminnelse(r)»."""
+«1 dag over fristen», «3 dager over fristen»; never a hand-written «påminnelse(r)»."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def test_one_reminder_and_two_reminders_read_right_in_the_dm(bot, db, clock):
 
 def test_counts_choose_their_form_by_the_locales_plural_rules():
     assert [t_count("report.overdue.days", "nb", n) for n in (0, 1, 2, 21)] == [
-        "0 dager over", "1 dag over", "2 dager over", "21 dager over"]
-    assert t_count("report.overdue.days", "en", 1) == "1 day over"
+        "0 dager over fristen", "1 dag over fristen", "2 dager over fristen", "21 dager over fristen"]
+    assert t_count("report.overdue.days", "en", 1) == "1 day overdue"
 
 
 def test_no_text_writes_a_plural_by_hand():

@@ -26,7 +26,7 @@ def test_avvik_opens_the_registration_modal_with_help(bot):
             "suggested_action", "severity", "citizen_rights", "anonymous"} <= blocks
     text = text_of(view)
     assert "brudd på lov og forskrift" in text
-    assert "ikke om en kollega" in text
+    assert "Beskriv hva som skjedde, ikke hvem som gjorde det." in text
 
 
 def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
@@ -40,11 +40,14 @@ def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
 
     receipt = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0STAFF1")[0]
     assert "AVV-2026-0001" in text_of(receipt.params)
-    assert "Lederne vurderer saken" in text_of(receipt.params)
+    assert "Lederne vurderer avviket" in text_of(receipt.params)
 
     card = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER_CHANNEL)[0]
     assert "AVV-2026-0001" in text_of(card.params)
     assert "<@U0STAFF1>" in text_of(card.params)
+    # issue 19: the card writes the day as the office reads it, and says «Alvorlighetsgrad»
+    assert "*Dato*\n20.11.2026" in text_of(card.params) and "2026-11-20" not in text_of(card.params)
+    assert "*Alvorlighetsgrad*" in text_of(card.params)
     with bot.services.db.transaction() as session:
         events = list(session.scalars(select(Event)))
         assert [(e.kind, e.actor_id, e.to_state) for e in events] == [("registrert", "U0STAFF1", "registrert")]
