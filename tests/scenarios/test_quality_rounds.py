@@ -199,5 +199,5 @@ def test_the_reports_lessons_count_says_how_many_are_withheld(bot, clock):
     clock.set(oslo(2026, 4, 2, 10))
     assert bot.client.command("rapport 2026-03", user=LEADER).status == 200
     [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER)
-    assert "Lærdommer til virksomhetsplanen: *1* + 2 holdt tilbake (HMS/ASYS)" in text_of(dm.params)
+    assert "Erfaringer til virksomhetsplanen: *1* + 2 holdt tilbake (HMS/ASYS)" in text_of(dm.params)
     bot.fake.wait_for("files.completeUploadExternal")  # the chart follows the report
