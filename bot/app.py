@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot import metrics
 from bot.services import Services
@@ -35,6 +36,19 @@ LISTENER_THREADS = 32
 MAX_BODY = 1024 * 1024
 
 
+class _TokenFromClient(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and, given our client (which carries
+    that token, the API URL and the retry handlers), warns that the token is unused: it is the same
+    token, used through the client, so that one warning says nothing true and is left out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("slack_bolt.App")
+_BOLT_LOG.addFilter(_TokenFromClient())
+
+
 def create_app(services: Services, listener_executor: ThreadPoolExecutor | None = None) -> App:
     """A Bolt app with every listener registered; requests are signature-checked by Bolt.
 
@@ -47,7 +61,7 @@ def create_app(services: Services, listener_executor: ThreadPoolExecutor | None 
         token_verification_enabled=False,
         # Listeners ack first; slow work (Web API calls) runs after the 200 has gone back.
         process_before_response=False,
-        logger=logging.getLogger("slack_bolt.App"),
+        logger=_BOLT_LOG,
         listener_executor=listener_executor or listener_threads(),
     )
     app.use(metrics.time_request)
@@ -100,7 +114,8 @@ class WsgiApp:
     - `/livez`, liveness: this process serves requests. Depends on nothing outside it, so a
       database outage never makes the platform restart every replica.
     - `/readyz`, readiness: the database answers and its migrations are current.
-    - `/healthz`: the database answers (the Docker HEALTHCHECK's question).
+    - `/healthz`: the database answers (the Docker HEALTHCHECK's question); with a `slack` section,
+      what Slack refused for good (told, never counted).
     - `/metrics`: Prometheus metrics (bot/metrics.py).
 
     The database checks answer within `CHECK_DEADLINE` whatever the database does: a check not
@@ -119,7 +134,8 @@ class WsgiApp:
         if path == "/livez":
             return self._reply(start_response, "200 OK", {"ok": True})
         if path == "/healthz":
-            return self._status(start_response, {"database": self.services.db.ping()})  # bounded by itself
+            up = self.services.db.ping()  # bounded by itself
+            return self._status(start_response, {"database": up}, slack=self._within(self._slack, None) if up else None)
         if path == "/readyz":
             checks = self._within(self._readiness, {"database": False, "migrations": False})
             metrics.readiness(all(checks.values()))
@@ -136,6 +152,15 @@ class WsgiApp:
             # Slack's shapes): refuse it as a bad request, logged by type and place, never by content.
             log.warning("refused a malformed request: %s", type(exc).__name__, exc_info=exc)
             return self._reply(start_response, "400 Bad Request", {"ok": False, "error": "malformed_request"})
+
+    def _slack(self) -> dict[str, object] | None:
+        from bot.operations.checks import slack_health
+
+        try:
+            return slack_health(self.services.db)
+        except Exception:
+            log.warning("healthz: could not read the ledger's failed messages")
+            return None
 
     def _within(self, check: Callable[[], T], failed: T = False) -> T:  # type: ignore[assignment]
         try:
@@ -170,9 +195,10 @@ class WsgiApp:
             return False
 
     @classmethod
-    def _status(cls, start_response: StartResponse, checks: dict[str, bool]) -> list[bytes]:
+    def _status(cls, start_response: StartResponse, checks: dict[str, bool], **info: object) -> list[bytes]:
+        """200 when every check holds; `info` (Slack's health) is told, never counted."""
         ok = all(checks.values())
-        return cls._reply(start_response, "200 OK" if ok else "503 Service Unavailable", {"ok": ok, **checks})
+        return cls._reply(start_response, "200 OK" if ok else "503 Service Unavailable", {"ok": ok, **checks, **info})
 
     @staticmethod
     def _reply(start_response: StartResponse, status: str, data: dict[str, object]) -> list[bytes]:

@@ -14,28 +14,43 @@ from bot.errors import ConfigError
 from bot.office import load_offices
 from bot.settings import Settings, load_settings
 from store.db import Database
-from store.migrate import is_current, upgrade
+from store.migrate import upgrade
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.office import Office
     from bot.quality.jobs import RoundLine, RoundsPlan
     from bot.reminders.digest import DigestPlan
     from bot.reminders.jobs import NudgePlan
+    from bot.reports.exports import Format
     from bot.services import Services
 
 
 def _check_ready(db: Database) -> None:
-    """One line for the admin when the database can't be used as it is."""
-    if not db.ping():
-        raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
-    if not is_current(db.engine):
-        raise ConfigError("DATABASE_URL: the database is not migrated; run `avvik-bot db upgrade` first.")
+    """One line for the admin when the database can't be used as it is: the driver's own reason."""
+    from bot.operations.checks import database_problem
+
+    problem = database_problem(db)
+    if problem:
+        raise ConfigError(problem)
+
+
+def _upgrade(url: str, revision: str = "head") -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.operations.rules import database_reason
+
+    try:
+        upgrade(url, revision)
+    except DBAPIError as exc:
+        raise ConfigError(f"DATABASE_URL: {database_reason(str(exc.orig or exc))}") from None
 
 
 def _ensure_migrated(settings: Settings) -> None:
     """SQLite (the default) is migrated on start; a shared PostgreSQL is migrated by the admin."""
     if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
+        _upgrade(settings.database_url)
         return
     db = Database(settings.database_url)
     try:
@@ -45,54 +60,85 @@ def _ensure_migrated(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.operations.startup import describe, log, require_free_port, require_slack
     from bot.server import serve
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    load_offices(settings.avvik_office_config)
+    offices = load_offices(settings.avvik_office_config)
+    require_free_port(args.host, args.port)
     _ensure_migrated(settings)
-    serve(settings, args.host, args.port, args.workers, args.threads, scheduler=not args.no_scheduler)
+    scheduler = not args.no_scheduler
+    require_slack(settings, offices)
+    log.info("%s", describe(settings, offices, f"HTTP on {args.host}:{args.port} ({args.workers} worker(s) × "
+                                               f"{args.threads} threads)", scheduler))
+    serve(settings, args.host, args.port, args.workers, args.threads, scheduler=scheduler)
     return 0
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.operations.startup import describe, log, require_slack
     from bot.server import socket_mode
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
-    load_offices(settings.avvik_office_config)
+    offices = load_offices(settings.avvik_office_config)
     _ensure_migrated(settings)
+    require_slack(settings, offices, socket_mode=True)
+    log.info("%s", describe(settings, offices, "Socket Mode", True))
     socket_mode(settings)
     return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    upgrade(settings.database_url, args.revision)
+    _upgrade(settings.database_url, args.revision)
     print(f"database migrated to {args.revision}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Every problem one line, exit 1 if any; `ok` only when the bot can really work (Slack asked too,
+    unless --offline)."""
+    from bot.operations.checks import check_slack, database_problem, failed_messages, shape_problems
+    from bot.operations.startup import describe_setup
+
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)
     try:
-        if not db.ping():
-            raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
-        migrated = is_current(db.engine)
+        problem = database_problem(db)
+        problems = [problem] if problem else []
+        # Told, not counted against `ok`: one DM to someone who left must not keep the bot from starting.
+        refused = [] if problem else failed_messages(db)
     finally:
         db.dispose()
-    names = ", ".join(o.name for o in offices.office)
-    print(f"ok: {len(offices.office)} office(s) ({names}); database reachable; "
-          f"migrations {'current' if migrated else 'NOT current: run avvik-bot db upgrade'}")
-    return 0 if migrated else 1
+    if args.offline:
+        problems += shape_problems(offices)
+    else:
+        if settings.slack_signing_secret is None:
+            problems.append("SLACK_SIGNING_SECRET is not set: set it to the Signing Secret under «Basic Information» "
+                            "→ «App Credentials».")
+        problems += check_slack(settings, offices).problems
+    for line in problems + refused:
+        print(line)
+    if problems:
+        return 1
+    print(f"ok: {describe_setup(settings, offices)}, migrated"
+          + ("; Slack not asked (--offline)" if args.offline else "; Slack token, channels and people checked"))
+    return 0
 
 
 def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import install_senders
+    from bot.operations.checks import failed_messages
+    from bot.operations.service import resend_failed
     from bot.services import build_services
 
     settings.require("SLACK_BOT_TOKEN")
-    report = install_senders(build_services(settings)).messenger.deliver(limit=500)
-    print(f"sent {len(report.sent)}, postponed {len(report.failed)}")
-    return 0
+    services = install_senders(build_services(settings))
+    report = resend_failed(services) if args.failed else services.messenger.deliver(limit=500)
+    still = failed_messages(services.db)
+    print(f"sent {len(report.sent)}, postponed {len(report.failed)}" + ("; Slack still refuses:" if still else ""))
+    for line in still:
+        print(f"  {line}")
+    return 1 if args.failed and still else 0
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -103,11 +149,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.errors import InvalidPeriod, StorageUnavailable
     from bot.i18n import t
-    from bot.reports.exports import Format, render
+    from bot.reports.exports import render
     from bot.reports.figures import Audience
     from bot.reports.periods import between, parse_period
     from bot.reports.service import load_report
 
+    out = Path(args.out)
+    fmt = _report_format(args.format, out)
     offices = load_offices(settings.avvik_office_config)
     if args.office:
         office = offices.by_id(args.office)
@@ -136,11 +184,34 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("DATABASE_URL: the database stopped answering; try again.") from None
     finally:
         db.dispose()
-    out = Path(args.out)
-    out.write_bytes(render(report, office, Format(args.format)))
-    print(f"wrote {out} ({args.format}): {office.name}, {period.label} ({period.first}–{period.last}), "
+    names = _display_names(settings) if report.audience is Audience.LEADERS else None
+    out.write_bytes(render(report, office, fmt, names) if names else render(report, office, fmt))
+    print(f"wrote {out} ({fmt.value}): {office.name}, {period.label} ({period.first}–{period.last}), "
           f"{report.current.registered} case(s), {args.audience} version")
     return 0
+
+
+def _report_format(given: str | None, out: Path) -> Format:
+    """--format, or the format --out's extension names; a file named for another format is an error."""
+    from bot.reports.exports import Format
+
+    named = {".xlsx": Format.XLSX, ".csv": Format.CSV, ".md": Format.MD}.get(out.suffix.lower())
+    if given is None:
+        if named is None:
+            raise ConfigError(f"--out {out.name}: end the file name in .xlsx, .csv or .md, or give --format.")
+        return named
+    if named is not None and named.value != given:
+        raise ConfigError(f"--format {given} does not match --out {out.name}: name the file .{given}, "
+                          "or leave --format out.")
+    return Format(given)
+
+
+def _display_names(settings: Settings) -> Callable[[str], str] | None:
+    """Owners by their Slack display name (looked up now, never stored), when the bot may ask Slack."""
+    from bot.reports.names import DisplayNames
+    from bot.services import web_client
+
+    return DisplayNames(web_client(settings)) if settings.slack_bot_token else None
 
 
 def _moment(value: str, tz: ZoneInfo) -> datetime:
@@ -309,12 +380,18 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avvik-bot", description="Avviksboten: deviations for a NAV office.")
     commands = root.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve Slack's HTTP requests on /slack/events (gunicorn)")
-    serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=8)
-    serve.add_argument("--no-scheduler", action="store_true", help="run no background jobs in this process")
+    serve = commands.add_parser("serve", help="serve Slack's HTTP requests on /slack/events (gunicorn)",
+                                description="Serve Slack's HTTP requests on /slack/events, /healthz and /readyz "
+                                            "under gunicorn; the scheduler runs in every worker unless "
+                                            "--no-scheduler.")
+    serve.add_argument("--host", default="0.0.0.0", help="the address to listen on (default: %(default)s, all)")
+    serve.add_argument("--port", type=int, default=3000, help="the TCP port (default: %(default)s)")
+    serve.add_argument("--workers", type=int, default=2,
+                       help="gunicorn worker processes (default: %(default)s)")
+    serve.add_argument("--threads", type=int, default=8,
+                       help="threads per worker, each serving one request at a time (default: %(default)s)")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="run no background jobs in this process (default: they run)")
     serve.set_defaults(run=cmd_serve)
 
     commands.add_parser("socket", help="connect to Slack in Socket Mode").set_defaults(run=cmd_socket)
@@ -325,21 +402,28 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("revision", nargs="?", default="head")
     up.set_defaults(run=cmd_db_upgrade)
 
-    commands.add_parser("check", help="check the settings, office config and database").set_defaults(run=cmd_check)
-    commands.add_parser("deliver", help="send the messages still waiting in the ledger").set_defaults(
-        run=cmd_deliver)
+    check = commands.add_parser("check", help="check the settings, office config, database and Slack")
+    check.add_argument("--offline", action="store_true",
+                       help="do not ask Slack (token, channels, people); check the rest")
+    check.set_defaults(run=cmd_check)
+    deliver = commands.add_parser("deliver", help="send the messages still waiting in the ledger")
+    deliver.add_argument("--failed", action="store_true",
+                         help="send again the messages Slack refused for good (after fixing what it said)")
+    deliver.set_defaults(run=cmd_deliver)
 
     report = commands.add_parser(
         "report", help="write a period report for the business plan (xlsx, csv or md)",
         description="Period: --from/--to (both days included), or --period 2026 | 2026H1 | 2026-03 | "
                     "2026-01-01..2026-03-31; neither means the last complete half-year. xlsx: sheets for the "
                     "summary, the cases (no free text, no people), the actions and the lessons. csv: one row per "
-                    "case registered in the period (the xlsx cases sheet; UTF-8 with BOM, comma-separated). "
+                    "case registered in the period (the xlsx cases sheet, for Norwegian Excel: semicolon-separated, "
+                    "decimal comma, UTF-8 with BOM). "
                     "md: the summary, counts, overdue actions, lessons and changes, for the business plan.")
     report.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first day of the period")
     report.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day of the period (included)")
     report.add_argument("--period", help="instead of --from/--to: 2026, 2026H1, 2026-03 or a..b")
-    report.add_argument("--format", choices=["xlsx", "csv", "md"], default="xlsx")
+    report.add_argument("--format", choices=["xlsx", "csv", "md"],
+                        help="xlsx, csv or md (default: as --out's extension names it)")
     report.add_argument("--out", required=True, metavar="FILE", help="where to write the report")
     report.add_argument("--office", help="the office's id (needed when the config has several)")
     report.add_argument("--audience", choices=["kontor", "ledere"], default="kontor",

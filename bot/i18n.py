@@ -63,6 +63,24 @@ def has(key: str) -> bool:
     return key in catalogue()
 
 
+def t_count(key: str, locale: Locale, count: int, /, **params: object) -> str:
+    """The text for `count` of something: `key.one` or `key.other` (or another CLDR form the locale
+    has), chosen by the locale's plural rules (Babel), never a hand-written «påminnelse(r)»."""
+    form = _plural_form(locale, count)
+    return t(f"{key}.{form}" if has(f"{key}.{form}") else f"{key}.other", locale, count=count, **params)
+
+
+@cache
+def _plural_rule(locale: Locale):  # type: ignore[no-untyped-def]
+    from babel import Locale as Cldr  # here: only a text with a count needs the CLDR data
+
+    return Cldr.parse(locale).plural_form
+
+
+def _plural_form(locale: Locale, count: int) -> str:
+    return _plural_rule(locale)(abs(count))
+
+
 def format_date(value: date, locale: Locale) -> str:
     """A day as people read it: «30.04.2026» in Bokmål, «2026-04-30» in English.
 

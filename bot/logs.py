@@ -86,8 +86,13 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     floor = max(logging.getLevelName(level.upper()), logging.INFO)
-    for name in ("slack_bolt", "slack_sdk", "urllib3", "apscheduler"):
+    for name in ("slack_bolt", "slack_sdk", "urllib3"):
         logging.getLogger(name).setLevel(floor)
+    # A quiet start: Alembic's steps and APScheduler's line per job only when debugging; their
+    # warnings (a missed run, a failed migration) still show. Start-up says what runs in one line.
+    quiet = max(logging.getLevelName(level.upper()), logging.WARNING) if level.upper() != "DEBUG" else logging.DEBUG
+    for name in ("alembic", "apscheduler"):
+        logging.getLogger(name).setLevel(quiet)
     # Warnings and uncaught errors go through the same handler, so every line has one format.
     logging.captureWarnings(True)
     sys.excepthook = _log_uncaught

@@ -8,7 +8,10 @@ unsent. The messenger sends the rows this process entered (entered already claim
 they are now (no lock held) and calls the sender. What the senders recorded (a card's ts, say)
 is stored with the rows' «sent» mark in one short transaction per batch (sooner only when a
 later row reads it: the card's updates and thread). A failure leaves the row pending with a
-back-off, so the next run retries it.
+back-off, so the next run retries it; one Slack refuses for good
+(`bot.operations.rules.PERMANENT_ERRORS`: a rejected token, a channel the bot is not in) marks
+it failed instead, in the same transaction, for /healthz, `avvik-bot check` and the leaders,
+until `deliver --failed`.
 
 Exactly once, though `chat.postMessage` has no idempotency key: every message is posted with
 Slack message metadata naming its ledger row (`LEDGER_EVENT`), and a row tried before (its
@@ -43,6 +46,7 @@ from sqlalchemy.orm import Session
 from bot import metrics
 from bot.clock import Clock
 from bot.office import Office, OfficeDirectory
+from bot.operations.rules import fix_for, is_permanent
 from store import ledger
 from store.db import Database, Unavailable
 from store.ledger import MessageKind, Target, WholeOffice
@@ -173,6 +177,13 @@ class LedgerClient:
         raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class Refused:
+    """Slack refused a row for good (`bot.operations.rules.is_permanent`): marked failed, not retried."""
+
+    error: str
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)
@@ -187,6 +198,8 @@ class Messenger:
         # or rate-limiting Web API never delays the next person's acknowledgement.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
         self._pending: set[Future[DeliveryReport]] = set()
+        # Told when Slack refuses a message for good (office, error, recipient): the leaders hear of it.
+        self.refused: list[Callable[[Office, str, str], None]] = []
         self._database = db.engine.url.render_as_string(hide_password=True)
         self._claims: dict[int, int] = {}  # rows this process is sending → the attempt it claimed
         self._claims_lock = threading.Lock()
@@ -262,6 +275,7 @@ class Messenger:
     def _send(self, batch: list[tuple[int, int, str]], report: DeliveryReport) -> None:
         sent: list[tuple[int, str, list[Write]]] = []
         failed: list[tuple[int, str, int, str, timedelta]] = []
+        refused: list[tuple[int, str, int, str]] = []
         for entry_id, attempt, what in batch:
             if sent and (len(sent) >= FLUSH_EVERY or (what in READS_RECORDS and any(w for *_, w in sent))):
                 self._flush(sent, [], report)  # stored before a row that may read it
@@ -271,13 +285,16 @@ class Messenger:
                 continue  # not this process's to send any more
             if isinstance(outcome, Delivery):
                 sent.append((entry_id, what, outcome.writes))
+            elif isinstance(outcome, Refused):
+                refused.append((entry_id, what, attempt, outcome.error))
             else:
                 failed.append((entry_id, what, attempt, *outcome))
-        self._flush(sent, failed, report)
+        self._flush(sent, failed, report, refused)
 
-    def _send_one(self, entry_id: int, attempt: int) -> Delivery | tuple[str, timedelta] | None:
-        """Send one row: its Delivery when sent, (error, retry after) when not, None when it is
-        no longer this process's claim (another replica claimed it after our lease ran out)."""
+    def _send_one(self, entry_id: int, attempt: int) -> Delivery | Refused | tuple[str, timedelta] | None:
+        """Send one row: its Delivery when sent, Refused when Slack refuses it for good, (error,
+        retry after) when not sent for now, None when it is no longer this process's claim
+        (another replica claimed it after our lease ran out)."""
         retry_after = timedelta(0)
         try:
             with self.db.reading(deadline=None) as session:  # held while Slack answers
@@ -294,6 +311,8 @@ class Messenger:
             return delivery
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
+            if is_permanent(error):
+                return Refused(error)  # marked failed, not retried, with the batch's marks
             retry_after = _retry_after(exc)
         except (SlackClientError, urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             error = type(exc).__name__  # perhaps posted: the retry looks in Slack first
@@ -309,13 +328,15 @@ class Messenger:
         return error, retry_after
 
     def _flush(self, sent: list[tuple[int, str, list[Write]]], failed: list[tuple[int, str, int, str, timedelta]],
-               report: DeliveryReport) -> None:
-        """Store what was sent (the senders' records and one «sent» mark for all) and give failed
-        rows back with a back-off, in one transaction. Should it fail, the rows stay claimed until
+               report: DeliveryReport, refused: Sequence[tuple[int, str, int, str]] = ()) -> None:
+        """Store what was sent (the senders' records and one «sent» mark for all), give failed
+        rows back with a back-off and mark the ones Slack refused for good failed (not retried
+        until `deliver --failed`), in one transaction. Should it fail, the rows stay claimed until
         the lease runs out; the retry finds the sent ones in Slack and does not post them again."""
-        if not sent and not failed:
+        if not sent and not failed and not refused:
             return
         now = self.clock.now()
+        given_up: list[tuple[int, str, int, str, str, str]] = []  # ... with the office and recipient
         try:
             with self.db.transaction() as session:
                 for *_, writes in sent:
@@ -325,18 +346,25 @@ class Messenger:
                 for entry_id, _, attempt, error, retry_after in failed:
                     backoff = timedelta(minutes=min(2 ** max(attempt - 1, 0), 60))
                     ledger.mark_failed(session, entry_id, error, now + max(backoff, retry_after))
+                for entry_id, what, attempt, error in refused:
+                    row = ledger.mark_given_up(session, entry_id, error)
+                    if row is not None:
+                        given_up.append((entry_id, what, attempt, error, row.office_id, row.recipient))
         except Unavailable:
             log.warning("ledger: database unavailable; %s sent row(s) are marked when their lease runs out",
                         len(sent))
-            report.failed += [entry_id for entry_id, *_ in sent] + [entry_id for entry_id, *_ in failed]
+            report.failed += [entry_id for entry_id, *_ in (*sent, *failed, *refused)]
             return
         report.sent += [entry_id for entry_id, *_ in sent]
-        report.failed += [entry_id for entry_id, *_ in failed]
+        report.failed += [entry_id for entry_id, *_ in (*failed, *refused)]
         for _, what, _ in sent:
             metrics.message(what, sent=True)
         for entry_id, what, attempt, error, _ in failed:
             metrics.message(what if what in KINDS else "other", sent=False)
             log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempt)
+        for entry_id, what, _, error, office_id, recipient in given_up:
+            metrics.message(what if what in KINDS else "other", sent=False)
+            self._tell_refused(entry_id, what, error, office_id, recipient)
 
     # --- finding a message an earlier attempt posted ---------------------------------------
 
@@ -398,6 +426,18 @@ class Messenger:
                     ledger.heartbeat(session, ids, self.clock.now())
             except Exception as exc:  # the next beat tries again; a dead database ends the lease anyway
                 log.warning("ledger: heartbeat failed (%s)", type(exc).__name__)
+
+    def _tell_refused(self, entry_id: int, what: str, error: str, office_id: str, recipient: str) -> None:
+        """Slack refuses this for good until a setting is fixed (the row is marked failed, not
+        retried; `deliver --failed` resends): the log says what to fix, the `refused` hooks hear."""
+        log.warning("ledger: %s #%s for office %s failed (%s): %s, then run avvik-bot deliver --failed",
+                    what, entry_id, office_id, error, fix_for(error))
+        if what != MessageKind.DELIVERY_PROBLEM.value:  # a leader's DM about it failing is not told again
+            for listener in self.refused:
+                try:
+                    listener(self.offices.by_id(office_id), error, recipient)
+                except Exception as exc:  # telling the leaders must not stop the batch's delivery
+                    log.error("ledger: telling of refused #%s failed (%s)", entry_id, type(exc).__name__)
 
     def _route(self, what: str) -> Route[Any] | None:
         try:

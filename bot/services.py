@@ -17,7 +17,7 @@ from bot.clock import Clock, SystemClock
 from bot.dialogue.throttle import CodeThrottle
 from bot.leaders.directory import LeaderDirectory
 from bot.messenger import Messenger
-from bot.office import OfficeDirectory, load_offices
+from bot.office import Office, OfficeDirectory, load_offices
 from bot.settings import Settings
 from store.db import Database
 
@@ -95,7 +95,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     db = db or Database(settings.database_url)
     metrics.count_database_errors(db.engine)
     client = web_client(settings)
-    return Services(
+    services = Services(
         settings=settings,
         offices=offices,
         db=db,
@@ -104,3 +104,14 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         messenger=Messenger(db, client, clock, offices),
         leaders=LeaderDirectory(client, clock, quick_client=lookup_client(settings)),
     )
+    services.messenger.refused.append(lambda office, error, recipient: _tell_leaders(services, office, error,
+                                                                                     recipient))
+    return services
+
+
+def _tell_leaders(services: Services, office: Office, error: str, recipient: str) -> None:
+    """The leader channel refused a message for good: the leaders hear it by DM (bot/operations)."""
+    from bot.operations.service import tell_leaders  # it builds on Services, defined here
+
+    if recipient == office.leader_channel:
+        tell_leaders(services, office, error)

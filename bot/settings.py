@@ -24,7 +24,9 @@ _HOW_TO_FIX = {
     "DATABASE_URL": "set it to a SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db or sqlite:///avvik.db",
     "AVVIK_OFFICE_CONFIG": "set it to the path of the office's TOML file (see office.example.toml)",
     "LOG_FORMAT": "set it to 'text' or 'json'",
+    "LOG_LEVEL": "set it to DEBUG, INFO, WARNING, ERROR or CRITICAL",
 }
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -58,6 +60,34 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_usable(cls, value: str) -> str:
+        """A URL SQLAlchemy can open: a known dialect, and for SQLite a folder that exists."""
+        from sqlalchemy.engine import make_url  # here, not at the top: `avvik-bot --help` needs no SQLAlchemy
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL") from None
+        try:
+            url.get_dialect()
+        except NoSuchModuleError:
+            raise ValueError(f"{url.drivername}:// is not a database driver SQLAlchemy knows") from None
+        if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
+            folder = Path(url.database).expanduser().absolute().parent
+            if not folder.is_dir():
+                raise ValueError(f"the folder {folder} for the SQLite file does not exist")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level")
+        return value.upper()
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -107,4 +137,5 @@ def load_settings(**overrides: object) -> Settings:
         error = exc.errors()[0]
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         fix = _HOW_TO_FIX.get(name, "check its value")
-        raise ConfigError(f"{name} is invalid ({error['msg']}): {fix}.") from None
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is invalid ({reason}): {fix}.") from None

@@ -1,4 +1,4 @@
-"""`/avvik` and its subcommands. Unknown subcommands get help."""
+"""`/avvik` and its subcommands. An unknown subcommand is named as unknown, then gets help."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import SectionBlock
 
 from bot.i18n import t
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
+from handlers.blocks import escape, mrkdwn
 from handlers.dialogue.listeners import by_code
 from handlers.home.blocks import help_blocks
 from handlers.home.listeners import mine, status
@@ -46,8 +48,18 @@ def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, pa
         ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
         open_registration(services, client, office, parsed.trigger_id)
         return
-    handler = SUBCOMMANDS.get(parsed.words[0].lower(), _help)
+    handler = SUBCOMMANDS.get(parsed.words[0].lower())
+    if handler is None:
+        _unknown(office, parsed, ack)
+        return
     handler(services, office, parsed, ack, client)
+
+
+def _unknown(office: Office, command: SlashCommand, ack: Ack) -> None:
+    """A subcommand the bot does not know: say so first, then the help."""
+    text = t("help.unknown", office.locale, word=escape(command.words[0][:40]))
+    blocks = [SectionBlock(text=mrkdwn(text)), *help_blocks(office)]
+    ack(text=text, blocks=[b.to_dict() for b in blocks])
 
 
 def register(app: App) -> None:

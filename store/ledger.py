@@ -37,6 +37,7 @@ from sqlalchemy.sql.expression import update
 from store.models import LedgerEntry
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
+FAILED = "failed"  # Slack refused it for a reason no retry cures; sent again by `avvik-bot deliver --failed`
 
 
 class MessageKind(StrEnum):
@@ -74,6 +75,8 @@ class MessageKind(StrEnum):
     BREACH_REMINDER = "breach_reminder"  # an hourly reminder by DM
     BREACH_ESCALATION = "breach_escalation"  # the leader channel at 48 and 24 hours left
     BREACH_COUNTDOWN = "breach_countdown"  # the card's countdown refreshed in place
+    # running the bot
+    DELIVERY_PROBLEM = "delivery_problem"  # a leader hears that the leader channel refuses the bot's messages
 
 
 class TargetKind(StrEnum):
@@ -277,6 +280,33 @@ def mark_failed(session: Session, entry_id: int, error: str, retry_at: datetime)
     session.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id, LedgerEntry.status != SENT)
                     .values(status=PENDING, not_before=retry_at, last_error=error[:200])
                     .execution_options(synchronize_session=False))
+
+
+def mark_given_up(session: Session, entry_id: int, error: str) -> LedgerEntry | None:
+    """Stop retrying a row Slack refuses for good (a wrong token, a channel the bot is not in); its
+    `claimed_at` says when. Nothing is lost: `retry_failed` gives it back once the setting is fixed.
+    The row, or None when it is gone or was sent meanwhile (another replica)."""
+    entry = session.get(LedgerEntry, entry_id)
+    if entry is None or entry.status == SENT:
+        return None
+    entry.status, entry.last_error = FAILED, error[:200]
+    return entry
+
+
+def failed(session: Session, office_id: str | None = None) -> list[LedgerEntry]:
+    """The rows given up on, the latest first."""
+    query = select(LedgerEntry).where(LedgerEntry.status == FAILED)
+    if office_id is not None:
+        query = query.where(LedgerEntry.office_id == office_id)
+    return list(session.scalars(query.order_by(LedgerEntry.claimed_at.desc(), LedgerEntry.id.desc())))
+
+
+def retry_failed(session: Session, now: datetime, office_id: str | None = None) -> list[int]:
+    """Give every failed row back to be sent now (after the operator fixed what Slack refused)."""
+    rows = failed(session, office_id)
+    for entry in rows:
+        entry.status, entry.not_before = PENDING, now
+    return sorted(entry.id for entry in rows)
 
 
 def exists(session: Session, key: LedgerKey) -> bool:

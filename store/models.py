@@ -210,7 +210,7 @@ class LedgerEntry(Base):
     target: Mapped[str] = mapped_column(String(64))
     recipient: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(32), default="")
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sending | sent
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime]
     claimed_at: Mapped[datetime | None]

@@ -10,12 +10,15 @@ virksomhetsplaneringen». These files are how the figures and lessons get there.
   round and area (reviews, distribution of scores, mean, trend against the previous round of the
   same target group, recurring themes), and the quality measures under way in the period.
 - **csv**: the cases sheet alone, one row per case registered in the period, for further
-  counting in a spreadsheet; RFC 4180 (comma-separated, quoted where needed), UTF-8 with a byte
-  order mark so Excel reads æøå, ISO dates, decimals with a point.
-- **md**: the summary, the counts, the overdue actions, the lessons, what changed, and the
-  quality rounds and measures, as Markdown to paste into the business plan.
+  counting in a spreadsheet, as Norwegian Excel opens it with a double-click: semicolon-separated
+  (a comma is the decimal sign there), decimals with a comma, UTF-8 with a byte order mark so it
+  reads æøå, ISO dates (which Excel reads as dates in every locale).
+- **md**: the summary, the counts, the overdue actions (their count, and the oldest
+  `MD_OVERDUE_MAX`), the lessons, what changed, and the quality rounds and measures, as Markdown
+  to paste into the business plan.
 
-No reporter anywhere; action owners only when the report is the leaders' version.
+No reporter anywhere; action owners only when the report is the leaders' version, named by their
+Slack display name when the caller can look it up (`name_of`), never stored.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.breach import report as breach_report
-from bot.i18n import Locale, format_date, t
+from bot.i18n import Locale, format_date, t, t_count
 from bot.office import Office
 from bot.quality.rules import round_title
 from bot.reports.figures import Audience, DeviationRow, Overdue, Report
@@ -43,6 +46,7 @@ from bot.reports.wording import (
     measures_summary,
     number,
     one_line,
+    period_name,
     round_line,
     scope_label,
     score_columns,
@@ -55,6 +59,14 @@ from bot.reports.wording import (
     value_label,
 )
 
+MD_OVERDUE_MAX = 20  # the Markdown lists the oldest overdue actions, and counts them all
+
+Names = Callable[[str], str]  # a Slack user id → the name a reader knows them by
+
+
+def _ids(user_id: str) -> str:
+    return user_id
+
 
 class Format(StrEnum):
     XLSX = "xlsx"
@@ -62,13 +74,13 @@ class Format(StrEnum):
     MD = "md"
 
 
-def render(report: Report, office: Office, fmt: Format) -> bytes:
-    """The report in `fmt`, as the bytes of the file."""
+def render(report: Report, office: Office, fmt: Format, name_of: Names = _ids) -> bytes:
+    """The report in `fmt`, as the bytes of the file; `name_of` writes an owner (leaders' version)."""
     if fmt is Format.XLSX:
-        return to_xlsx(report, office)
+        return to_xlsx(report, office, name_of)
     if fmt is Format.CSV:
         return to_csv(report, office).encode("utf-8-sig")
-    return to_markdown(report, office).encode("utf-8")
+    return to_markdown(report, office, name_of).encode("utf-8")
 
 
 # --- the rows every format shares -------------------------------------------------------------
@@ -104,12 +116,22 @@ def _round(value: float | None) -> float | None:
 
 def to_csv(report: Report, office: Office) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(deviation_columns(office.locale))
     for row in report.deviations:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v
-                         for v in deviation_values(row, office)])
+        writer.writerow([_csv_cell(v) for v in deviation_values(row, office)])
     return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    """A cell as Norwegian Excel reads it: ISO dates, a decimal comma, nothing for nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return value
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -119,7 +141,7 @@ def sheet_names(loc: Locale) -> list[str]:
                                                          "measures")]
 
 
-def to_xlsx(report: Report, office: Office) -> bytes:
+def to_xlsx(report: Report, office: Office, name_of: Names = _ids) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -131,7 +153,7 @@ def to_xlsx(report: Report, office: Office) -> bytes:
     summary.title = names[0]
     cur, prev = report.period, report.previous.period
 
-    summary.append([t("report.title", loc, period=cur.label)])
+    summary.append([t("report.title", loc, period=period_name(cur, loc))])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([office.name])
     summary.append([t("report.column.period", loc), cur.first, cur.last])
@@ -139,13 +161,14 @@ def to_xlsx(report: Report, office: Office) -> bytes:
     summary.append([t("report.column.generated", loc),
                     report.generated_at.astimezone(report.tz).replace(tzinfo=None)])
     summary.append([])
-    _header(summary, [t("report.column.figure", loc), cur.label, prev.label, t("report.column.change", loc)], bold)
+    now_name, before_name = period_name(cur, loc), period_name(prev, loc)
+    _header(summary, [t("report.column.figure", loc), now_name, before_name, t("report.column.change", loc)], bold)
     for change in report.totals():
         summary.append([change_label(change, office), _round(change.current), _round(change.previous),
                         _round(change.delta)])
     for dimension in DIMENSIONS:
         summary.append([])
-        _header(summary, [dimension_label(dimension, loc), cur.label, prev.label,
+        _header(summary, [dimension_label(dimension, loc), now_name, before_name,
                           t("report.column.change", loc)], bold)
         for value, now, before in counts(report, dimension):
             summary.append([value_label(dimension, value, office), now, before, now - before])
@@ -166,7 +189,7 @@ def to_xlsx(report: Report, office: Office) -> bytes:
                   action.due_on, action_state_label(action.state, loc), action.finished_on,
                   t("report.yes" if action.overdue_at_end else "report.no", loc)]
         if report.audience is Audience.LEADERS:
-            values.append(action.owner_id)
+            values.append(name_of(action.owner_id) if action.owner_id else None)
         actions.append(values)
 
     lessons = workbook.create_sheet(names[3])
@@ -177,9 +200,9 @@ def to_xlsx(report: Report, office: Office) -> bytes:
                             lesson.text])
     if report.current.lessons_withheld:
         lessons.append([])
-        lessons.append([t("report.lessons.withheld", loc, count=report.current.lessons_withheld)])
+        lessons.append([t_count("report.lessons.withheld", loc, report.current.lessons_withheld)])
 
-    _quality_sheets(workbook, report, office, bold)
+    _quality_sheets(workbook, report, office, bold, name_of)
     for sheet in workbook.worksheets:
         _tidy(sheet)
     buffer = io.BytesIO()
@@ -187,7 +210,8 @@ def to_xlsx(report: Report, office: Office) -> bytes:
     return buffer.getvalue()
 
 
-def _quality_sheets(workbook, report: Report, office: Office, bold) -> None:  # type: ignore[no-untyped-def]
+def _quality_sheets(workbook, report: Report, office: Office, bold,  # type: ignore[no-untyped-def]
+                    name_of: Names = _ids) -> None:
     """«Kvalitet»: one row per round and area; «Kvalitetstiltak»: the measures under way in the period."""
     loc, names = office.locale, sheet_names(office.locale)
     rounds = workbook.create_sheet(names[4])
@@ -218,7 +242,7 @@ def _quality_sheets(workbook, report: Report, office: Office, bold) -> None:  # 
                   measure.description, measure.due_on, action_state_label(measure.state, loc), measure.finished_on,
                   t("report.yes" if measure.overdue_at_end else "report.no", loc)]
         if report.audience is Audience.LEADERS:
-            values.append(measure.owner_id)
+            values.append(name_of(measure.owner_id) if measure.owner_id else None)
         measures.append(values)
 
 
@@ -254,18 +278,19 @@ def _withheld(report: Report, what: str, loc: Locale) -> str:
     return " " + t("report.lessons.withheld_count", loc, count=count) if count else ""
 
 
-def to_markdown(report: Report, office: Office) -> str:
+def to_markdown(report: Report, office: Office, name_of: Names = _ids) -> str:
     loc = office.locale
     cur, prev = report.current, report.previous
+    now_name, before_name = period_name(cur.period, loc), period_name(prev.period, loc)
     out: list[str] = [
-        f"# {t('report.title', loc, period=cur.period.label)}",
+        f"# {t('report.title', loc, period=period_name(cur.period, loc))}",
         "",
-        t("report.context", loc, office=office.name, span=span(cur.period, loc), previous=prev.period.label,
+        t("report.context", loc, office=office.name, span=span(cur.period, loc), previous=before_name,
           previous_span=span(prev.period, loc)),
         "",
         f"## {t('report.summary_header', loc)}",
         "",
-        *_table([t("report.column.figure", loc), cur.period.label, prev.period.label, t("report.column.change", loc)],
+        *_table([t("report.column.figure", loc), now_name, before_name, t("report.column.change", loc)],
                 [[change_label(c, office), number(_round(c.current), loc) + _withheld(report, c.what, loc),
                   number(_round(c.previous), loc), signed(_round(c.delta), loc)] for c in report.totals()]),
     ]
@@ -273,12 +298,14 @@ def to_markdown(report: Report, office: Office) -> str:
         out += ["", f"## {dimension_label(dimension, loc)}", ""]
         rows = [[value_label(dimension, value, office), str(now), str(before), signed(now - before, loc)]
                 for value, now, before in counts(report, dimension)]
-        out += _table([dimension_label(dimension, loc), cur.period.label, prev.period.label,
+        out += _table([dimension_label(dimension, loc), now_name, before_name,
                        t("report.column.change", loc)], rows) if rows else [t("report.none", loc)]
 
     out += ["", f"## {t('report.overdue.header', loc, count=len(cur.overdue))}", ""]
-    out += [f"- {overdue_line(o, office, mention=_plain_owner)}" for o in cur.overdue] or [
-        t("report.overdue.none", loc)]
+    oldest = sorted(cur.overdue, key=lambda o: (o.due_on, o.reference))[:MD_OVERDUE_MAX]
+    out += [f"- {overdue_line(o, office, mention=name_of)}" for o in oldest] or [t("report.overdue.none", loc)]
+    if len(cur.overdue) > len(oldest):
+        out += ["", f"_{t('report.overdue.more', loc, shown=len(oldest), count=len(cur.overdue))}_"]
 
     out += ["", f"## {t('report.lessons.header', loc)}", ""]
     if not cur.lessons:
@@ -289,18 +316,18 @@ def to_markdown(report: Report, office: Office) -> str:
                 for lesson in items]
         out.append("")
     if cur.lessons_withheld:
-        out += [f"_{t('report.lessons.withheld', loc, count=cur.lessons_withheld)}_"]
+        out += [f"_{t_count('report.lessons.withheld', loc, cur.lessons_withheld)}_"]
 
-    out += ["", f"## {t('report.changes.header', loc, previous=prev.period.label)}", ""]
+    out += ["", f"## {t('report.changes.header', loc, previous=period_name(prev.period, loc))}", ""]
     out += [f"- {line}" for line in change_lines(report, office)]
     breaches = breach_report.lines(report.breaches, loc)  # issue 21: possible personal-data breaches
     if breaches:
         out += ["", f"## {breaches[0]}", "", breaches[1]]
-    out += quality_markdown(report, office)
+    out += quality_markdown(report, office, name_of)
     return "\n".join(out).rstrip() + "\n"
 
 
-def quality_markdown(report: Report, office: Office) -> list[str]:
+def quality_markdown(report: Report, office: Office, name_of: Names = _ids) -> list[str]:
     """The rounds of the period, each with a table per area, then the measures under way."""
     loc, quality = office.locale, report.quality
     out = ["", f"## {t('report.quality.header', loc)}", ""]
@@ -319,7 +346,7 @@ def quality_markdown(report: Report, office: Office) -> list[str]:
     if not quality.measures:
         return [*out, t("report.quality.measures_none", loc)]
     out += [measures_summary(quality, loc, running=report.running), ""]
-    return out + [f"- {measure_line(m, loc, mention=_plain_owner)}" for m in quality.measures]
+    return out + [f"- {measure_line(m, loc, mention=name_of)}" for m in quality.measures]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -329,18 +356,14 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [line(header), "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|", *map(line, rows)]
 
 
-def _plain_owner(owner_id: str) -> str:
-    return owner_id
-
-
 def overdue_line(overdue: Overdue, office: Office, mention: Callable[[str], str],
                  clean: Callable[[str], str] = lambda text: text) -> str:
-    """`AVV-2026-0012 · frist 02.05.2026 (59 dager over) · Kortsiktig: …` (+ the owner, leaders only).
+    """`AVV-2026-0012 · frist 02.05.2026 (59 dager over fristen) · Kortsiktig: …` (+ the owner, leaders only).
 
     `clean` makes the free text safe for the target markup; `mention` writes the owner."""
     loc = office.locale
     line = t("report.overdue.line", loc, reference=overdue.reference, due_on=format_date(overdue.due_on, loc),
-             days=overdue.days_overdue, term=term_label(overdue.term, loc))
+             days=t_count("report.overdue.days", loc, overdue.days_overdue), term=term_label(overdue.term, loc))
     if overdue.description:
         line += f": {clean(one_line(overdue.description, 150))}"
     if overdue.owner_id:

@@ -21,6 +21,7 @@ from bot.quality.rules import Area, Scored, shareable_tags
 from bot.reports import chart
 from bot.reports.figures import ActionFacts, Audience, DeviationFacts, Report, compute
 from bot.reports.periods import Period, Span, last_complete_month
+from bot.reports.wording import period_name
 from store import quality as quality_store
 from store import reports as store
 from store.db import Database, Unavailable
@@ -93,12 +94,12 @@ class Chart:
 def report_chart(report: Report, office: Office, title: str | None = None) -> Chart:
     """Cases per month by category, and open cases over time, for the report's period."""
     loc, label = office.locale, report.period.label
-    title = title or t("report.chart.title", loc, period=label)
+    title = title or t("report.chart.title", loc, period=period_name(report.period, loc))
     return Chart(
         png=chart.render(report, office, title),
         filename=f"avvik-{office.id}-{label.replace('..', '_')}.png",
         title=title,
-        alt_text=t("report.chart.alt", loc, period=label),
+        alt_text=t("report.chart.alt", loc, period=period_name(report.period, loc)),
     )
 
 

@@ -14,7 +14,7 @@ from bot.office import Office
 from bot.quality.report import MeasureRow, QualitySection, RoundSummary
 from bot.quality.rules import NOT_RELEVANT, SCALE, AreaSummary, round_title
 from bot.reports.figures import Change
-from bot.reports.periods import Period
+from bot.reports.periods import Period, Span
 from bot.routing.rules import Destination
 
 DIMENSIONS = ("kind", "category", "destination", "severity")
@@ -49,6 +49,20 @@ def signed(delta: float | None, locale: Locale) -> str:
 
 def days(value: float | None, locale: Locale) -> str:
     return t("report.no_days", locale) if value is None else t("report.days", locale, days=number(value, locale))
+
+
+def period_name(period: Period, locale: Locale) -> str:
+    """How people name the period: «2026», «2. halvår 2026», «mars 2026», «01.01.2026–31.03.2026».
+    (`Period.label`, `2026H2`, stays what a leader types and what a file is named.)"""
+    from babel.dates import format_date as babel_date
+
+    if period.span is Span.YEAR:
+        return str(period.first.year)
+    if period.span is Span.HALF:
+        return t("report.period.half", locale, half=1 if period.first.month == 1 else 2, year=period.first.year)
+    if period.span is Span.MONTH:
+        return babel_date(period.first, "LLLL y", locale=locale)
+    return f"{format_date(period.first, locale)}–{format_date(period.last, locale)}"
 
 
 def span(period: Period, locale: Locale) -> str:

@@ -42,6 +42,7 @@ def help_blocks(office: Office) -> list:
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("help.form", loc))),  # what the registration form asks (issue 16)
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        SectionBlock(text=mrkdwn(t("help.elsewhere", loc))),
         SectionBlock(text=mrkdwn(t("dialogue.help", loc))),  # issue 20: what is stored, and what Slack sees
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]

@@ -38,6 +38,7 @@ from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
 from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
 from bot.office import Office
+from bot.operations.service import Refusal, reason_key
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
 from handlers.common import metadata
@@ -194,3 +195,9 @@ def reopen_view(office: Office, deviation: Deviation) -> View:
                                                    title=escape(deviation.title)[:200],
                                                    state=t(f"state.{deviation.state}", loc)))),
                         _text(L.REASON, loc, "reopen.reason", {}, hint=True, optional=False)])
+
+
+def delivery_reason(refusal: Refusal, loc: Locale) -> str:
+    """Why the bot's messages were not sent and what to do, for leaders."""
+    channel = f" <#{refusal.channel}>" if refusal.channel else ""
+    return f"{t(reason_key(refusal.error), loc, channel=channel, error=refusal.error)} {t('delivery.after_fix', loc)}"

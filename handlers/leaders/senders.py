@@ -10,15 +10,16 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 
 from bot.deviations import outbox as deviations
 from bot.deviations.rules import ActionState, Command, State, closure_offered
-from bot.i18n import Locale, format_date, format_datetime, has, t
+from bot.i18n import Locale, format_date, format_datetime, has, t, t_count
 from bot.leaders import outbox
 from bot.leaders.service import ACTION_DONE, ACTION_DROPPED
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
+from bot.operations.service import Refusal, leader_channel_refusal
 from bot.reports.wording import one_line
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
-from handlers.leaders.blocks import action_dm_blocks
+from handlers.leaders.blocks import action_dm_blocks, delivery_reason
 from store.models import Action, Deviation, Event
 
 
@@ -32,8 +33,8 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
     loc: Locale = office.locale
     action = _action(deviation, event)
     if event.kind == Command.ASSESS_WITH_ACTIONS:
-        what = t("thread.assessed_with", loc, count=event.detail.get("actions", len(deviation.actions)),
-                 leader=_mention(deviation.responsible_leader))
+        what = t_count("thread.assessed_with", loc, event.detail.get("actions", len(deviation.actions)),
+                       leader=_mention(deviation.responsible_leader))
     elif event.kind == Command.ASSESS_WITHOUT_ACTIONS:
         what = t("thread.assessed_without", loc, reasons=_quote(deviation.assessment_note))
     elif event.kind == ACTION_DONE and action is not None:
@@ -132,9 +133,19 @@ def send_office_feedback(delivery: Delivery, deviation: Deviation) -> None:
                                      blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
 
 
+def send_delivery_problem(delivery: Delivery, refusal: Refusal) -> None:
+    """A leader hears by DM that the leader channel refuses the bot: App Home is not where they look."""
+    loc = delivery.office.locale
+    text = t("delivery.leader_channel_dm", loc, channel=delivery.office.leader_channel, count=refusal.count,
+             reason=delivery_reason(Refusal(refusal.error, refusal.count, refusal.last_at, None), loc))
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
+                                     blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
+
+
 def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.CARD_THREAD, send_card_thread, outbox.step)
     messenger.register(MessageKind.ACTION_ASSIGNED, send_action_assigned, outbox.action)
     messenger.register(MessageKind.ACTION_DROPPED, send_action_dropped, outbox.action)
     messenger.register(MessageKind.READY_TO_CLOSE, send_ready_to_close, deviations.deviation)
     messenger.register(MessageKind.OFFICE_FEEDBACK, send_office_feedback, deviations.deviation)
+    messenger.register(MessageKind.DELIVERY_PROBLEM, send_delivery_problem, leader_channel_refusal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -16,7 +17,17 @@ from bot.i18n import format_date, t
 from bot.office import Office
 from bot.privacy import contains_national_id
 from bot.quality import service as quality_service
-from bot.quality.rules import Season, nearest_round, opened_late, parse_measure, parse_review, parse_season, window
+from bot.quality.rules import (
+    Season,
+    nearest_round,
+    next_opening,
+    opened_late,
+    parse_measure,
+    parse_review,
+    parse_season,
+    round_title,
+    window,
+)
 from bot.services import Services
 from handlers import ids
 from handlers.common import form_errors, id_of, mark_dm_done, modal_or_notice, open_from, open_view, today
@@ -40,6 +51,13 @@ REVIEW_GENERAL = "case_number"  # the review form's field for what is about no o
 Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 
 
+class Upcoming(NamedTuple):
+    """A round not opened yet, named as rounds are."""
+
+    year: int
+    season: str
+
+
 def _round_to_review(services: Services, office: Office, user: str) -> QualityRound | str:
     """The open round this person may review in, or the key of why not."""
     rnd = quality_service.current_round(services.db, office)
@@ -52,6 +70,11 @@ def _round_to_review(services: Services, office: Office, user: str) -> QualityRo
 
 def _review(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     rnd = _round_to_review(services, office, command.user_id)
+    if rnd == "error.quality.no_open_round":
+        season, year, opens = next_opening(office.quality, today(services, office))
+        ack(text=t("quality.next_round", office.locale, round=round_title(Upcoming(year, season.value), office.locale),
+                   opens=format_date(opens, office.locale)))
+        return
     if isinstance(rnd, str):
         ack(text=t(rnd, office.locale))
         return

@@ -8,12 +8,13 @@ nothing left in it is not sent at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.deviations.rules import State
-from bot.i18n import Locale, format_date, format_week, t
+from bot.i18n import Locale, format_date, format_week, t, t_count
+from bot.leaders.links import card_links
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reminders import outbox
@@ -54,9 +55,12 @@ def nudge_line(entry: NudgeEntry, deviation: Deviation, action: Action | None, o
     return t(f"nudge.{rule.value}", loc, days=entry.workdays)
 
 
-def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], office: Office) -> list:
+def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], office: Office,
+                 links: Mapping[int, str] | None = None) -> list:
     """One message gathering a person's reminders, one section per case; on a leader's reminder,
-    the case's buttons (the same as on its card), so they can act from the message."""
+    the case linked to its card (`links`) and the case's buttons (the same as on its card), so they
+    can act from the message."""
+    links = links or {}
     loc = office.locale
     deviations: dict[int, tuple[Deviation, list[str], bool]] = {}
     for entry, deviation, action in items:
@@ -66,13 +70,15 @@ def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], o
     blocks: list = [HeaderBlock(text=plain("nudge.header", loc)),
                     ContextBlock(elements=[mrkdwn(t("nudge.intro", loc))])]
     for deviation, lines, leader in list(deviations.values())[:MAX_CASES]:
-        head = t("nudge.case", loc, reference=deviation.reference, title=_title(deviation, loc))
+        reference = f"<{links[deviation.id]}|{deviation.reference}>" if leader and deviation.id in links \
+            else deviation.reference
+        head = t("nudge.case", loc, reference=reference, title=_title(deviation, loc))
         blocks.append(SectionBlock(text=mrkdwn(_clip("\n".join([head, *lines])))))
         buttons = card_buttons(deviation, office) if leader else []
         if buttons:
             blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
     if len(deviations) > MAX_CASES:
-        blocks.append(ContextBlock(elements=[mrkdwn(t("nudge.more", loc, count=len(deviations) - MAX_CASES))]))
+        blocks.append(ContextBlock(elements=[mrkdwn(t_count("nudge.more", loc, len(deviations) - MAX_CASES))]))
     return blocks
 
 
@@ -81,9 +87,10 @@ def send_nudges(delivery: Delivery, items: list[tuple[NudgeEntry, Deviation, Act
     if not items:
         return  # everything was dealt with before the message went out
     office = delivery.office
+    links = card_links(delivery.client, office, [deviation for _, deviation, _ in items], wait=5.0)
     delivery.client.chat_postMessage(channel=delivery.entry.recipient,
-                                     blocks=[b.to_dict() for b in nudge_blocks(items, office)],
-                                     text=t("nudge.fallback", office.locale, count=len(items)))
+                                     blocks=[b.to_dict() for b in nudge_blocks(items, office, links)],
+                                     text=t_count("nudge.fallback", office.locale, len(items)))
 
 
 # --- escalation ---------------------------------------------------------------------------------

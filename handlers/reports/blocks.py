@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.breach import report as breach_report
-from bot.i18n import Locale, t
+from bot.i18n import Locale, t, t_count
 from bot.office import Office
 from bot.quality.rules import round_title
 from bot.reports.exports import change_lines, counts, overdue_line
@@ -22,6 +22,7 @@ from bot.reports.wording import (
     measures_summary,
     number,
     one_line,
+    period_name,
     round_line,
     score_columns,
     score_counts,
@@ -73,9 +74,10 @@ def report_blocks(report: Report, office: Office) -> list:
     loc = office.locale
     cur, prev = report.current, report.previous
     blocks: list = [
-        HeaderBlock(text=plain("report.title", loc, period=cur.period.label)),
+        HeaderBlock(text=plain("report.title", loc, period=period_name(cur.period, loc))),
         ContextBlock(elements=[mrkdwn(escape(t("report.context", loc, office=office.name, span=span(cur.period, loc),
-                                               previous=prev.period.label, previous_span=span(prev.period, loc))))]),
+                                               previous=period_name(prev.period, loc),
+                                               previous_span=span(prev.period, loc))))]),
         SectionBlock(text=mrkdwn(summary_text(report, office))),
         SectionBlock(fields=[mrkdwn(dimension_text(report, d, office)) for d in DIMENSIONS]),
         DividerBlock(),
@@ -92,10 +94,10 @@ def report_blocks(report: Report, office: Office) -> list:
         blocks.append(SectionBlock(text=mrkdwn(_fit([f"*{escape(value_label('category', category, office))}*",
                                                      *lines], SECTION_MAX, loc))))
     if cur.lessons_withheld:
-        blocks.append(ContextBlock(elements=[mrkdwn(t("report.lessons.withheld", loc,
-                                                      count=cur.lessons_withheld))]))
+        blocks.append(ContextBlock(elements=[mrkdwn(t_count("report.lessons.withheld", loc,
+                                                            cur.lessons_withheld))]))
     blocks += [DividerBlock(), SectionBlock(text=mrkdwn(_fit(
-        [f"*{t('report.changes.header', loc, previous=prev.period.label)}*",
+        [f"*{t('report.changes.header', loc, previous=period_name(prev.period, loc))}*",
          *[f"• {escape(line)}" for line in change_lines(report, office)]], SECTION_MAX, loc)))]
     breaches = breach_report.lines(report.breaches, loc)  # issue 21: possible personal-data breaches
     if breaches:

@@ -29,7 +29,7 @@ from bot.office import Office
 from bot.reports.figures import Audience, Report
 from bot.reports.periods import parse_period
 from bot.reports.service import Chart, load_report, report_chart
-from bot.reports.wording import span
+from bot.reports.wording import period_name, span
 from bot.services import Services
 from handlers.blocks import mrkdwn
 from handlers.common import today
@@ -55,7 +55,7 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
     except InvalidPeriod as error:
         ack(text=t(error.key, loc, **error.params))
         return
-    ack(text=t("report.working", loc, period=period.label, span=span(period, loc)))
+    ack(text=t("report.working", loc, period=period_name(period, loc), span=span(period, loc)))
     try:
         report = load_report(services.db, office, period, services.clock.now(), Audience.LEADERS)
     except StorageUnavailable:
@@ -67,7 +67,8 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
 def post_report(client: WebClient, office: Office, user_id: str, report: Report) -> None:
     """The report in the leader's DM, and its chart right below it."""
     blocks = [b.to_dict() for b in report_blocks(report, office)]
-    text = t("report.fallback", office.locale, period=report.period.label, registered=report.current.registered)
+    text = t("report.fallback", office.locale, period=period_name(report.period, office.locale),
+             registered=report.current.registered)
     try:
         posted = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
         upload_chart(client, posted["channel"], report_chart(report, office))

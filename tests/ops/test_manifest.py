@@ -19,7 +19,8 @@ SCHEMA = ROOT / "tests" / "support" / "slack" / "manifest.schema.1.0.0.json"  # 
 # History of the conversations the bot posts in (public or private channels, direct messages): the
 # ledger looks a retried message up there before posting it again.
 HISTORY = frozenset({"channels:history", "groups:history", "im:history"})
-# The bot scope(s) each Web API method needs (None: none needed, e.g. views.* with a trigger).
+# The bot scope(s) each Web API method needs (None: none needed, e.g. views.* with a trigger;
+# apps.connections.open takes the app-level token's connections:write, not a bot scope).
 SCOPES = {
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
@@ -36,6 +37,9 @@ SCOPES = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "auth.test": None,
+    "conversations.info": ("channels:read", "groups:read"),  # public and private channels
+    "apps.connections.open": None,
+    "chat.getPermalink": None,
 }
 # Features that need a scope of their own, whatever methods are called.
 FEATURE_SCOPES = {"commands"}  # slash commands and shortcuts
@@ -49,7 +53,7 @@ def api_methods_called() -> set[str]:
     """Every Web API method the code calls, read from the source of bot/ and handlers/."""
     called = set()
     for path in [*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("handlers").rglob("*.py")]:
-        for name in re.findall(r"\.((?:chat|views|usergroups|users|conversations|files|auth)_\w+)\(",
+        for name in re.findall(r"\.((?:chat|views|usergroups|users|conversations|files|auth|apps)_\w+)\(",
                                path.read_text(encoding="utf-8")):
             source = inspect.getsource(getattr(WebClient, name))
             called.update(re.findall(r'api_call\(\s*"([a-zA-Z.]+)"', source))

@@ -15,7 +15,8 @@ from tests.support.slack_client import SlackClient
 def test_serve_answers_healthz_and_registers_a_case_end_to_end(slack, db, tmp_path):
     with serve(slack, db.url, tmp_path) as url:
         client = SlackClient(url, SIGNING_SECRET)
-        assert client.get("/healthz").json() == {"ok": True, "database": True}
+        assert client.get("/healthz").json() == {"ok": True, "database": True,
+                                                  "slack": {"failed_messages": 0, "last_error": None}}
         assert client.get("/readyz").status == 200
 
         assert client.command("").status == 200

@@ -24,6 +24,7 @@ KINDS_IN_LEDGERS = {
     "measure_overdue_leaders",  # issue 25: the leader channel hears of an overdue measure once
     "dialogue_thread", "dialogue_answer",  # issue 20
     "breach_alert", "breach_reminder", "breach_escalation", "breach_countdown",  # issue 21: the 72-hour track
+    "delivery_problem",
 }
 
 

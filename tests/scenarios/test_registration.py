@@ -171,7 +171,7 @@ def test_a_body_over_a_megabyte_is_refused_unread(bot):
 def test_healthz_checks_the_database(bot):
     response = bot.client.get("/healthz")
     assert response.status == 200
-    assert response.json() == {"ok": True, "database": True}
+    assert response.json() == {"ok": True, "database": True, "slack": {"failed_messages": 0, "last_error": None}}
     assert bot.client.get("/readyz").json() == {"ok": True, "database": True, "migrations": True}
 
 

@@ -78,6 +78,11 @@ class SlackFake:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # On demand, as Slack answers a wrong setting: ids Slack does not know (channel_not_found,
+    # user_not_found, no_such_subteam), and channels the bot was never invited to (not_in_channel).
+    unknown: set[str] = field(default_factory=set)
+    uninvited: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # users' display names (users.info)
     invalid: list[str] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
     _files: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -178,6 +183,9 @@ class SlackFake:
             self.invalid.clear()
             self.uploads.clear()
             self._stalled.clear()
+            self.unknown.clear()
+            self.uninvited.clear()
+            self.names.clear()
             self.history.clear()
 
     def of(self, method: str, where: Callable[[Call], bool] | None = None, *, failed: bool = False) -> list[Call]:
@@ -317,6 +325,8 @@ class SlackFake:
         return None
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if refused := self._refuse(method, params):
+            return {"ok": False, "error": refused}
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             channel = params.get("channel")
             # Slack's ts is the time it posted (unique per conversation; here unique overall).
@@ -332,17 +342,44 @@ class SlackFake:
             return {"ok": True, "view": view}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts") or "")
+            return {"ok": True, "channel": params.get("channel"),
+                    "permalink": f"https://nav-test.slack.com/archives/{params.get('channel')}/p{ts.replace('.', '')}"}
+        if method == "conversations.info":
+            channel = params.get("channel")
+            return {"ok": True, "channel": {"id": channel, "name": str(channel).lower(), "is_archived": False,
+                                            "is_member": channel not in self.uninvited}}
+        if method == "users.info":
+            user = params.get("user")
+            name = self.names.get(user, "")
+            return {"ok": True, "user": {"id": user, "deleted": False, "name": str(user).lower(),
+                                         "profile": {"display_name": name, "real_name": name}}}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001"}
         if method == "files.getUploadURLExternal":
             return self._upload_url(params)
         if method == "files.completeUploadExternal":
             return self._complete_upload(params)
-        if method == "apps.connections.open":
-            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
+        if method == "apps.connections.open":  # a URL nobody serves unless a test runs a Socket Mode server
+            return {"ok": True, "url": self.socket_url or "wss://wss.slack.invalid/link"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))}}
         return {"ok": True}
+
+    def _refuse(self, method: str, params: dict[str, Any]) -> str | None:
+        """Slack's answer for an id it does not know, or a channel the bot is not in."""
+        if method == "usergroups.users.list" and params.get("usergroup") in self.unknown:
+            return "no_such_subteam"
+        if method == "users.info" and params.get("user") in self.unknown:
+            return "user_not_found"
+        channel = params.get("channel")
+        if method in ("conversations.info", "chat.postMessage", "chat.update", "chat.getPermalink"):
+            if channel in self.unknown:
+                return "channel_not_found"
+            if channel in self.uninvited and method != "conversations.info":
+                return "not_in_channel"
+        return None
 
     @staticmethod
     def conversation(channel: str) -> str:

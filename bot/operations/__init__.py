@@ -1,0 +1,1 @@
+"""Running the bot: what `avvik-bot check` and start-up verify, and the health Slack reports."""
