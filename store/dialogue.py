@@ -16,7 +16,9 @@ LEADER, REPORTER = "leder", "melder"
 
 
 def set_code(session: Session, deviation_id: int, lookup: str, secret_hash: str, now: datetime) -> None:
-    """The case's code: a new one replaces the old (a retried registration shows a fresh code)."""
+    """The case's code: a new one replaces the old (a retried registration shows a fresh code). The case
+    row is locked first, so two deliveries of one submission at once replace the code one after the other."""
+    session.execute(select(Deviation.id).where(Deviation.id == deviation_id).with_for_update())
     session.execute(delete(DialogueCode).where(DialogueCode.deviation_id == deviation_id))
     session.add(DialogueCode(deviation_id=deviation_id, lookup=lookup, secret_hash=secret_hash, created_at=now))
     session.flush()
