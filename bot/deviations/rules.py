@@ -85,6 +85,7 @@ class Command(StrEnum):
     ASSESS_WITH_ACTIONS = "vurdert_med_tiltak"
     ASSESS_WITHOUT_ACTIONS = "vurdert_uten_tiltak"
     ACTIONS_FINISHED = "tiltak_fullfort"
+    BACK_TO_ASSESSMENT = "tilbake_til_vurdering"  # every action dropped, none done
     CONFIRM_EXTERNAL = "ekstern_referanse"
     CLOSE = "lukket"
     REOPEN = "gjenapnet"
@@ -94,6 +95,7 @@ TRANSITIONS: dict[tuple[State, Command], State] = {
     (State.REGISTERED, Command.ASSESS_WITH_ACTIONS): State.ACTIONS_ONGOING,
     (State.REGISTERED, Command.ASSESS_WITHOUT_ACTIONS): State.READY_TO_CLOSE,
     (State.ACTIONS_ONGOING, Command.ACTIONS_FINISHED): State.READY_TO_CLOSE,
+    (State.ACTIONS_ONGOING, Command.BACK_TO_ASSESSMENT): State.REGISTERED,
     (State.FORWARDED, Command.CONFIRM_EXTERNAL): State.READY_TO_CLOSE,
     (State.READY_TO_CLOSE, Command.CLOSE): State.CLOSED,
     (State.CLOSED, Command.REOPEN): State.REGISTERED,
@@ -189,11 +191,26 @@ def finish_action(current: ActionState, outcome: ActionState, text: str | None) 
 
 
 def command_after_actions(state: State, action_states: Iterable[ActionState]) -> Command | None:
-    """ACTIONS_FINISHED once the last action of a case with actions under way is done or dropped."""
+    """What follows once the last open action of the current assessment is done or dropped.
+
+    Seed 000: «ikke lukk et avvik før det er vurdert om det skal iverksettes tiltak og tiltaket er
+    gjennomført». A dropped action is not a carried-out one: when at least one was done the case is
+    ready to close (ACTIONS_FINISHED); when every one was dropped the leaders assess the case anew
+    (BACK_TO_ASSESSMENT). `action_states` are the actions of the current assessment only.
+    """
     states = list(action_states)
-    if state is State.ACTIONS_ONGOING and states and not any(s is ActionState.OPEN for s in states):
+    if state is not State.ACTIONS_ONGOING or not states or any(s is ActionState.OPEN for s in states):
+        return None
+    if any(s is ActionState.DONE for s in states):
         return Command.ACTIONS_FINISHED
-    return None
+    return Command.BACK_TO_ASSESSMENT
+
+
+def current_actions(actions: Iterable, assessed_at: datetime | None) -> list[ActionState]:
+    """The states of the actions of the current assessment: those created at or after it (an action
+    added later counts too). Actions of an earlier round, before a reopening or a fresh assessment,
+    neither carry the case nor hold it up."""
+    return [ActionState(a.state) for a in actions if assessed_at is None or a.created_at >= assessed_at]
 
 
 def check_reopen(state: State, reason: str | None) -> None:

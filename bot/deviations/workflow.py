@@ -97,7 +97,7 @@ def _stamp(deviation: Deviation, command: Command, after: State, now: datetime) 
         deviation.ready_at = now
     if after is State.CLOSED:
         deviation.closed_at = now
-    if command is Command.REOPEN:
+    if command in (Command.REOPEN, Command.BACK_TO_ASSESSMENT):
         # Back to the start: assessed again, ready again, closed again.
         deviation.assessed_at = deviation.ready_at = deviation.closed_at = None
 

@@ -26,6 +26,7 @@ from bot.deviations.rules import (
     check_closure,
     check_reopen,
     command_after_actions,
+    current_actions,
     finish_action,
     require_open,
 )
@@ -220,9 +221,10 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
 
 def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: ActionState, text: str, *,
            actor_id: str) -> Finished:
-    """An action done (with a note) or dropped (with a reason). When it was the case's last open
-    action, the case becomes klar_for_lukking in the same transaction and the responsible leader
-    is told."""
+    """An action done (with a note) or dropped (with a reason). When it was the last open action of
+    the current assessment, in the same transaction: if one was done the case becomes
+    klar_for_lukking and the responsible leader is told (unless they did this themselves); if every
+    one was dropped the case goes back to assessment (seed 000: dropped is not carried out)."""
     now = clock.now()
 
     def work(session) -> Finished:
@@ -243,11 +245,17 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
             told = LedgerKey(MessageKind.ACTION_DROPPED, Target.action(action.id), action.owner_id)
             ids += enter(session, office, [told], now)
         moved = None
-        command = command_after_actions(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
+        command = command_after_actions(State(deviation.state), current_actions(deviation.actions,
+                                                                                deviation.assessed_at))
         if command is not None:
+            def ready(d: Deviation, e: Event) -> list[LedgerKey]:
+                # Whoever finished the last action knows already; the case back to assessment shows on the card.
+                told = d.responsible_leader or office.leader_channel
+                return [_ready_message(d, e, office)] if command is Command.ACTIONS_FINISHED and told != actor_id \
+                    else []
+
             moved = apply(session, office, deviation, command, now, actor_id=actor_id,
-                          detail={"last_action": action.id},
-                          messages=lambda d, e: [_ready_message(d, e, office)])
+                          detail={"last_action": action.id}, messages=ready)
             ids += moved.ledger_ids
         return Finished(deviation.id, deviation.reference, ids, moved)
 

@@ -41,7 +41,7 @@ from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
 from handlers.common import metadata
-from handlers.deviations.blocks import completion_modal, owner_dm_blocks
+from handlers.deviations.blocks import action_lines, completion_modal, owner_dm_blocks
 from handlers.payloads import element_value
 from store.models import Action, Deviation
 
@@ -164,8 +164,16 @@ def closure_view(office: Office, deviation: Deviation) -> View:
     blocks: list = [
         SectionBlock(text=mrkdwn(t("assess.case", loc, reference=deviation.reference,
                                    title=escape(deviation.title)[:200], state=t(f"state.{deviation.state}", loc)))),
-        ContextBlock(elements=[mrkdwn(t("closure.actions", loc, done=done, dropped=dropped))]),
-        _text(L.FEEDBACK, loc, "closure.feedback", {}, hint=True, optional=False),
+    ]
+    lines = action_lines(deviation, loc)
+    if lines:
+        # Seed 000: leaders close «ut fra resultat av tiltak(ene)»: what was done and what was dropped.
+        blocks += [SectionBlock(text=mrkdwn(f"*{t('card.actions', loc)}*\n" + "\n".join(lines)[:2800])),
+                   ContextBlock(elements=[mrkdwn(t("closure.actions", loc, done=done, dropped=dropped))]),
+                   _text(L.FEEDBACK, loc, "closure.result", {}, hint=True, optional=False)]
+    else:
+        blocks.append(_text(L.FEEDBACK, loc, "closure.feedback", {}, hint=True, optional=False))
+    blocks += [
         _text(L.LESSON, loc, "closure.lesson", {}, hint=True, optional=True),
     ]
     if deviation.severity == Severity.HIGH.value:

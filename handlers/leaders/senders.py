@@ -46,6 +46,8 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
         what = t("thread.external", loc, reference=escape(deviation.external_reference or "–")[:100])
     elif event.kind == Command.ACTIONS_FINISHED:
         what = t("thread.actions_finished", loc)
+    elif event.kind == Command.BACK_TO_ASSESSMENT:
+        what = t("thread.back_to_assessment", loc)
     elif event.kind == Command.CLOSE:
         what = t("thread.closed", loc)
         if event.detail.get("decision") and deviation.decision_date:

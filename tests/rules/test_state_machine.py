@@ -55,6 +55,7 @@ class DeviationRules(RuleBasedStateMachine):
         self.state, self.severity = start, severity
         self.actions: list[ActionState] = []
         self.assessed = False  # oracle: assessed (or confirmed elsewhere) since the last reopening
+        self.carried_out = False  # oracle: an action of this assessment done, or none needed
         self.closures = 0
 
     def _move(self, command: Command) -> None:
@@ -69,9 +70,11 @@ class DeviationRules(RuleBasedStateMachine):
             return
         if command is Command.ASSESS_WITH_ACTIONS:
             assert actions >= 1
-            self.actions += [OPEN] * actions
+            self.actions = [OPEN] * actions  # a fresh assessment: the earlier round's actions are history
+            self.carried_out = False
         else:
             assert reasons.strip(), "assessed without actions and without reasons"
+            self.carried_out = True
         self.assessed = True
 
     @rule(index=st.integers(0, 8), outcome=st.sampled_from([ActionState.DONE, ActionState.DROPPED]), text=TEXTS)
@@ -84,9 +87,15 @@ class DeviationRules(RuleBasedStateMachine):
         except DomainError:
             return
         assert before is OPEN and text.strip(), "an action finished twice, or dropped without a reason"
+        if outcome is ActionState.DONE:
+            self.carried_out = True
         command = command_after_actions(self.state, self.actions)
         if command is not None:
             self._move(command)
+        if command is Command.BACK_TO_ASSESSMENT:
+            assert not self.carried_out, "sent back to assessment although an action was carried out"
+            assert self.state is State.REGISTERED
+            self.assessed = False
 
     @rule()
     def confirm_external(self) -> None:
@@ -94,7 +103,7 @@ class DeviationRules(RuleBasedStateMachine):
             self._move(Command.CONFIRM_EXTERNAL)
         except DomainError:
             return
-        self.assessed = True
+        self.assessed = self.carried_out = True
 
     @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS,
           lesson=st.sampled_from([None, "Læring."]))
@@ -107,6 +116,7 @@ class DeviationRules(RuleBasedStateMachine):
         except DomainError:
             return
         assert self.assessed, "closed before it was assessed"
+        assert self.carried_out, "closed although every action of its assessment was dropped"
         assert OPEN not in self.actions, "closed with an open action"
         assert feedback.strip(), "closed without feedback to the office"
         if self.severity is Severity.HIGH:
@@ -121,7 +131,7 @@ class DeviationRules(RuleBasedStateMachine):
         except DomainError:
             return
         assert reason.strip()
-        self.assessed = False
+        self.assessed = self.carried_out = False
 
     @invariant()
     def open_actions_only_while_actions_are_under_way(self) -> None:
@@ -225,9 +235,14 @@ class DeviationInStore(RuleBasedStateMachine):
             assert deviation.state == State.ACTIONS_ONGOING
         if deviation.state == State.CLOSED:
             kinds = [e.kind for e in events]
-            since_reopening = kinds[len(kinds) - kinds[::-1].index("gjenapnet"):] if "gjenapnet" in kinds else kinds
-            assert {"vurdert_med_tiltak", "vurdert_uten_tiltak", "ekstern_referanse"} & set(since_reopening), \
+            restarts = [i for i, kind in enumerate(kinds) if kind in ("gjenapnet", "tilbake_til_vurdering")]
+            since_restart = kinds[restarts[-1] + 1:] if restarts else kinds
+            assert {"vurdert_med_tiltak", "vurdert_uten_tiltak", "ekstern_referanse"} & set(since_restart), \
                 "closed without an assessment"
+            if "vurdert_med_tiltak" in since_restart:
+                assessed_at = next(e.at for e in reversed(events) if e.kind == "vurdert_med_tiltak")
+                assert any(a.state == ActionState.DONE and a.created_at >= assessed_at for a in deviation.actions), \
+                    "closed although no action of its assessment was carried out"
             assert (deviation.closure_feedback or "").strip()
             if deviation.severity == Severity.HIGH:
                 assert deviation.decision_date and (deviation.decision_reference or "").strip()
