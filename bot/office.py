@@ -48,6 +48,16 @@ class Cadence(_Strict):
     chart_in_digest: bool = False  # add bot.reports.service.digest_chart() to the monthly digest
 
 
+class Rules(_Strict):
+    """The office's own closure rules, where the seed recommends rather than requires.
+
+    Seed 000, «Lukking av avvik»: «Ved større avvik anbefales at ledergruppa fatter en formell
+    avgjørelse og informerer om det på kontoret.» On by default; an office may turn it off.
+    """
+
+    leader_group_decision: bool = True  # a `hoy` case closes only with the leader group's avgjørelse
+
+
 class Retention(_Strict):
     """How long closed cases keep their free text before it is erased (statistics stay)."""
 
@@ -91,6 +101,7 @@ class Office(_Strict):
     routes: dict[Category, Destination] = Field(default_factory=dict)
     destinations: dict[Destination, DestinationInfo]
     cadence: Cadence = Cadence()
+    rules: Rules = Rules()
     retention: Retention = Retention()
     quality: QualityRounds = QualityRounds()
 

@@ -125,8 +125,14 @@ class ClosureRequest:
     decision_reference: str | None = None
 
 
+def decision_required(severity: Severity, leader_group_decision: bool) -> bool:
+    """Whether closure needs the leader group's avgjørelse: a «større avvik», where the office keeps
+    the seed's recommendation as its rule (`[office.rules] leader_group_decision`, on by default)."""
+    return leader_group_decision and severity is Severity.HIGH
+
+
 def check_closure(state: State, severity: Severity, action_states: Iterable[ActionState],
-                  request: ClosureRequest) -> None:
+                  request: ClosureRequest, *, leader_group_decision: bool = True) -> None:
     """Seed 000, «Lukking av avvik»: «ikke lukk et avvik før det er vurdert om det skal iverksettes
     tiltak og tiltaket er gjennomført. Ved større avvik anbefales at ledergruppa fatter en formell
     avgjørelse og informerer om det på kontoret.»
@@ -136,7 +142,8 @@ def check_closure(state: State, severity: Severity, action_states: Iterable[Acti
     check_closable(state, action_states)
     if not request.feedback.strip():
         raise ClosureNotAllowed("error.closure_needs_feedback")
-    if severity is Severity.HIGH and not (request.decision_date and (request.decision_reference or "").strip()):
+    if decision_required(severity, leader_group_decision) and not (
+            request.decision_date and (request.decision_reference or "").strip()):
         raise ClosureNotAllowed("error.closure_needs_decision")
 
 

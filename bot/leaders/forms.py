@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot.deviations.rules import ClosureRequest, Severity, Term, assessment_command
+from bot.deviations.rules import ClosureRequest, Severity, Term, assessment_command, decision_required
 from bot.errors import AssessmentIncomplete
 from bot.forms import ERROR_KEYS, TEXT_MAX, FieldErrors, Text, clean_text
 from bot.privacy import contains_national_id
@@ -157,7 +157,8 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
             from None
 
 
-def parse_closure(values: Mapping[str, object], severity: Severity, today: date) -> ClosureForm:
+def parse_closure(values: Mapping[str, object], severity: Severity, today: date, *,
+                  leader_group_decision: bool = True) -> ClosureForm:
     """Check the closure modal: feedback required, lesson optional; a `hoy` case also needs the
     leader group's decision, its date and reference («Ved større avvik anbefales at ledergruppa
     fatter en formell avgjørelse»). The rules are checked again when the case is locked."""
@@ -172,7 +173,7 @@ def parse_closure(values: Mapping[str, object], severity: Severity, today: date)
     decided = form.decision_date if form else None
     if decided and decided > today:
         errors[DECISION_DATE] = "error.field.future_date"
-    if severity is Severity.HIGH:
+    if decision_required(severity, leader_group_decision):
         if _blank(values.get(DECISION_DATE)):
             errors.setdefault(DECISION_DATE, "error.closure_needs_decision")
         if _blank(values.get(DECISION_REFERENCE)):

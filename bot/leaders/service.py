@@ -280,7 +280,8 @@ def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: in
 
     def change(deviation: Deviation) -> None:
         check_closure(State(deviation.state), Severity(deviation.severity),
-                      [ActionState(a.state) for a in deviation.actions], request)
+                      [ActionState(a.state) for a in deviation.actions], request,
+                      leader_group_decision=office.rules.leader_group_decision)
         deviation.closure_feedback = request.feedback
         deviation.lesson = request.lesson
         deviation.decision_date = request.decision_date

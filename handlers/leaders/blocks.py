@@ -33,7 +33,7 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import ActionState, Severity, Term
+from bot.deviations.rules import ActionState, Severity, Term, decision_required
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
 from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
@@ -176,7 +176,7 @@ def closure_view(office: Office, deviation: Deviation) -> View:
     blocks += [
         _text(L.LESSON, loc, "closure.lesson", {}, hint=True, optional=True),
     ]
-    if deviation.severity == Severity.HIGH.value:
+    if decision_required(Severity(deviation.severity), office.rules.leader_group_decision):
         blocks += [
             DividerBlock(),
             SectionBlock(text=mrkdwn(t("closure.major", loc))),

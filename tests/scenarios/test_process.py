@@ -3,16 +3,24 @@ judge, reporters who hear back. Through signed HTTP as Slack sends it, against t
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from bot.settings import EXAMPLE_OFFICE_CONFIG
 from handlers import ids
 from tests.support.flows import text_of
 from tests.support.leader_flows import (
     LEADER,
+    NO_ACTION,
+    OFFICE_CHANNEL,
     ONE_ACTION,
     OTHER_LEADER,
     OWNER,
     add_action_row,
     assess,
     audit,
+    block_ids,
     button_value,
     buttons,
     card,
@@ -23,6 +31,19 @@ from tests.support.leader_flows import (
     submit,
     wait_for_thread,
 )
+
+
+@pytest.fixture
+def office_config(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The example office, or with one line of it changed (indirect parametrize: (old, new))."""
+    change = getattr(request, "param", None)
+    if change is None:
+        return EXAMPLE_OFFICE_CONFIG
+    text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "office.toml"
+    path.write_text(text.replace(*change), encoding="utf-8")
+    return path
 
 
 def settled(bot) -> None:
@@ -89,3 +110,36 @@ def test_the_leader_who_drops_the_last_action_is_not_told_the_case_is_ready(bot)
     assert stored(bot, deviation.id).state == "klar_for_lukking"
     settled(bot)
     assert bot.fake.of("chat.postMessage", lambda c: c.params["channel"] == LEADER) == []
+
+
+# --- 4. the leader group's avgjørelse is an office rule --------------------------------------------
+
+def test_a_major_case_asks_for_the_leader_groups_avgjorelse_never_a_vedtak(bot):
+    deviation = report(bot, severity="hoy", title="Brev sendt uten begrunnelse")
+    assert assess(bot, deviation.id, NO_ACTION) is None
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert {"decision_date", "decision_reference"} <= set(block_ids(closure))
+    words = text_of(closure).lower()
+    assert "avgjørelse" in words and "vedtak" not in words
+    answer = submit(bot, closure, {"feedback": "Rutinen er endret."})
+    assert set(answer["errors"]) == {"decision_date", "decision_reference"}
+    assert submit(bot, closure, {"feedback": "Rutinen er endret.", "decision_date": "2026-11-20",
+                                 "decision_reference": "LG-møte 47/2026"}) is None
+    wait_for_thread(bot, 2)
+    shown = text_of(card(bot))
+    assert "Ledergruppas avgjørelse 20.11.2026 (LG-møte 47/2026)" in shown
+
+
+@pytest.mark.parametrize("office_config", [("leader_group_decision = true", "leader_group_decision = false")],
+                         indirect=True)
+def test_an_office_that_turns_the_leader_group_rule_off_closes_a_major_case_without_it(bot):
+    deviation = report(bot, severity="hoy")
+    assert assess(bot, deviation.id, NO_ACTION) is None
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert "decision_date" not in block_ids(closure) and "decision_reference" not in block_ids(closure)
+    assert submit(bot, closure, {"feedback": "Rutinen for begrunnelse er endret."}) is None
+    assert stored(bot, deviation.id).state == "lukket"
+    # A «større avvik» still reaches the office at once («informerer om det på kontoret»).
+    [post] = [c.params for c in bot.fake.wait_for("chat.postMessage",
+                                                  where=lambda c: c.params["channel"] == OFFICE_CHANNEL)]
+    assert "Rutinen for begrunnelse er endret." in text_of(post)
