@@ -63,6 +63,7 @@ class Leader:
     NEEDS_ACTIONS: Final = "needs_actions"
     REASONS: Final = "reasons"
     RESPONSIBLE: Final = "responsible"
+    SEVERITY: Final = "severity"  # the assessing leader's; the reporter's choice stays «meldt som»
     ADD_ROW_BLOCK: Final = "add_action_row"
     FEEDBACK: Final = "feedback"
     LESSON: Final = "lesson"

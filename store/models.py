@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -98,7 +99,8 @@ class Deviation(Base):
     kind: Mapped[str] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(String(32))
     destination: Mapped[str] = mapped_column(String(32))
-    severity: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(16))  # the assessing leader's; the reporter's until then
+    reported_severity: Mapped[str | None] = mapped_column(String(16))  # the reporter's, once a leader changed it
     citizen_rights: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(150))
     what_happened: Mapped[str | None] = mapped_column(Text)
@@ -116,6 +118,7 @@ class Deviation(Base):
     assessment_note: Mapped[str | None] = mapped_column(Text)
     closure_feedback: Mapped[str | None] = mapped_column(Text)
     lesson: Mapped[str | None] = mapped_column(Text)
+    no_new_lesson: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     decision_date: Mapped[date | None] = mapped_column(Date)
     decision_reference: Mapped[str | None] = mapped_column(String(100))
 

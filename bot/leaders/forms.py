@@ -29,7 +29,7 @@ Required = Annotated[str, BeforeValidator(clean_text), Field(min_length=3, max_l
 UserId = Annotated[str, Field(pattern=USER_ID)]
 
 # Assessment fields. An action row's fields are named `action_<row>_<field>`.
-NEEDS_ACTIONS, REASONS, RESPONSIBLE = "needs_actions", "reasons", "responsible"
+NEEDS_ACTIONS, REASONS, RESPONSIBLE, SEVERITY = "needs_actions", "reasons", "responsible", "severity"
 TERM, DESCRIPTION, OWNER, DUE_ON = "term", "description", "owner", "due_on"
 ACTION_FIELDS = (TERM, DESCRIPTION, OWNER, DUE_ON)
 YES, NO = "ja", "nei"
@@ -59,6 +59,7 @@ class AssessmentForm(BaseModel):
     reasons: Text = None
     responsible: UserId
     actions: tuple[ActionDraft, ...] = ()
+    severity: Severity | None = None  # the leader's judgement; None keeps the case's as it is
 
 
 class ClosureForm(BaseModel):
@@ -105,7 +106,8 @@ def _blank(value: object) -> bool:
 
 def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: date,
                      leaders: Collection[str]) -> AssessmentForm:
-    """Check the assessment modal. Without actions the reasons are required; with actions, each
+    """Check the assessment modal. The leader sets the severity (DESIGN.md: «the reporter suggests,
+    the assessing leader decides»). Without actions the reasons are required; with actions, each
     filled row needs its term, description, owner and a due date from today on; empty rows are
     skipped. The responsible leader must be one of the office's leaders."""
     errors: dict[str, str] = {}
@@ -113,6 +115,10 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
     needs = {YES: True, NO: False}.get(choice if isinstance(choice, str) else "")
     if needs is None:
         errors[NEEDS_ACTIONS] = "error.field.choose"
+    chosen = values.get(SEVERITY)  # preselected with the case's, so Slack always sends one; none keeps it
+    severity = Severity(chosen) if isinstance(chosen, str) and chosen in set(Severity) else None
+    if chosen is not None and severity is None:
+        errors[SEVERITY] = "error.field.choose"
     responsible = values.get(RESPONSIBLE)
     if _blank(responsible):
         errors[RESPONSIBLE] = "error.field.required"
@@ -151,7 +157,7 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
         raise FieldErrors(errors)
     try:
         return AssessmentForm(needs_actions=bool(needs), reasons=reasons, responsible=responsible,
-                              actions=tuple(drafts) if needs else ())
+                              actions=tuple(drafts) if needs else (), severity=severity)
     except ValidationError as exc:  # a leader id in the config that is not a Slack user id
         raise FieldErrors(_errors(exc, fields=(RESPONSIBLE, REASONS)) or {RESPONSIBLE: "error.field.invalid"}) \
             from None

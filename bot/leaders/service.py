@@ -199,9 +199,16 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
     now = clock.now()
     created: list[Action] = []
 
+    detail: dict = {"actions": len(form.actions), "responsible": form.responsible}
+
     def change(deviation: Deviation) -> None:
         deviation.responsible_leader = form.responsible
         deviation.assessment_note = form.reasons
+        if form.severity is not None and form.severity.value != deviation.severity:
+            # DESIGN.md: «the reporter suggests, the assessing leader decides»; the suggestion is kept.
+            detail["severity"] = {"from": deviation.severity, "to": form.severity.value}
+            deviation.reported_severity = deviation.reported_severity or deviation.severity
+            deviation.severity = form.severity.value
         for draft in form.actions:
             action = Action(term=draft.term.value, description=draft.description, owner_id=draft.owner,
                             due_on=draft.due_on, state=ActionState.OPEN.value, created_at=now)
@@ -216,7 +223,7 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
         return keys
 
     return transition(db, clock, office, deviation_id, command, actor_id=actor_id, change=change,
-                      detail={"actions": len(form.actions), "responsible": form.responsible}, messages=messages)
+                      detail=detail, messages=messages)
 
 
 def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: ActionState, text: str, *,

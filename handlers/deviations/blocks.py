@@ -34,12 +34,20 @@ def reporter_text(deviation: Deviation, loc: Locale) -> str:
     return f"<@{deviation.reporter_id}>"
 
 
+def severity_text(deviation: Deviation, loc: Locale) -> str:
+    """The leader's severity, and the reporter's when a leader changed it («Høy (meldt som Lav)»)."""
+    text = t(f"severity.{deviation.severity}", loc)
+    if deviation.reported_severity and deviation.reported_severity != deviation.severity:
+        text += " " + t("card.reported_as", loc, severity=t(f"severity.{deviation.reported_severity}", loc))
+    return text
+
+
 def card_fields(deviation: Deviation, office: Office) -> list:
     loc = office.locale
     return [
         mrkdwn(f"*{t('card.kind', loc)}*\n{t(f'kind.{deviation.kind}', loc)}"),
         mrkdwn(f"*{t('card.category', loc)}*\n{t(f'category.{deviation.category}', loc)}"),
-        mrkdwn(f"*{t('card.severity', loc)}*\n{t(f'severity.{deviation.severity}', loc)}"),
+        mrkdwn(f"*{t('card.severity', loc)}*\n{severity_text(deviation, loc)}"),
         mrkdwn(f"*{t('card.rights', loc)}*\n{t(f'rights.{deviation.citizen_rights}', loc)}"),
         mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
         mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),

@@ -77,6 +77,17 @@ def _user(block_id: str, loc: Locale, key: str, initial: object, *, optional: bo
                                                 initial_user=initial if isinstance(initial, str) else None))
 
 
+def _severity(deviation: Deviation, loc: Locale, typed: Typed) -> InputBlock:
+    """The leader decides whether this is a «større avvik»; the reporter's choice is shown beside it."""
+    choices = options("severity", [s.value for s in Severity], loc)
+    current = typed.get(L.SEVERITY) or deviation.severity
+    chosen = next((o for o in choices if o.value == current), None)
+    reported = deviation.reported_severity or deviation.severity
+    return InputBlock(block_id=L.SEVERITY, label=plain("assess.severity.label", loc), optional=False,
+                      hint=plain("assess.severity.hint", loc, reported=t(f"severity.{reported}", loc)),
+                      element=RadioButtonsElement(action_id=ids.VALUE, options=choices, initial_option=chosen))
+
+
 def action_row(row: int, number: int, loc: Locale, typed: Typed) -> list:
     """One action: short- or long-term, what, who, by when. All optional in Slack's eyes: an empty
     row is skipped, a half-filled one gets field errors from the server."""
@@ -105,6 +116,7 @@ def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], a
         _radio(L.NEEDS_ACTIONS, loc, "assess.needs_actions",
                [option("assess.choice", YES, loc), option("assess.choice", NO, loc)], typed, optional=False),
         _text(L.REASONS, loc, "assess.reasons", typed, optional=True, hint=True),
+        _severity(deviation, loc, typed),
         _user(L.RESPONSIBLE, loc, "assess.responsible", typed.get(L.RESPONSIBLE) or actor_id, optional=False),
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("assess.actions_intro", loc))),

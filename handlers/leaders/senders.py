@@ -57,6 +57,10 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
         what = t("thread.reopened", loc, reason=_quote(str(event.detail.get("reason") or "")))
     else:
         what = t("thread.moved", loc, before=_state(event.from_state, loc), after=_state(event.to_state, loc))
+    changed = event.detail.get("severity") if isinstance(event.detail, dict) else None
+    if isinstance(changed, dict):
+        what += " " + t("thread.severity", loc, before=_severity(changed.get("from"), loc),
+                        after=_severity(changed.get("to"), loc))
     who = f"<@{event.actor_id}> · " if event.actor_id else ""
     return t("thread.line", loc, when=format_datetime(event.at, office.locale, office.tz), who=who, what=what)
 
@@ -67,6 +71,10 @@ def _mention(user_id: str | None) -> str:
 
 def _quote(text: str | None, limit: int = 600) -> str:
     return escape(text or "–")[:limit]
+
+
+def _severity(value: object, loc: Locale) -> str:
+    return t(f"severity.{value}", loc) if isinstance(value, str) and has(f"severity.{value}") else "–"
 
 
 def _state(value: str | None, loc: Locale) -> str:

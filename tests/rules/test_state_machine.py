@@ -61,13 +61,15 @@ class DeviationRules(RuleBasedStateMachine):
     def _move(self, command: Command) -> None:
         self.state = next_state(self.state, command)
 
-    @rule(needs=st.booleans(), actions=st.integers(0, 3), reasons=TEXTS)
-    def assess(self, needs: bool, actions: int, reasons: str) -> None:
+    @rule(needs=st.booleans(), actions=st.integers(0, 3), reasons=TEXTS,
+          severity=st.sampled_from([None, *Severity]))
+    def assess(self, needs: bool, actions: int, reasons: str, severity: Severity | None) -> None:
         try:
             command = assessment_command(needs, actions, reasons)
             self._move(command)
         except DomainError:
             return
+        self.severity = severity or self.severity  # the assessing leader decides what a «større avvik» is
         if command is Command.ASSESS_WITH_ACTIONS:
             assert actions >= 1
             self.actions = [OPEN] * actions  # a fresh assessment: the earlier round's actions are history
@@ -188,12 +190,12 @@ class DeviationInStore(RuleBasedStateMachine):
             assert len(self._events()) == before, "a refused command left an event behind"
 
     @rule(needs=st.booleans(), owners=st.lists(st.sampled_from(["U0OWNER1", "U0OWNER2"]), max_size=2),
-          reasons=TEXTS)
-    def assess(self, needs: bool, owners: list[str], reasons: str) -> None:
+          reasons=TEXTS, severity=st.sampled_from([None, *Severity]))
+    def assess(self, needs: bool, owners: list[str], reasons: str, severity: Severity | None) -> None:
         drafts = tuple(ActionDraft(term=Term.SHORT, description="Rett malen", owner=owner, due_on=date(2026, 12, 1))
                        for owner in owners)
         form = AssessmentForm.model_construct(needs_actions=needs, reasons=reasons, responsible="U0LEADER1",
-                                              actions=drafts if needs else ())
+                                              actions=drafts if needs else (), severity=severity)
         self._try(lambda: leaders_service.assess(self.db, self.clock, self.office, self.deviation_id, form,
                                                  actor_id="U0LEADER1"))
 
@@ -246,11 +248,20 @@ class DeviationInStore(RuleBasedStateMachine):
             assert (deviation.closure_feedback or "").strip()
             if deviation.severity == Severity.HIGH:
                 assert deviation.decision_date and (deviation.decision_reference or "").strip()
+        if deviation.reported_severity is not None:
+            changes = [e for e in store_events(self.db, self.deviation_id) if "severity" in (e.detail or {})]
+            assert changes, "the severity changed without an audit event"
+            assert changes[0].detail["severity"]["from"] == deviation.reported_severity, "the reporter's choice lost"
         for action in deviation.actions:
             if action.state == ActionState.DROPPED:
                 assert (action.drop_reason or "").strip()
             if action.state == ActionState.DONE:
                 assert (action.completion_note or "").strip()
+
+
+def store_events(db, deviation_id: int) -> list:
+    with db.transaction() as session:
+        return list(store.events_of(session, deviation_id))
 
 
 def test_commands_through_the_store_keep_the_closure_rules(db):

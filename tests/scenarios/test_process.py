@@ -20,6 +20,7 @@ from tests.support.leader_flows import (
     add_action_row,
     assess,
     audit,
+    block,
     block_ids,
     button_value,
     buttons,
@@ -143,3 +144,35 @@ def test_an_office_that_turns_the_leader_group_rule_off_closes_a_major_case_with
     [post] = [c.params for c in bot.fake.wait_for("chat.postMessage",
                                                   where=lambda c: c.params["channel"] == OFFICE_CHANNEL)]
     assert "Rutinen for begrunnelse er endret." in text_of(post)
+
+
+# --- 3. leaders decide what a «større avvik» is --------------------------------------------------
+
+def test_the_assessing_leader_sets_the_severity_and_the_reporters_choice_stays_as_meldt_som(bot):
+    deviation = report(bot, severity="lav")
+    view = press(bot, ids.ASSESS, deviation.id)
+    severity = block(view, "severity")
+    assert severity["element"]["initial_option"]["value"] == "lav"
+    assert "Meldt som: Lav" in text_of({"blocks": [severity]})
+    assert submit(bot, view, {**NO_ACTION, "severity": "hoy"}) is None
+
+    line = wait_for_thread(bot, 1)[-1]
+    assert "Alvorlighet endret: Lav → Høy (større avvik)." in line
+    assert "Høy (større avvik) (meldt som Lav)" in text_of(card(bot))
+    changed = stored(bot, deviation.id)
+    assert (changed.severity, changed.reported_severity) == ("hoy", "lav")
+    assert audit(bot, deviation.id)[-1] == ("vurdert_uten_tiltak", LEADER, "registrert", "klar_for_lukking")
+    # Now a «større avvik»: closure asks for the leader group's avgjørelse.
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert {"decision_date", "decision_reference"} <= set(block_ids(closure))
+
+
+def test_a_case_reported_as_major_that_the_leaders_judge_minor_closes_without_the_leader_group(bot):
+    deviation = report(bot, severity="hoy")
+    assert assess(bot, deviation.id, {**NO_ACTION, "severity": "lav"}) is None
+    wait_for_thread(bot, 1)
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert "decision_date" not in block_ids(closure)
+    assert submit(bot, closure, {"feedback": "En enkeltstående glipp, rettet samme dag."}) is None
+    assert stored(bot, deviation.id).state == "lukket"
+    assert "Lav (meldt som Høy (større avvik))" in text_of(card(bot))

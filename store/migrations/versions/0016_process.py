@@ -1,0 +1,34 @@
+"""issue 16: the seed's process all the way
+
+The leader sets the severity at assessment and the reporter's choice is kept
+(`reported_severity`, NULL while the two agree); closure records the experience for the
+business plan or an explicit «ingen ny erfaring» (`no_new_lesson`).
+
+Revision ID: 0016
+Revises: 0007
+Create Date: 2026-12-02
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0016'
+down_revision: Union[str, Sequence[str], None] = '0007'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('deviations') as batch:
+        batch.add_column(sa.Column('reported_severity', sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column('no_new_lesson', sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('deviations') as batch:
+        batch.drop_column('no_new_lesson')
+        batch.drop_column('reported_severity')
