@@ -49,11 +49,13 @@ REOPEN: Final = "case_reopen"
 DROP_ACTION: Final = "case_drop_action"
 ACTION_DONE: Final = "action_done"
 ADD_ACTION_ROW: Final = "assessment_add_action"
+FOLLOWED_UP: Final = "case_followed_up_elsewhere"  # a forwarded case with its reference: followed up there
 
 ASSESSMENT_VIEW: Final = "assessment"
 CLOSURE_VIEW: Final = "closure"
 REOPEN_VIEW: Final = "reopen"
 DROP_VIEW: Final = "drop_action"
+FOLLOWED_UP_VIEW: Final = "followed_up_elsewhere"
 COMPLETION_VIEW: Final = "action_completion"  # a case's action or a quality round's measure: both say «Utført»
 COMPLETION_NOTE: Final = "note"  # its one field
 NOTICE_VIEW: Final = "leader_notice"  # a refusal or an error, with a close button only
@@ -71,6 +73,7 @@ class Leader:
     DECISION_REFERENCE: Final = "decision_reference"
     REASON: Final = "reason"  # reopening, dropping
     ACTION: Final = "action"  # the action to drop
+    FOLLOWED_UP: Final = "followed_up"  # the confirmation's text (errors land on it)
 
 
 def action_block(row: int, field: str) -> str:

@@ -86,7 +86,8 @@ class Command(StrEnum):
     ASSESS_WITHOUT_ACTIONS = "vurdert_uten_tiltak"
     ACTIONS_FINISHED = "tiltak_fullfort"
     BACK_TO_ASSESSMENT = "tilbake_til_vurdering"  # every action dropped, none done
-    CONFIRM_EXTERNAL = "ekstern_referanse"
+    CONFIRM_EXTERNAL = "ekstern_referanse"  # the other system's reference arrives; the case stays forwarded
+    FOLLOWED_UP_ELSEWHERE = "fulgt_opp_eksternt"  # a leader confirms it is followed up in the other system
     CLOSE = "lukket"
     REOPEN = "gjenapnet"
 
@@ -96,7 +97,8 @@ TRANSITIONS: dict[tuple[State, Command], State] = {
     (State.REGISTERED, Command.ASSESS_WITHOUT_ACTIONS): State.READY_TO_CLOSE,
     (State.ACTIONS_ONGOING, Command.ACTIONS_FINISHED): State.READY_TO_CLOSE,
     (State.ACTIONS_ONGOING, Command.BACK_TO_ASSESSMENT): State.REGISTERED,
-    (State.FORWARDED, Command.CONFIRM_EXTERNAL): State.READY_TO_CLOSE,
+    (State.FORWARDED, Command.CONFIRM_EXTERNAL): State.FORWARDED,
+    (State.FORWARDED, Command.FOLLOWED_UP_ELSEWHERE): State.READY_TO_CLOSE,
     (State.READY_TO_CLOSE, Command.CLOSE): State.CLOSED,
     (State.CLOSED, Command.REOPEN): State.REGISTERED,
 }
@@ -218,6 +220,20 @@ def current_actions(actions: Iterable, assessed_at: datetime | None) -> list[Act
     added later counts too). Actions of an earlier round, before a reopening or a fresh assessment,
     neither carry the case nor hold it up."""
     return [ActionState(a.state) for a in actions if assessed_at is None or a.created_at >= assessed_at]
+
+
+def check_reference(state: State, current_reference: str | None) -> None:
+    """The other system's reference is recorded once, while the case is forwarded."""
+    if state is not State.FORWARDED or (current_reference or "").strip():
+        raise InvalidTransition(state=state.value, command=Command.CONFIRM_EXTERNAL.value)
+
+
+def check_followed_up(state: State, reference: str | None) -> None:
+    """Seed 000: a case reported in ASYS, TQM or Samspillet is assessed and followed up there; a leader
+    confirms that here, with the other system's reference in hand, before the case may close."""
+    next_state(state, Command.FOLLOWED_UP_ELSEWHERE)
+    if not (reference or "").strip():
+        raise ClosureNotAllowed("error.followup_needs_reference")
 
 
 def check_reopen(state: State, reason: str | None) -> None:

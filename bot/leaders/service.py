@@ -24,6 +24,7 @@ from bot.deviations.rules import (
     State,
     assessment_command,
     check_closure,
+    check_followed_up,
     check_reopen,
     command_after_actions,
     current_actions,
@@ -313,3 +314,10 @@ def reopen_deviation(db: Database, clock: Clock, office: Office, deviation_id: i
     return transition(db, clock, office, deviation_id, Command.REOPEN, actor_id=actor_id,
                       change=lambda deviation: check_reopen(State(deviation.state), reason),
                       detail={"reason": reason})
+
+
+def confirm_followed_up(db: Database, clock: Clock, office: Office, deviation_id: int, *, actor_id: str) -> Moved:
+    """videresendt → klar_for_lukking: a leader confirms the case is followed up in the other system,
+    whose reference it has (seed 000: every case is assessed, wherever it is reported)."""
+    return transition(db, clock, office, deviation_id, Command.FOLLOWED_UP_ELSEWHERE, actor_id=actor_id,
+                      change=lambda d: check_followed_up(State(d.state), d.external_reference))

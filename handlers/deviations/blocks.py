@@ -23,7 +23,7 @@ from bot.routing.rules import Destination
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.common import metadata
-from handlers.routing.blocks import reference_button
+from handlers.routing.blocks import plain_text, reference_button
 from store.models import Action, Deviation
 
 
@@ -68,9 +68,14 @@ def card_buttons(deviation: Deviation, office: Office) -> list:
     if state is State.REGISTERED:
         buttons.append(ButtonElement(text=plain("card.assess", loc), action_id=ids.ASSESS, value=value,
                                      style="primary"))
-    if state is State.FORWARDED:
+    if state is State.FORWARDED and not deviation.external_reference:
         # A leader may add the other system's reference (the only way for an anonymous reporter's case).
         buttons.append(reference_button(deviation.id, Destination(deviation.destination), office, for_leaders=True))
+    if state is State.FORWARDED and deviation.external_reference:
+        # Seed 000: assessed and followed up there; a leader confirms it before the case may close.
+        system = office.destination(deviation.destination).name
+        buttons.append(ButtonElement(text=plain_text(t("card.followed_up", loc, system=system)),
+                                     action_id=ids.FOLLOWED_UP, value=value, style="primary"))
     if state is State.ACTIONS_ONGOING and ActionState.OPEN in action_states:
         buttons.append(ButtonElement(text=plain("card.drop_action", loc), action_id=ids.DROP_ACTION, value=value))
     if closure_offered(state, action_states):

@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 from bot.deviations.rules import State
 from bot.i18n import Locale, format_date, t
 from bot.office import Office
+from bot.routing.rules import HANDLING, Destination, Handling
 from handlers import ids
 from handlers.blocks import escape, lines_within, mrkdwn, plain
 from handlers.deviations.blocks import action_lines
@@ -89,6 +90,20 @@ def mine_blocks(office: Office, mine: Sequence[Deviation]) -> list:
     return blocks
 
 
+def status_next(deviation: Deviation, office: Office) -> str:
+    """What happens next, truthfully at every state: a case reported elsewhere is followed up there
+    («Meldt i ASYS (ref …); følges opp der»), never «Tiltakene er gjennomført»."""
+    loc, state = office.locale, State(deviation.state)
+    external = HANDLING.get(Destination(deviation.destination)) is Handling.EXTERNAL
+    if external and state in (State.FORWARDED, State.READY_TO_CLOSE):
+        system = escape(office.destination(deviation.destination).name)
+        if not deviation.external_reference:
+            return t("status.external.waiting", loc, system=system)
+        where = t("status.external.followed", loc, system=system, external=escape(deviation.external_reference))
+        return f"{where} {t(f'status.external.next.{state.value}', loc)}"
+    return t(f"status.next.{state.value}", loc)
+
+
 def status_blocks(office: Office, deviation: Deviation, *, leader: bool) -> list:
     """One case as its reporter or a leader sees it; owners' names only for leaders."""
     loc = office.locale
@@ -108,5 +123,5 @@ def status_blocks(office: Office, deviation: Deviation, *, leader: bool) -> list
     if deviation.state == State.CLOSED.value and deviation.closure_feedback:
         blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.feedback', loc)}*\n"
                                                f"{escape(deviation.closure_feedback)[:2800]}")))
-    blocks.append(ContextBlock(elements=[mrkdwn(t(f"status.next.{deviation.state}", loc))]))
+    blocks.append(ContextBlock(elements=[mrkdwn(status_next(deviation, office))]))
     return blocks

@@ -212,3 +212,16 @@ def reopen_view(office: Office, deviation: Deviation) -> View:
                                                    title=escape(deviation.title)[:200],
                                                    state=t(f"state.{deviation.state}", loc)))),
                         _text(L.REASON, loc, "reopen.reason", {}, hint=True, optional=False)])
+
+
+def followed_up_view(office: Office, deviation: Deviation) -> View:
+    """«Bekreft oppfølging»: the other system and its reference, to confirm the case is followed up there."""
+    loc = office.locale
+    system = office.destination(deviation.destination).name
+    return View(type="modal", callback_id=ids.FOLLOWED_UP_VIEW, title=plain("followed_up.title", loc),
+                submit=plain("followed_up.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_deviation_line(deviation, loc),
+                        SectionBlock(block_id=L.FOLLOWED_UP,
+                                     text=mrkdwn(t("followed_up.text", loc, system=escape(system),
+                                                   external=escape(deviation.external_reference or "–"))))])

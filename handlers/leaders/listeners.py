@@ -17,7 +17,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import ActionState, Command, Severity, State, check_closable
+from bot.deviations.rules import ActionState, Command, Severity, State, check_closable, check_followed_up
 from bot.errors import DomainError, InvalidTransition
 from bot.forms import FieldErrors
 from bot.leaders import service as leaders_service
@@ -49,6 +49,7 @@ from handlers.leaders.blocks import (
     closure_view,
     completion_view,
     drop_view,
+    followed_up_view,
     reopen_view,
     typed_values,
 )
@@ -84,6 +85,12 @@ def closure_form(office: Office, deviation: Deviation, click: BlockAction) -> Vi
     """«Lukk», only once the deviation may close (seed 000: not before its actions are carried out)."""
     check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
     return closure_view(office, deviation)
+
+
+def followed_up_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Bekreft oppfølging i ASYS»: only for a forwarded case whose reference is in."""
+    check_followed_up(State(deviation.state), deviation.external_reference)
+    return followed_up_view(office, deviation)
 
 
 def reopening_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
@@ -204,6 +211,16 @@ def submit_reopening(ack: Ack, services: Services, office: Office, deviation: De
     _answer(ack, services, office, work, L.REASON)
 
 
+def submit_followed_up(ack: Ack, services: Services, office: Office, deviation: Deviation,
+                       parsed: ViewSubmission) -> None:
+    """videresendt → klar_for_lukking, checked again on the locked case."""
+    def work() -> list[int]:
+        return leaders_service.confirm_followed_up(services.db, services.clock, office, deviation.id,
+                                                   actor_id=parsed.user.id).ledger_ids
+
+    _answer(ack, services, office, work, L.FOLLOWED_UP)
+
+
 def _drop_form(values: dict[str, object]) -> tuple[int, str]:
     """The action to drop and why; FieldErrors names both when both are missing."""
     errors: dict[str, str] = {}
@@ -237,6 +254,7 @@ def register(app: App) -> None:
     app.action(ids.DROP_ACTION, middleware=[card])(for_leaders("forkast_tiltak", drop_form))
     app.action(ids.CLOSE, middleware=[card])(for_leaders("lukk", closure_form))
     app.action(ids.REOPEN, middleware=[card])(for_leaders("gjenapne", reopening_form))
+    app.action(ids.FOLLOWED_UP, middleware=[card])(for_leaders("fulgt_opp_eksternt", followed_up_form))
     app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction)])(add_action_row)
 
     for callback_id, attempt, general_field, listener in (
@@ -244,6 +262,7 @@ def register(app: App) -> None:
         (ids.CLOSURE_VIEW, "lukk", L.FEEDBACK, submit_closure),
         (ids.REOPEN_VIEW, "gjenapne", L.REASON, submit_reopening),
         (ids.DROP_VIEW, "forkast_tiltak", L.ACTION, submit_drop),
+        (ids.FOLLOWED_UP_VIEW, "fulgt_opp_eksternt", L.FOLLOWED_UP, submit_followed_up),
     ):
         app.view(callback_id, middleware=[parse(ViewSubmission, errors_on=general_field),
                                           leaders_only(attempt, view_deviation, errors_on=general_field)])(listener)

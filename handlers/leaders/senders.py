@@ -43,7 +43,11 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
         what = t("thread.action_dropped", loc, description=_quote(action.description),
                  reason=_quote(action.drop_reason))
     elif event.kind == Command.CONFIRM_EXTERNAL:
-        what = t("thread.external", loc, reference=escape(deviation.external_reference or "–")[:100])
+        what = t("thread.external_reference", loc, reference=escape(deviation.external_reference or "–")[:100],
+                 system=escape(office.destination(deviation.destination).name))
+    elif event.kind == Command.FOLLOWED_UP_ELSEWHERE:
+        what = t("thread.followed_up", loc, reference=escape(deviation.external_reference or "–")[:100],
+                 system=escape(office.destination(deviation.destination).name))
     elif event.kind == Command.ACTIONS_FINISHED:
         what = t("thread.actions_finished", loc)
     elif event.kind == Command.BACK_TO_ASSESSMENT:

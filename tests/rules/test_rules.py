@@ -99,7 +99,9 @@ def test_the_state_machine_of_design_md():
     assert next_state(State.REGISTERED, Command.ASSESS_WITH_ACTIONS) is State.ACTIONS_ONGOING
     assert next_state(State.REGISTERED, Command.ASSESS_WITHOUT_ACTIONS) is State.READY_TO_CLOSE
     assert next_state(State.ACTIONS_ONGOING, Command.ACTIONS_FINISHED) is State.READY_TO_CLOSE
-    assert next_state(State.FORWARDED, Command.CONFIRM_EXTERNAL) is State.READY_TO_CLOSE
+    assert next_state(State.ACTIONS_ONGOING, Command.BACK_TO_ASSESSMENT) is State.REGISTERED
+    assert next_state(State.FORWARDED, Command.CONFIRM_EXTERNAL) is State.FORWARDED
+    assert next_state(State.FORWARDED, Command.FOLLOWED_UP_ELSEWHERE) is State.READY_TO_CLOSE
     assert next_state(State.READY_TO_CLOSE, Command.CLOSE) is State.CLOSED
     assert next_state(State.CLOSED, Command.REOPEN) is State.REGISTERED
     assert commands_from(State.CLOSED) == [Command.REOPEN]

@@ -25,6 +25,8 @@ from bot.deviations.rules import (
     Term,
     assessment_command,
     check_closure,
+    check_followed_up,
+    check_reference,
     check_reopen,
     closure_offered,
     command_after_actions,
@@ -53,6 +55,7 @@ class DeviationRules(RuleBasedStateMachine):
     @initialize(start=st.sampled_from([State.REGISTERED, State.FORWARDED]), severity=st.sampled_from(list(Severity)))
     def report(self, start: State, severity: Severity) -> None:
         self.state, self.severity = start, severity
+        self.reference: str | None = None
         self.actions: list[ActionState] = []
         self.assessed = False  # oracle: assessed (or confirmed elsewhere) since the last reopening
         self.carried_out = False  # oracle: an action of this assessment done, or none needed
@@ -100,11 +103,23 @@ class DeviationRules(RuleBasedStateMachine):
             self.assessed = False
 
     @rule()
-    def confirm_external(self) -> None:
+    def external_reference(self) -> None:
         try:
+            check_reference(self.state, self.reference)
             self._move(Command.CONFIRM_EXTERNAL)
         except DomainError:
             return
+        assert self.state is State.FORWARDED, "a reference alone moved the case on"
+        self.reference = "ASYS-2026-17"
+
+    @rule()
+    def followed_up_elsewhere(self) -> None:
+        try:
+            check_followed_up(self.state, self.reference)
+            self._move(Command.FOLLOWED_UP_ELSEWHERE)
+        except DomainError:
+            return
+        assert self.reference, "confirmed as followed up elsewhere without the other system's reference"
         self.assessed = self.carried_out = True
 
     @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS,
@@ -207,11 +222,20 @@ class DeviationInStore(RuleBasedStateMachine):
                                                      actor_id="U0OWNER1"))
 
     @rule()
-    def confirm_external(self) -> None:
+    def external_reference(self) -> None:
         from bot.deviations.workflow import transition
 
+        def add(deviation) -> None:
+            check_reference(State(deviation.state), deviation.external_reference)
+            deviation.external_reference = "ASYS-2026-17"
+
         self._try(lambda: transition(self.db, self.clock, self.office, self.deviation_id, Command.CONFIRM_EXTERNAL,
-                                     actor_id="U0STAFF1"))
+                                     actor_id="U0STAFF1", change=add))
+
+    @rule()
+    def followed_up_elsewhere(self) -> None:
+        self._try(lambda: leaders_service.confirm_followed_up(self.db, self.clock, self.office, self.deviation_id,
+                                                              actor_id="U0LEADER1"))
 
     @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS)
     def close(self, feedback: str, decision_date: date | None, reference: str | None) -> None:
@@ -235,11 +259,13 @@ class DeviationInStore(RuleBasedStateMachine):
             assert after.from_state == before.to_state, "a state change without its audit event"
         if OPEN in states:
             assert deviation.state == State.ACTIONS_ONGOING
+        if "fulgt_opp_eksternt" in [e.kind for e in events]:
+            assert deviation.external_reference, "followed up elsewhere without the other system's reference"
         if deviation.state == State.CLOSED:
             kinds = [e.kind for e in events]
             restarts = [i for i, kind in enumerate(kinds) if kind in ("gjenapnet", "tilbake_til_vurdering")]
             since_restart = kinds[restarts[-1] + 1:] if restarts else kinds
-            assert {"vurdert_med_tiltak", "vurdert_uten_tiltak", "ekstern_referanse"} & set(since_restart), \
+            assert {"vurdert_med_tiltak", "vurdert_uten_tiltak", "fulgt_opp_eksternt"} & set(since_restart), \
                 "closed without an assessment"
             if "vurdert_med_tiltak" in since_restart:
                 assessed_at = next(e.at for e in reversed(events) if e.kind == "vurdert_med_tiltak")

@@ -161,10 +161,14 @@ def test_a_forwarded_case_closes_once_its_external_reference_is_confirmed(bot, c
                        change=lambda d: setattr(d, "external_reference", "ASYS-2026-17"))
     bot.services.messenger.deliver(moved.ledger_ids)
     assert "ASYS-2026-17" in wait_for_thread(bot, 1)[-1]
+    assert buttons(card(bot)) == ["Bekreft oppfølging i ASYS"]  # a leader confirms the follow-up first
+    confirm = press(bot, ids.FOLLOWED_UP, deviation.id)
+    assert submit(bot, confirm, {}) is None
+    wait_for_thread(bot, 2)
     assert buttons(card(bot)) == ["Lukk"]
     closure = press(bot, ids.CLOSE, deviation.id)
     assert submit(bot, closure, {"feedback": "Meldt i ASYS og fulgt opp der."}) is None
-    wait_for_thread(bot, 2)
+    wait_for_thread(bot, 3)
     assert stored(bot, deviation.id).state == "lukket"
 
 

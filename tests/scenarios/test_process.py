@@ -17,6 +17,7 @@ from tests.support.leader_flows import (
     ONE_ACTION,
     OTHER_LEADER,
     OWNER,
+    STAFF,
     add_action_row,
     assess,
     audit,
@@ -176,3 +177,52 @@ def test_a_case_reported_as_major_that_the_leaders_judge_minor_closes_without_th
     assert submit(bot, closure, {"feedback": "En enkeltstående glipp, rettet samme dag."}) is None
     assert stored(bot, deviation.id).state == "lukket"
     assert "Lav (meldt som Høy (større avvik))" in text_of(card(bot))
+
+
+# --- 2. cases reported elsewhere are assessed too --------------------------------------------------
+
+def _status(bot, reference: str, user: str = STAFF) -> str:
+    response = bot.client.command(f"status {reference}", user=user)
+    assert response.status == 200
+    return text_of(response.json())
+
+
+def test_a_case_reported_in_asys_closes_only_after_a_leader_confirms_it_is_followed_up_there(bot):
+    deviation = report(bot, category="informasjonssikkerhet")
+    assert "Meldt i ASYS; vi venter på referansen derfra." in _status(bot, deviation.reference)
+
+    # A leader adds the reference from the card: the case stays «meldt i annet system».
+    reference_form = press(bot, "reported_externally", deviation.id)
+    answer = bot.client.submit(reference_form, {"external_reference": "ASYS-2026-17"}, user=LEADER)
+    assert answer.status == 200
+    line = wait_for_thread(bot, 1)[-1]
+    assert "ASYS-2026-17" in line and "klar for lukking" not in line
+    assert stored(bot, deviation.id).state == "videresendt"
+    assert buttons(card(bot)) == ["Bekreft oppfølging i ASYS"]
+    status = _status(bot, deviation.reference)
+    assert "Meldt i ASYS (ref ASYS-2026-17); følges opp der." in status
+    assert "Tiltakene er gjennomført" not in status
+    notice = press(bot, ids.CLOSE, deviation.id)
+    assert notice["callback_id"] == ids.NOTICE_VIEW and "ikke lukkes" in text_of(notice)
+
+    # Someone who is not a leader cannot confirm it.
+    refused = press(bot, ids.FOLLOWED_UP, deviation.id, user=STAFF)
+    assert refused["callback_id"] == ids.NOTICE_VIEW and "bare ledere" in text_of(refused)
+
+    # A leader confirms, with the reference in view; then the case may close.
+    confirm = press(bot, ids.FOLLOWED_UP, deviation.id)
+    assert "ASYS" in text_of(confirm) and "ASYS-2026-17" in text_of(confirm)
+    assert submit(bot, confirm, {}) is None
+    line = wait_for_thread(bot, 2)[-1]
+    assert "følges opp i ASYS (ref ASYS-2026-17)" in line
+    assert audit(bot, deviation.id)[-1] == ("fulgt_opp_eksternt", LEADER, "videresendt", "klar_for_lukking")
+    status = _status(bot, deviation.reference)
+    assert "Meldt i ASYS (ref ASYS-2026-17); følges opp der." in status
+    assert "Tiltakene er gjennomført" not in status
+    assert buttons(card(bot)) == ["Lukk"]
+    # A replayed confirmation is refused with a reason, not a stack trace.
+    again = submit(bot, confirm, {})
+    assert again["response_action"] == "errors"
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert submit(bot, closure, {"feedback": "Fulgt opp i ASYS; tilgangene er strammet inn."}) is None
+    assert stored(bot, deviation.id).state == "lukket"
