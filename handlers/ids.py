@@ -69,6 +69,7 @@ class Leader:
     ADD_ROW_BLOCK: Final = "add_action_row"
     FEEDBACK: Final = "feedback"
     LESSON: Final = "lesson"
+    NO_NEW_LESSON: Final = "no_new_lesson"
     DECISION_DATE: Final = "decision_date"
     DECISION_REFERENCE: Final = "decision_reference"
     REASON: Final = "reason"  # reopening, dropping

@@ -123,6 +123,7 @@ class ClosureRequest:
 
     feedback: str
     lesson: str | None = None
+    no_new_lesson: bool = False  # «Ingen ny erfaring», ticked instead of writing the experience
     decision_date: date | None = None
     decision_reference: str | None = None
 
@@ -144,9 +145,20 @@ def check_closure(state: State, severity: Severity, action_states: Iterable[Acti
     check_closable(state, action_states)
     if not request.feedback.strip():
         raise ClosureNotAllowed("error.closure_needs_feedback")
+    check_lesson(request.lesson, request.no_new_lesson)
     if decision_required(severity, leader_group_decision) and not (
             request.decision_date and (request.decision_reference or "").strip()):
         raise ClosureNotAllowed("error.closure_needs_decision")
+
+
+def check_lesson(lesson: str | None, no_new_lesson: bool) -> None:
+    """Seed 000's last step, «Erfaring inn i virksomhetsplan»: closure records the experience for the
+    business plan, or says explicitly that there is none new («Ingen ny erfaring»), never both."""
+    written = bool((lesson or "").strip())
+    if written and no_new_lesson:
+        raise ClosureNotAllowed("error.closure_lesson_or_none")
+    if not written and not no_new_lesson:
+        raise ClosureNotAllowed("error.closure_needs_lesson")
 
 
 def check_closable(state: State, action_states: Iterable[ActionState]) -> None:

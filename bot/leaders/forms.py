@@ -16,8 +16,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot.deviations.rules import ClosureRequest, Severity, Term, assessment_command, decision_required
-from bot.errors import AssessmentIncomplete
+from bot.deviations.rules import (
+    ClosureRequest,
+    Severity,
+    Term,
+    assessment_command,
+    check_lesson,
+    decision_required,
+)
+from bot.errors import AssessmentIncomplete, ClosureNotAllowed
 from bot.forms import ERROR_KEYS, TEXT_MAX, FieldErrors, Text, clean_text
 from bot.privacy import contains_national_id
 
@@ -35,6 +42,8 @@ ACTION_FIELDS = (TERM, DESCRIPTION, OWNER, DUE_ON)
 YES, NO = "ja", "nei"
 # Closure fields.
 FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE = "feedback", "lesson", "decision_date", "decision_reference"
+NO_NEW_LESSON = "no_new_lesson"  # a checkbox: «Ingen ny erfaring»
+NONE_NEW = "ingen"  # its one option's value
 
 
 def action_field(row: int, name: str) -> str:
@@ -70,18 +79,22 @@ class ClosureForm(BaseModel):
 
     feedback: Required
     lesson: Text = None
+    no_new_lesson: bool = False
     decision_date: date | None = None
     decision_reference: Annotated[Annotated[str, Field(max_length=REFERENCE_MAX)] | None,
                                   BeforeValidator(clean_text)] = None
 
     def request(self) -> ClosureRequest:
-        return ClosureRequest(feedback=self.feedback, lesson=self.lesson, decision_date=self.decision_date,
+        return ClosureRequest(feedback=self.feedback, lesson=self.lesson, no_new_lesson=self.no_new_lesson,
+                              decision_date=self.decision_date,
                               decision_reference=self.decision_reference)
 
 
 # Which field a closure refusal from bot.deviations.rules.check_closure is about.
 CLOSURE_FIELDS = {
     "error.closure_needs_decision": DECISION_REFERENCE,
+    "error.closure_needs_lesson": LESSON,
+    "error.closure_lesson_or_none": LESSON,
 }
 
 
@@ -165,17 +178,25 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
 
 def parse_closure(values: Mapping[str, object], severity: Severity, today: date, *,
                   leader_group_decision: bool = True) -> ClosureForm:
-    """Check the closure modal: feedback required, lesson optional; a `hoy` case also needs the
+    """Check the closure modal: feedback required; the experience for the business plan, or «Ingen ny
+    erfaring» ticked (seed 000: «Erfaring inn i virksomhetsplan»); a `hoy` case also needs the
     leader group's decision, its date and reference («Ved større avvik anbefales at ledergruppa
     fatter en formell avgjørelse»). The rules are checked again when the case is locked."""
     errors: dict[str, str] = {}
     form: ClosureForm | None = None
     fields = (FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE)
+    ticked = values.get(NO_NEW_LESSON)
+    none_new = isinstance(ticked, list) and NONE_NEW in ticked
     try:
-        form = ClosureForm.model_validate({name: values.get(name) for name in fields})
+        form = ClosureForm.model_validate({**{name: values.get(name) for name in fields}, NO_NEW_LESSON: none_new})
     except ValidationError as exc:
         errors.update(_errors(exc, fields=fields))
     errors.update(_national_ids({name: values.get(name) for name in (FEEDBACK, LESSON, DECISION_REFERENCE)}))
+    if form is not None:
+        try:
+            check_lesson(form.lesson, form.no_new_lesson)
+        except ClosureNotAllowed as exc:
+            errors.setdefault(LESSON, exc.key)
     decided = form.decision_date if form else None
     if decided and decided > today:
         errors[DECISION_DATE] = "error.field.future_date"

@@ -292,6 +292,7 @@ def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: in
                       leader_group_decision=office.rules.leader_group_decision)
         deviation.closure_feedback = request.feedback
         deviation.lesson = request.lesson
+        deviation.no_new_lesson = request.no_new_lesson
         deviation.decision_date = request.decision_date
         deviation.decision_reference = request.decision_reference
 
@@ -303,7 +304,8 @@ def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: in
 
     try:
         return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=change,
-                          detail={"decision": request.decision_date is not None}, messages=messages)
+                          detail={"decision": request.decision_date is not None,
+                                  "no_new_lesson": request.no_new_lesson}, messages=messages)
     except InvalidTransition as exc:
         raise ClosureNotAllowed("error.closure_not_ready", state=exc.params.get("state", "")) from None
 

@@ -283,6 +283,8 @@ def to_markdown(report: Report, office: Office) -> str:
         out.append("")
     if cur.lessons_withheld:
         out += [f"_{t('report.lessons.withheld', loc, count=cur.lessons_withheld)}_"]
+    if cur.no_new_lesson:
+        out += [f"_{t('report.lessons.no_new', loc, count=cur.no_new_lesson)}_"]
 
     out += ["", f"## {t('report.changes.header', loc, previous=prev.period.label)}", ""]
     out += [f"- {line}" for line in change_lines(report, office)]

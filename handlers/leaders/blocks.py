@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 from slack_sdk.models.blocks.block_elements import (
+    CheckboxesElement,
     DatePickerElement,
     PlainTextInputElement,
     RadioButtonsElement,
@@ -36,7 +37,7 @@ from slack_sdk.models.views import View
 from bot.deviations.rules import ActionState, Severity, Term, decision_required
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
-from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
+from bot.leaders.forms import MAX_ACTIONS, NO, NONE_NEW, REFERENCE_MAX, YES
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
@@ -186,7 +187,11 @@ def closure_view(office: Office, deviation: Deviation) -> View:
     else:
         blocks.append(_text(L.FEEDBACK, loc, "closure.feedback", {}, hint=True, optional=False))
     blocks += [
-        _text(L.LESSON, loc, "closure.lesson", {}, hint=True, optional=True),
+        # Seed 000's last step, «Erfaring inn i virksomhetsplan»: written, or explicitly none new.
+        _text(L.LESSON, loc, "closure.experience", {}, hint=True, optional=True),
+        InputBlock(block_id=L.NO_NEW_LESSON, label=plain("closure.no_new_lesson.label", loc), optional=True,
+                   element=CheckboxesElement(action_id=ids.VALUE,
+                                             options=[option("closure.no_new_lesson", NONE_NEW, loc)])),
     ]
     if decision_required(Severity(deviation.severity), office.rules.leader_group_decision):
         blocks += [

@@ -123,10 +123,11 @@ class DeviationRules(RuleBasedStateMachine):
         self.assessed = self.carried_out = True
 
     @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS,
-          lesson=st.sampled_from([None, "Læring."]))
-    def close(self, feedback: str, decision_date: date | None, reference: str | None, lesson: str | None) -> None:
-        request = ClosureRequest(feedback=feedback, lesson=lesson, decision_date=decision_date,
-                                 decision_reference=reference)
+          lesson=st.sampled_from([None, "  ", "Læring."]), no_new_lesson=st.booleans())
+    def close(self, feedback: str, decision_date: date | None, reference: str | None, lesson: str | None,
+              no_new_lesson: bool) -> None:
+        request = ClosureRequest(feedback=feedback, lesson=lesson, no_new_lesson=no_new_lesson,
+                                 decision_date=decision_date, decision_reference=reference)
         try:
             check_closure(self.state, self.severity, self.actions, request)
             self._move(Command.CLOSE)
@@ -136,6 +137,7 @@ class DeviationRules(RuleBasedStateMachine):
         assert self.carried_out, "closed although every action of its assessment was dropped"
         assert OPEN not in self.actions, "closed with an open action"
         assert feedback.strip(), "closed without feedback to the office"
+        assert bool((lesson or "").strip()) != no_new_lesson, "closed without the experience or «ingen ny erfaring»"
         if self.severity is Severity.HIGH:
             assert decision_date and (reference or "").strip(), "a major case closed without the leader group"
         self.closures += 1
@@ -237,10 +239,12 @@ class DeviationInStore(RuleBasedStateMachine):
         self._try(lambda: leaders_service.confirm_followed_up(self.db, self.clock, self.office, self.deviation_id,
                                                               actor_id="U0LEADER1"))
 
-    @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS)
-    def close(self, feedback: str, decision_date: date | None, reference: str | None) -> None:
-        form = ClosureForm.model_construct(feedback=feedback, lesson=None, decision_date=decision_date,
-                                           decision_reference=reference)
+    @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS,
+          lesson=st.sampled_from([None, "Læring."]), no_new_lesson=st.booleans())
+    def close(self, feedback: str, decision_date: date | None, reference: str | None, lesson: str | None,
+              no_new_lesson: bool) -> None:
+        form = ClosureForm.model_construct(feedback=feedback, lesson=lesson, no_new_lesson=no_new_lesson,
+                                           decision_date=decision_date, decision_reference=reference)
         self._try(lambda: leaders_service.close_deviation(self.db, self.clock, self.office, self.deviation_id, form,
                                                           actor_id="U0LEADER1"))
 
@@ -272,6 +276,7 @@ class DeviationInStore(RuleBasedStateMachine):
                 assert any(a.state == ActionState.DONE and a.created_at >= assessed_at for a in deviation.actions), \
                     "closed although no action of its assessment was carried out"
             assert (deviation.closure_feedback or "").strip()
+            assert bool((deviation.lesson or "").strip()) != deviation.no_new_lesson, "no experience, no «ingen»"
             if deviation.severity == Severity.HIGH:
                 assert deviation.decision_date and (deviation.decision_reference or "").strip()
         if deviation.reported_severity is not None:

@@ -134,7 +134,8 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     wait_for_thread(bot, 7)
     assert buttons(card(bot)) == ["Lukk"]
     closure = press(bot, ids.CLOSE, deviation.id)
-    assert submit(bot, closure, {"feedback": "Feilen skyldtes en gammel mal som nå er slettet."}) is None
+    assert submit(bot, closure, {"feedback": "Feilen skyldtes en gammel mal som nå er slettet.",
+                                 "no_new_lesson": ["ingen"]}) is None
     wait_for_thread(bot, 8)
     assert [(kind, to) for kind, _, _, to in audit(bot, deviation.id)] == [
         ("registrert", "registrert"), ("vurdert_med_tiltak", "tiltak_pagar"), ("tiltak_utfort", None),
@@ -167,7 +168,7 @@ def test_a_forwarded_case_closes_once_its_external_reference_is_confirmed(bot, c
     wait_for_thread(bot, 2)
     assert buttons(card(bot)) == ["Lukk"]
     closure = press(bot, ids.CLOSE, deviation.id)
-    assert submit(bot, closure, {"feedback": "Meldt i ASYS og fulgt opp der."}) is None
+    assert submit(bot, closure, {"feedback": "Meldt i ASYS og fulgt opp der.", "no_new_lesson": ["ingen"]}) is None
     wait_for_thread(bot, 3)
     assert stored(bot, deviation.id).state == "lukket"
 
@@ -262,7 +263,7 @@ def test_a_case_with_an_open_action_cannot_be_closed_by_any_route(bot):
     deviation = report(bot)
     assert assess(bot, deviation.id, NO_ACTION) is None
     stale_closure = press(bot, ids.CLOSE, deviation.id)  # opened while the case could close
-    assert submit(bot, stale_closure, {"feedback": "Lukket første gang."}) is None
+    assert submit(bot, stale_closure, {"feedback": "Lukket første gang.", "no_new_lesson": ["ingen"]}) is None
     reopen = press(bot, ids.REOPEN, deviation.id)
     assert submit(bot, reopen, {"reason": "Det trengs likevel et tiltak."}) is None
     assert assess(bot, deviation.id, ONE_ACTION) is None
@@ -277,7 +278,7 @@ def test_a_case_with_an_open_action_cannot_be_closed_by_any_route(bot):
     assert "kan ikke lukkes" in text_of(view) and "Tiltak pågår" in text_of(view)
     # … and the old closure form, replayed, is refused on the locked case.
     ledger_before = ledger_size(bot)
-    answer = submit(bot, stale_closure, {"feedback": "Lukker likevel."})
+    answer = submit(bot, stale_closure, {"feedback": "Lukker likevel.", "no_new_lesson": ["ingen"]})
     assert answer["response_action"] == "errors"
     assert "kan ikke lukkes" in answer["errors"]["feedback"]
     after = stored(bot, deviation.id)
@@ -298,11 +299,12 @@ def test_a_major_case_cannot_close_without_the_leader_groups_decision_and_its_fe
     assert "ledergruppa" in text_of(closure).lower()
 
     feedback = "Rutinen for begrunnelse er endret, og alle veiledere har fått opplæring."
-    answer = submit(bot, closure, {"feedback": feedback}, user=OTHER_LEADER)
+    answer = submit(bot, closure, {"feedback": feedback, "no_new_lesson": ["ingen"]}, user=OTHER_LEADER)
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"decision_date", "decision_reference"}
     assert stored(bot, deviation.id).state == "klar_for_lukking"
-    answer = submit(bot, closure, {"feedback": feedback, "decision_date": "2026-11-20"}, user=OTHER_LEADER)
+    answer = submit(bot, closure, {"feedback": feedback, "decision_date": "2026-11-20", "no_new_lesson": ["ingen"]},
+                    user=OTHER_LEADER)
     assert set(answer["errors"]) == {"decision_reference"}
     assert stored(bot, deviation.id).state == "klar_for_lukking"
 
@@ -368,7 +370,8 @@ def test_a_replayed_assessment_gets_a_clear_message_not_a_stack_trace(bot):
 def test_reopening_needs_a_reason(bot):
     deviation = report(bot)
     assert assess(bot, deviation.id, NO_ACTION) is None
-    assert submit(bot, press(bot, ids.CLOSE, deviation.id), {"feedback": "Ingen tiltak trengtes."}) is None
+    assert submit(bot, press(bot, ids.CLOSE, deviation.id), {"feedback": "Ingen tiltak trengtes.",
+                                                             "no_new_lesson": ["ingen"]}) is None
     view = press(bot, ids.REOPEN, deviation.id)
     answer = submit(bot, view, {"reason": "  "})
     assert answer["response_action"] == "errors" and "reason" in answer["errors"]

@@ -123,9 +123,10 @@ def test_a_major_case_asks_for_the_leader_groups_avgjorelse_never_a_vedtak(bot):
     assert {"decision_date", "decision_reference"} <= set(block_ids(closure))
     words = text_of(closure).lower()
     assert "avgjørelse" in words and "vedtak" not in words
-    answer = submit(bot, closure, {"feedback": "Rutinen er endret."})
+    answer = submit(bot, closure, {"feedback": "Rutinen er endret.", "no_new_lesson": ["ingen"]})
     assert set(answer["errors"]) == {"decision_date", "decision_reference"}
-    assert submit(bot, closure, {"feedback": "Rutinen er endret.", "decision_date": "2026-11-20",
+    assert submit(bot, closure, {"feedback": "Rutinen er endret.", "no_new_lesson": ["ingen"],
+                                 "decision_date": "2026-11-20",
                                  "decision_reference": "LG-møte 47/2026"}) is None
     wait_for_thread(bot, 2)
     shown = text_of(card(bot))
@@ -139,7 +140,7 @@ def test_an_office_that_turns_the_leader_group_rule_off_closes_a_major_case_with
     assert assess(bot, deviation.id, NO_ACTION) is None
     closure = press(bot, ids.CLOSE, deviation.id)
     assert "decision_date" not in block_ids(closure) and "decision_reference" not in block_ids(closure)
-    assert submit(bot, closure, {"feedback": "Rutinen for begrunnelse er endret."}) is None
+    assert submit(bot, closure, {"feedback": "Rutinen for begrunnelse er endret.", "no_new_lesson": ["ingen"]}) is None
     assert stored(bot, deviation.id).state == "lukket"
     # A «større avvik» still reaches the office at once («informerer om det på kontoret»).
     [post] = [c.params for c in bot.fake.wait_for("chat.postMessage",
@@ -174,7 +175,8 @@ def test_a_case_reported_as_major_that_the_leaders_judge_minor_closes_without_th
     wait_for_thread(bot, 1)
     closure = press(bot, ids.CLOSE, deviation.id)
     assert "decision_date" not in block_ids(closure)
-    assert submit(bot, closure, {"feedback": "En enkeltstående glipp, rettet samme dag."}) is None
+    assert submit(bot, closure, {"feedback": "En enkeltstående glipp, rettet samme dag.",
+                                 "no_new_lesson": ["ingen"]}) is None
     assert stored(bot, deviation.id).state == "lukket"
     assert "Lav (meldt som Høy (større avvik))" in text_of(card(bot))
 
@@ -224,5 +226,33 @@ def test_a_case_reported_in_asys_closes_only_after_a_leader_confirms_it_is_follo
     again = submit(bot, confirm, {})
     assert again["response_action"] == "errors"
     closure = press(bot, ids.CLOSE, deviation.id)
-    assert submit(bot, closure, {"feedback": "Fulgt opp i ASYS; tilgangene er strammet inn."}) is None
+    assert submit(bot, closure, {"feedback": "Fulgt opp i ASYS; tilgangene er strammet inn.",
+                                 "no_new_lesson": ["ingen"]}) is None
     assert stored(bot, deviation.id).state == "lukket"
+
+
+# --- 6. experience goes into the business plan --------------------------------------------------------
+
+def test_closure_needs_the_experience_for_the_business_plan_or_ingen_ny_erfaring_and_the_report_counts_it(bot):
+    first, second = report(bot), report(bot, title="Brev til feil adresse")
+    for deviation in (first, second):
+        assert assess(bot, deviation.id, NO_ACTION) is None
+    closure = press(bot, ids.CLOSE, first.id)
+    assert "Erfaring til virksomhetsplanen" in text_of(closure) and "Ingen ny erfaring" in text_of(closure)
+    answer = submit(bot, closure, {"feedback": "Malen er rettet."})
+    assert answer["response_action"] == "errors" and "Ingen ny erfaring" in answer["errors"]["lesson"]
+    answer = submit(bot, closure, {"feedback": "Malen er rettet.", "lesson": "Sjekkliste for brev.",
+                                   "no_new_lesson": ["ingen"]})
+    assert "ikke begge" in answer["errors"]["lesson"]
+    assert stored(bot, first.id).state == "klar_for_lukking"
+    assert submit(bot, closure, {"feedback": "Malen er rettet.", "no_new_lesson": ["ingen"]}) is None
+    closed = stored(bot, first.id)
+    assert (closed.state, closed.lesson, closed.no_new_lesson) == ("lukket", None, True)
+    assert submit(bot, press(bot, ids.CLOSE, second.id), {"feedback": "Adressen er rettet.",
+                                                          "lesson": "Sjekk adressen før utsending."}) is None
+
+    assert bot.client.command("rapport 2026-11", user=LEADER).status == 200
+    [dm] = [c.params for c in bot.fake.wait_for(
+        "chat.postMessage", where=lambda c: c.params["channel"] == LEADER and "Avviksrapport" in text_of(c.params))]
+    shown = text_of(dm)
+    assert "1 avvik ble lukket med «Ingen ny erfaring»." in shown and "Sjekk adressen før utsending." in shown
