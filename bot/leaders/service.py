@@ -192,6 +192,15 @@ def _ready_message(deviation: Deviation, event: Event, office: Office) -> Ledger
                      deviation.responsible_leader or office.leader_channel, Target.event(event.id))
 
 
+def _reporter_told(deviation: Deviation, event: Event, kind: MessageKind, actor_id: str) -> list[LedgerKey]:
+    """Seed 000, «Tilbakemelding til kontoret/medarbeidere»: the reporter hears what became of their
+    case («Jeg har meldt ifra … lurer på om det egentlig er noen hensikt»). Never an anonymous
+    reporter (there is nobody stored to tell), nor one who did this themselves."""
+    if deviation.anonymous or not deviation.reporter_id or deviation.reporter_id == actor_id:
+        return []
+    return [LedgerKey(kind, Target.deviation(deviation.id), deviation.reporter_id, Target.event(event.id))]
+
+
 def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: AssessmentForm, *,
            actor_id: str) -> Moved:
     """Seed 000, «Vurdering av korrigerende tiltak»: record the leaders' decision and its actions;
@@ -297,10 +306,12 @@ def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: in
         deviation.decision_reference = request.decision_reference
 
     def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
+        keys = _reporter_told(deviation, event, MessageKind.REPORTER_CLOSED, actor_id)
         if deviation.severity != Severity.HIGH.value:
-            return []  # the weekly digest tells the office
-        return [LedgerKey(MessageKind.OFFICE_FEEDBACK, Target.deviation(deviation.id), office.office_channel,
-                          Target.event(event.id))]
+            return keys  # the weekly digest tells the office
+        office_told = LedgerKey(MessageKind.OFFICE_FEEDBACK, Target.deviation(deviation.id), office.office_channel,
+                                Target.event(event.id))
+        return [*keys, office_told]
 
     try:
         return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=change,
@@ -315,7 +326,8 @@ def reopen_deviation(db: Database, clock: Clock, office: Office, deviation_id: i
     """lukket → registrert, with a reason kept in the audit log; the case is assessed again."""
     return transition(db, clock, office, deviation_id, Command.REOPEN, actor_id=actor_id,
                       change=lambda deviation: check_reopen(State(deviation.state), reason),
-                      detail={"reason": reason})
+                      detail={"reason": reason},
+                      messages=lambda d, e: _reporter_told(d, e, MessageKind.REPORTER_REOPENED, actor_id))
 
 
 def confirm_followed_up(db: Database, clock: Clock, office: Office, deviation_id: int, *, actor_id: str) -> Moved:

@@ -146,9 +146,33 @@ def send_office_feedback(delivery: Delivery, deviation: Deviation) -> None:
                                      blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
 
 
+def send_reporter_closed(delivery: Delivery, deviation: Deviation) -> None:
+    """The reporter's DM when their case closes: the reference, and the same feedback (and lesson)
+    the office gets. Never who acted or decided."""
+    loc = delivery.office.locale
+    parts = [t("reporter.closed", loc, reference=deviation.reference, title=escape(deviation.title)[:200]),
+             escape(deviation.closure_feedback or "")[:2000]]
+    if deviation.lesson:
+        parts.append(t("feedback.lesson", loc, lesson=escape(deviation.lesson)[:800]))
+    parts.append(t("reporter.thanks", loc, reference=deviation.reference))
+    text = "\n\n".join(parts)
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text[:3000],
+                                     blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
+
+
+def send_reporter_reopened(delivery: Delivery, deviation: Deviation) -> None:
+    """The reporter's DM when their closed case is reopened: the leaders assess it again."""
+    text = t("reporter.reopened", delivery.office.locale, reference=deviation.reference,
+             title=escape(deviation.title)[:200])
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
+                                     blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
+
+
 def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.CARD_THREAD, send_card_thread, outbox.step)
     messenger.register(MessageKind.ACTION_ASSIGNED, send_action_assigned, outbox.action)
     messenger.register(MessageKind.ACTION_DROPPED, send_action_dropped, outbox.action)
     messenger.register(MessageKind.READY_TO_CLOSE, send_ready_to_close, deviations.deviation)
     messenger.register(MessageKind.OFFICE_FEEDBACK, send_office_feedback, deviations.deviation)
+    messenger.register(MessageKind.REPORTER_CLOSED, send_reporter_closed, deviations.deviation)
+    messenger.register(MessageKind.REPORTER_REOPENED, send_reporter_reopened, deviations.deviation)

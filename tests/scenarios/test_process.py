@@ -11,6 +11,7 @@ from bot.settings import EXAMPLE_OFFICE_CONFIG
 from handlers import ids
 from tests.support.flows import text_of
 from tests.support.leader_flows import (
+    COLLEAGUE,
     LEADER,
     NO_ACTION,
     OFFICE_CHANNEL,
@@ -256,3 +257,38 @@ def test_closure_needs_the_experience_for_the_business_plan_or_ingen_ny_erfaring
         "chat.postMessage", where=lambda c: c.params["channel"] == LEADER and "Avviksrapport" in text_of(c.params))]
     shown = text_of(dm)
     assert "1 avvik ble lukket med «Ingen ny erfaring»." in shown and "Sjekk adressen før utsending." in shown
+
+
+# --- 8. the reporter hears back -----------------------------------------------------------------------
+
+def test_the_reporter_hears_the_closure_feedback_and_the_reopening_by_dm_exactly_once(bot):
+    deviation = report(bot)
+    assert assess(bot, deviation.id, NO_ACTION) is None
+    feedback = "Malen for vedtaksbrev er rettet, og alle veiledere har fått beskjed."
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert submit(bot, closure, {"feedback": feedback, "lesson": "Sjekkliste for brev i virksomhetsplanen."}) is None
+    receipt, closed = dms_to(bot, STAFF, 2)
+    text = text_of(closed)
+    assert deviation.reference in text and "er lukket" in text
+    assert feedback in text and "Sjekkliste for brev i virksomhetsplanen." in text
+    assert LEADER not in text  # who closed it is not the point
+
+    reopen = press(bot, ids.REOPEN, deviation.id)
+    assert submit(bot, reopen, {"reason": "Samme feil skjedde igjen i dag."}) is None
+    reopened = dms_to(bot, STAFF, 3)[-1]
+    assert deviation.reference in text_of(reopened) and "gjenåpnet" in text_of(reopened)
+    # Replayed forms change nothing and send nothing twice.
+    assert submit(bot, closure, {"feedback": feedback, "no_new_lesson": ["ingen"]})["response_action"] == "errors"
+    settled(bot)
+    assert len(bot.fake.of("chat.postMessage", lambda c: c.params["channel"] == STAFF)) == 3
+
+
+def test_an_anonymous_reporter_is_told_nothing_but_a_named_one_is(bot):
+    anonymous, named = report(bot, anonymous=["anonymous"]), report(bot, user=COLLEAGUE)
+    for deviation in (anonymous, named):
+        assert assess(bot, deviation.id, NO_ACTION) is None
+        assert submit(bot, press(bot, ids.CLOSE, deviation.id), {"feedback": "Rettet.",
+                                                                 "no_new_lesson": ["ingen"]}) is None
+    assert "er lukket" in text_of(dms_to(bot, COLLEAGUE, 2)[-1])
+    settled(bot)
+    assert bot.fake.of("chat.postMessage", lambda c: c.params["channel"] == STAFF) == []
