@@ -267,7 +267,7 @@ def test_the_reporter_hears_the_closure_feedback_and_the_reopening_by_dm_exactly
     feedback = "Malen for vedtaksbrev er rettet, og alle veiledere har fått beskjed."
     closure = press(bot, ids.CLOSE, deviation.id)
     assert submit(bot, closure, {"feedback": feedback, "lesson": "Sjekkliste for brev i virksomhetsplanen."}) is None
-    receipt, closed = dms_to(bot, STAFF, 2)
+    _receipt, closed = dms_to(bot, STAFF, 2)
     text = text_of(closed)
     assert deviation.reference in text and "er lukket" in text
     assert feedback in text and "Sjekkliste for brev i virksomhetsplanen." in text
