@@ -39,7 +39,7 @@ UserId = Annotated[str, Field(pattern=USER_ID)]
 NEEDS_ACTIONS, REASONS, RESPONSIBLE, SEVERITY = "needs_actions", "reasons", "responsible", "severity"
 TERM, DESCRIPTION, OWNER, DUE_ON = "term", "description", "owner", "due_on"
 ACTION_FIELDS = (TERM, DESCRIPTION, OWNER, DUE_ON)
-YES, NO = "ja", "nei"
+YES, NO, CLOSE_NOW = "ja", "nei", "lukk"  # «Ingen tiltak – lukk nå»: no action, closed in the same modal
 # Closure fields.
 FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE = "feedback", "lesson", "decision_date", "decision_reference"
 NO_NEW_LESSON = "no_new_lesson"  # a checkbox: «Ingen ny erfaring»
@@ -61,16 +61,6 @@ class ActionDraft(BaseModel):
     due_on: date
 
 
-class AssessmentForm(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    needs_actions: bool
-    reasons: Text = None
-    responsible: UserId
-    actions: tuple[ActionDraft, ...] = ()
-    severity: Severity | None = None  # the leader's judgement; None keeps the case's as it is
-
-
 class ClosureForm(BaseModel):
     """Seed 000, «Lukking av avvik» and the process's last two steps: «Tilbakemelding til kontoret»,
     «Erfaring inn i virksomhetsplan»."""
@@ -88,6 +78,17 @@ class ClosureForm(BaseModel):
         return ClosureRequest(feedback=self.feedback, lesson=self.lesson, no_new_lesson=self.no_new_lesson,
                               decision_date=self.decision_date,
                               decision_reference=self.decision_reference)
+
+
+class AssessmentForm(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    needs_actions: bool
+    reasons: Text = None
+    responsible: UserId
+    actions: tuple[ActionDraft, ...] = ()
+    severity: Severity | None = None  # the leader's judgement; None keeps the case's as it is
+    closure: ClosureForm | None = None  # «Ingen tiltak – lukk nå»: the closure, in the same modal
 
 
 # Which field a closure refusal from bot.deviations.rules.check_closure is about.
@@ -118,14 +119,16 @@ def _blank(value: object) -> bool:
 
 
 def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: date,
-                     leaders: Collection[str]) -> AssessmentForm:
+                     leaders: Collection[str], *, current_severity: Severity = Severity.MEDIUM,
+                     leader_group_decision: bool = True) -> AssessmentForm:
     """Check the assessment modal. The leader sets the severity (DESIGN.md: «the reporter suggests,
     the assessing leader decides»). Without actions the reasons are required; with actions, each
     filled row needs its term, description, owner and a due date from today on; empty rows are
     skipped. The responsible leader must be one of the office's leaders."""
     errors: dict[str, str] = {}
     choice = values.get(NEEDS_ACTIONS)
-    needs = {YES: True, NO: False}.get(choice if isinstance(choice, str) else "")
+    needs = {YES: True, NO: False, CLOSE_NOW: False}.get(choice if isinstance(choice, str) else "")
+    close_now = choice == CLOSE_NOW
     if needs is None:
         errors[NEEDS_ACTIONS] = "error.field.choose"
     chosen = values.get(SEVERITY)  # preselected with the case's, so Slack always sends one; none keeps it
@@ -166,14 +169,30 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
         except AssessmentIncomplete as exc:
             where = REASONS if not needs else (action_field(rows[0], DESCRIPTION) if rows else NEEDS_ACTIONS)
             errors.setdefault(where, exc.key)
+    closure: ClosureForm | None = None
+    if close_now:
+        closure, closure_errors = _closure_now(values, severity or current_severity, today, leader_group_decision)
+        errors.update(closure_errors)
     if errors:
         raise FieldErrors(errors)
     try:
         return AssessmentForm(needs_actions=bool(needs), reasons=reasons, responsible=responsible,
-                              actions=tuple(drafts) if needs else (), severity=severity)
+                              actions=tuple(drafts) if needs else (), severity=severity, closure=closure)
     except ValidationError as exc:  # a leader id in the config that is not a Slack user id
         raise FieldErrors(_errors(exc, fields=(RESPONSIBLE, REASONS)) or {RESPONSIBLE: "error.field.invalid"}) \
             from None
+
+
+def _closure_now(values: Mapping[str, object], severity: Severity, today: date,
+                 leader_group_decision: bool) -> tuple[ClosureForm | None, dict[str, str]]:
+    """«Ingen tiltak – lukk nå»: the closure's feedback and experience, from the assessment modal. A case
+    that needs the leader group's avgjørelse closes with «Lukk», where it is asked for."""
+    if decision_required(severity, leader_group_decision):
+        return None, {NEEDS_ACTIONS: "error.close_now_needs_decision"}
+    try:
+        return parse_closure(values, severity, today, leader_group_decision=leader_group_decision), {}
+    except FieldErrors as exc:
+        return None, dict(exc.errors)
 
 
 def parse_closure(values: Mapping[str, object], severity: Severity, today: date, *,

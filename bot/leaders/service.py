@@ -34,6 +34,7 @@ from bot.deviations.rules import (
 from bot.deviations.workflow import Moved, apply, enter, locked_deviation, record_step, transition
 from bot.errors import (
     ActionNotFound,
+    AssessmentIncomplete,
     ClosureNotAllowed,
     DeviationNotFound,
     InvalidTransition,
@@ -228,12 +229,28 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
     def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
         keys = [LedgerKey(MessageKind.ACTION_ASSIGNED, Target.action(action.id), action.owner_id)
                 for action in created]
-        if command is Command.ASSESS_WITHOUT_ACTIONS and form.responsible != actor_id:
+        if command is Command.ASSESS_WITHOUT_ACTIONS and form.responsible != actor_id and form.closure is None:
             keys.append(_ready_message(deviation, event, office))
         return keys
 
-    return transition(db, clock, office, deviation_id, command, actor_id=actor_id, change=change,
-                      detail=detail, messages=messages)
+    if form.closure is None:
+        return transition(db, clock, office, deviation_id, command, actor_id=actor_id, change=change,
+                          detail=detail, messages=messages)
+    if command is not Command.ASSESS_WITHOUT_ACTIONS:
+        raise AssessmentIncomplete("error.assessment_incomplete")
+    closing = _closure(office, form.closure, actor_id)
+
+    def work(session) -> Moved:
+        """«Ingen tiltak – lukk nå» (issue 16): assessed without actions and closed in one transaction."""
+        deviation = locked_deviation(session, office, deviation_id)
+        assessed = apply(session, office, deviation, command, now, actor_id=actor_id, change=change, detail=detail,
+                         messages=messages)
+        closed = apply(session, office, deviation, Command.CLOSE, now, actor_id=actor_id, change=closing.change,
+                       detail=closing.detail, messages=closing.messages)
+        return Moved(closed.deviation_id, closed.reference, assessed.from_state, closed.to_state, closed.event_id,
+                     assessed.ledger_ids + closed.ledger_ids)
+
+    return _unit(db, work)
 
 
 def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: ActionState, text: str, *,
@@ -288,11 +305,15 @@ def drop_action(db: Database, clock: Clock, office: Office, deviation_id: int, a
     return finish(db, clock, office, action_id, ActionState.DROPPED, reason, actor_id=actor_id)
 
 
-def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,
-                    actor_id: str) -> Moved:
-    """Seed 000, «Lukking av avvik». The closure rules are checked on the locked case, so a replayed
-    or stale form cannot close a case whose actions are not finished. A `hoy` case's feedback is
-    posted to the office channel at once («informerer om det på kontoret»)."""
+@dataclass(frozen=True)
+class _Closing:
+    change: Callable[[Deviation], None]
+    detail: dict
+    messages: Callable[[Deviation, Event], list[LedgerKey]]
+
+
+def _closure(office: Office, form: ClosureForm, actor_id: str) -> _Closing:
+    """The closure step on a locked case: its rules checked, its fields set, and who is told."""
     request = form.request()
 
     def change(deviation: Deviation) -> None:
@@ -313,10 +334,19 @@ def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: in
                                 Target.event(event.id))
         return [*keys, office_told]
 
+    detail = {"decision": request.decision_date is not None, "no_new_lesson": request.no_new_lesson}
+    return _Closing(change, detail, messages)
+
+
+def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,
+                    actor_id: str) -> Moved:
+    """Seed 000, «Lukking av avvik». The closure rules are checked on the locked case, so a replayed
+    or stale form cannot close a case whose actions are not finished. A `hoy` case's feedback is
+    posted to the office channel at once («informerer om det på kontoret»)."""
+    closing = _closure(office, form, actor_id)
     try:
-        return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=change,
-                          detail={"decision": request.decision_date is not None,
-                                  "no_new_lesson": request.no_new_lesson}, messages=messages)
+        return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=closing.change,
+                          detail=closing.detail, messages=closing.messages)
     except InvalidTransition as exc:
         raise ClosureNotAllowed("error.closure_not_ready", state=exc.params.get("state", "")) from None
 

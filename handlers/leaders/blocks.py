@@ -37,7 +37,7 @@ from slack_sdk.models.views import View
 from bot.deviations.rules import ActionState, Severity, Term, decision_required
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
-from bot.leaders.forms import MAX_ACTIONS, NO, NONE_NEW, REFERENCE_MAX, YES
+from bot.leaders.forms import CLOSE_NOW, MAX_ACTIONS, NO, NONE_NEW, REFERENCE_MAX, YES
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
@@ -115,10 +115,16 @@ def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], a
                                                       text=escape(deviation.suggested_action)[:2500]))]))
     blocks += [
         _radio(L.NEEDS_ACTIONS, loc, "assess.needs_actions",
-               [option("assess.choice", YES, loc), option("assess.choice", NO, loc)], typed, optional=False),
+               [option("assess.choice", YES, loc), option("assess.choice", NO, loc),
+                option("assess.choice", CLOSE_NOW, loc)], typed, optional=False),
         _text(L.REASONS, loc, "assess.reasons", typed, optional=True, hint=True),
         _severity(deviation, loc, typed),
         _user(L.RESPONSIBLE, loc, "assess.responsible", typed.get(L.RESPONSIBLE) or actor_id, optional=False),
+        DividerBlock(),
+        # «Ingen tiltak – lukk nå»: the closure's feedback and experience in the same modal (issue 16).
+        SectionBlock(text=mrkdwn(t("assess.close_now_intro", loc))),
+        _text(L.FEEDBACK, loc, "assess.close_now_feedback", typed, optional=True, hint=True),
+        *_experience(loc, typed),
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("assess.actions_intro", loc))),
     ]
@@ -170,6 +176,17 @@ def drop_view(office: Office, deviation: Deviation) -> View:
 
 
 
+def _experience(loc: Locale, typed: Typed) -> list:
+    """Seed 000's last step, «Erfaring inn i virksomhetsplan»: written, or explicitly none new."""
+    none_new = option("closure.no_new_lesson", NONE_NEW, loc)
+    ticked = typed.get(L.NO_NEW_LESSON)
+    return [_text(L.LESSON, loc, "closure.experience", typed, hint=True, optional=True),
+            InputBlock(block_id=L.NO_NEW_LESSON, label=plain("closure.no_new_lesson.label", loc), optional=True,
+                       element=CheckboxesElement(action_id=ids.VALUE, options=[none_new],
+                                                 initial_options=[none_new] if isinstance(ticked, list)
+                                                 and NONE_NEW in ticked else None))]
+
+
 def closure_view(office: Office, deviation: Deviation) -> View:
     loc = office.locale
     done = sum(1 for a in deviation.actions if a.state == ActionState.DONE.value)
@@ -186,13 +203,7 @@ def closure_view(office: Office, deviation: Deviation) -> View:
                    _text(L.FEEDBACK, loc, "closure.result", {}, hint=True, optional=False)]
     else:
         blocks.append(_text(L.FEEDBACK, loc, "closure.feedback", {}, hint=True, optional=False))
-    blocks += [
-        # Seed 000's last step, «Erfaring inn i virksomhetsplan»: written, or explicitly none new.
-        _text(L.LESSON, loc, "closure.experience", {}, hint=True, optional=True),
-        InputBlock(block_id=L.NO_NEW_LESSON, label=plain("closure.no_new_lesson.label", loc), optional=True,
-                   element=CheckboxesElement(action_id=ids.VALUE,
-                                             options=[option("closure.no_new_lesson", NONE_NEW, loc)])),
-    ]
+    blocks += _experience(loc, {})
     if decision_required(Severity(deviation.severity), office.rules.leader_group_decision):
         blocks += [
             DividerBlock(),

@@ -181,11 +181,13 @@ def submit_assessment(ack: Ack, services: Services, office: Office, deviation: D
     """Seed 000, «Vurdering av korrigerende tiltak»: the decision and its actions; each owner hears."""
     def work() -> list[int]:
         form = parse_assessment(parsed.view.values(), _rows(parsed.view.metadata.get("rows")) or [0],
-                                today(services, office), services.leaders.leaders(office))
+                                today(services, office), services.leaders.leaders(office),
+                                current_severity=Severity(deviation.severity),
+                                leader_group_decision=office.rules.leader_group_decision)
         return leaders_service.assess(services.db, services.clock, office, deviation.id, form,
                                       actor_id=parsed.user.id).ledger_ids
 
-    _answer(ack, services, office, work, L.NEEDS_ACTIONS)
+    _answer(ack, services, office, work, L.NEEDS_ACTIONS, CLOSURE_FIELDS)
 
 
 def submit_closure(ack: Ack, services: Services, office: Office, deviation: Deviation,

@@ -207,12 +207,16 @@ class DeviationInStore(RuleBasedStateMachine):
             assert len(self._events()) == before, "a refused command left an event behind"
 
     @rule(needs=st.booleans(), owners=st.lists(st.sampled_from(["U0OWNER1", "U0OWNER2"]), max_size=2),
-          reasons=TEXTS, severity=st.sampled_from([None, *Severity]))
-    def assess(self, needs: bool, owners: list[str], reasons: str, severity: Severity | None) -> None:
+          reasons=TEXTS, severity=st.sampled_from([None, *Severity]), close_now=st.booleans(), feedback=TEXTS)
+    def assess(self, needs: bool, owners: list[str], reasons: str, severity: Severity | None, close_now: bool,
+               feedback: str) -> None:
         drafts = tuple(ActionDraft(term=Term.SHORT, description="Rett malen", owner=owner, due_on=date(2026, 12, 1))
                        for owner in owners)
+        # «Ingen tiltak – lukk nå»: the closure rides along, crafted as a replayed form could be.
+        closure = ClosureForm.model_construct(feedback=feedback, lesson=None, no_new_lesson=True,
+                                              decision_date=None, decision_reference=None) if close_now else None
         form = AssessmentForm.model_construct(needs_actions=needs, reasons=reasons, responsible="U0LEADER1",
-                                              actions=drafts if needs else (), severity=severity)
+                                              actions=drafts if needs else (), severity=severity, closure=closure)
         self._try(lambda: leaders_service.assess(self.db, self.clock, self.office, self.deviation_id, form,
                                                  actor_id="U0LEADER1"))
 

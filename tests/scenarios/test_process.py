@@ -292,3 +292,36 @@ def test_an_anonymous_reporter_is_told_nothing_but_a_named_one_is(bot):
     assert "er lukket" in text_of(dms_to(bot, COLLEAGUE, 2)[-1])
     settled(bot)
     assert bot.fake.of("chat.postMessage", lambda c: c.params["channel"] == STAFF) == []
+
+
+# --- 7. a case that needs no action closes in one modal -----------------------------------------------
+
+CLOSE_NOW = {"needs_actions": "lukk", "responsible": LEADER,
+             "reasons": "En enkeltstående glipp som alt er rettet; rutinen er god nok.",
+             "feedback": "Brevet er sendt på nytt med begrunnelse.", "no_new_lesson": ["ingen"]}
+
+
+def test_ingen_tiltak_lukk_naa_assesses_and_closes_in_one_modal(bot):
+    deviation = report(bot)
+    view = press(bot, ids.ASSESS, deviation.id)
+    assert "Ingen tiltak – lukk nå" in text_of(view)
+    answer = submit(bot, view, {k: v for k, v in CLOSE_NOW.items() if k not in ("feedback", "no_new_lesson")})
+    assert answer["response_action"] == "errors" and "feedback" in answer["errors"]
+    assert stored(bot, deviation.id).state == "registrert"
+
+    assert submit(bot, view, CLOSE_NOW) is None
+    lines = wait_for_thread(bot, 2)
+    assert "ingen tiltak trengs" in lines[0] and "Lukket" in lines[1]
+    closed = stored(bot, deviation.id)
+    assert (closed.state, closed.closure_feedback, closed.no_new_lesson) == (
+        "lukket", "Brevet er sendt på nytt med begrunnelse.", True)
+    assert [kind for kind, *_ in audit(bot, deviation.id)][-2:] == ["vurdert_uten_tiltak", "lukket"]
+    assert buttons(card(bot)) == ["Gjenåpne"]
+    assert "Brevet er sendt på nytt" in text_of(dms_to(bot, STAFF, 2)[-1])  # the reporter hears
+
+
+def test_a_major_case_is_not_closed_from_the_assessment_without_the_leader_groups_avgjorelse(bot):
+    deviation = report(bot, severity="hoy")
+    answer = submit(bot, press(bot, ids.ASSESS, deviation.id), CLOSE_NOW)
+    assert "avgjørelse" in answer["errors"]["needs_actions"]
+    assert stored(bot, deviation.id).state == "registrert"
