@@ -23,11 +23,20 @@ from handlers.routing.blocks import process_block, where_blocks
 from store.models import Deviation
 
 
+def follow_up_text(office: Office) -> str:
+    """How the leaders follow a case up (issue 16), with the office's own rule for a «større avvik»."""
+    text = t("help.follow_up", office.locale)
+    if office.rules.leader_group_decision:
+        text += "\n" + t("help.follow_up_decision", office.locale)
+    return text
+
+
 def guide_blocks(office: Office) -> list:
     """What a deviation is, the eight steps, and where each kind is reported."""
     return [
         SectionBlock(text=mrkdwn(t("help.what_is", office.locale))),
         process_block(office),
+        SectionBlock(text=mrkdwn(follow_up_text(office))),
         DividerBlock(),
         *where_blocks(office),
     ]

@@ -325,3 +325,11 @@ def test_a_major_case_is_not_closed_from_the_assessment_without_the_leader_group
     answer = submit(bot, press(bot, ids.ASSESS, deviation.id), CLOSE_NOW)
     assert "avgjørelse" in answer["errors"]["needs_actions"]
     assert stored(bot, deviation.id).state == "registrert"
+
+
+def test_avvik_hjelp_tells_how_the_leaders_follow_up(bot):
+    response = bot.client.command("hjelp", user=STAFF)
+    assert response.status == 200
+    shown = text_of(response.json())
+    assert "går det tilbake til vurdering" in shown and "følges opp der" in shown
+    assert "Ingen ny erfaring" in shown and "direktemelding" in shown and "avgjørelse" in shown
