@@ -248,6 +248,12 @@ def check_followed_up(state: State, reference: str | None) -> None:
         raise ClosureNotAllowed("error.followup_needs_reference")
 
 
+def check_actions_changeable(state: State) -> None:
+    """Actions are added, or given a new responsible person or due date, while they are under way."""
+    if state is not State.ACTIONS_ONGOING:
+        raise InvalidTransition(state=state.value, command="endre_tiltak")
+
+
 def check_reopen(state: State, reason: str | None) -> None:
     """Reopening a closed case needs a reason (DESIGN.md, «States»)."""
     next_state(state, Command.REOPEN)

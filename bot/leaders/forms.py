@@ -40,6 +40,8 @@ NEEDS_ACTIONS, REASONS, RESPONSIBLE, SEVERITY = "needs_actions", "reasons", "res
 TERM, DESCRIPTION, OWNER, DUE_ON = "term", "description", "owner", "due_on"
 ACTION_FIELDS = (TERM, DESCRIPTION, OWNER, DUE_ON)
 YES, NO, CLOSE_NOW = "ja", "nei", "lukk"  # «Ingen tiltak – lukk nå»: no action, closed in the same modal
+# Changing an action under way: which one, a new responsible person, a new due date.
+NEW_OWNER, NEW_DUE_ON = "new_owner", "new_due_on"
 # Closure fields.
 FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE = "feedback", "lesson", "decision_date", "decision_reference"
 NO_NEW_LESSON = "no_new_lesson"  # a checkbox: «Ingen ny erfaring»
@@ -228,6 +230,58 @@ def parse_closure(values: Mapping[str, object], severity: Severity, today: date,
         raise FieldErrors(errors)
     assert form is not None
     return form
+
+
+class ActionChange(BaseModel):
+    """A leader gives an open action a new responsible person, a new due date, or both."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action_id: int
+    owner: UserId | None = None
+    due_on: date | None = None
+
+
+def parse_new_action(values: Mapping[str, object], today: date) -> ActionDraft:
+    """One action added while the actions are under way: every field required, due from today on."""
+    raw = {name: values.get(action_field(0, name)) for name in ACTION_FIELDS}
+    errors: dict[str, str] = {action_field(0, name): "error.field.required"
+                              for name in ACTION_FIELDS if _blank(raw[name])}
+    draft = None
+    if not errors:
+        try:
+            draft = ActionDraft.model_validate(raw)
+        except ValidationError as exc:
+            errors.update({action_field(0, name): key for name, key in _errors(exc).items() if name in ACTION_FIELDS})
+    if draft is not None and draft.due_on < today:
+        errors[action_field(0, DUE_ON)] = "error.field.past_date"
+    errors.update(_national_ids({action_field(0, DESCRIPTION): raw[DESCRIPTION]}))
+    if errors or draft is None:
+        raise FieldErrors(errors)
+    return draft
+
+
+def parse_action_change(values: Mapping[str, object], today: date, action_field_name: str) -> ActionChange:
+    """The action to change and what changes: a new responsible person and/or a new due date."""
+    errors: dict[str, str] = {}
+    action_id = None
+    try:
+        action_id = parse_choice(values, action_field_name)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    owner, due = values.get(NEW_OWNER), values.get(NEW_DUE_ON)
+    if _blank(owner) and _blank(due):
+        errors[NEW_OWNER] = "error.action_change_nothing"
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        change = ActionChange(action_id=action_id, owner=None if _blank(owner) else owner,
+                              due_on=None if _blank(due) else due)
+    except ValidationError as exc:
+        raise FieldErrors({NEW_DUE_ON if "due_on" in str(exc) else NEW_OWNER: "error.field.invalid"}) from None
+    if change.due_on is not None and change.due_on < today:
+        raise FieldErrors({NEW_DUE_ON: "error.field.past_date"})
+    return change
 
 
 def parse_reason(values: Mapping[str, object], field: str) -> str:

@@ -23,6 +23,7 @@ from bot.deviations.rules import (
     Severity,
     State,
     assessment_command,
+    check_actions_changeable,
     check_closure,
     check_followed_up,
     check_reopen,
@@ -43,7 +44,7 @@ from bot.errors import (
     StorageUnavailable,
 )
 from bot.leaders.directory import LeaderDirectory
-from bot.leaders.forms import AssessmentForm, ClosureForm
+from bot.leaders.forms import ActionChange, ActionDraft, AssessmentForm, ClosureForm
 from bot.office import Office
 from store import deviations as store
 from store.db import Database, Unavailable
@@ -55,6 +56,7 @@ T = TypeVar("T")
 
 REFUSED = "ikke_tilgang"  # audit event kind of a refused attempt
 ACTION_DONE, ACTION_DROPPED = "tiltak_utfort", "tiltak_forkastet"  # audit event kinds of an action's end
+ACTION_ADDED, ACTION_CHANGED = "tiltak_lagt_til", "tiltak_endret"  # … of an action added or changed under way
 # The open states in the order a case passes them: the overview's sections.
 OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, State.READY_TO_CLOSE)
 
@@ -365,3 +367,58 @@ def confirm_followed_up(db: Database, clock: Clock, office: Office, deviation_id
     whose reference it has (seed 000: every case is assessed, wherever it is reported)."""
     return transition(db, clock, office, deviation_id, Command.FOLLOWED_UP_ELSEWHERE, actor_id=actor_id,
                       change=lambda d: check_followed_up(State(d.state), d.external_reference))
+
+
+def add_action(db: Database, clock: Clock, office: Office, deviation_id: int, draft: ActionDraft, *,
+               actor_id: str) -> list[int]:
+    """An action added while the actions are under way (seed 000: «iverksetter kort- og langsiktige
+    tiltak»); its responsible person gets the DM with «Utført»; audit, card and thread record it."""
+    now = clock.now()
+
+    def work(session) -> list[int]:
+        deviation = locked_deviation(session, office, deviation_id)
+        check_actions_changeable(State(deviation.state))
+        action = Action(term=draft.term.value, description=draft.description, owner_id=draft.owner,
+                        due_on=draft.due_on, state=ActionState.OPEN.value, created_at=now)
+        deviation.actions.append(action)
+        session.flush()
+        ids = record_step(session, office, deviation, ACTION_ADDED, now, actor_id=actor_id, action=action,
+                          detail={"action": action.id, "owner": draft.owner, "due_on": draft.due_on.isoformat()})
+        told = LedgerKey(MessageKind.ACTION_ASSIGNED, Target.action(action.id), action.owner_id)
+        return ids + enter(session, office, [told], now)
+
+    return _unit(db, work)
+
+
+def change_action(db: Database, clock: Clock, office: Office, deviation_id: int, change: ActionChange, *,
+                  actor_id: str) -> list[int]:
+    """An open action gets a new responsible person and/or due date. The new one gets the action with
+    «Utført»; the former one hears it is no longer theirs; audit, card and thread record the change."""
+    now = clock.now()
+
+    def work(session) -> list[int]:
+        deviation = locked_deviation(session, office, deviation_id)
+        check_actions_changeable(State(deviation.state))
+        action = next((a for a in deviation.actions if a.id == change.action_id), None)
+        if action is None:
+            raise ActionNotFound()
+        require_open(ActionState(action.state))
+        detail: dict = {"action": action.id}
+        former = action.owner_id
+        if change.owner and change.owner != action.owner_id:
+            detail["owner"] = {"from": action.owner_id, "to": change.owner}
+            action.owner_id = change.owner
+        if change.due_on and change.due_on != action.due_on:
+            detail["due_on"] = {"from": action.due_on.isoformat(), "to": change.due_on.isoformat()}
+            action.due_on = change.due_on
+        if len(detail) == 1:
+            return []  # nothing changed: nothing to record or tell
+        event_ids = record_step(session, office, deviation, ACTION_CHANGED, now, actor_id=actor_id, action=action,
+                                detail=detail)
+        period = Target.event(store.events_of(session, deviation.id)[-1].id)
+        keys = [LedgerKey(MessageKind.ACTION_ASSIGNED, Target.action(action.id), action.owner_id, period)]
+        if "owner" in detail:
+            keys.append(LedgerKey(MessageKind.ACTION_REASSIGNED, Target.action(action.id), former, period))
+        return event_ids + enter(session, office, keys, now)
+
+    return _unit(db, work)

@@ -77,7 +77,11 @@ def card_buttons(deviation: Deviation, office: Office) -> list:
         buttons.append(ButtonElement(text=plain_text(t("card.followed_up", loc, system=system)),
                                      action_id=ids.FOLLOWED_UP, value=value, style="primary"))
     if state is State.ACTIONS_ONGOING and ActionState.OPEN in action_states:
+        buttons.append(ButtonElement(text=plain("card.change_action", loc), action_id=ids.CHANGE_ACTION,
+                                     value=value))
         buttons.append(ButtonElement(text=plain("card.drop_action", loc), action_id=ids.DROP_ACTION, value=value))
+    if state is State.ACTIONS_ONGOING:
+        buttons.append(ButtonElement(text=plain("card.add_action", loc), action_id=ids.ADD_ACTION, value=value))
     if closure_offered(state, action_states):
         buttons.append(ButtonElement(text=plain("card.close", loc), action_id=ids.CLOSE, value=value,
                                      style="primary"))

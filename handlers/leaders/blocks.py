@@ -241,3 +241,33 @@ def followed_up_view(office: Office, deviation: Deviation) -> View:
                         SectionBlock(block_id=L.FOLLOWED_UP,
                                      text=mrkdwn(t("followed_up.text", loc, system=escape(system),
                                                    external=escape(deviation.external_reference or "–"))))])
+
+
+def add_action_view(office: Office, deviation: Deviation) -> View:
+    """«Legg til tiltak» while the actions are under way: one more action, with its responsible person."""
+    loc = office.locale
+    return View(type="modal", callback_id=ids.ADD_ACTION_VIEW, title=plain("add_action.title", loc),
+                submit=plain("add_action.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_deviation_line(deviation, loc), *action_row(0, len(deviation.actions) + 1, loc, {}),
+                        ContextBlock(elements=[mrkdwn(t("add_action.told", loc))])])
+
+
+def change_action_view(office: Office, deviation: Deviation) -> View:
+    """«Endre tiltak»: an open action gets a new responsible person and/or due date."""
+    loc = office.locale
+    choices = [Option(value=str(a.id), label=f"{t(f'term.{a.term}', loc)}: {a.description}"[:75])
+               for a in deviation.actions if a.state == ActionState.OPEN.value]
+    return View(type="modal", callback_id=ids.CHANGE_ACTION_VIEW, title=plain("change_action.title", loc),
+                submit=plain("change_action.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_deviation_line(deviation, loc),
+                        SectionBlock(text=mrkdwn(f"*{t('card.actions', loc)}*\n"
+                                                 + "\n".join(action_lines(deviation, loc))[:2800])),
+                        InputBlock(block_id=L.ACTION, label=plain("drop.action", loc),
+                                   element=StaticSelectElement(action_id=ids.VALUE, options=choices,
+                                                               placeholder=plain("drop.placeholder", loc))),
+                        _user(L.NEW_OWNER, loc, "change_action.owner", None, optional=True),
+                        InputBlock(block_id=L.NEW_DUE_ON, label=plain("change_action.due_on", loc), optional=True,
+                                   element=DatePickerElement(action_id=ids.VALUE)),
+                        ContextBlock(elements=[mrkdwn(t("change_action.told", loc))])])

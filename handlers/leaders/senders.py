@@ -6,13 +6,15 @@ Each renders the rows as `bot/` loads them at send time, so a retried message is
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, SectionBlock
 
 from bot.deviations import outbox as deviations
 from bot.deviations.rules import ActionState, Command, State, closure_offered
 from bot.i18n import Locale, format_date, format_datetime, has, t
 from bot.leaders import outbox
-from bot.leaders.service import ACTION_DONE, ACTION_DROPPED
+from bot.leaders.service import ACTION_ADDED, ACTION_CHANGED, ACTION_DONE, ACTION_DROPPED
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reports.wording import one_line
@@ -42,6 +44,12 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
     elif event.kind == ACTION_DROPPED and action is not None:
         what = t("thread.action_dropped", loc, description=_quote(action.description),
                  reason=_quote(action.drop_reason))
+    elif event.kind == ACTION_ADDED and action is not None:
+        what = t("thread.action_added", loc, description=_quote(action.description), owner=_mention(action.owner_id),
+                 due=format_date(action.due_on, loc))
+    elif event.kind == ACTION_CHANGED and action is not None:
+        what = t("thread.action_changed", loc, description=_quote(action.description),
+                 changes=_changes(event.detail, loc))
     elif event.kind == Command.CONFIRM_EXTERNAL:
         what = t("thread.external_reference", loc, reference=escape(deviation.external_reference or "–")[:100],
                  system=escape(office.destination(deviation.destination).name))
@@ -67,6 +75,26 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
                         after=_severity(changed.get("to"), loc))
     who = f"<@{event.actor_id}> · " if event.actor_id else ""
     return t("thread.line", loc, when=format_datetime(event.at, office.locale, office.tz), who=who, what=what)
+
+
+def _changes(detail: dict, loc: Locale) -> str:
+    """What an «Endre tiltak» changed: the responsible person, the due date, or both."""
+    parts = []
+    owner = detail.get("owner")
+    if isinstance(owner, dict):
+        parts.append(t("thread.change.owner", loc, before=_mention(owner.get("from")), after=_mention(owner.get("to"))))
+    due = detail.get("due_on")
+    if isinstance(due, dict):
+        parts.append(t("thread.change.due", loc, before=_iso_date(due.get("from"), loc),
+                       after=_iso_date(due.get("to"), loc)))
+    return " ".join(parts) or "–"
+
+
+def _iso_date(value: object, loc: Locale) -> str:
+    try:
+        return format_date(date.fromisoformat(str(value)), loc)
+    except ValueError:
+        return "–"
 
 
 def _mention(user_id: str | None) -> str:
@@ -109,6 +137,15 @@ def send_action_dropped(delivery: Delivery, action: Action) -> None:
     loc = delivery.office.locale
     text = t("action.dropped_dm", loc, reference=action.deviation.reference,
              description=escape(one_line(action.description)), reason=_quote(action.drop_reason))
+    delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
+                                     blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
+
+
+def send_action_reassigned(delivery: Delivery, action: Action) -> None:
+    """The former responsible person's DM when a leader gives their action to someone else."""
+    loc = delivery.office.locale
+    text = t("action.reassigned_dm", loc, reference=action.deviation.reference,
+             description=escape(one_line(action.description)), owner=_mention(action.owner_id))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
                                      blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
 
@@ -172,6 +209,7 @@ def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.CARD_THREAD, send_card_thread, outbox.step)
     messenger.register(MessageKind.ACTION_ASSIGNED, send_action_assigned, outbox.action)
     messenger.register(MessageKind.ACTION_DROPPED, send_action_dropped, outbox.action)
+    messenger.register(MessageKind.ACTION_REASSIGNED, send_action_reassigned, outbox.action)
     messenger.register(MessageKind.READY_TO_CLOSE, send_ready_to_close, deviations.deviation)
     messenger.register(MessageKind.OFFICE_FEEDBACK, send_office_feedback, deviations.deviation)
     messenger.register(MessageKind.REPORTER_CLOSED, send_reporter_closed, deviations.deviation)

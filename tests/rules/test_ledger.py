@@ -21,7 +21,7 @@ KINDS_IN_LEDGERS = {
     "receipt", "leader_card", "leader_alert", "card_thread", "action_assigned", "action_dropped", "ready_to_close",
     "office_feedback", "nudges", "escalation", "leader_summary", "digest", "quality_opened", "quality_invite",
     "quality_progress", "quality_assessment", "quality_assessment_short", "measure_assigned", "measure_overdue",
-    "reporter_closed", "reporter_reopened",  # issue 16
+    "reporter_closed", "reporter_reopened", "action_reassigned",  # issue 16
 }
 
 

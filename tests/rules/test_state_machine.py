@@ -200,6 +200,7 @@ class DeviationInStore(RuleBasedStateMachine):
             return [e for e in store.events_of(session, self.deviation_id) if e.to_state]
 
     def _try(self, work) -> None:
+        self.clock.advance(minutes=1)  # each step at its own moment, as people click
         before = len(self._events())
         try:
             work()
@@ -237,6 +238,12 @@ class DeviationInStore(RuleBasedStateMachine):
 
         self._try(lambda: transition(self.db, self.clock, self.office, self.deviation_id, Command.CONFIRM_EXTERNAL,
                                      actor_id="U0STAFF1", change=add))
+
+    @rule(owner=st.sampled_from(["U0OWNER1", "U0OWNER2"]))
+    def add_action(self, owner: str) -> None:
+        draft = ActionDraft(term=Term.LONG, description="Opplæring", owner=owner, due_on=date(2026, 12, 15))
+        self._try(lambda: leaders_service.add_action(self.db, self.clock, self.office, self.deviation_id, draft,
+                                                     actor_id="U0LEADER1"))
 
     @rule()
     def followed_up_elsewhere(self) -> None:

@@ -63,7 +63,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     now = card(bot)
     assert "Tiltak pågår" in now["text"]
     assert "Gå gjennom malen for vedtaksbrev" in text_of(now) and f"<@{OTHER_LEADER}>" in text_of(now)
-    assert buttons(now) == ["Forkast tiltak"]
+    assert buttons(now) == ["Endre tiltak", "Forkast tiltak", "Legg til tiltak"]
     [owner_dm] = dms_to(bot, OWNER)
     [other_dm] = dms_to(bot, OTHER_OWNER)
     assert "Gå gjennom malen for vedtaksbrev" in text_of(owner_dm) and buttons(owner_dm) == ["Utført"]

@@ -17,6 +17,7 @@ from tests.support.leader_flows import (
     OFFICE_CHANNEL,
     ONE_ACTION,
     OTHER_LEADER,
+    OTHER_OWNER,
     OWNER,
     STAFF,
     add_action_row,
@@ -333,3 +334,45 @@ def test_avvik_hjelp_tells_how_the_leaders_follow_up(bot):
     shown = text_of(response.json())
     assert "går det tilbake til vurdering" in shown and "følges opp der" in shown
     assert "Ingen ny erfaring" in shown and "direktemelding" in shown and "avgjørelse" in shown
+
+
+# --- 5. actions change after assessment ------------------------------------------------------------------
+
+def test_a_leader_adds_an_action_and_gives_one_a_new_responsible_and_due_date_from_the_card(bot):
+    deviation = report(bot)
+    assert assess(bot, deviation.id, ONE_ACTION) is None
+    wait_for_thread(bot, 1)
+    assert buttons(card(bot)) == ["Endre tiltak", "Forkast tiltak", "Legg til tiltak"]
+
+    # Add one: its responsible person gets it with «Utført».
+    added = press(bot, ids.ADD_ACTION, deviation.id)
+    answer = submit(bot, added, {"action_0_term": "lang"})
+    assert answer["response_action"] == "errors" and "action_0_description" in answer["errors"]
+    assert submit(bot, added, {"action_0_term": "lang", "action_0_description": "Opplæring i begrunnelse",
+                               "action_0_owner": OTHER_OWNER, "action_0_due_on": "2026-12-15"}) is None
+    line = wait_for_thread(bot, 2)[-1]
+    assert "Tiltak lagt til" in line and "Opplæring i begrunnelse" in line and "15.12.2026" in line
+    [assigned] = dms_to(bot, OTHER_OWNER)
+    assert "Opplæring i begrunnelse" in text_of(assigned) and buttons(assigned) == ["Utført"]
+    assert audit(bot, deviation.id)[-1][:2] == ("tiltak_lagt_til", LEADER)
+
+    # Change the first: a new responsible person and a new due date; both are told.
+    change = press(bot, ids.CHANGE_ACTION, deviation.id)
+    first = next(o["value"] for o in block(change, "action")["element"]["options"]
+                 if "malen for vedtaksbrev" in o["text"]["text"])
+    answer = submit(bot, change, {"action": first})
+    assert "ny ansvarlig" in answer["errors"]["new_owner"].lower()
+    assert submit(bot, change, {"action": first, "new_owner": OTHER_OWNER, "new_due_on": "2026-12-04"}) is None
+    line = wait_for_thread(bot, 3)[-1]
+    assert "Tiltak endret" in line and f"<@{OWNER}> → <@{OTHER_OWNER}>" in line and "30.11.2026 → 04.12.2026" in line
+    moved = dms_to(bot, OTHER_OWNER, 2)[-1]
+    assert "Gå gjennom malen for vedtaksbrev" in text_of(moved) and "04.12.2026" in text_of(moved)
+    former = dms_to(bot, OWNER, 2)[-1]
+    assert "ny ansvarlig" in text_of(former) and "Gå gjennom malen for vedtaksbrev" in text_of(former)
+    actions = stored(bot, deviation.id).actions
+    assert [(a.owner_id, str(a.due_on)) for a in actions] == [(OTHER_OWNER, "2026-12-04"),
+                                                              (OTHER_OWNER, "2026-12-15")]
+    assert audit(bot, deviation.id)[-1][:2] == ("tiltak_endret", LEADER)
+    # The former responsible person's «Utført» no longer works for them.
+    old = press(bot, ids.ACTION_DONE, button_value(dms_to(bot, OWNER)[0], ids.ACTION_DONE), user=OWNER)
+    assert old["callback_id"] == ids.NOTICE_VIEW
