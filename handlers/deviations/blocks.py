@@ -4,6 +4,8 @@ with «Utført» and the completion modal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -27,11 +29,12 @@ from handlers.routing.blocks import plain_text, reference_button
 from store.models import Action, Deviation
 
 
-def reporter_text(deviation: Deviation, loc: Locale) -> str:
-    """Never a name for an anonymous case: there is none to show."""
+def reporter_text(deviation: Deviation, loc: Locale, name: Callable[[str], str] | None = None) -> str:
+    """Never a name for an anonymous case: there is none to show. With `name`, the reporter is named
+    without a ping (they have nothing to do on the leaders' card)."""
     if deviation.anonymous or not deviation.reporter_id:
         return t("card.anonymous", loc)
-    return f"<@{deviation.reporter_id}>"
+    return name(deviation.reporter_id) if name else f"<@{deviation.reporter_id}>"
 
 
 def severity_text(deviation: Deviation, loc: Locale) -> str:
@@ -42,7 +45,7 @@ def severity_text(deviation: Deviation, loc: Locale) -> str:
     return text
 
 
-def card_fields(deviation: Deviation, office: Office) -> list:
+def card_fields(deviation: Deviation, office: Office, name: Callable[[str], str] | None = None) -> list:
     loc = office.locale
     return [
         mrkdwn(f"*{t('card.kind', loc)}*\n{t(f'kind.{deviation.kind}', loc)}"),
@@ -52,7 +55,7 @@ def card_fields(deviation: Deviation, office: Office) -> list:
         mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
         mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
         mrkdwn(f"*{t('card.occurred_on', loc)}*\n{format_date(deviation.occurred_on, ISO)}"),
-        mrkdwn(f"*{t('card.reporter', loc)}*\n{reporter_text(deviation, loc)}"),
+        mrkdwn(f"*{t('card.reporter', loc)}*\n{reporter_text(deviation, loc, name)}"),
     ]
 
 
@@ -127,12 +130,12 @@ def followup_blocks(deviation: Deviation, office: Office) -> list:
     return blocks
 
 
-def card_blocks(deviation: Deviation, office: Office) -> list:
-    """The card's blocks, with the buttons that fit the case's state."""
+def card_blocks(deviation: Deviation, office: Office, name: Callable[[str], str] | None = None) -> list:
+    """The card's blocks, with the buttons that fit the case's state; `name` names people without a ping."""
     loc = office.locale
     blocks: list = [
         HeaderBlock(text=plain("card.header", loc, reference=deviation.reference, title=deviation.title[:100])),
-        SectionBlock(fields=card_fields(deviation, office)),
+        SectionBlock(fields=card_fields(deviation, office, name)),
     ]
     for key, text in (("card.what_happened", deviation.what_happened),
                       ("card.immediate_action", deviation.immediate_action),

@@ -6,8 +6,10 @@ Each renders the rows as `bot/` loads them at send time, so a retried message is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from slack_sdk import WebClient
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, SectionBlock
 
 from bot.deviations import outbox as deviations
@@ -20,6 +22,7 @@ from bot.office import Office
 from bot.reports.wording import one_line
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.common import display_name, who
 from handlers.leaders.blocks import action_dm_blocks
 from store.models import Action, Deviation, Event
 
@@ -28,14 +31,19 @@ def _action(deviation: Deviation, event: Event) -> Action | None:
     return next((a for a in deviation.actions if a.id == event.action_id), None)
 
 
-def step_text(event: Event, deviation: Deviation, office: Office) -> str:
+def step_text(event: Event, deviation: Deviation, office: Office, client: WebClient) -> str:
     """One step of the case, for its thread: when, who (never an anonymous reporter: the audit log
-    has no id for them), and what."""
+    has no id for them), and what. Only someone who must act now is mentioned (pinged); whoever did
+    the step, and anyone else, is named without a ping."""
     loc: Locale = office.locale
     action = _action(deviation, event)
+
+    def person(user_id: str | None) -> str:  # someone this step gives work to, unless they did it themselves
+        return who(client, user_id, must_act=bool(user_id) and user_id != event.actor_id)
+
     if event.kind == Command.ASSESS_WITH_ACTIONS:
         what = t("thread.assessed_with", loc, count=event.detail.get("actions", len(deviation.actions)),
-                 leader=_mention(deviation.responsible_leader))
+                 leader=person(deviation.responsible_leader))
     elif event.kind == Command.ASSESS_WITHOUT_ACTIONS:
         what = t("thread.assessed_without", loc, reasons=_quote(deviation.assessment_note))
     elif event.kind == ACTION_DONE and action is not None:
@@ -45,11 +53,11 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
         what = t("thread.action_dropped", loc, description=_quote(action.description),
                  reason=_quote(action.drop_reason))
     elif event.kind == ACTION_ADDED and action is not None:
-        what = t("thread.action_added", loc, description=_quote(action.description), owner=_mention(action.owner_id),
+        what = t("thread.action_added", loc, description=_quote(action.description), owner=person(action.owner_id),
                  due=format_date(action.due_on, loc))
     elif event.kind == ACTION_CHANGED and action is not None:
         what = t("thread.action_changed", loc, description=_quote(action.description),
-                 changes=_changes(event.detail, loc))
+                 changes=_changes(event.detail, loc, person, lambda user: who(client, user, must_act=False)))
     elif event.kind == Command.CONFIRM_EXTERNAL:
         what = t("thread.external_reference", loc, reference=escape(deviation.external_reference or "–")[:100],
                  system=escape(office.destination(deviation.destination).name))
@@ -73,16 +81,18 @@ def step_text(event: Event, deviation: Deviation, office: Office) -> str:
     if isinstance(changed, dict):
         what += " " + t("thread.severity", loc, before=_severity(changed.get("from"), loc),
                         after=_severity(changed.get("to"), loc))
-    who = f"<@{event.actor_id}> · " if event.actor_id else ""
-    return t("thread.line", loc, when=format_datetime(event.at, office.locale, office.tz), who=who, what=what)
+    actor = f"{display_name(client, event.actor_id)} · " if event.actor_id else ""
+    return t("thread.line", loc, when=format_datetime(event.at, office.locale, office.tz), who=actor, what=what)
 
 
-def _changes(detail: dict, loc: Locale) -> str:
-    """What an «Endre tiltak» changed: the responsible person, the due date, or both."""
+def _changes(detail: dict, loc: Locale, person: Callable[[str | None], str], name: Callable[[str], str]) -> str:
+    """What an «Endre tiltak» changed: the responsible person (the new one pinged), the due date, or both."""
     parts = []
     owner = detail.get("owner")
     if isinstance(owner, dict):
-        parts.append(t("thread.change.owner", loc, before=_mention(owner.get("from")), after=_mention(owner.get("to"))))
+        before = owner.get("from")
+        parts.append(t("thread.change.owner", loc, before=name(before) if isinstance(before, str) else "–",
+                       after=person(owner.get("to"))))
     due = detail.get("due_on")
     if isinstance(due, dict):
         parts.append(t("thread.change.due", loc, before=_iso_date(due.get("from"), loc),
@@ -95,10 +105,6 @@ def _iso_date(value: object, loc: Locale) -> str:
         return format_date(date.fromisoformat(str(value)), loc)
     except ValueError:
         return "–"
-
-
-def _mention(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "–"
 
 
 def _quote(text: str | None, limit: int = 600) -> str:
@@ -118,7 +124,7 @@ def send_card_thread(delivery: Delivery, step: outbox.Step) -> None:
     deviation, office = step.deviation, delivery.office
     if not (deviation.card_channel and deviation.card_ts):
         raise LookupError("the card is not posted yet")  # retried after the card's own entry is sent
-    text = step_text(step.event, deviation, office)
+    text = step_text(step.event, deviation, office, delivery.client)
     delivery.client.chat_postMessage(channel=deviation.card_channel, thread_ts=deviation.card_ts, text=text,
                                      blocks=[SectionBlock(text=mrkdwn(text[:3000])).to_dict()])
 
@@ -145,7 +151,8 @@ def send_action_reassigned(delivery: Delivery, action: Action) -> None:
     """The former responsible person's DM when a leader gives their action to someone else."""
     loc = delivery.office.locale
     text = t("action.reassigned_dm", loc, reference=action.deviation.reference,
-             description=escape(one_line(action.description)), owner=_mention(action.owner_id))
+             description=escape(one_line(action.description)),
+             owner=who(delivery.client, action.owner_id, must_act=False))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
                                      blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
 

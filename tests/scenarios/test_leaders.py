@@ -59,7 +59,8 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert submit(bot, view, answers) is None
 
     lines = wait_for_thread(bot, 1)
-    assert "2 korrigerende tiltak" in lines[-1] and f"<@{LEADER}>" in lines[-1]
+    # Who did it is named without a ping; the responsible leader, who must act, is mentioned (issue 16).
+    assert "2 korrigerende tiltak" in lines[-1] and f"Navn {LEADER}" in lines[-1] and f"<@{OTHER_LEADER}>" in lines[-1]
     now = card(bot)
     assert "Tiltak pågår" in now["text"]
     assert "Gå gjennom malen for vedtaksbrev" in text_of(now) and f"<@{OTHER_LEADER}>" in text_of(now)
@@ -76,7 +77,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert done["callback_id"] == "action_completion"
     assert submit(bot, done, {"note": "Malen har nå et eget felt for begrunnelse."}, user=OWNER) is None
     lines = wait_for_thread(bot, 2)
-    assert "Tiltak utført" in lines[-1] and f"<@{OWNER}>" in lines[-1]
+    assert "Tiltak utført" in lines[-1] and f"Navn {OWNER}" in lines[-1] and "<@" not in lines[-1]
     dm_update = bot.fake.wait_for("chat.update", where=lambda c: c.params["channel"] == "D0OWNER1")[0].params
     assert "utført" in text_of(dm_update) and buttons(dm_update) == []
     assert "Tiltak pågår" in card(bot)["text"]
@@ -112,7 +113,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
                                  "lesson": "Sjekklister for vedtaksbrev i virksomhetsplanen."},
                   user=OTHER_LEADER) is None
     lines = wait_for_thread(bot, 5)
-    assert "Lukket" in lines[-1] and f"<@{OTHER_LEADER}>" in lines[-1]
+    assert "Lukket" in lines[-1] and f"Navn {OTHER_LEADER}" in lines[-1] and "<@" not in lines[-1]
     assert "Lukket" in card(bot)["text"] and buttons(card(bot)) == ["Gjenåpne"]
     assert "Malen for vedtaksbrev er rettet" in text_of(card(bot))
     assert audit(bot, deviation.id)[-1] == ("lukket", OTHER_LEADER, "klar_for_lukking", "lukket")

@@ -9,10 +9,11 @@ import pytest
 
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from handlers import ids
-from tests.support.flows import text_of
+from tests.support.flows import posted_to, text_of
 from tests.support.leader_flows import (
     COLLEAGUE,
     LEADER,
+    LEADER_CHANNEL,
     NO_ACTION,
     OFFICE_CHANNEL,
     ONE_ACTION,
@@ -67,6 +68,7 @@ def _drop_only_action(bot, deviation_id: int, reason: str, *, user: str = LEADER
 def test_dropping_the_only_action_sends_the_case_back_to_assessment_not_to_closure(bot):
     deviation = report(bot)
     assert assess(bot, deviation.id, ONE_ACTION) is None
+    wait_for_thread(bot, 1)
     _drop_only_action(bot, deviation.id, "Malen byttes ut sentralt uansett.")
 
     lines = wait_for_thread(bot, 3)
@@ -364,7 +366,7 @@ def test_a_leader_adds_an_action_and_gives_one_a_new_responsible_and_due_date_fr
     assert "ny ansvarlig" in answer["errors"]["new_owner"].lower()
     assert submit(bot, change, {"action": first, "new_owner": OTHER_OWNER, "new_due_on": "2026-12-04"}) is None
     line = wait_for_thread(bot, 3)[-1]
-    assert "Tiltak endret" in line and f"<@{OWNER}> → <@{OTHER_OWNER}>" in line and "30.11.2026 → 04.12.2026" in line
+    assert "Tiltak endret" in line and f"Navn {OWNER} → <@{OTHER_OWNER}>" in line and "30.11.2026 → 04.12.2026" in line
     moved = dms_to(bot, OTHER_OWNER, 2)[-1]
     assert "Gå gjennom malen for vedtaksbrev" in text_of(moved) and "04.12.2026" in text_of(moved)
     former = dms_to(bot, OWNER, 2)[-1]
@@ -376,3 +378,22 @@ def test_a_leader_adds_an_action_and_gives_one_a_new_responsible_and_due_date_fr
     # The former responsible person's «Utført» no longer works for them.
     old = press(bot, ids.ACTION_DONE, button_value(dms_to(bot, OWNER)[0], ids.ACTION_DONE), user=OWNER)
     assert old["callback_id"] == ids.NOTICE_VIEW
+
+
+
+# --- 9. nobody is pinged about their own action -----------------------------------------------------------
+
+def test_the_thread_pings_only_who_must_act_and_names_the_rest_looked_up_once(bot):
+    deviation = report(bot)
+    assert "<@" not in text_of(posted_to(bot.fake, LEADER_CHANNEL)[0])  # the reporter is named on the card
+    assert f"Navn {STAFF}" in text_of(posted_to(bot.fake, LEADER_CHANNEL)[0])
+    assert assess(bot, deviation.id, {**ONE_ACTION, "responsible": LEADER}) is None  # responsible: themselves
+    line = wait_for_thread(bot, 1)[-1]
+    assert "<@" not in line and f"Navn {LEADER} · Vurdert" in line and f"Ansvarlig leder Navn {LEADER}" in line
+    form = press(bot, ids.ACTION_DONE, button_value(dms_to(bot, OWNER)[0], ids.ACTION_DONE), user=OWNER)
+    assert submit(bot, form, {"note": "Malen er rettet."}, user=OWNER) is None
+    lines = wait_for_thread(bot, 3)
+    assert all("<@" not in line for line in lines), lines
+    settled(bot)
+    looked_up = [c.params["user"] for c in bot.fake.of("users.info")]
+    assert len(looked_up) == len(set(looked_up))  # each name asked for once, then kept in memory
