@@ -87,25 +87,42 @@ def send_nudges(delivery: Delivery, items: list[tuple[NudgeEntry, Deviation, Act
 
 # --- escalation ---------------------------------------------------------------------------------
 
-def send_escalation(delivery: Delivery, escalated: outbox.Escalated) -> None:
-    """K reminders without progress: the leader channel hears of the case, with its buttons."""
+ESCALATIONS_SHOWN = 15  # cases with their buttons in one post (Slack allows 50 blocks); the rest in one line
+
+
+def send_escalation(delivery: Delivery, escalated: list[outbox.Escalated]) -> None:
+    """K reminders without progress: one post in the leader channel per run, listing every case escalated,
+    each with its buttons."""
     office, loc = delivery.office, delivery.office.locale
-    deviation = escalated.deviation
-    if deviation.state == State.CLOSED:
+    cases = [e for e in escalated if e.deviation.state != State.CLOSED]
+    if not cases:
         return
-    count = escalated.level * office.cadence.escalate_after_nudges
-    leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
-    blocks: list = [
-        SectionBlock(text=mrkdwn(t("escalation.text", loc, reference=deviation.reference,
-                                   title=_title(deviation, loc), count=count))),
-        ContextBlock(elements=[mrkdwn(t("escalation.state", loc, state=t(f"state.{deviation.state}", loc),
-                                        leader=leader))]),
-    ]
-    buttons = card_buttons(deviation, office)
-    if buttons:
-        blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
+    blocks: list = []
+    if len(cases) > 1:
+        blocks.append(SectionBlock(text=mrkdwn(t("escalation.header", loc, count=len(cases)))))
+    for item in cases[:ESCALATIONS_SHOWN]:
+        deviation = item.deviation
+        count = item.level * office.cadence.escalate_after_nudges
+        leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
+        blocks += [
+            SectionBlock(text=mrkdwn(t("escalation.text", loc, reference=deviation.reference,
+                                       title=_title(deviation, loc), count=count))),
+            ContextBlock(elements=[mrkdwn(t("escalation.state", loc, state=t(f"state.{deviation.state}", loc),
+                                            leader=leader))]),
+        ]
+        buttons = card_buttons(deviation, office)
+        if buttons:
+            blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
+    rest = cases[ESCALATIONS_SHOWN:]
+    if rest:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("overview.more", loc, count=len(rest)) + ": "
+                                                    + ", ".join(e.deviation.reference for e in rest))]))
+    first = cases[0]
+    text = (t("escalation.fallback", loc, reference=first.deviation.reference,
+              count=first.level * office.cadence.escalate_after_nudges) if len(cases) == 1
+            else t("escalation.header", loc, count=len(cases)))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks],
-                                     text=t("escalation.fallback", loc, reference=deviation.reference, count=count))
+                                     text=text)
 
 
 # --- the leaders' weekly summary ------------------------------------------------------------------

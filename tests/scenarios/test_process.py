@@ -397,3 +397,25 @@ def test_the_thread_pings_only_who_must_act_and_names_the_rest_looked_up_once(bo
     settled(bot)
     looked_up = [c.params["user"] for c in bot.fake.of("users.info")]
     assert len(looked_up) == len(set(looked_up))  # each name asked for once, then kept in memory
+
+
+# --- 10. one escalation post per run -------------------------------------------------------------------
+
+def test_cases_escalated_in_the_same_run_share_one_post_in_the_leader_channel(bot, clock):
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.reminders.jobs import scheduled_nudges
+
+    first, second = report(bot), report(bot, title="Brev til feil adresse")
+    day = date(2026, 11, 24)
+    while day <= date(2026, 12, 8):
+        clock.set(datetime(day.year, day.month, day.day, 9, tzinfo=ZoneInfo("Europe/Oslo")))
+        scheduled_nudges(bot.services, "lillehammer-gausdal")
+        day += timedelta(days=1)
+    settled(bot)
+    posts = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "uten å komme videre" in text_of(p)]
+    assert len(posts) == 1
+    shown = text_of(posts[0])
+    assert first.reference in shown and second.reference in shown and "2 avvik har stått stille" in shown
+    assert buttons(posts[0]) == ["Vurder", "Vurder"]
