@@ -31,10 +31,11 @@ class Rule(StrEnum):
     OVERDUE_LEADER = "overdue_leader"  # … and M workdays later → the responsible leader
     READY_TO_CLOSE = "ready_to_close"  # klar_for_lukking for N workdays → the responsible leader
     EXTERNAL_REFERENCE = "external_reference"  # reported elsewhere, no reference yet → the reporter
+    FOLLOW_UP_UNCONFIRMED = "follow_up_unconfirmed"  # reference in, follow-up there not confirmed → the leaders
 
 
 # Reminders that carry the case's buttons: they ask a leader to do something with the case.
-LEADER_RULES = frozenset({Rule.UNASSESSED, Rule.OVERDUE_LEADER, Rule.READY_TO_CLOSE})
+LEADER_RULES = frozenset({Rule.UNASSESSED, Rule.OVERDUE_LEADER, Rule.READY_TO_CLOSE, Rule.FOLLOW_UP_UNCONFIRMED})
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,10 @@ def due_nudges(deviations: Iterable[DeviationSnapshot], cadence: Cadence, leader
         elif deviation.state is State.READY_TO_CLOSE:
             due(deviation, Rule.READY_TO_CLOSE, since, cadence.ready_to_close_after_workdays,
                 _leaders_for(deviation, leaders))
+        elif deviation.state is State.FORWARDED and deviation.external_reference:
+            # Issue 16: a leader confirms it is followed up in the other system before it can close.
+            due(deviation, Rule.FOLLOW_UP_UNCONFIRMED, since, cadence.ready_to_close_after_workdays,
+                _leaders_for(deviation, leaders))
         elif deviation.state is State.FORWARDED and not deviation.external_reference and deviation.reporter_id:
             # Never for an anonymous case: there is nobody to ask, and nobody is stored.
             due(deviation, Rule.EXTERNAL_REFERENCE, since, cadence.external_reference_after_workdays,
@@ -226,6 +231,8 @@ def still_due(rule: Rule | str, state: str, action_state: str | None = None,
         return state == State.READY_TO_CLOSE
     if rule is Rule.EXTERNAL_REFERENCE:
         return state == State.FORWARDED and not external_reference
+    if rule is Rule.FOLLOW_UP_UNCONFIRMED:
+        return state == State.FORWARDED and bool(external_reference)
     return action_state == ActionState.OPEN
 
 

@@ -419,3 +419,25 @@ def test_cases_escalated_in_the_same_run_share_one_post_in_the_leader_channel(bo
     shown = text_of(posts[0])
     assert first.reference in shown and second.reference in shown and "2 avvik har stått stille" in shown
     assert buttons(posts[0]) == ["Vurder", "Vurder"]
+
+
+def test_the_leaders_are_reminded_to_confirm_the_follow_up_of_a_case_reported_elsewhere(bot, clock):
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.reminders.jobs import scheduled_nudges
+
+    deviation = report(bot, category="informasjonssikkerhet")
+    form = press(bot, "reported_externally", deviation.id)
+    assert bot.client.submit(form, {"external_reference": "ASYS-2026-17"}, user=LEADER).status == 200
+    wait_for_thread(bot, 1)
+    day = date(2026, 11, 24)
+    while day <= date(2026, 11, 27):
+        clock.set(datetime(day.year, day.month, day.day, 9, tzinfo=ZoneInfo("Europe/Oslo")))
+        scheduled_nudges(bot.services, "lillehammer-gausdal")
+        day += timedelta(days=1)
+    settled(bot)
+    [reminder] = [p for p in bot.fake.of("chat.postMessage") if p.params["channel"] == LEADER
+                  and "bekreftet at saken følges opp" in text_of(p.params)]
+    assert deviation.reference in text_of(reminder.params)
+    assert "Bekreft oppfølging i ASYS" in buttons(reminder.params)
