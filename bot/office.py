@@ -40,6 +40,7 @@ class Cadence(_Strict):
     external_reference_after_workdays: int = Field(default=2, ge=1)
     escalate_after_nudges: int = Field(default=3, ge=1)
     repeat_after_workdays: int = Field(default=2, ge=1)  # a reminder not acted on comes again after this
+    snooze_max_workdays: int = Field(default=10, ge=1)  # «Utsett» on a reminder: at most this many workdays
     nudge_hour: int = Field(default=9, ge=0, le=23)
     summary_weekday: int = Field(default=0, ge=0, le=6)  # the leaders' weekly summary; Monday by default
     digest_weekday: int = Field(default=4, ge=0, le=6)  # Monday = 0; Friday by default

@@ -21,11 +21,12 @@ def install(app: App, services: Services) -> None:
     from handlers.leaders import listeners as leaders
     from handlers.quality import listeners as quality
     from handlers.registration import listeners as registration
+    from handlers.reminders import listeners as reminders
     from handlers.routing import listeners as routing
 
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
-    for package in (commands, registration, routing, home, leaders, quality, actions):
+    for package in (commands, registration, routing, home, leaders, quality, reminders, actions):
         package.register(app)
     install_senders(services.messenger)
 

@@ -88,6 +88,16 @@ def action_block(row: int, field: str) -> str:
     return f"action_{row}_{field}"
 
 
+# «Utsett» on a reminder (issue 16): the button (value: the reminder's id), its modal and fields.
+SNOOZE: Final = "reminder_snooze"
+SNOOZE_VIEW: Final = "reminder_snooze_view"
+
+
+class Snooze:
+    UNTIL: Final = "until"
+    REASON: Final = "reason"
+
+
 # Kvalitetssystemet.
 QUALITY_COMMAND: Final = "/kvalitet"
 QUALITY_REVIEW: Final = "quality_review"

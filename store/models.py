@@ -119,6 +119,8 @@ class Deviation(Base):
     closure_feedback: Mapped[str | None] = mapped_column(Text)
     lesson: Mapped[str | None] = mapped_column(Text)
     no_new_lesson: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    snoozed_until: Mapped[date | None] = mapped_column(Date)  # «Utsett»: its reminders resume on this workday
+    snooze_reason: Mapped[str | None] = mapped_column(Text)
     decision_date: Mapped[date | None] = mapped_column(Date)
     decision_reference: Mapped[str | None] = mapped_column(String(100))
 
@@ -159,6 +161,8 @@ class Action(Base):
     state: Mapped[str] = mapped_column(String(16), default="apen")  # apen | utfort | forkastet
     completion_note: Mapped[str | None] = mapped_column(Text)
     drop_reason: Mapped[str | None] = mapped_column(Text)  # seed 000: dropped only with a reason
+    snoozed_until: Mapped[date | None] = mapped_column(Date)  # «Utsett» on its owner's reminder
+    snooze_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
 

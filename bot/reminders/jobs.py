@@ -76,8 +76,8 @@ class NudgePlan:
 def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
     """The office's open cases as the rules see them (the scan: open cases only, by index)."""
     actions: dict[int, list[ActionSnapshot]] = defaultdict(list)
-    for action_id, deviation_id, owner_id, due_on in store.open_actions(session, office.id, OPEN):
-        actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on))
+    for action_id, deviation_id, owner_id, due_on, snoozed_until in store.open_actions(session, office.id, OPEN):
+        actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on, snoozed_until))
     changes = store.change_times(session, office.id, OPEN)
     deviations = []
     for row in store.nudge_scan(session, office.id, OPEN):
@@ -90,6 +90,7 @@ def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
             id=row.id, reference=row.reference, state=state, state_since=since, progress_at=progress_at,
             reporter_id=row.reporter_id, responsible_leader=row.responsible_leader,
             external_reference=row.external_reference, open_actions=tuple(actions.get(row.id, ())),
+            snoozed_until=row.snoozed_until,
         ))
     return deviations
 

@@ -98,9 +98,12 @@ def action_lines(deviation: Deviation, loc: Locale, *, owners: bool = True) -> l
     lines = []
     for action in deviation.actions:
         who = f" · <@{action.owner_id}>" if owners else ""
-        lines.append(t("card.action_line", loc, mark=t(f"card.mark.{action.state}", loc),
-                       term=t(f"term.{action.term}", loc), description=escape(action.description)[:300],
-                       who=who, due=format_date(action.due_on, loc), state=t(f"action_state.{action.state}", loc)))
+        line = t("card.action_line", loc, mark=t(f"card.mark.{action.state}", loc),
+                 term=t(f"term.{action.term}", loc), description=escape(action.description)[:300],
+                 who=who, due=format_date(action.due_on, loc), state=t(f"action_state.{action.state}", loc))
+        if action.snoozed_until and action.state == ActionState.OPEN.value:
+            line += " " + t("card.snoozed_action", loc, date=format_date(action.snoozed_until, loc))
+        lines.append(line)
     return lines
 
 
@@ -111,6 +114,10 @@ def followup_blocks(deviation: Deviation, office: Office) -> list:
     if deviation.responsible_leader:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.responsible", loc,
                                                       leader=f"<@{deviation.responsible_leader}>"))]))
+    if deviation.snoozed_until and deviation.state != State.CLOSED.value:
+        snoozed = t("card.snoozed", loc, date=format_date(deviation.snoozed_until, loc),
+                    reason=escape(deviation.snooze_reason or "–")[:500])
+        blocks.append(ContextBlock(elements=[mrkdwn(snoozed)]))
     if deviation.assessment_note:
         blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.assessment', loc)}*\n"
                                                f"{escape(deviation.assessment_note)[:2800]}")))

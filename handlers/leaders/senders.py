@@ -19,6 +19,7 @@ from bot.leaders import outbox
 from bot.leaders.service import ACTION_ADDED, ACTION_CHANGED, ACTION_DONE, ACTION_DROPPED
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
+from bot.reminders.service import SNOOZED
 from bot.reports.wording import one_line
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
@@ -58,6 +59,10 @@ def step_text(event: Event, deviation: Deviation, office: Office, client: WebCli
     elif event.kind == ACTION_CHANGED and action is not None:
         what = t("thread.action_changed", loc, description=_quote(action.description),
                  changes=_changes(event.detail, loc, person, lambda user: who(client, user, must_act=False)))
+    elif event.kind == SNOOZED:
+        target = _quote(action.description) if action is not None else deviation.reference
+        what = t("thread.snoozed", loc, target=target, date=_iso_date(event.detail.get("until"), loc),
+                 reason=_quote(action.snooze_reason if action is not None else deviation.snooze_reason))
     elif event.kind == Command.CONFIRM_EXTERNAL:
         what = t("thread.external_reference", loc, reference=escape(deviation.external_reference or "–")[:100],
                  system=escape(office.destination(deviation.destination).name))

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.deviations.rules import State
 from bot.i18n import Locale, format_date, t
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reminders import outbox
-from bot.reminders.rules import LEADER_RULES, Rule, iso_week
+from bot.reminders.rules import LEADER_RULES, SNOOZABLE, Rule, iso_week
+from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.deviations.blocks import card_buttons
 from store.models import Action, Deviation, NudgeEntry
@@ -58,16 +59,22 @@ def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], o
     the case's buttons (the same as on its card), so they can act from the message."""
     loc = office.locale
     deviations: dict[int, tuple[Deviation, list[str], bool]] = {}
+    snoozable: dict[int, int] = {}  # per case, the first reminder «Utsett» may quiet
     for entry, deviation, action in items:
         _, lines, leader = deviations.setdefault(deviation.id, (deviation, [], False))
         lines.append(nudge_line(entry, deviation, action, office))
         deviations[deviation.id] = (deviation, lines, leader or Rule(entry.rule) in LEADER_RULES)
+        if Rule(entry.rule) in SNOOZABLE:
+            snoozable.setdefault(deviation.id, entry.id)
     blocks: list = [HeaderBlock(text=plain("nudge.header", loc)),
                     ContextBlock(elements=[mrkdwn(t("nudge.intro", loc))])]
     for deviation, lines, leader in list(deviations.values())[:MAX_CASES]:
         head = t("nudge.case", loc, reference=deviation.reference, title=_title(deviation, loc))
         blocks.append(SectionBlock(text=mrkdwn(_clip("\n".join([head, *lines])))))
         buttons = card_buttons(deviation, office) if leader else []
+        if deviation.id in snoozable:
+            buttons.append(ButtonElement(text=plain("snooze.button", loc), action_id=ids.SNOOZE,
+                                         value=str(snoozable[deviation.id])))
         if buttons:
             blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
     if len(deviations) > MAX_CASES:

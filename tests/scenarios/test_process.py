@@ -441,3 +441,53 @@ def test_the_leaders_are_reminded_to_confirm_the_follow_up_of_a_case_reported_el
                   and "bekreftet at saken følges opp" in text_of(p.params)]
     assert deviation.reference in text_of(reminder.params)
     assert "Bekreft oppfølging i ASYS" in buttons(reminder.params)
+
+
+# --- 11. «Utsett» on a reminder ------------------------------------------------------------------------------
+
+def test_the_owner_snoozes_an_overdue_reminder_but_the_leaders_escalation_goes_on(bot, clock):
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.reminders.jobs import scheduled_nudges
+
+    def mornings(first: date, last: date) -> None:
+        day = first
+        while day <= last:
+            clock.set(datetime(day.year, day.month, day.day, 9, tzinfo=ZoneInfo("Europe/Oslo")))
+            scheduled_nudges(bot.services, "lillehammer-gausdal")
+            day += timedelta(days=1)
+        settled(bot)
+
+    def reminders(user: str) -> list[dict]:
+        return [c.params for c in bot.fake.of("chat.postMessage")
+                if c.params["channel"] == user and "Påminnelser om avvik" in text_of(c.params)]
+
+    deviation = report(bot)
+    assert assess(bot, deviation.id, ONE_ACTION) is None  # due 30.11.2026, responsible OTHER_LEADER
+    wait_for_thread(bot, 1)
+    mornings(date(2026, 12, 1), date(2026, 12, 1))
+    [reminder] = reminders(OWNER)
+    assert "Utsett" in buttons(reminder)
+    value = button_value(reminder, "reminder_snooze")
+
+    refused = press(bot, "reminder_snooze", value, user=OTHER_OWNER)
+    assert refused["callback_id"] == ids.NOTICE_VIEW and "Bare den som fikk påminnelsen" in text_of(refused)
+    form = press(bot, "reminder_snooze", value, user=OWNER)
+    assert "15.12.2026" in text_of(form)  # ten workdays ahead at most
+    for until, words in (("2026-12-16", "høyst 10 virkedager"), ("2026-12-05", "virkedag"),
+                         ("2026-12-01", "etter i dag")):
+        answer = submit(bot, form, {"until": until, "reason": "Venter på ny mal fra fylket."}, user=OWNER)
+        assert words in answer["errors"]["until"], (until, answer)
+    assert submit(bot, form, {"until": "2026-12-08", "reason": "Venter på ny mal fra fylket."}, user=OWNER) is None
+    line = wait_for_thread(bot, 2)[-1]
+    assert "utsatt til 08.12.2026" in line and "Venter på ny mal" in line
+    assert "utsatt til 08.12.2026" in text_of(card(bot))
+    assert audit(bot, deviation.id)[-1][:2] == ("utsatt", OWNER)
+
+    # Quiet for the owner until the day chosen; the responsible leader still hears of the overdue action.
+    mornings(date(2026, 12, 2), date(2026, 12, 7))
+    assert len(reminders(OWNER)) == 1
+    assert reminders(OTHER_LEADER), "a snooze never silences an overdue action past its escalation"
+    mornings(date(2026, 12, 8), date(2026, 12, 8))
+    assert len(reminders(OWNER)) == 2

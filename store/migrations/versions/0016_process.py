@@ -2,7 +2,8 @@
 
 The leader sets the severity at assessment and the reporter's choice is kept
 (`reported_severity`, NULL while the two agree); closure records the experience for the
-business plan or an explicit «ingen ny erfaring» (`no_new_lesson`).
+business plan or an explicit «ingen ny erfaring» (`no_new_lesson`); «Utsett» on a reminder
+keeps its case's or action's reminders quiet until a later workday (`snoozed_until`, with a reason).
 
 Revision ID: 0016
 Revises: 0007
@@ -26,9 +27,19 @@ def upgrade() -> None:
     with op.batch_alter_table('deviations') as batch:
         batch.add_column(sa.Column('reported_severity', sa.String(length=16), nullable=True))
         batch.add_column(sa.Column('no_new_lesson', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column('snoozed_until', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('snooze_reason', sa.Text(), nullable=True))
+    with op.batch_alter_table('actions') as batch:
+        batch.add_column(sa.Column('snoozed_until', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('snooze_reason', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('actions') as batch:
+        batch.drop_column('snooze_reason')
+        batch.drop_column('snoozed_until')
     with op.batch_alter_table('deviations') as batch:
+        batch.drop_column('snooze_reason')
+        batch.drop_column('snoozed_until')
         batch.drop_column('no_new_lesson')
         batch.drop_column('reported_severity')
