@@ -1,11 +1,11 @@
-"""issue 16: the seed's process all the way
+"""issue 16 (points 1–11): the seed's process all the way
 
 The leader sets the severity at assessment and the reporter's choice is kept
 (`reported_severity`, NULL while the two agree); closure records the experience for the
 business plan or an explicit «ingen ny erfaring» (`no_new_lesson`); «Utsett» on a reminder
 keeps its case's or action's reminders quiet until a later workday (`snoozed_until`, with a reason).
 
-Revision ID: 0016
+Revision ID: 0016p
 Revises: 0007
 Create Date: 2026-12-02
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0016'
+revision: str = '0016p'
 down_revision: Union[str, Sequence[str], None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
