@@ -309,7 +309,7 @@ class NudgeEntry(Base):
     deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     recipient: Mapped[str] = mapped_column(String(32))
-    period: Mapped[str] = mapped_column(String(16))  # the workday this round fell due
+    period: Mapped[str] = mapped_column(String(32))  # the workday this round fell due; an escalation's stall:level
     workdays: Mapped[int] = mapped_column(Integer)  # how long the case or action had waited
     ledger_id: Mapped[int | None] = mapped_column(ForeignKey("ledger.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]

@@ -44,7 +44,7 @@ def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
 
     card = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER_CHANNEL)[0]
     assert "AVV-2026-0001" in text_of(card.params)
-    assert "<@U0STAFF1>" in text_of(card.params)
+    assert "Navn U0STAFF1" in text_of(card.params) and "<@U0STAFF1>" not in text_of(card.params)  # named, not pinged
     with bot.services.db.transaction() as session:
         events = list(session.scalars(select(Event)))
         assert [(e.kind, e.actor_id, e.to_state) for e in events] == [("registrert", "U0STAFF1", "registrert")]
