@@ -15,11 +15,11 @@ from slack_sdk.models.views import View
 from bot.deviations.rules import State
 from bot.i18n import Locale, format_date, t
 from bot.office import Office
-from bot.routing.rules import HANDLING, Destination, Handling
 from handlers import ids
 from handlers.blocks import escape, lines_within, mrkdwn, plain
 from handlers.deviations.blocks import action_lines
-from handlers.routing.blocks import process_block, where_blocks
+from handlers.dialogue.blocks import home_button
+from handlers.routing.blocks import process_block, status_next, where_blocks
 from store.models import Deviation
 
 
@@ -49,14 +49,17 @@ def help_blocks(office: Office) -> list:
         HeaderBlock(text=plain("help.header", loc)),
         *guide_blocks(office),
         DividerBlock(),
+        SectionBlock(text=mrkdwn(t("help.form", loc))),  # what the registration form asks (issue 16)
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        SectionBlock(text=mrkdwn(t("dialogue.help", loc))),  # issue 20: what is stored, and what Slack sees
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]
 
 
 def home_help_blocks(office: Office) -> list:
     """The help section at the end of App Home."""
-    return [DividerBlock(), HeaderBlock(text=plain("guide.home_header", office.locale)), *guide_blocks(office)]
+    return [DividerBlock(), HeaderBlock(text=plain("guide.home_header", office.locale)), *guide_blocks(office),
+            SectionBlock(text=mrkdwn(t("dialogue.help", office.locale)))]
 
 
 def home_view(office: Office, mine: Sequence[Deviation], extra: Sequence = ()) -> View:
@@ -66,7 +69,8 @@ def home_view(office: Office, mine: Sequence[Deviation], extra: Sequence = ()) -
         HeaderBlock(text=plain("home.header", loc, office=office.name[:100])),
         SectionBlock(text=mrkdwn(t("home.intro", loc))),
         ActionsBlock(elements=[ButtonElement(text=plain("home.report", loc), action_id=ids.OPEN_REGISTRATION,
-                                             style="primary")]),
+                                             style="primary"),
+                               home_button(office)]),  # issue 20: «Følg opp anonymt avvik»
         DividerBlock(),
         HeaderBlock(text=plain("home.mine", loc)),
     ]
@@ -97,20 +101,6 @@ def mine_blocks(office: Office, mine: Sequence[Deviation]) -> list:
         blocks.append(SectionBlock(text=mrkdwn(lines_within([deviation_line(d, loc) for d in mine], loc))))
         blocks.append(ContextBlock(elements=[mrkdwn(t("mine.hint", loc))]))
     return blocks
-
-
-def status_next(deviation: Deviation, office: Office) -> str:
-    """What happens next, truthfully at every state: a case reported elsewhere is followed up there
-    («Meldt i ASYS (ref …); følges opp der»), never «Tiltakene er gjennomført»."""
-    loc, state = office.locale, State(deviation.state)
-    external = HANDLING.get(Destination(deviation.destination)) is Handling.EXTERNAL
-    if external and state in (State.FORWARDED, State.READY_TO_CLOSE):
-        system = escape(office.destination(deviation.destination).name)
-        if not deviation.external_reference:
-            return t("status.external.waiting", loc, system=system)
-        where = t("status.external.followed", loc, system=system, external=escape(deviation.external_reference))
-        return f"{where} {t(f'status.external.next.{state.value}', loc)}"
-    return t(f"status.next.{state.value}", loc)
 
 
 def status_blocks(office: Office, deviation: Deviation, *, leader: bool) -> list:

@@ -220,6 +220,8 @@ def submit_closure(ack: Ack, services: Services, office: Office, deviation: Devi
                    parsed: ViewSubmission) -> None:
     """Seed 000, «Lukking av avvik»: checked again on the locked deviation, whatever the form says."""
     def work() -> list[int]:
+        # What the case itself decides comes first: an action opened meanwhile is the leader's news, not a field.
+        check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
         form = parse_closure(parsed.view.values(), Severity(deviation.severity), today(services, office),
                              leader_group_decision=office.rules.leader_group_decision)
         return leaders_service.close_deviation(services.db, services.clock, office, deviation.id, form,

@@ -22,6 +22,8 @@ KINDS_IN_LEDGERS = {
     "office_feedback", "nudges", "escalation", "leader_summary", "digest", "quality_opened", "quality_invite",
     "quality_progress", "quality_assessment", "quality_assessment_short", "measure_assigned", "measure_overdue",
     "reporter_closed", "reporter_reopened", "action_reassigned",  # issue 16
+    "measure_overdue_leaders",  # issue 25: the leader channel hears of an overdue measure once
+    "dialogue_thread", "dialogue_answer",  # issue 20
 }
 
 

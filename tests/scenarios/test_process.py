@@ -73,7 +73,7 @@ def test_dropping_the_only_action_sends_the_case_back_to_assessment_not_to_closu
 
     lines = wait_for_thread(bot, 3)
     assert "Tiltak forkastet" in lines[-2]
-    assert "tilbake til vurdering" in lines[-1] and "klar for lukking" not in lines[-1]
+    assert "tilbake til vurdering" in lines[-1] and "for lukking" not in lines[-1]
     assert stored(bot, deviation.id).state == "registrert"
     assert "Registrert" in card(bot)["text"] and buttons(card(bot)) == ["Vurder"]
     assert audit(bot, deviation.id)[-1] == ("tilbake_til_vurdering", LEADER, "tiltak_pagar", "registrert")
@@ -81,7 +81,7 @@ def test_dropping_the_only_action_sends_the_case_back_to_assessment_not_to_closu
     assert notice["callback_id"] == ids.NOTICE_VIEW and "ikke lukkes" in text_of(notice)
     settled(bot)
     assert not [c for c in bot.fake.of("chat.postMessage", lambda c: c.params["channel"] == OTHER_LEADER)
-                if "klar for lukking" in text_of(c.params)]
+                if "for lukking" in text_of(c.params)]
 
     # The leaders decide anew: a new action, carried out this time; now the case may close, and the
     # closure modal asks for the result with the done and the dropped action in view.
@@ -112,7 +112,7 @@ def test_the_leader_who_drops_the_last_action_is_not_told_the_case_is_ready(bot)
     wait_for_thread(bot, 2)
     _drop_only_action(bot, deviation.id, "Dekkes av fylkets opplæring.")
     lines = wait_for_thread(bot, 4)
-    assert "klar for lukking" in lines[-1]
+    assert "klart for lukking" in lines[-1]
     assert stored(bot, deviation.id).state == "klar_for_lukking"
     settled(bot)
     assert bot.fake.of("chat.postMessage", lambda c: c.params["channel"] == LEADER) == []
@@ -163,7 +163,7 @@ def test_the_assessing_leader_sets_the_severity_and_the_reporters_choice_stays_a
     assert submit(bot, view, {**NO_ACTION, "severity": "hoy"}) is None
 
     line = wait_for_thread(bot, 1)[-1]
-    assert "Alvorlighet endret: Lav → Høy (større avvik)." in line
+    assert "Alvorlighetsgrad endret: Lav → Høy (større avvik)." in line
     assert "Høy (større avvik) (meldt som Lav)" in text_of(card(bot))
     changed = stored(bot, deviation.id)
     assert (changed.severity, changed.reported_severity) == ("hoy", "lav")
@@ -202,7 +202,7 @@ def test_a_case_reported_in_asys_closes_only_after_a_leader_confirms_it_is_follo
     answer = bot.client.submit(reference_form, {"external_reference": "ASYS-2026-17"}, user=LEADER)
     assert answer.status == 200
     line = wait_for_thread(bot, 1)[-1]
-    assert "ASYS-2026-17" in line and "klar for lukking" not in line
+    assert "ASYS-2026-17" in line and "for lukking" not in line
     assert stored(bot, deviation.id).state == "videresendt"
     assert buttons(card(bot)) == ["Bekreft oppfølging i ASYS"]
     status = _status(bot, deviation.reference)

@@ -8,7 +8,7 @@ a case escalated is a row in `nudges` whose period is its stall and level (`2026
 the period column is widened.
 
 Revision ID: 0016p
-Revises: 0007
+Revises: 0020
 Create Date: 2026-12-02
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0016p'
-down_revision: Union[str, Sequence[str], None] = '0007'
+down_revision: Union[str, Sequence[str], None] = '0020'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
