@@ -98,3 +98,9 @@ class ReasonRequired(DomainError):
 
 class AssessmentIncomplete(DomainError):
     key = "error.assessment_incomplete"
+
+
+class SnoozeNotAllowed(DomainError):
+    """«Utsett» on a reminder: a later workday within the office's limit, by the one it was sent to."""
+
+    key = "error.snooze_not_allowed"

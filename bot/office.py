@@ -40,12 +40,23 @@ class Cadence(_Strict):
     external_reference_after_workdays: int = Field(default=2, ge=1)
     escalate_after_nudges: int = Field(default=3, ge=1)
     repeat_after_workdays: int = Field(default=2, ge=1)  # a reminder not acted on comes again after this
+    snooze_max_workdays: int = Field(default=10, ge=1)  # «Utsett» on a reminder: at most this many workdays
     nudge_hour: int = Field(default=9, ge=0, le=23)
     summary_weekday: int = Field(default=0, ge=0, le=6)  # the leaders' weekly summary; Monday by default
     digest_weekday: int = Field(default=4, ge=0, le=6)  # Monday = 0; Friday by default
     digest_hour: int = Field(default=13, ge=0, le=23)
     post_empty_digest: bool = False
     chart_in_digest: bool = False  # add bot.reports.service.digest_chart() to the monthly digest
+
+
+class Rules(_Strict):
+    """The office's own closure rules, where the seed recommends rather than requires.
+
+    Seed 000, «Lukking av avvik»: «Ved større avvik anbefales at ledergruppa fatter en formell
+    avgjørelse og informerer om det på kontoret.» On by default; an office may turn it off.
+    """
+
+    leader_group_decision: bool = True  # a `hoy` case closes only with the leader group's avgjørelse
 
 
 class Retention(_Strict):
@@ -100,6 +111,7 @@ class Office(_Strict):
     routes: dict[Category, Destination] = Field(default_factory=dict)
     destinations: dict[Destination, DestinationInfo]
     cadence: Cadence = Cadence()
+    rules: Rules = Rules()
     retention: Retention = Retention()
     quality: QualityRounds = QualityRounds()
     # The office's contact for personvernombudet: a user (U…) or a user group (S…), alerted of a

@@ -23,12 +23,13 @@ def install(app: App, services: Services) -> None:
     from handlers.leaders import listeners as leaders
     from handlers.quality import listeners as quality
     from handlers.registration import listeners as registration
+    from handlers.reminders import listeners as reminders
     from handlers.routing import listeners as routing
 
     payloads.use_seal_key(services.settings.secret("SLACK_SIGNING_SECRET"))  # views' metadata is sealed
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
-    for package in (commands, registration, routing, home, leaders, quality, breach, actions, dialogue):
+    for package in (commands, registration, routing, home, leaders, quality, reminders, breach, actions, dialogue):
         package.register(app)
     install_senders(services.messenger)
 

@@ -4,12 +4,13 @@ modal, a domain error in words (in a notice, or on a form's fields), ids and met
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
@@ -130,3 +131,35 @@ def mark_dm_done(client: WebClient, office: Office, meta: Mapping[str, object], 
                            blocks=[b.to_dict() for b in blocks])
     except SlackApiError as exc:
         log.warning("the owner's DM was not updated (%s)", exc.response.get("error"))
+
+
+# --- names without a ping -----------------------------------------------------------------------
+
+_names: dict[str, str] = {}
+_names_lock = threading.Lock()
+
+
+def display_name(client: WebClient, user_id: str) -> str:
+    """A person's name as Slack shows it, to say who did something without notifying them (issue 16:
+    mention only who must act). Looked up once with users.info and kept in memory only, never stored;
+    if Slack cannot say, the plain id (still no ping)."""
+    with _names_lock:
+        if user_id in _names:
+            return _names[user_id]
+    try:
+        user = client.users_info(user=user_id).get("user") or {}
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        log.warning("names: users.info failed (%s)", type(exc).__name__)
+        return user_id
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user_id
+    with _names_lock:
+        _names[user_id] = name
+    return name
+
+
+def who(client: WebClient, user_id: str | None, *, must_act: bool) -> str:
+    """A mention for someone who must act now; for everyone else, their name, which pings nobody."""
+    if not user_id:
+        return "–"
+    return f"<@{user_id}>" if must_act else display_name(client, user_id)

@@ -50,11 +50,17 @@ REOPEN: Final = "case_reopen"
 DROP_ACTION: Final = "case_drop_action"
 ACTION_DONE: Final = "action_done"
 ADD_ACTION_ROW: Final = "assessment_add_action"
+ADD_ACTION: Final = "case_add_action"  # «Legg til tiltak» on a card while the actions are under way
+CHANGE_ACTION: Final = "case_change_action"  # «Endre tiltak»: a new responsible person or due date
+FOLLOWED_UP: Final = "case_followed_up_elsewhere"  # a forwarded case with its reference: followed up there
 
 ASSESSMENT_VIEW: Final = "assessment"
 CLOSURE_VIEW: Final = "closure"
 REOPEN_VIEW: Final = "reopen"
 DROP_VIEW: Final = "drop_action"
+FOLLOWED_UP_VIEW: Final = "followed_up_elsewhere"
+ADD_ACTION_VIEW: Final = "add_action"
+CHANGE_ACTION_VIEW: Final = "change_action"
 COMPLETION_VIEW: Final = "action_completion"  # a case's action or a quality round's measure: both say «Utført»
 COMPLETION_NOTE: Final = "note"  # its one field
 NOTICE_VIEW: Final = "leader_notice"  # a refusal or an error, with a close button only
@@ -64,18 +70,33 @@ class Leader:
     NEEDS_ACTIONS: Final = "needs_actions"
     REASONS: Final = "reasons"
     RESPONSIBLE: Final = "responsible"
+    SEVERITY: Final = "severity"  # the assessing leader's; the reporter's choice stays «meldt som»
     ADD_ROW_BLOCK: Final = "add_action_row"
     FEEDBACK: Final = "feedback"
     LESSON: Final = "lesson"
+    NO_NEW_LESSON: Final = "no_new_lesson"
     DECISION_DATE: Final = "decision_date"
     DECISION_REFERENCE: Final = "decision_reference"
     REASON: Final = "reason"  # reopening, dropping
     ACTION: Final = "action"  # the action to drop
+    FOLLOWED_UP: Final = "followed_up"  # the confirmation's text (errors land on it)
+    NEW_OWNER: Final = "new_owner"
+    NEW_DUE_ON: Final = "new_due_on"
 
 
 def action_block(row: int, field: str) -> str:
     """The block id of one field of one action row: stable per row, so views.update keeps what was typed."""
     return f"action_{row}_{field}"
+
+
+# «Utsett» on a reminder (issue 16): the button (value: the reminder's id), its modal and fields.
+SNOOZE: Final = "reminder_snooze"
+SNOOZE_VIEW: Final = "reminder_snooze_view"
+
+
+class Snooze:
+    UNTIL: Final = "until"
+    REASON: Final = "reason"
 
 
 # The anonymous reporter's dialogue (issue 20): App Home's «Følg opp anonymt avvik» and the modal

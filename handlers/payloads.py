@@ -95,6 +95,7 @@ class ViewMetadata(_Payload):
     case: Id | None = None
     round: Id | None = None
     action: Id | None = None
+    nudge: Id | None = None  # «Utsett» (issue 16): the reminder, a nudges row, being snoozed
     rows: RowIds | None = None
     channel: ChannelId | None = None  # where a message shortcut came from, or the DM an «Utført» was in
     ts: Ts | None = None

@@ -51,8 +51,11 @@ class MessageKind(StrEnum):
     # the leaders' side
     ACTION_ASSIGNED = "action_assigned"  # an action to its owner
     ACTION_DROPPED = "action_dropped"  # the owner hears that a leader dropped their action
+    ACTION_REASSIGNED = "action_reassigned"  # the former owner hears the action has a new one
     READY_TO_CLOSE = "ready_to_close"  # the responsible leader may close now
     OFFICE_FEEDBACK = "office_feedback"  # a `hoy` closure's feedback to the office channel at once
+    REPORTER_CLOSED = "reporter_closed"  # the (non-anonymous) reporter hears the closure's feedback
+    REPORTER_REOPENED = "reporter_reopened"  # … and that their case was reopened
     # the scheduler
     NUDGES = "nudges"  # one direct message gathering a person's reminders of one run
     ESCALATION = "escalation"

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -98,7 +99,8 @@ class Deviation(Base):
     kind: Mapped[str] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(String(32))
     destination: Mapped[str] = mapped_column(String(32))
-    severity: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(16))  # the assessing leader's; the reporter's until then
+    reported_severity: Mapped[str | None] = mapped_column(String(16))  # the reporter's, once a leader changed it
     citizen_rights: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(150))
     what_happened: Mapped[str | None] = mapped_column(Text)
@@ -117,6 +119,9 @@ class Deviation(Base):
     assessment_note: Mapped[str | None] = mapped_column(Text)
     closure_feedback: Mapped[str | None] = mapped_column(Text)
     lesson: Mapped[str | None] = mapped_column(Text)
+    no_new_lesson: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    snoozed_until: Mapped[date | None] = mapped_column(Date)  # «Utsett»: its reminders resume on this workday
+    snooze_reason: Mapped[str | None] = mapped_column(Text)
     decision_date: Mapped[date | None] = mapped_column(Date)
     decision_reference: Mapped[str | None] = mapped_column(String(100))
 
@@ -162,6 +167,8 @@ class Action(Base):
     state: Mapped[str] = mapped_column(String(16), default="apen")  # apen | utfort | forkastet
     completion_note: Mapped[str | None] = mapped_column(Text)
     drop_reason: Mapped[str | None] = mapped_column(Text)  # seed 000: dropped only with a reason
+    snoozed_until: Mapped[date | None] = mapped_column(Date)  # «Utsett» on its owner's reminder
+    snooze_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
 
@@ -308,7 +315,7 @@ class NudgeEntry(Base):
     deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     recipient: Mapped[str] = mapped_column(String(32))
-    period: Mapped[str] = mapped_column(String(16))  # the workday this round fell due
+    period: Mapped[str] = mapped_column(String(32))  # the workday this round fell due; an escalation's stall:level
     workdays: Mapped[int] = mapped_column(Integer)  # how long the case or action had waited
     ledger_id: Mapped[int | None] = mapped_column(ForeignKey("ledger.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]

@@ -38,7 +38,8 @@ def nudge_scan_query(office_id: str, states: Sequence[str]) -> Select:
     """The office's open cases, with only the columns the reminder rules read."""
     return (
         select(Deviation.id, Deviation.reference, Deviation.state, Deviation.created_at, Deviation.ready_at,
-               Deviation.reporter_id, Deviation.responsible_leader, Deviation.external_reference)
+               Deviation.reporter_id, Deviation.responsible_leader, Deviation.external_reference,
+               Deviation.snoozed_until)
         .where(Deviation.office_id == office_id, is_open(states))
     )  # no ORDER BY: ordering by created_at would tempt the planner into ix_deviations_created (every case)
 
@@ -48,9 +49,9 @@ def nudge_scan(session: Session, office_id: str, states: Sequence[str]) -> Seque
 
 
 def open_actions(session: Session, office_id: str, states: Sequence[str]) -> Sequence[Row]:
-    """Open actions of open cases: (id, deviation_id, owner_id, due_on)."""
+    """Open actions of open cases: (id, deviation_id, owner_id, due_on, snoozed_until)."""
     query = (
-        select(Action.id, Action.deviation_id, Action.owner_id, Action.due_on)
+        select(Action.id, Action.deviation_id, Action.owner_id, Action.due_on, Action.snoozed_until)
         .join(Deviation, Deviation.id == Action.deviation_id)
         .where(Deviation.office_id == office_id, is_open(states), Action.state == OPEN_ACTION)
     )
@@ -225,3 +226,8 @@ def told_at_once(session: Session, closures: Iterable[tuple[int, datetime]]) -> 
         LedgerEntry.target.in_({str(Target.deviation(i)) for i, _ in wanted}))
     told = {(id_of(parse_target(target), TargetKind.DEVIATION), at) for target, at in session.execute(query)}
     return told & wanted
+
+
+def nudge_by_id(session: Session, nudge_id: int) -> NudgeEntry | None:
+    """One reminder given (what «Utsett» on it is about)."""
+    return session.get(NudgeEntry, nudge_id)

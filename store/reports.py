@@ -19,7 +19,7 @@ from store.models import Action, Deviation, Event
 DEVIATION_COLUMNS = (
     Deviation.id, Deviation.reference, Deviation.kind, Deviation.category, Deviation.destination,
     Deviation.severity, Deviation.citizen_rights, Deviation.state, Deviation.created_at, Deviation.assessed_at,
-    Deviation.closed_at, Deviation.lesson,
+    Deviation.closed_at, Deviation.lesson, Deviation.no_new_lesson,
 )
 
 

@@ -92,7 +92,9 @@ class Command(StrEnum):
     ASSESS_WITH_ACTIONS = "vurdert_med_tiltak"
     ASSESS_WITHOUT_ACTIONS = "vurdert_uten_tiltak"
     ACTIONS_FINISHED = "tiltak_fullfort"
-    CONFIRM_EXTERNAL = "ekstern_referanse"
+    BACK_TO_ASSESSMENT = "tilbake_til_vurdering"  # every action dropped, none done
+    CONFIRM_EXTERNAL = "ekstern_referanse"  # the other system's reference arrives; the case stays forwarded
+    FOLLOWED_UP_ELSEWHERE = "fulgt_opp_eksternt"  # a leader confirms it is followed up in the other system
     CLOSE = "lukket"
     REOPEN = "gjenapnet"
 
@@ -101,7 +103,9 @@ TRANSITIONS: dict[tuple[State, Command], State] = {
     (State.REGISTERED, Command.ASSESS_WITH_ACTIONS): State.ACTIONS_ONGOING,
     (State.REGISTERED, Command.ASSESS_WITHOUT_ACTIONS): State.READY_TO_CLOSE,
     (State.ACTIONS_ONGOING, Command.ACTIONS_FINISHED): State.READY_TO_CLOSE,
-    (State.FORWARDED, Command.CONFIRM_EXTERNAL): State.READY_TO_CLOSE,
+    (State.ACTIONS_ONGOING, Command.BACK_TO_ASSESSMENT): State.REGISTERED,
+    (State.FORWARDED, Command.CONFIRM_EXTERNAL): State.FORWARDED,
+    (State.FORWARDED, Command.FOLLOWED_UP_ELSEWHERE): State.READY_TO_CLOSE,
     (State.READY_TO_CLOSE, Command.CLOSE): State.CLOSED,
     (State.CLOSED, Command.REOPEN): State.REGISTERED,
 }
@@ -126,12 +130,19 @@ class ClosureRequest:
 
     feedback: str
     lesson: str | None = None
+    no_new_lesson: bool = False  # «Ingen ny erfaring», ticked instead of writing the experience
     decision_date: date | None = None
     decision_reference: str | None = None
 
 
+def decision_required(severity: Severity, leader_group_decision: bool) -> bool:
+    """Whether closure needs the leader group's avgjørelse: a «større avvik», where the office keeps
+    the seed's recommendation as its rule (`[office.rules] leader_group_decision`, on by default)."""
+    return leader_group_decision and severity is Severity.HIGH
+
+
 def check_closure(state: State, severity: Severity, action_states: Iterable[ActionState],
-                  request: ClosureRequest) -> None:
+                  request: ClosureRequest, *, leader_group_decision: bool = True) -> None:
     """Seed 000, «Lukking av avvik»: «ikke lukk et avvik før det er vurdert om det skal iverksettes
     tiltak og tiltaket er gjennomført. Ved større avvik anbefales at ledergruppa fatter en formell
     avgjørelse og informerer om det på kontoret.»
@@ -141,8 +152,20 @@ def check_closure(state: State, severity: Severity, action_states: Iterable[Acti
     check_closable(state, action_states)
     if not request.feedback.strip():
         raise ClosureNotAllowed("error.closure_needs_feedback")
-    if severity is Severity.HIGH and not (request.decision_date and (request.decision_reference or "").strip()):
+    check_lesson(request.lesson, request.no_new_lesson)
+    if decision_required(severity, leader_group_decision) and not (
+            request.decision_date and (request.decision_reference or "").strip()):
         raise ClosureNotAllowed("error.closure_needs_decision")
+
+
+def check_lesson(lesson: str | None, no_new_lesson: bool) -> None:
+    """Seed 000's last step, «Erfaring inn i virksomhetsplan»: closure records the experience for the
+    business plan, or says explicitly that there is none new («Ingen ny erfaring»), never both."""
+    written = bool((lesson or "").strip())
+    if written and no_new_lesson:
+        raise ClosureNotAllowed("error.closure_lesson_or_none")
+    if not written and not no_new_lesson:
+        raise ClosureNotAllowed("error.closure_needs_lesson")
 
 
 def check_closable(state: State, action_states: Iterable[ActionState]) -> None:
@@ -196,11 +219,46 @@ def finish_action(current: ActionState, outcome: ActionState, text: str | None) 
 
 
 def command_after_actions(state: State, action_states: Iterable[ActionState]) -> Command | None:
-    """ACTIONS_FINISHED once the last action of a case with actions under way is done or dropped."""
+    """What follows once the last open action of the current assessment is done or dropped.
+
+    Seed 000: «ikke lukk et avvik før det er vurdert om det skal iverksettes tiltak og tiltaket er
+    gjennomført». A dropped action is not a carried-out one: when at least one was done the case is
+    ready to close (ACTIONS_FINISHED); when every one was dropped the leaders assess the case anew
+    (BACK_TO_ASSESSMENT). `action_states` are the actions of the current assessment only.
+    """
     states = list(action_states)
-    if state is State.ACTIONS_ONGOING and states and not any(s is ActionState.OPEN for s in states):
+    if state is not State.ACTIONS_ONGOING or not states or any(s is ActionState.OPEN for s in states):
+        return None
+    if any(s is ActionState.DONE for s in states):
         return Command.ACTIONS_FINISHED
-    return None
+    return Command.BACK_TO_ASSESSMENT
+
+
+def current_actions(actions: Iterable, assessed_at: datetime | None) -> list[ActionState]:
+    """The states of the actions of the current assessment: those created at or after it (an action
+    added later counts too). Actions of an earlier round, before a reopening or a fresh assessment,
+    neither carry the case nor hold it up."""
+    return [ActionState(a.state) for a in actions if assessed_at is None or a.created_at >= assessed_at]
+
+
+def check_reference(state: State, current_reference: str | None) -> None:
+    """The other system's reference is recorded once, while the case is forwarded."""
+    if state is not State.FORWARDED or (current_reference or "").strip():
+        raise InvalidTransition(state=state.value, command=Command.CONFIRM_EXTERNAL.value)
+
+
+def check_followed_up(state: State, reference: str | None) -> None:
+    """Seed 000: a case reported in ASYS, TQM or Samspillet is assessed and followed up there; a leader
+    confirms that here, with the other system's reference in hand, before the case may close."""
+    next_state(state, Command.FOLLOWED_UP_ELSEWHERE)
+    if not (reference or "").strip():
+        raise ClosureNotAllowed("error.followup_needs_reference")
+
+
+def check_actions_changeable(state: State) -> None:
+    """Actions are added, or given a new responsible person or due date, while they are under way."""
+    if state is not State.ACTIONS_ONGOING:
+        raise InvalidTransition(state=state.value, command="endre_tiltak")
 
 
 def check_reopen(state: State, reason: str | None) -> None:

@@ -90,14 +90,16 @@ def record_step(session, office: Office, deviation: Deviation, kind: str, now: d
 
 
 def _stamp(deviation: Deviation, command: Command, after: State, now: datetime) -> None:
-    """The timestamps the reminders and reports read follow the state."""
+    """The timestamps the reminders and reports read follow the state; a case that moves on starts its
+    reminders afresh (a «Utsett» was about the state it left)."""
+    deviation.snoozed_until = None
     if command in (Command.ASSESS_WITH_ACTIONS, Command.ASSESS_WITHOUT_ACTIONS):
         deviation.assessed_at = now
     if after is State.READY_TO_CLOSE:
         deviation.ready_at = now
     if after is State.CLOSED:
         deviation.closed_at = now
-    if command is Command.REOPEN:
+    if command in (Command.REOPEN, Command.BACK_TO_ASSESSMENT):
         # Back to the start: assessed again, ready again, closed again.
         deviation.assessed_at = deviation.ready_at = deviation.closed_at = None
 

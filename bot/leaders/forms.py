@@ -16,8 +16,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot.deviations.rules import ClosureRequest, Severity, Term, assessment_command
-from bot.errors import AssessmentIncomplete
+from bot.deviations.rules import (
+    ClosureRequest,
+    Severity,
+    Term,
+    assessment_command,
+    check_lesson,
+    decision_required,
+)
+from bot.errors import AssessmentIncomplete, ClosureNotAllowed
 from bot.forms import ERROR_KEYS, TEXT_MAX, FieldErrors, Text, clean_text
 from bot.privacy import contains_national_id
 
@@ -29,12 +36,16 @@ Required = Annotated[str, BeforeValidator(clean_text), Field(min_length=3, max_l
 UserId = Annotated[str, Field(pattern=USER_ID)]
 
 # Assessment fields. An action row's fields are named `action_<row>_<field>`.
-NEEDS_ACTIONS, REASONS, RESPONSIBLE = "needs_actions", "reasons", "responsible"
+NEEDS_ACTIONS, REASONS, RESPONSIBLE, SEVERITY = "needs_actions", "reasons", "responsible", "severity"
 TERM, DESCRIPTION, OWNER, DUE_ON = "term", "description", "owner", "due_on"
 ACTION_FIELDS = (TERM, DESCRIPTION, OWNER, DUE_ON)
-YES, NO = "ja", "nei"
+YES, NO, CLOSE_NOW = "ja", "nei", "lukk"  # «Ingen tiltak – lukk nå»: no action, closed in the same modal
+# Changing an action under way: which one, a new responsible person, a new due date.
+NEW_OWNER, NEW_DUE_ON = "new_owner", "new_due_on"
 # Closure fields.
 FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE = "feedback", "lesson", "decision_date", "decision_reference"
+NO_NEW_LESSON = "no_new_lesson"  # a checkbox: «Ingen ny erfaring»
+NONE_NEW = "ingen"  # its one option's value
 
 
 def action_field(row: int, name: str) -> str:
@@ -52,15 +63,6 @@ class ActionDraft(BaseModel):
     due_on: date
 
 
-class AssessmentForm(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    needs_actions: bool
-    reasons: Text = None
-    responsible: UserId
-    actions: tuple[ActionDraft, ...] = ()
-
-
 class ClosureForm(BaseModel):
     """Seed 000, «Lukking av avvik» and the process's last two steps: «Tilbakemelding til kontoret»,
     «Erfaring inn i virksomhetsplan»."""
@@ -69,18 +71,33 @@ class ClosureForm(BaseModel):
 
     feedback: Required
     lesson: Text = None
+    no_new_lesson: bool = False
     decision_date: date | None = None
     decision_reference: Annotated[Annotated[str, Field(max_length=REFERENCE_MAX)] | None,
                                   BeforeValidator(clean_text)] = None
 
     def request(self) -> ClosureRequest:
-        return ClosureRequest(feedback=self.feedback, lesson=self.lesson, decision_date=self.decision_date,
+        return ClosureRequest(feedback=self.feedback, lesson=self.lesson, no_new_lesson=self.no_new_lesson,
+                              decision_date=self.decision_date,
                               decision_reference=self.decision_reference)
+
+
+class AssessmentForm(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    needs_actions: bool
+    reasons: Text = None
+    responsible: UserId
+    actions: tuple[ActionDraft, ...] = ()
+    severity: Severity | None = None  # the leader's judgement; None keeps the case's as it is
+    closure: ClosureForm | None = None  # «Ingen tiltak – lukk nå»: the closure, in the same modal
 
 
 # Which field a closure refusal from bot.deviations.rules.check_closure is about.
 CLOSURE_FIELDS = {
     "error.closure_needs_decision": DECISION_REFERENCE,
+    "error.closure_needs_lesson": LESSON,
+    "error.closure_lesson_or_none": LESSON,
 }
 
 
@@ -104,15 +121,22 @@ def _blank(value: object) -> bool:
 
 
 def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: date,
-                     leaders: Collection[str]) -> AssessmentForm:
-    """Check the assessment modal. Without actions the reasons are required; with actions, each
+                     leaders: Collection[str], *, current_severity: Severity = Severity.MEDIUM,
+                     leader_group_decision: bool = True) -> AssessmentForm:
+    """Check the assessment modal. The leader sets the severity (DESIGN.md: «the reporter suggests,
+    the assessing leader decides»). Without actions the reasons are required; with actions, each
     filled row needs its term, description, owner and a due date from today on; empty rows are
     skipped. The responsible leader must be one of the office's leaders."""
     errors: dict[str, str] = {}
     choice = values.get(NEEDS_ACTIONS)
-    needs = {YES: True, NO: False}.get(choice if isinstance(choice, str) else "")
+    needs = {YES: True, NO: False, CLOSE_NOW: False}.get(choice if isinstance(choice, str) else "")
+    close_now = choice == CLOSE_NOW
     if needs is None:
         errors[NEEDS_ACTIONS] = "error.field.choose"
+    chosen = values.get(SEVERITY)  # preselected with the case's, so Slack always sends one; none keeps it
+    severity = Severity(chosen) if isinstance(chosen, str) and chosen in set(Severity) else None
+    if chosen is not None and severity is None:
+        errors[SEVERITY] = "error.field.choose"
     responsible = values.get(RESPONSIBLE)
     if _blank(responsible):
         errors[RESPONSIBLE] = "error.field.required"
@@ -147,32 +171,57 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
         except AssessmentIncomplete as exc:
             where = REASONS if not needs else (action_field(rows[0], DESCRIPTION) if rows else NEEDS_ACTIONS)
             errors.setdefault(where, exc.key)
+    closure: ClosureForm | None = None
+    if close_now:
+        closure, closure_errors = _closure_now(values, severity or current_severity, today, leader_group_decision)
+        errors.update(closure_errors)
     if errors:
         raise FieldErrors(errors)
     try:
         return AssessmentForm(needs_actions=bool(needs), reasons=reasons, responsible=responsible,
-                              actions=tuple(drafts) if needs else ())
+                              actions=tuple(drafts) if needs else (), severity=severity, closure=closure)
     except ValidationError as exc:  # a leader id in the config that is not a Slack user id
         raise FieldErrors(_errors(exc, fields=(RESPONSIBLE, REASONS)) or {RESPONSIBLE: "error.field.invalid"}) \
             from None
 
 
-def parse_closure(values: Mapping[str, object], severity: Severity, today: date) -> ClosureForm:
-    """Check the closure modal: feedback required, lesson optional; a `hoy` case also needs the
+def _closure_now(values: Mapping[str, object], severity: Severity, today: date,
+                 leader_group_decision: bool) -> tuple[ClosureForm | None, dict[str, str]]:
+    """«Ingen tiltak – lukk nå»: the closure's feedback and experience, from the assessment modal. A case
+    that needs the leader group's avgjørelse closes with «Lukk», where it is asked for."""
+    if decision_required(severity, leader_group_decision):
+        return None, {NEEDS_ACTIONS: "error.close_now_needs_decision"}
+    try:
+        return parse_closure(values, severity, today, leader_group_decision=leader_group_decision), {}
+    except FieldErrors as exc:
+        return None, dict(exc.errors)
+
+
+def parse_closure(values: Mapping[str, object], severity: Severity, today: date, *,
+                  leader_group_decision: bool = True) -> ClosureForm:
+    """Check the closure modal: feedback required; the experience for the business plan, or «Ingen ny
+    erfaring» ticked (seed 000: «Erfaring inn i virksomhetsplan»); a `hoy` case also needs the
     leader group's decision, its date and reference («Ved større avvik anbefales at ledergruppa
     fatter en formell avgjørelse»). The rules are checked again when the case is locked."""
     errors: dict[str, str] = {}
     form: ClosureForm | None = None
     fields = (FEEDBACK, LESSON, DECISION_DATE, DECISION_REFERENCE)
+    ticked = values.get(NO_NEW_LESSON)
+    none_new = isinstance(ticked, list) and NONE_NEW in ticked
     try:
-        form = ClosureForm.model_validate({name: values.get(name) for name in fields})
+        form = ClosureForm.model_validate({**{name: values.get(name) for name in fields}, NO_NEW_LESSON: none_new})
     except ValidationError as exc:
         errors.update(_errors(exc, fields=fields))
     errors.update(_national_ids({name: values.get(name) for name in (FEEDBACK, LESSON, DECISION_REFERENCE)}))
+    if form is not None:
+        try:
+            check_lesson(form.lesson, form.no_new_lesson)
+        except ClosureNotAllowed as exc:
+            errors.setdefault(LESSON, exc.key)
     decided = form.decision_date if form else None
     if decided and decided > today:
         errors[DECISION_DATE] = "error.field.future_date"
-    if severity is Severity.HIGH:
+    if decision_required(severity, leader_group_decision):
         if _blank(values.get(DECISION_DATE)):
             errors.setdefault(DECISION_DATE, "error.closure_needs_decision")
         if _blank(values.get(DECISION_REFERENCE)):
@@ -181,6 +230,58 @@ def parse_closure(values: Mapping[str, object], severity: Severity, today: date)
         raise FieldErrors(errors)
     assert form is not None
     return form
+
+
+class ActionChange(BaseModel):
+    """A leader gives an open action a new responsible person, a new due date, or both."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action_id: int
+    owner: UserId | None = None
+    due_on: date | None = None
+
+
+def parse_new_action(values: Mapping[str, object], today: date) -> ActionDraft:
+    """One action added while the actions are under way: every field required, due from today on."""
+    raw = {name: values.get(action_field(0, name)) for name in ACTION_FIELDS}
+    errors: dict[str, str] = {action_field(0, name): "error.field.required"
+                              for name in ACTION_FIELDS if _blank(raw[name])}
+    draft = None
+    if not errors:
+        try:
+            draft = ActionDraft.model_validate(raw)
+        except ValidationError as exc:
+            errors.update({action_field(0, name): key for name, key in _errors(exc).items() if name in ACTION_FIELDS})
+    if draft is not None and draft.due_on < today:
+        errors[action_field(0, DUE_ON)] = "error.field.past_date"
+    errors.update(_national_ids({action_field(0, DESCRIPTION): raw[DESCRIPTION]}))
+    if errors or draft is None:
+        raise FieldErrors(errors)
+    return draft
+
+
+def parse_action_change(values: Mapping[str, object], today: date, action_field_name: str) -> ActionChange:
+    """The action to change and what changes: a new responsible person and/or a new due date."""
+    errors: dict[str, str] = {}
+    action_id = None
+    try:
+        action_id = parse_choice(values, action_field_name)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    owner, due = values.get(NEW_OWNER), values.get(NEW_DUE_ON)
+    if _blank(owner) and _blank(due):
+        errors[NEW_OWNER] = "error.action_change_nothing"
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        change = ActionChange(action_id=action_id, owner=None if _blank(owner) else owner,
+                              due_on=None if _blank(due) else due)
+    except ValidationError as exc:
+        raise FieldErrors({NEW_DUE_ON if "due_on" in str(exc) else NEW_OWNER: "error.field.invalid"}) from None
+    if change.due_on is not None and change.due_on < today:
+        raise FieldErrors({NEW_DUE_ON: "error.field.past_date"})
+    return change
 
 
 def parse_reason(values: Mapping[str, object], field: str) -> str:

@@ -23,15 +23,19 @@ from bot.deviations.rules import (
     Severity,
     State,
     assessment_command,
+    check_actions_changeable,
     check_closure,
+    check_followed_up,
     check_reopen,
     command_after_actions,
+    current_actions,
     finish_action,
     require_open,
 )
 from bot.deviations.workflow import Moved, apply, enter, locked_deviation, record_step, transition
 from bot.errors import (
     ActionNotFound,
+    AssessmentIncomplete,
     ClosureNotAllowed,
     DeviationNotFound,
     InvalidTransition,
@@ -40,7 +44,7 @@ from bot.errors import (
     StorageUnavailable,
 )
 from bot.leaders.directory import LeaderDirectory
-from bot.leaders.forms import AssessmentForm, ClosureForm
+from bot.leaders.forms import ActionChange, ActionDraft, AssessmentForm, ClosureForm
 from bot.office import Office
 from store import deviations as store
 from store.db import Database, Unavailable
@@ -52,6 +56,7 @@ T = TypeVar("T")
 
 REFUSED = "ikke_tilgang"  # audit event kind of a refused attempt
 ACTION_DONE, ACTION_DROPPED = "tiltak_utfort", "tiltak_forkastet"  # audit event kinds of an action's end
+ACTION_ADDED, ACTION_CHANGED = "tiltak_lagt_til", "tiltak_endret"  # … of an action added or changed under way
 # The open states in the order a case passes them: the overview's sections.
 OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, State.READY_TO_CLOSE)
 
@@ -190,6 +195,15 @@ def _ready_message(deviation: Deviation, event: Event, office: Office) -> Ledger
                      deviation.responsible_leader or office.leader_channel, Target.event(event.id))
 
 
+def _reporter_told(deviation: Deviation, event: Event, kind: MessageKind, actor_id: str) -> list[LedgerKey]:
+    """Seed 000, «Tilbakemelding til kontoret/medarbeidere»: the reporter hears what became of their
+    case («Jeg har meldt ifra … lurer på om det egentlig er noen hensikt»). Never an anonymous
+    reporter (there is nobody stored to tell), nor one who did this themselves."""
+    if deviation.anonymous or not deviation.reporter_id or deviation.reporter_id == actor_id:
+        return []
+    return [LedgerKey(kind, Target.deviation(deviation.id), deviation.reporter_id, Target.event(event.id))]
+
+
 def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: AssessmentForm, *,
            actor_id: str) -> Moved:
     """Seed 000, «Vurdering av korrigerende tiltak»: record the leaders' decision and its actions;
@@ -198,9 +212,16 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
     now = clock.now()
     created: list[Action] = []
 
+    detail: dict = {"actions": len(form.actions), "responsible": form.responsible}
+
     def change(deviation: Deviation) -> None:
         deviation.responsible_leader = form.responsible
         deviation.assessment_note = form.reasons
+        if form.severity is not None and form.severity.value != deviation.severity:
+            # DESIGN.md: «the reporter suggests, the assessing leader decides»; the suggestion is kept.
+            detail["severity"] = {"from": deviation.severity, "to": form.severity.value}
+            deviation.reported_severity = deviation.reported_severity or deviation.severity
+            deviation.severity = form.severity.value
         for draft in form.actions:
             action = Action(term=draft.term.value, description=draft.description, owner_id=draft.owner,
                             due_on=draft.due_on, state=ActionState.OPEN.value, created_at=now)
@@ -210,19 +231,36 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
     def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
         keys = [LedgerKey(MessageKind.ACTION_ASSIGNED, Target.action(action.id), action.owner_id)
                 for action in created]
-        if command is Command.ASSESS_WITHOUT_ACTIONS and form.responsible != actor_id:
+        if command is Command.ASSESS_WITHOUT_ACTIONS and form.responsible != actor_id and form.closure is None:
             keys.append(_ready_message(deviation, event, office))
         return keys
 
-    return transition(db, clock, office, deviation_id, command, actor_id=actor_id, change=change,
-                      detail={"actions": len(form.actions), "responsible": form.responsible}, messages=messages)
+    if form.closure is None:
+        return transition(db, clock, office, deviation_id, command, actor_id=actor_id, change=change,
+                          detail=detail, messages=messages)
+    if command is not Command.ASSESS_WITHOUT_ACTIONS:
+        raise AssessmentIncomplete("error.assessment_incomplete")
+    closing = _closure(office, form.closure, actor_id)
+
+    def work(session) -> Moved:
+        """«Ingen tiltak – lukk nå» (issue 16): assessed without actions and closed in one transaction."""
+        deviation = locked_deviation(session, office, deviation_id)
+        assessed = apply(session, office, deviation, command, now, actor_id=actor_id, change=change, detail=detail,
+                         messages=messages)
+        closed = apply(session, office, deviation, Command.CLOSE, now, actor_id=actor_id, change=closing.change,
+                       detail=closing.detail, messages=closing.messages)
+        return Moved(closed.deviation_id, closed.reference, assessed.from_state, closed.to_state, closed.event_id,
+                     assessed.ledger_ids + closed.ledger_ids)
+
+    return _unit(db, work)
 
 
 def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: ActionState, text: str, *,
            actor_id: str) -> Finished:
-    """An action done (with a note) or dropped (with a reason). When it was the case's last open
-    action, the case becomes klar_for_lukking in the same transaction and the responsible leader
-    is told."""
+    """An action done (with a note) or dropped (with a reason). When it was the last open action of
+    the current assessment, in the same transaction: if one was done the case becomes
+    klar_for_lukking and the responsible leader is told (unless they did this themselves); if every
+    one was dropped the case goes back to assessment (seed 000: dropped is not carried out)."""
     now = clock.now()
 
     def work(session) -> Finished:
@@ -243,11 +281,17 @@ def finish(db: Database, clock: Clock, office: Office, action_id: int, outcome: 
             told = LedgerKey(MessageKind.ACTION_DROPPED, Target.action(action.id), action.owner_id)
             ids += enter(session, office, [told], now)
         moved = None
-        command = command_after_actions(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
+        command = command_after_actions(State(deviation.state), current_actions(deviation.actions,
+                                                                                deviation.assessed_at))
         if command is not None:
+            def ready(d: Deviation, e: Event) -> list[LedgerKey]:
+                # Whoever finished the last action knows already; the case back to assessment shows on the card.
+                told = d.responsible_leader or office.leader_channel
+                return [_ready_message(d, e, office)] if command is Command.ACTIONS_FINISHED and told != actor_id \
+                    else []
+
             moved = apply(session, office, deviation, command, now, actor_id=actor_id,
-                          detail={"last_action": action.id},
-                          messages=lambda d, e: [_ready_message(d, e, office)])
+                          detail={"last_action": action.id}, messages=ready)
             ids += moved.ledger_ids
         return Finished(deviation.id, deviation.reference, ids, moved)
 
@@ -263,30 +307,48 @@ def drop_action(db: Database, clock: Clock, office: Office, deviation_id: int, a
     return finish(db, clock, office, action_id, ActionState.DROPPED, reason, actor_id=actor_id)
 
 
+@dataclass(frozen=True)
+class _Closing:
+    change: Callable[[Deviation], None]
+    detail: dict
+    messages: Callable[[Deviation, Event], list[LedgerKey]]
+
+
+def _closure(office: Office, form: ClosureForm, actor_id: str) -> _Closing:
+    """The closure step on a locked case: its rules checked, its fields set, and who is told."""
+    request = form.request()
+
+    def change(deviation: Deviation) -> None:
+        check_closure(State(deviation.state), Severity(deviation.severity),
+                      [ActionState(a.state) for a in deviation.actions], request,
+                      leader_group_decision=office.rules.leader_group_decision)
+        deviation.closure_feedback = request.feedback
+        deviation.lesson = request.lesson
+        deviation.no_new_lesson = request.no_new_lesson
+        deviation.decision_date = request.decision_date
+        deviation.decision_reference = request.decision_reference
+
+    def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
+        keys = _reporter_told(deviation, event, MessageKind.REPORTER_CLOSED, actor_id)
+        if deviation.severity != Severity.HIGH.value:
+            return keys  # the weekly digest tells the office
+        office_told = LedgerKey(MessageKind.OFFICE_FEEDBACK, Target.deviation(deviation.id), office.office_channel,
+                                Target.event(event.id))
+        return [*keys, office_told]
+
+    detail = {"decision": request.decision_date is not None, "no_new_lesson": request.no_new_lesson}
+    return _Closing(change, detail, messages)
+
+
 def close_deviation(db: Database, clock: Clock, office: Office, deviation_id: int, form: ClosureForm, *,
                     actor_id: str) -> Moved:
     """Seed 000, «Lukking av avvik». The closure rules are checked on the locked case, so a replayed
     or stale form cannot close a case whose actions are not finished. A `hoy` case's feedback is
     posted to the office channel at once («informerer om det på kontoret»)."""
-    request = form.request()
-
-    def change(deviation: Deviation) -> None:
-        check_closure(State(deviation.state), Severity(deviation.severity),
-                      [ActionState(a.state) for a in deviation.actions], request)
-        deviation.closure_feedback = request.feedback
-        deviation.lesson = request.lesson
-        deviation.decision_date = request.decision_date
-        deviation.decision_reference = request.decision_reference
-
-    def messages(deviation: Deviation, event: Event) -> list[LedgerKey]:
-        if deviation.severity != Severity.HIGH.value:
-            return []  # the weekly digest tells the office
-        return [LedgerKey(MessageKind.OFFICE_FEEDBACK, Target.deviation(deviation.id), office.office_channel,
-                          Target.event(event.id))]
-
+    closing = _closure(office, form, actor_id)
     try:
-        return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=change,
-                          detail={"decision": request.decision_date is not None}, messages=messages)
+        return transition(db, clock, office, deviation_id, Command.CLOSE, actor_id=actor_id, change=closing.change,
+                          detail=closing.detail, messages=closing.messages)
     except InvalidTransition as exc:
         raise ClosureNotAllowed("error.closure_not_ready", state=exc.params.get("state", "")) from None
 
@@ -296,4 +358,67 @@ def reopen_deviation(db: Database, clock: Clock, office: Office, deviation_id: i
     """lukket → registrert, with a reason kept in the audit log; the case is assessed again."""
     return transition(db, clock, office, deviation_id, Command.REOPEN, actor_id=actor_id,
                       change=lambda deviation: check_reopen(State(deviation.state), reason),
-                      detail={"reason": reason})
+                      detail={"reason": reason},
+                      messages=lambda d, e: _reporter_told(d, e, MessageKind.REPORTER_REOPENED, actor_id))
+
+
+def confirm_followed_up(db: Database, clock: Clock, office: Office, deviation_id: int, *, actor_id: str) -> Moved:
+    """videresendt → klar_for_lukking: a leader confirms the case is followed up in the other system,
+    whose reference it has (seed 000: every case is assessed, wherever it is reported)."""
+    return transition(db, clock, office, deviation_id, Command.FOLLOWED_UP_ELSEWHERE, actor_id=actor_id,
+                      change=lambda d: check_followed_up(State(d.state), d.external_reference))
+
+
+def add_action(db: Database, clock: Clock, office: Office, deviation_id: int, draft: ActionDraft, *,
+               actor_id: str) -> list[int]:
+    """An action added while the actions are under way (seed 000: «iverksetter kort- og langsiktige
+    tiltak»); its responsible person gets the DM with «Utført»; audit, card and thread record it."""
+    now = clock.now()
+
+    def work(session) -> list[int]:
+        deviation = locked_deviation(session, office, deviation_id)
+        check_actions_changeable(State(deviation.state))
+        action = Action(term=draft.term.value, description=draft.description, owner_id=draft.owner,
+                        due_on=draft.due_on, state=ActionState.OPEN.value, created_at=now)
+        deviation.actions.append(action)
+        session.flush()
+        ids = record_step(session, office, deviation, ACTION_ADDED, now, actor_id=actor_id, action=action,
+                          detail={"action": action.id, "owner": draft.owner, "due_on": draft.due_on.isoformat()})
+        told = LedgerKey(MessageKind.ACTION_ASSIGNED, Target.action(action.id), action.owner_id)
+        return ids + enter(session, office, [told], now)
+
+    return _unit(db, work)
+
+
+def change_action(db: Database, clock: Clock, office: Office, deviation_id: int, change: ActionChange, *,
+                  actor_id: str) -> list[int]:
+    """An open action gets a new responsible person and/or due date. The new one gets the action with
+    «Utført»; the former one hears it is no longer theirs; audit, card and thread record the change."""
+    now = clock.now()
+
+    def work(session) -> list[int]:
+        deviation = locked_deviation(session, office, deviation_id)
+        check_actions_changeable(State(deviation.state))
+        action = next((a for a in deviation.actions if a.id == change.action_id), None)
+        if action is None:
+            raise ActionNotFound()
+        require_open(ActionState(action.state))
+        detail: dict = {"action": action.id}
+        former = action.owner_id
+        if change.owner and change.owner != action.owner_id:
+            detail["owner"] = {"from": action.owner_id, "to": change.owner}
+            action.owner_id = change.owner
+        if change.due_on and change.due_on != action.due_on:
+            detail["due_on"] = {"from": action.due_on.isoformat(), "to": change.due_on.isoformat()}
+            action.due_on = change.due_on
+        if len(detail) == 1:
+            return []  # nothing changed: nothing to record or tell
+        event_ids = record_step(session, office, deviation, ACTION_CHANGED, now, actor_id=actor_id, action=action,
+                                detail=detail)
+        period = Target.event(store.events_of(session, deviation.id)[-1].id)
+        keys = [LedgerKey(MessageKind.ACTION_ASSIGNED, Target.action(action.id), action.owner_id, period)]
+        if "owner" in detail:
+            keys.append(LedgerKey(MessageKind.ACTION_REASSIGNED, Target.action(action.id), former, period))
+        return event_ids + enter(session, office, keys, now)
+
+    return _unit(db, work)

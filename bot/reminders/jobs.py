@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 SCHEDULED = (MessageKind.NUDGES, MessageKind.ESCALATION, MessageKind.LEADER_SUMMARY, MessageKind.DIGEST)
 
 OPEN = sorted(state.value for state in OPEN_STATES)  # what the store counts as open, by index
+# A case escalated (at one level of one stall) is a row in nudge_entries under a rule of its own, so it
+# is told once; a run's escalations are gathered in one post to the leader channel (issue 16).
+ESCALATED = "eskalert"
 
 
 # --- reminders --------------------------------------------------------------------------------
@@ -73,8 +76,8 @@ class NudgePlan:
 def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
     """The office's open cases as the rules see them (the scan: open cases only, by index)."""
     actions: dict[int, list[ActionSnapshot]] = defaultdict(list)
-    for action_id, deviation_id, owner_id, due_on in store.open_actions(session, office.id, OPEN):
-        actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on))
+    for action_id, deviation_id, owner_id, due_on, snoozed_until in store.open_actions(session, office.id, OPEN):
+        actions[deviation_id].append(ActionSnapshot(action_id, owner_id, due_on, snoozed_until))
     changes = store.change_times(session, office.id, OPEN)
     deviations = []
     for row in store.nudge_scan(session, office.id, OPEN):
@@ -87,6 +90,7 @@ def snapshots(session: Session, office: Office) -> list[DeviationSnapshot]:
             id=row.id, reference=row.reference, state=state, state_since=since, progress_at=progress_at,
             reporter_id=row.reporter_id, responsible_leader=row.responsible_leader,
             external_reference=row.external_reference, open_actions=tuple(actions.get(row.id, ())),
+            snoozed_until=row.snoozed_until,
         ))
     return deviations
 
@@ -105,23 +109,20 @@ def plan_nudges(db: Database, clock: Clock, office: Office, leaders: Iterable[st
         store.lock(session, f"nudges:{office.id}")
         deviations = snapshots(session, office)
         due = due_nudges(deviations, cadence, leaders, today, office.tz, workdays)
-        given = store.nudges_given(session, {n.deviation_id for n in due})
+        everything = store.nudges_given(session, {n.deviation_id for n in due})
+        given = [g for g in everything if g.rule != ESCALATED]
+        escalated = {(g.target, g.period) for g in everything if g.rule == ESCALATED}
         history = [PastNudge(g.rule, g.deviation_id, g.target, g.period, g.created_at) for g in given]
         given_keys = {(g.rule, g.target, g.recipient, g.period) for g in given}
         fresh = [n for n in due if (n.rule.value, n.target, n.recipient, n.period.isoformat()) not in given_keys]
-        stalled = escalations(deviations, due, history, cadence)
+        stalled = [e for e in escalations(deviations, due, history, cadence)
+                   if (str(Target.deviation(e.deviation_id)), e.period) not in escalated]
         summary = iso_week(today) if weekly_due(today, cadence.summary_weekday, workdays) else None
         if dry_run:
-            stalled = [e for e in stalled if not ledger.exists(session, _escalation_key(office, e))]
             if summary and ledger.exists(session, _summary_key(office, summary)):
                 summary = None
             return NudgePlan(office, today, nudges=fresh, escalations=stalled, summary=summary)
         return _enter_nudges(session, office, today, now, fresh, stalled, summary)
-
-
-def _escalation_key(office: Office, escalation: Escalation) -> LedgerKey:
-    return LedgerKey(MessageKind.ESCALATION, Target.deviation(escalation.deviation_id), office.leader_channel,
-                     escalation.period)
 
 
 def _summary_key(office: Office, week: str) -> LedgerKey:
@@ -147,10 +148,23 @@ def _enter_nudges(session: Session, office: Office, today: date, now: datetime, 
             store.attach_to_message(session, ids, ledger_id)
             plan.ledger_ids.append(ledger_id)
             plan.nudges += [nudge for _, nudge in items]
+    escalated: list[tuple[int, Escalation]] = []
     for escalation in stalled:
-        ledger_id = ledger.enter(session, office.id, _escalation_key(office, escalation), now)
+        row_id = store.enter_nudge(session, office_id=office.id, rule=ESCALATED,
+                                   target=str(Target.deviation(escalation.deviation_id)),
+                                   deviation_id=escalation.deviation_id, action_id=None,
+                                   recipient=office.leader_channel, period=escalation.period,
+                                   workdays=escalation.rounds, now=now)
+        if row_id is not None:
+            escalated.append((row_id, escalation))
+    if escalated:
+        # One post per run in the leader channel, listing every case escalated (issue 16).
+        row_ids = [row_id for row_id, _ in escalated]
+        key = LedgerKey(MessageKind.ESCALATION, Target.nudge(min(row_ids)), office.leader_channel, today.isoformat())
+        ledger_id = ledger.enter(session, office.id, key, now)
         if ledger_id is not None:
-            plan.escalations.append(escalation)
+            store.attach_to_message(session, row_ids, ledger_id)
+            plan.escalations += [escalation for _, escalation in escalated]
             plan.ledger_ids.append(ledger_id)
     if summary:
         ledger_id = ledger.enter(session, office.id, _summary_key(office, summary), now)

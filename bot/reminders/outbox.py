@@ -39,8 +39,12 @@ class Escalated:
     level: int  # how many times K reminders have passed without progress
 
 
-def escalation(session: Session, entry: Entry) -> Escalated:
-    return Escalated(deviation(session, entry), escalation_level(entry.period))
+def escalation(session: Session, entry: Entry) -> list[Escalated]:
+    """Every case one run escalated, as they are now (an entry from before issue 16 names one case)."""
+    if getattr(entry.target, "kind", None) is TargetKind.DEVIATION:
+        return [Escalated(deviation(session, entry), escalation_level(entry.period))]
+    return [Escalated(found, escalation_level(row.period))
+            for row, found, _ in store.nudges_of_message(session, entry.id)]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.deviations.rules import ActionState, State
+from bot.errors import SnoozeNotAllowed
 from bot.office import Cadence
 from bot.workdays import NORWAY, Workdays
 
@@ -31,10 +32,16 @@ class Rule(StrEnum):
     OVERDUE_LEADER = "overdue_leader"  # … and M workdays later → the responsible leader
     READY_TO_CLOSE = "ready_to_close"  # klar_for_lukking for N workdays → the responsible leader
     EXTERNAL_REFERENCE = "external_reference"  # reported elsewhere, no reference yet → the reporter
+    FOLLOW_UP_UNCONFIRMED = "follow_up_unconfirmed"  # reference in, follow-up there not confirmed → the leaders
 
+
+# Reminders «Utsett» may quiet until a later workday. Never the leader's reminder of an overdue action
+# (its escalation): a snooze does not silence an overdue action past that point.
+SNOOZABLE = frozenset({Rule.UNASSESSED, Rule.READY_TO_CLOSE, Rule.FOLLOW_UP_UNCONFIRMED, Rule.EXTERNAL_REFERENCE,
+                       Rule.OVERDUE_OWNER})
 
 # Reminders that carry the case's buttons: they ask a leader to do something with the case.
-LEADER_RULES = frozenset({Rule.UNASSESSED, Rule.OVERDUE_LEADER, Rule.READY_TO_CLOSE})
+LEADER_RULES = frozenset({Rule.UNASSESSED, Rule.OVERDUE_LEADER, Rule.READY_TO_CLOSE, Rule.FOLLOW_UP_UNCONFIRMED})
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class ActionSnapshot:
     id: int
     owner_id: str
     due_on: date
+    snoozed_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class DeviationSnapshot:
     responsible_leader: str | None = None
     external_reference: str | None = None
     open_actions: tuple[ActionSnapshot, ...] = ()
+    snoozed_until: date | None = None  # «Utsett»: the case's own reminders are quiet before this workday
 
 
 @dataclass(frozen=True, order=True)
@@ -116,6 +125,21 @@ def local_date(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
 
+def snoozed(today: date, until: date | None) -> bool:
+    """A target snoozed with «Utsett» is quiet until (not on) the workday chosen."""
+    return until is not None and today < until
+
+
+def check_snooze(today: date, until: date, limit: int, workdays: Workdays = NORWAY) -> None:
+    """«Utsett» picks a later workday, at most `limit` workdays ahead (the office's cadence)."""
+    if until <= today:
+        raise SnoozeNotAllowed("error.snooze_later")
+    if not workdays.is_workday(until):
+        raise SnoozeNotAllowed("error.snooze_workday")
+    if workdays.between(today, until) > limit:
+        raise SnoozeNotAllowed("error.snooze_too_far", limit=limit)
+
+
 def _due_round(elapsed: int, threshold: int, repeat: int) -> int | None:
     """The workday count at which the current round fell due, or None before the first round."""
     if elapsed < threshold:
@@ -135,7 +159,9 @@ def due_nudges(deviations: Iterable[DeviationSnapshot], cadence: Cadence, leader
     nudges: list[Nudge] = []
 
     def due(deviation: DeviationSnapshot, rule: Rule, anchor: date, threshold: int, recipients: Iterable[str],
-            action_id: int | None = None) -> None:
+            action_id: int | None = None, snoozed_until: date | None = None) -> None:
+        if rule in SNOOZABLE and snoozed(today, snoozed_until):
+            return  # «Utsett»: quiet until the chosen workday; no round is given, so none counts to escalation
         elapsed = workdays.between(anchor, today)
         at = _due_round(elapsed, threshold, repeat)
         if at is None:
@@ -146,20 +172,27 @@ def due_nudges(deviations: Iterable[DeviationSnapshot], cadence: Cadence, leader
 
     for deviation in deviations:
         since = local_date(deviation.state_since, tz)
+        quiet = deviation.snoozed_until
         if deviation.state is State.REGISTERED:
-            due(deviation, Rule.UNASSESSED, since, cadence.assess_after_workdays, _leaders_for(deviation, leaders))
+            due(deviation, Rule.UNASSESSED, since, cadence.assess_after_workdays, _leaders_for(deviation, leaders),
+                snoozed_until=quiet)
         elif deviation.state is State.READY_TO_CLOSE:
             due(deviation, Rule.READY_TO_CLOSE, since, cadence.ready_to_close_after_workdays,
-                _leaders_for(deviation, leaders))
+                _leaders_for(deviation, leaders), snoozed_until=quiet)
+        elif deviation.state is State.FORWARDED and deviation.external_reference:
+            # Issue 16: a leader confirms it is followed up in the other system before it can close.
+            due(deviation, Rule.FOLLOW_UP_UNCONFIRMED, since, cadence.ready_to_close_after_workdays,
+                _leaders_for(deviation, leaders), snoozed_until=quiet)
         elif deviation.state is State.FORWARDED and not deviation.external_reference and deviation.reporter_id:
             # Never for an anonymous case: there is nobody to ask, and nobody is stored.
             due(deviation, Rule.EXTERNAL_REFERENCE, since, cadence.external_reference_after_workdays,
-                [deviation.reporter_id])
+                [deviation.reporter_id], snoozed_until=quiet)
         if deviation.state is State.CLOSED:
             continue
         owner_after = 1 + cadence.overdue_owner_after_workdays  # overdue from the first workday after due
         for action in deviation.open_actions:
-            due(deviation, Rule.OVERDUE_OWNER, action.due_on, owner_after, [action.owner_id], action.id)
+            due(deviation, Rule.OVERDUE_OWNER, action.due_on, owner_after, [action.owner_id], action.id,
+                snoozed_until=action.snoozed_until)
             leader_recipients = [r for r in _leaders_for(deviation, leaders) if r != action.owner_id]
             due(deviation, Rule.OVERDUE_LEADER, action.due_on, owner_after + cadence.overdue_leader_after_workdays,
                 leader_recipients, action.id)
@@ -226,6 +259,8 @@ def still_due(rule: Rule | str, state: str, action_state: str | None = None,
         return state == State.READY_TO_CLOSE
     if rule is Rule.EXTERNAL_REFERENCE:
         return state == State.FORWARDED and not external_reference
+    if rule is Rule.FOLLOW_UP_UNCONFIRMED:
+        return state == State.FORWARDED and bool(external_reference)
     return action_state == ActionState.OPEN
 
 

@@ -317,6 +317,8 @@ def to_markdown(report: Report, office: Office, name_of: Names = _ids) -> str:
         out.append("")
     if cur.lessons_withheld:
         out += [f"_{t_count('report.lessons.withheld', loc, cur.lessons_withheld)}_"]
+    if cur.no_new_lesson:
+        out += [f"_{t('report.lessons.no_new', loc, count=cur.no_new_lesson)}_"]
 
     out += ["", f"## {t('report.changes.header', loc, previous=period_name(prev.period, loc))}", ""]
     out += [f"- {line}" for line in change_lines(report, office)]

@@ -76,6 +76,7 @@ class DeviationFacts:
     assessed_at: datetime | None
     closed_at: datetime | None
     lesson: str | None = None
+    no_new_lesson: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class Figures:
     overdue: tuple[Overdue, ...]
     lessons: dict[str, tuple[Lesson, ...]]  # by category, each in order of closure
     lessons_withheld: int
+    no_new_lesson: int = 0  # cases closed with «Ingen ny erfaring» ticked
 
     @property
     def lesson_count(self) -> int:
@@ -308,7 +310,7 @@ def figures(period: Period, tz: ZoneInfo, now: datetime, deviations: Sequence[De
         median_days_to_closure=_median([_days(c.created_at, c.closed_at) for c in closed]),
         open_at_end=open_at_end, overdue=overdue,
         lessons={category: tuple(lessons[category]) for category in sorted(lessons, key=_category_order)},
-        lessons_withheld=withheld,
+        lessons_withheld=withheld, no_new_lesson=sum(1 for c in closed if c.no_new_lesson),
     )
 
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from bot.clock import Clock
 from bot.deviations.audit import record_refusal
-from bot.deviations.rules import Command, State
+from bot.deviations.rules import Command, State, check_reference
 from bot.deviations.workflow import Moved, transition
 from bot.errors import (
     DeviationNotFound,
@@ -139,7 +139,7 @@ def awaiting_reference(db: Database, clock: Clock, office: Office, deviation_id:
     """The case whose reference the person is about to add: theirs to add (`may_confirm`), and still
     waiting for one. ReferenceAlreadySet or InvalidTransition when it is not waiting any more."""
     deviation = may_confirm(db, clock, office, deviation_id, user_id=user_id, view_id=view_id, is_leader=is_leader)
-    if deviation.state is State.FORWARDED:
+    if deviation.state is State.FORWARDED and not deviation.external_reference:
         return deviation
     if deviation.external_reference:
         raise ReferenceAlreadySet(reference=deviation.external_reference)
@@ -148,7 +148,8 @@ def awaiting_reference(db: Database, clock: Clock, office: Office, deviation_id:
 
 def confirm_external(db: Database, clock: Clock, office: Office, deviation_id: int, external_reference: str, *,
                      user_id: str, view_id: str | None, is_leader: Callable[[], bool]) -> Confirmed:
-    """Store the other system's reference; the case leaves `videresendt` and its card is updated.
+    """Store the other system's reference and update the card. The case stays `videresendt` until a
+    leader confirms it is followed up there (bot.leaders.service.confirm_followed_up).
 
     The returned ledger ids (the card update) are delivered by the caller after its ack.
     """
@@ -171,6 +172,7 @@ def confirm_by_code(db: Database, clock: Clock, office: Office, deviation_id: in
 def _confirm(db: Database, clock: Clock, office: Office, deviation: Forwarded, external_reference: str,
              actor_id: str | None) -> Confirmed:
     def add_reference(case: Deviation) -> None:
+        check_reference(State(case.state), case.external_reference)
         case.external_reference = external_reference
 
     try:

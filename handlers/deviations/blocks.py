@@ -4,6 +4,7 @@ with «Utført» and the completion modal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -27,28 +28,37 @@ from handlers.blocks import escape, mrkdwn, plain
 from handlers.breach import blocks as breach_blocks
 from handlers.common import metadata
 from handlers.dialogue.blocks import ask_button, dialogue_block
-from handlers.routing.blocks import reference_button
+from handlers.routing.blocks import plain_text, reference_button
 from store.models import Action, Deviation
 
 
-def reporter_text(deviation: Deviation, loc: Locale) -> str:
-    """Never a name for an anonymous case: there is none to show."""
+def reporter_text(deviation: Deviation, loc: Locale, name: Callable[[str], str] | None = None) -> str:
+    """Never a name for an anonymous case: there is none to show. With `name`, the reporter is named
+    without a ping (they have nothing to do on the leaders' card)."""
     if deviation.anonymous or not deviation.reporter_id:
         return t("card.anonymous", loc)
-    return f"<@{deviation.reporter_id}>"
+    return name(deviation.reporter_id) if name else f"<@{deviation.reporter_id}>"
 
 
-def card_fields(deviation: Deviation, office: Office) -> list:
+def severity_text(deviation: Deviation, loc: Locale) -> str:
+    """The leader's severity, and the reporter's when a leader changed it («Høy (meldt som Lav)»)."""
+    text = t(f"severity.{deviation.severity}", loc)
+    if deviation.reported_severity and deviation.reported_severity != deviation.severity:
+        text += " " + t("card.reported_as", loc, severity=t(f"severity.{deviation.reported_severity}", loc))
+    return text
+
+
+def card_fields(deviation: Deviation, office: Office, name: Callable[[str], str] | None = None) -> list:
     loc = office.locale
     return [
         mrkdwn(f"*{t('card.kind', loc)}*\n{t(f'kind.{deviation.kind}', loc)}"),
         mrkdwn(f"*{t('card.category', loc)}*\n{t(f'category.{deviation.category}', loc)}"),
-        mrkdwn(f"*{t('card.severity', loc)}*\n{t(f'severity.{deviation.severity}', loc)}"),
+        mrkdwn(f"*{t('card.severity', loc)}*\n{severity_text(deviation, loc)}"),
         mrkdwn(f"*{t('card.rights', loc)}*\n{t(f'rights.{deviation.citizen_rights}', loc)}"),
         mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
         mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
         mrkdwn(f"*{t('card.occurred_on', loc)}*\n{format_date(deviation.occurred_on, loc)}"),
-        mrkdwn(f"*{t('card.reporter', loc)}*\n{reporter_text(deviation, loc)}"),
+        mrkdwn(f"*{t('card.reporter', loc)}*\n{reporter_text(deviation, loc, name)}"),
     ]
 
 
@@ -64,11 +74,20 @@ def card_buttons(deviation: Deviation, office: Office) -> list:
     if state is State.REGISTERED:
         buttons.append(ButtonElement(text=plain("card.assess", loc), action_id=ids.ASSESS, value=value,
                                      style="primary"))
-    if state is State.FORWARDED:
+    if state is State.FORWARDED and not deviation.external_reference:
         # A leader may add the other system's reference (the only way for an anonymous reporter's case).
         buttons.append(reference_button(deviation.id, Destination(deviation.destination), office, for_leaders=True))
+    if state is State.FORWARDED and deviation.external_reference:
+        # Seed 000: assessed and followed up there; a leader confirms it before the case may close.
+        system = office.destination(deviation.destination).name
+        buttons.append(ButtonElement(text=plain_text(t("card.followed_up", loc, system=system)),
+                                     action_id=ids.FOLLOWED_UP, value=value, style="primary"))
     if state is State.ACTIONS_ONGOING and ActionState.OPEN in action_states:
+        buttons.append(ButtonElement(text=plain("card.change_action", loc), action_id=ids.CHANGE_ACTION,
+                                     value=value))
         buttons.append(ButtonElement(text=plain("card.drop_action", loc), action_id=ids.DROP_ACTION, value=value))
+    if state is State.ACTIONS_ONGOING:
+        buttons.append(ButtonElement(text=plain("card.add_action", loc), action_id=ids.ADD_ACTION, value=value))
     if closure_offered(state, action_states):
         buttons.append(ButtonElement(text=plain("card.close", loc), action_id=ids.CLOSE, value=value,
                                      style="primary"))
@@ -84,9 +103,12 @@ def action_lines(deviation: Deviation, loc: Locale, *, owners: bool = True) -> l
     lines = []
     for action in deviation.actions:
         who = f" · <@{action.owner_id}>" if owners else ""
-        lines.append(t("card.action_line", loc, mark=t(f"card.mark.{action.state}", loc),
-                       term=t(f"term.{action.term}", loc), description=escape(action.description)[:300],
-                       who=who, due=format_date(action.due_on, loc), state=t(f"action_state.{action.state}", loc)))
+        line = t("card.action_line", loc, mark=t(f"card.mark.{action.state}", loc),
+                 term=t(f"term.{action.term}", loc), description=escape(action.description)[:300],
+                 who=who, due=format_date(action.due_on, loc), state=t(f"action_state.{action.state}", loc))
+        if action.snoozed_until and action.state == ActionState.OPEN.value:
+            line += " " + t("card.snoozed_action", loc, date=format_date(action.snoozed_until, loc))
+        lines.append(line)
     return lines
 
 
@@ -97,6 +119,10 @@ def followup_blocks(deviation: Deviation, office: Office) -> list:
     if deviation.responsible_leader:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.responsible", loc,
                                                       leader=f"<@{deviation.responsible_leader}>"))]))
+    if deviation.snoozed_until and deviation.state != State.CLOSED.value:
+        snoozed = t("card.snoozed", loc, date=format_date(deviation.snoozed_until, loc),
+                    reason=escape(deviation.snooze_reason or "–")[:500])
+        blocks.append(ContextBlock(elements=[mrkdwn(snoozed)]))
     if deviation.assessment_note:
         blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.assessment', loc)}*\n"
                                                f"{escape(deviation.assessment_note)[:2800]}")))
@@ -116,13 +142,14 @@ def followup_blocks(deviation: Deviation, office: Office) -> list:
     return blocks
 
 
-def card_blocks(deviation: Deviation, office: Office, now: datetime | None = None) -> list:
-    """The card's blocks, with the buttons that fit the case's state (and, for a possible personal-data
-    breach, its countdown as of `now`)."""
+def card_blocks(deviation: Deviation, office: Office, name: Callable[[str], str] | None = None,
+                now: datetime | None = None) -> list:
+    """The card's blocks, with the buttons that fit the case's state; `name` names people without a ping;
+    for a possible personal-data breach, its countdown as of `now`."""
     loc = office.locale
     blocks: list = [
         HeaderBlock(text=plain("card.header", loc, reference=deviation.reference, title=deviation.title[:100])),
-        SectionBlock(fields=card_fields(deviation, office)),
+        SectionBlock(fields=card_fields(deviation, office, name)),
     ]
     for key, text in (("card.what_happened", deviation.what_happened),
                       ("card.cause", deviation.cause),

@@ -12,6 +12,7 @@ from bot.deviations import outbox
 from bot.i18n import t
 from bot.messenger import Delivery, MessageKind, Messenger, NotYet
 from handlers.blocks import mrkdwn
+from handlers.common import display_name
 from handlers.deviations.blocks import card_blocks, card_text
 from store.models import Deviation
 
@@ -19,7 +20,8 @@ from store.models import Deviation
 def send_leader_card(delivery: Delivery, deviation: Deviation) -> None:
     """Post the case card, or update it in place when it was posted before."""
     office = delivery.office
-    blocks = [b.to_dict() for b in card_blocks(deviation, office, now=delivery.entry.created_at)]
+    blocks = [b.to_dict() for b in card_blocks(deviation, office, lambda user: display_name(delivery.client, user),
+                                               now=delivery.entry.created_at)]
     text = card_text(deviation, office)
     if deviation.card_ts and deviation.card_channel:
         delivery.client.chat_update(channel=deviation.card_channel, ts=deviation.card_ts, blocks=blocks, text=text)

@@ -29,7 +29,7 @@ from bot.routing.service import REFERENCE_MAX
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.common import metadata
-from handlers.routing.blocks import plain_text
+from handlers.routing.blocks import plain_text, status_next
 from store.models import Deviation, DialogueMessage
 
 MAX_SHOWN = 20  # messages in the modal, the latest; a modal holds 100 blocks
@@ -81,7 +81,7 @@ def case_view(office: Office, followed: Followed, sealed: dict[str, object], *, 
     blocks: list = [
         HeaderBlock(text=plain("dialogue.view.header", loc, reference=deviation.reference,
                                state=t(f"state.{state.value}", loc))),
-        SectionBlock(text=mrkdwn(t(f"status.next.{state.value}", loc))),
+        SectionBlock(text=mrkdwn(status_next(deviation, office))),  # a case reported elsewhere: where it stands
         ContextBlock(elements=[mrkdwn(t("dialogue.view.registered", loc,
                                         date=format_date(deviation.created_at.astimezone(office.tz).date(), loc),
                                         category=t(f"category.{deviation.category}", loc)))]),

@@ -19,8 +19,16 @@ from handlers import ids
 from handlers.blocks import escape, lines_within, mrkdwn, plain
 from handlers.deviations.blocks import action_lines
 from handlers.dialogue.blocks import home_button
-from handlers.routing.blocks import process_block, where_blocks
+from handlers.routing.blocks import process_block, status_next, where_blocks
 from store.models import Deviation
+
+
+def follow_up_text(office: Office) -> str:
+    """How the leaders follow a case up (issue 16), with the office's own rule for a «større avvik»."""
+    text = t("help.follow_up", office.locale)
+    if office.rules.leader_group_decision:
+        text += "\n" + t("help.follow_up_decision", office.locale)
+    return text
 
 
 def guide_blocks(office: Office) -> list:
@@ -28,6 +36,7 @@ def guide_blocks(office: Office) -> list:
     return [
         SectionBlock(text=mrkdwn(t("help.what_is", office.locale))),
         process_block(office),
+        SectionBlock(text=mrkdwn(follow_up_text(office))),
         DividerBlock(),
         *where_blocks(office),
     ]
@@ -114,5 +123,5 @@ def status_blocks(office: Office, deviation: Deviation, *, leader: bool) -> list
     if deviation.state == State.CLOSED.value and deviation.closure_feedback:
         blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.feedback', loc)}*\n"
                                                f"{escape(deviation.closure_feedback)[:2800]}")))
-    blocks.append(ContextBlock(elements=[mrkdwn(t(f"status.next.{deviation.state}", loc))]))
+    blocks.append(ContextBlock(elements=[mrkdwn(status_next(deviation, office))]))
     return blocks

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 from slack_sdk.models.blocks.block_elements import (
+    CheckboxesElement,
     DatePickerElement,
     PlainTextInputElement,
     RadioButtonsElement,
@@ -33,16 +34,16 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import ActionState, Severity, Term
+from bot.deviations.rules import ActionState, Severity, Term, decision_required
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
-from bot.leaders.forms import MAX_ACTIONS, NO, REFERENCE_MAX, YES
+from bot.leaders.forms import CLOSE_NOW, MAX_ACTIONS, NO, NONE_NEW, REFERENCE_MAX, YES
 from bot.office import Office
 from bot.operations.service import Refusal, reason_key
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
 from handlers.common import metadata
-from handlers.deviations.blocks import completion_modal, owner_dm_blocks
+from handlers.deviations.blocks import action_lines, completion_modal, owner_dm_blocks
 from handlers.payloads import element_value
 from store.models import Action, Deviation
 
@@ -78,6 +79,17 @@ def _user(block_id: str, loc: Locale, key: str, initial: object, *, optional: bo
                                                 initial_user=initial if isinstance(initial, str) else None))
 
 
+def _severity(deviation: Deviation, loc: Locale, typed: Typed) -> InputBlock:
+    """The leader decides whether this is a «større avvik»; the reporter's choice is shown beside it."""
+    choices = options("severity", [s.value for s in Severity], loc)
+    current = typed.get(L.SEVERITY) or deviation.severity
+    chosen = next((o for o in choices if o.value == current), None)
+    reported = deviation.reported_severity or deviation.severity
+    return InputBlock(block_id=L.SEVERITY, label=plain("assess.severity.label", loc), optional=False,
+                      hint=plain("assess.severity.hint", loc, reported=t(f"severity.{reported}", loc)),
+                      element=RadioButtonsElement(action_id=ids.VALUE, options=choices, initial_option=chosen))
+
+
 def action_row(row: int, number: int, loc: Locale, typed: Typed) -> list:
     """One action: short- or long-term, what, who, by when. All optional in Slack's eyes: an empty
     row is skipped, a half-filled one gets field errors from the server."""
@@ -106,9 +118,16 @@ def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], a
                                                       text=escape(deviation.suggested_action)[:2500]))]))
     blocks += [
         _radio(L.NEEDS_ACTIONS, loc, "assess.needs_actions",
-               [option("assess.choice", YES, loc), option("assess.choice", NO, loc)], typed, optional=False),
+               [option("assess.choice", YES, loc), option("assess.choice", NO, loc),
+                option("assess.choice", CLOSE_NOW, loc)], typed, optional=False),
         _text(L.REASONS, loc, "assess.reasons", typed, optional=True, hint=True),
+        _severity(deviation, loc, typed),
         _user(L.RESPONSIBLE, loc, "assess.responsible", typed.get(L.RESPONSIBLE) or actor_id, optional=False),
+        DividerBlock(),
+        # «Ingen tiltak – lukk nå»: the closure's feedback and experience in the same modal (issue 16).
+        SectionBlock(text=mrkdwn(t("assess.close_now_intro", loc))),
+        _text(L.FEEDBACK, loc, "assess.close_now_feedback", typed, optional=True, hint=True),
+        *_experience(loc, typed),
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("assess.actions_intro", loc))),
     ]
@@ -160,6 +179,17 @@ def drop_view(office: Office, deviation: Deviation) -> View:
 
 
 
+def _experience(loc: Locale, typed: Typed) -> list:
+    """Seed 000's last step, «Erfaring inn i virksomhetsplan»: written, or explicitly none new."""
+    none_new = option("closure.no_new_lesson", NONE_NEW, loc)
+    ticked = typed.get(L.NO_NEW_LESSON)
+    return [_text(L.LESSON, loc, "closure.experience", typed, hint=True, optional=True),
+            InputBlock(block_id=L.NO_NEW_LESSON, label=plain("closure.no_new_lesson.label", loc), optional=True,
+                       element=CheckboxesElement(action_id=ids.VALUE, options=[none_new],
+                                                 initial_options=[none_new] if isinstance(ticked, list)
+                                                 and NONE_NEW in ticked else None))]
+
+
 def closure_view(office: Office, deviation: Deviation) -> View:
     loc = office.locale
     done = sum(1 for a in deviation.actions if a.state == ActionState.DONE.value)
@@ -167,11 +197,17 @@ def closure_view(office: Office, deviation: Deviation) -> View:
     blocks: list = [
         SectionBlock(text=mrkdwn(t("assess.case", loc, reference=deviation.reference,
                                    title=escape(deviation.title)[:200], state=t(f"state.{deviation.state}", loc)))),
-        ContextBlock(elements=[mrkdwn(t("closure.actions", loc, done=done, dropped=dropped))]),
-        _text(L.FEEDBACK, loc, "closure.feedback", {}, hint=True, optional=False),
-        _text(L.LESSON, loc, "closure.lesson", {}, hint=True, optional=True),
     ]
-    if deviation.severity == Severity.HIGH.value:
+    lines = action_lines(deviation, loc)
+    if lines:
+        # Seed 000: leaders close «ut fra resultat av tiltak(ene)»: what was done and what was dropped.
+        blocks += [SectionBlock(text=mrkdwn(f"*{t('card.actions', loc)}*\n" + "\n".join(lines)[:2800])),
+                   ContextBlock(elements=[mrkdwn(t("closure.actions", loc, done=done, dropped=dropped))]),
+                   _text(L.FEEDBACK, loc, "closure.result", {}, hint=True, optional=False)]
+    else:
+        blocks.append(_text(L.FEEDBACK, loc, "closure.feedback", {}, hint=True, optional=False))
+    blocks += _experience(loc, {})
+    if decision_required(Severity(deviation.severity), office.rules.leader_group_decision):
         blocks += [
             DividerBlock(),
             SectionBlock(text=mrkdwn(t("closure.major", loc))),
@@ -201,3 +237,46 @@ def delivery_reason(refusal: Refusal, loc: Locale) -> str:
     """Why the bot's messages were not sent and what to do, for leaders."""
     channel = f" <#{refusal.channel}>" if refusal.channel else ""
     return f"{t(reason_key(refusal.error), loc, channel=channel, error=refusal.error)} {t('delivery.after_fix', loc)}"
+
+
+def followed_up_view(office: Office, deviation: Deviation) -> View:
+    """«Bekreft oppfølging»: the other system and its reference, to confirm the case is followed up there."""
+    loc = office.locale
+    system = office.destination(deviation.destination).name
+    return View(type="modal", callback_id=ids.FOLLOWED_UP_VIEW, title=plain("followed_up.title", loc),
+                submit=plain("followed_up.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_deviation_line(deviation, loc),
+                        SectionBlock(block_id=L.FOLLOWED_UP,
+                                     text=mrkdwn(t("followed_up.text", loc, system=escape(system),
+                                                   external=escape(deviation.external_reference or "–"))))])
+
+
+def add_action_view(office: Office, deviation: Deviation) -> View:
+    """«Legg til tiltak» while the actions are under way: one more action, with its responsible person."""
+    loc = office.locale
+    return View(type="modal", callback_id=ids.ADD_ACTION_VIEW, title=plain("add_action.title", loc),
+                submit=plain("add_action.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_deviation_line(deviation, loc), *action_row(0, len(deviation.actions) + 1, loc, {}),
+                        ContextBlock(elements=[mrkdwn(t("add_action.told", loc))])])
+
+
+def change_action_view(office: Office, deviation: Deviation) -> View:
+    """«Endre tiltak»: an open action gets a new responsible person and/or due date."""
+    loc = office.locale
+    choices = [Option(value=str(a.id), label=f"{t(f'term.{a.term}', loc)}: {a.description}"[:75])
+               for a in deviation.actions if a.state == ActionState.OPEN.value]
+    return View(type="modal", callback_id=ids.CHANGE_ACTION_VIEW, title=plain("change_action.title", loc),
+                submit=plain("change_action.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_deviation_line(deviation, loc),
+                        SectionBlock(text=mrkdwn(f"*{t('card.actions', loc)}*\n"
+                                                 + "\n".join(action_lines(deviation, loc))[:2800])),
+                        InputBlock(block_id=L.ACTION, label=plain("drop.action", loc),
+                                   element=StaticSelectElement(action_id=ids.VALUE, options=choices,
+                                                               placeholder=plain("drop.placeholder", loc))),
+                        _user(L.NEW_OWNER, loc, "change_action.owner", None, optional=True),
+                        InputBlock(block_id=L.NEW_DUE_ON, label=plain("change_action.due_on", loc), optional=True,
+                                   element=DatePickerElement(action_id=ids.VALUE)),
+                        ContextBlock(elements=[mrkdwn(t("change_action.told", loc))])])

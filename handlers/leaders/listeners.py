@@ -17,16 +17,26 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import ActionState, Command, Severity, State, check_closable
+from bot.deviations.rules import (
+    ActionState,
+    Command,
+    Severity,
+    State,
+    check_actions_changeable,
+    check_closable,
+    check_followed_up,
+)
 from bot.errors import DomainError, InvalidTransition
 from bot.forms import FieldErrors
 from bot.leaders import service as leaders_service
 from bot.leaders.forms import (
     CLOSURE_FIELDS,
     MAX_ACTIONS,
+    parse_action_change,
     parse_assessment,
     parse_choice,
     parse_closure,
+    parse_new_action,
     parse_reason,
 )
 from bot.office import Office
@@ -45,10 +55,13 @@ from handlers.common import (
 )
 from handlers.leaders.blocks import (
     action_dm_blocks,
+    add_action_view,
     assessment_view,
+    change_action_view,
     closure_view,
     completion_view,
     drop_view,
+    followed_up_view,
     reopen_view,
     typed_values,
 )
@@ -84,6 +97,26 @@ def closure_form(office: Office, deviation: Deviation, click: BlockAction) -> Vi
     """«Lukk», only once the deviation may close (seed 000: not before its actions are carried out)."""
     check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
     return closure_view(office, deviation)
+
+
+def followed_up_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Bekreft oppfølging i ASYS»: only for a forwarded case whose reference is in."""
+    check_followed_up(State(deviation.state), deviation.external_reference)
+    return followed_up_view(office, deviation)
+
+
+def add_action_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Legg til tiltak» on the card (or a reminder) while the actions are under way."""
+    check_actions_changeable(State(deviation.state))
+    return add_action_view(office, deviation)
+
+
+def change_action_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Endre tiltak» on the card (or an overdue reminder): a new responsible person or due date."""
+    check_actions_changeable(State(deviation.state))
+    if not any(a.state == ActionState.OPEN.value for a in deviation.actions):
+        raise InvalidTransition(state=deviation.state, command="endre_tiltak")
+    return change_action_view(office, deviation)
 
 
 def reopening_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
@@ -174,18 +207,23 @@ def submit_assessment(ack: Ack, services: Services, office: Office, deviation: D
     """Seed 000, «Vurdering av korrigerende tiltak»: the decision and its actions; each owner hears."""
     def work() -> list[int]:
         form = parse_assessment(parsed.view.values(), _rows(parsed.view.metadata.get("rows")) or [0],
-                                today(services, office), services.leaders.leaders(office))
+                                today(services, office), services.leaders.leaders(office),
+                                current_severity=Severity(deviation.severity),
+                                leader_group_decision=office.rules.leader_group_decision)
         return leaders_service.assess(services.db, services.clock, office, deviation.id, form,
                                       actor_id=parsed.user.id).ledger_ids
 
-    _answer(ack, services, office, work, L.NEEDS_ACTIONS)
+    _answer(ack, services, office, work, L.NEEDS_ACTIONS, CLOSURE_FIELDS)
 
 
 def submit_closure(ack: Ack, services: Services, office: Office, deviation: Deviation,
                    parsed: ViewSubmission) -> None:
     """Seed 000, «Lukking av avvik»: checked again on the locked deviation, whatever the form says."""
     def work() -> list[int]:
-        form = parse_closure(parsed.view.values(), Severity(deviation.severity), today(services, office))
+        # What the case itself decides comes first: an action opened meanwhile is the leader's news, not a field.
+        check_closable(State(deviation.state), [ActionState(a.state) for a in deviation.actions])
+        form = parse_closure(parsed.view.values(), Severity(deviation.severity), today(services, office),
+                             leader_group_decision=office.rules.leader_group_decision)
         return leaders_service.close_deviation(services.db, services.clock, office, deviation.id, form,
                                                actor_id=parsed.user.id).ledger_ids
 
@@ -201,6 +239,38 @@ def submit_reopening(ack: Ack, services: Services, office: Office, deviation: De
                                                 actor_id=parsed.user.id).ledger_ids
 
     _answer(ack, services, office, work, L.REASON)
+
+
+def submit_followed_up(ack: Ack, services: Services, office: Office, deviation: Deviation,
+                       parsed: ViewSubmission) -> None:
+    """videresendt → klar_for_lukking, checked again on the locked case."""
+    def work() -> list[int]:
+        return leaders_service.confirm_followed_up(services.db, services.clock, office, deviation.id,
+                                                   actor_id=parsed.user.id).ledger_ids
+
+    _answer(ack, services, office, work, L.FOLLOWED_UP)
+
+
+def submit_add_action(ack: Ack, services: Services, office: Office, deviation: Deviation,
+                      parsed: ViewSubmission) -> None:
+    """One more action under way; its responsible person hears."""
+    def work() -> list[int]:
+        draft = parse_new_action(parsed.view.values(), today(services, office))
+        return leaders_service.add_action(services.db, services.clock, office, deviation.id, draft,
+                                          actor_id=parsed.user.id)
+
+    _answer(ack, services, office, work, ids.action_block(0, "description"))
+
+
+def submit_change_action(ack: Ack, services: Services, office: Office, deviation: Deviation,
+                         parsed: ViewSubmission) -> None:
+    """An action's new responsible person or due date; the new and the former one hear."""
+    def work() -> list[int]:
+        change = parse_action_change(parsed.view.values(), today(services, office), L.ACTION)
+        return leaders_service.change_action(services.db, services.clock, office, deviation.id, change,
+                                             actor_id=parsed.user.id)
+
+    _answer(ack, services, office, work, L.ACTION)
 
 
 def _drop_form(values: dict[str, object]) -> tuple[int, str]:
@@ -236,6 +306,9 @@ def register(app: App) -> None:
     app.action(ids.DROP_ACTION, middleware=[card])(for_leaders("forkast_tiltak", drop_form))
     app.action(ids.CLOSE, middleware=[card])(for_leaders("lukk", closure_form))
     app.action(ids.REOPEN, middleware=[card])(for_leaders("gjenapne", reopening_form))
+    app.action(ids.ADD_ACTION, middleware=[card])(for_leaders("legg_til_tiltak", add_action_form))
+    app.action(ids.CHANGE_ACTION, middleware=[card])(for_leaders("endre_tiltak", change_action_form))
+    app.action(ids.FOLLOWED_UP, middleware=[card])(for_leaders("fulgt_opp_eksternt", followed_up_form))
     app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction)])(add_action_row)
 
     for callback_id, attempt, general_field, listener in (
@@ -243,6 +316,9 @@ def register(app: App) -> None:
         (ids.CLOSURE_VIEW, "lukk", L.FEEDBACK, submit_closure),
         (ids.REOPEN_VIEW, "gjenapne", L.REASON, submit_reopening),
         (ids.DROP_VIEW, "forkast_tiltak", L.ACTION, submit_drop),
+        (ids.FOLLOWED_UP_VIEW, "fulgt_opp_eksternt", L.FOLLOWED_UP, submit_followed_up),
+        (ids.ADD_ACTION_VIEW, "legg_til_tiltak", ids.action_block(0, "description"), submit_add_action),
+        (ids.CHANGE_ACTION_VIEW, "endre_tiltak", L.ACTION, submit_change_action),
     ):
         app.view(callback_id, middleware=[parse(ViewSubmission, errors_on=general_field),
                                           leaders_only(attempt, view_deviation, errors_on=general_field)])(listener)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.deviations.rules import State
 from bot.i18n import Locale, format_date, format_week, t, t_count
@@ -18,7 +18,8 @@ from bot.leaders.links import card_links
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reminders import outbox
-from bot.reminders.rules import LEADER_RULES, Rule, iso_week
+from bot.reminders.rules import LEADER_RULES, SNOOZABLE, Rule, iso_week
+from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.breach import blocks as breach_blocks
 from handlers.deviations.blocks import card_buttons
@@ -63,10 +64,13 @@ def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], o
     links = links or {}
     loc = office.locale
     deviations: dict[int, tuple[Deviation, list[str], bool]] = {}
+    snoozable: dict[int, int] = {}  # per case, the first reminder «Utsett» may quiet
     for entry, deviation, action in items:
         _, lines, leader = deviations.setdefault(deviation.id, (deviation, [], False))
         lines.append(nudge_line(entry, deviation, action, office))
         deviations[deviation.id] = (deviation, lines, leader or Rule(entry.rule) in LEADER_RULES)
+        if Rule(entry.rule) in SNOOZABLE:
+            snoozable.setdefault(deviation.id, entry.id)
     blocks: list = [HeaderBlock(text=plain("nudge.header", loc)),
                     ContextBlock(elements=[mrkdwn(t("nudge.intro", loc))])]
     for deviation, lines, leader in list(deviations.values())[:MAX_CASES]:
@@ -75,6 +79,9 @@ def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], o
         head = t("nudge.case", loc, reference=reference, title=_title(deviation, loc))
         blocks.append(SectionBlock(text=mrkdwn(_clip("\n".join([head, *lines])))))
         buttons = card_buttons(deviation, office) if leader else []
+        if deviation.id in snoozable:
+            buttons.append(ButtonElement(text=plain("snooze.button", loc), action_id=ids.SNOOZE,
+                                         value=str(snoozable[deviation.id])))
         if buttons:
             blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
     if len(deviations) > MAX_CASES:
@@ -95,25 +102,42 @@ def send_nudges(delivery: Delivery, items: list[tuple[NudgeEntry, Deviation, Act
 
 # --- escalation ---------------------------------------------------------------------------------
 
-def send_escalation(delivery: Delivery, escalated: outbox.Escalated) -> None:
-    """K reminders without progress: the leader channel hears of the case, with its buttons."""
+ESCALATIONS_SHOWN = 15  # cases with their buttons in one post (Slack allows 50 blocks); the rest in one line
+
+
+def send_escalation(delivery: Delivery, escalated: list[outbox.Escalated]) -> None:
+    """K reminders without progress: one post in the leader channel per run, listing every case escalated,
+    each with its buttons."""
     office, loc = delivery.office, delivery.office.locale
-    deviation = escalated.deviation
-    if deviation.state == State.CLOSED:
+    cases = [e for e in escalated if e.deviation.state != State.CLOSED]
+    if not cases:
         return
-    count = escalated.level * office.cadence.escalate_after_nudges
-    leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
-    blocks: list = [
-        SectionBlock(text=mrkdwn(t("escalation.text", loc, reference=deviation.reference,
-                                   title=_title(deviation, loc), count=count))),
-        ContextBlock(elements=[mrkdwn(t("escalation.state", loc, state=t(f"state.{deviation.state}", loc),
-                                        leader=leader))]),
-    ]
-    buttons = card_buttons(deviation, office)
-    if buttons:
-        blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
+    blocks: list = []
+    if len(cases) > 1:
+        blocks.append(SectionBlock(text=mrkdwn(t("escalation.header", loc, count=len(cases)))))
+    for item in cases[:ESCALATIONS_SHOWN]:
+        deviation = item.deviation
+        count = item.level * office.cadence.escalate_after_nudges
+        leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
+        blocks += [
+            SectionBlock(text=mrkdwn(t("escalation.text", loc, reference=deviation.reference,
+                                       title=_title(deviation, loc), count=count))),
+            ContextBlock(elements=[mrkdwn(t("escalation.state", loc, state=t(f"state.{deviation.state}", loc),
+                                            leader=leader))]),
+        ]
+        buttons = card_buttons(deviation, office)
+        if buttons:
+            blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))
+    rest = cases[ESCALATIONS_SHOWN:]
+    if rest:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("overview.more", loc, count=len(rest)) + ": "
+                                                    + ", ".join(e.deviation.reference for e in rest))]))
+    first = cases[0]
+    text = (t("escalation.fallback", loc, reference=first.deviation.reference,
+              count=first.level * office.cadence.escalate_after_nudges) if len(cases) == 1
+            else t("escalation.header", loc, count=len(cases)))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks],
-                                     text=t("escalation.fallback", loc, reference=deviation.reference, count=count))
+                                     text=text)
 
 
 # --- the leaders' weekly summary ------------------------------------------------------------------

@@ -96,6 +96,8 @@ def report_blocks(report: Report, office: Office) -> list:
     if cur.lessons_withheld:
         blocks.append(ContextBlock(elements=[mrkdwn(t_count("report.lessons.withheld", loc,
                                                             cur.lessons_withheld))]))
+    if cur.no_new_lesson:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("report.lessons.no_new", loc, count=cur.no_new_lesson))]))
     blocks += [DividerBlock(), SectionBlock(text=mrkdwn(_fit(
         [f"*{t('report.changes.header', loc, previous=period_name(prev.period, loc))}*",
          *[f"• {escape(line)}" for line in change_lines(report, office)]], SECTION_MAX, loc)))]

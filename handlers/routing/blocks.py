@@ -24,11 +24,12 @@ from slack_sdk.models.views import View
 from bot.deviations.rules import State
 from bot.i18n import Locale, has, t
 from bot.office import Office
-from bot.routing.rules import Category, Destination, Handling, Route
+from bot.routing.rules import HANDLING, Category, Destination, Handling, Route
 from bot.routing.service import REFERENCE_MAX
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.payloads import seal
+from store.models import Deviation
 
 BUTTON_TEXT_MAX = 75  # Block Kit's limit for a button label
 
@@ -189,3 +190,17 @@ def where_blocks(office: Office) -> list:
 def process_block(office: Office) -> SectionBlock:
     """Seed 000, «Prosessen for avvikshåndtering»: the eight steps."""
     return SectionBlock(text=mrkdwn(t("guide.process", office.locale)))
+
+
+def status_next(deviation: Deviation, office: Office) -> str:
+    """What happens next, truthfully at every state: a case reported elsewhere is followed up there
+    («Meldt i ASYS (ref …); følges opp der»), never «Tiltakene er gjennomført»."""
+    loc, state = office.locale, State(deviation.state)
+    external = HANDLING.get(Destination(deviation.destination)) is Handling.EXTERNAL
+    if external and state in (State.FORWARDED, State.READY_TO_CLOSE):
+        system = escape(office.destination(deviation.destination).name)
+        if not deviation.external_reference:
+            return t("status.external.waiting", loc, system=system)
+        where = t("status.external.followed", loc, system=system, external=escape(deviation.external_reference))
+        return f"{where} {t(f'status.external.next.{state.value}', loc)}"
+    return t(f"status.next.{state.value}", loc)

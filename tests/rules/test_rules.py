@@ -138,7 +138,9 @@ def test_the_state_machine_of_design_md():
     assert next_state(State.REGISTERED, Command.ASSESS_WITH_ACTIONS) is State.ACTIONS_ONGOING
     assert next_state(State.REGISTERED, Command.ASSESS_WITHOUT_ACTIONS) is State.READY_TO_CLOSE
     assert next_state(State.ACTIONS_ONGOING, Command.ACTIONS_FINISHED) is State.READY_TO_CLOSE
-    assert next_state(State.FORWARDED, Command.CONFIRM_EXTERNAL) is State.READY_TO_CLOSE
+    assert next_state(State.ACTIONS_ONGOING, Command.BACK_TO_ASSESSMENT) is State.REGISTERED
+    assert next_state(State.FORWARDED, Command.CONFIRM_EXTERNAL) is State.FORWARDED
+    assert next_state(State.FORWARDED, Command.FOLLOWED_UP_ELSEWHERE) is State.READY_TO_CLOSE
     assert next_state(State.READY_TO_CLOSE, Command.CLOSE) is State.CLOSED
     assert next_state(State.CLOSED, Command.REOPEN) is State.REGISTERED
     assert commands_from(State.CLOSED) == [Command.REOPEN]
@@ -153,16 +155,19 @@ def test_only_a_case_ready_for_closure_closes(state):
 
 
 def test_closure_needs_feedback_finished_actions_and_for_high_severity_a_decision():
-    ok = ClosureRequest(feedback="Rutinen er endret.")
+    ok = ClosureRequest(feedback="Rutinen er endret.", no_new_lesson=True)
     check_closure(State.READY_TO_CLOSE, Severity.LOW, [ActionState.DONE, ActionState.DROPPED], ok)
     with pytest.raises(ClosureNotAllowed, match="closure_open_actions"):
         check_closure(State.READY_TO_CLOSE, Severity.LOW, [ActionState.OPEN], ok)
     with pytest.raises(ClosureNotAllowed, match="closure_needs_feedback"):
-        check_closure(State.READY_TO_CLOSE, Severity.LOW, [], ClosureRequest(feedback="  "))
+        check_closure(State.READY_TO_CLOSE, Severity.LOW, [], ClosureRequest(feedback="  ", no_new_lesson=True))
+    with pytest.raises(ClosureNotAllowed, match="closure_needs_lesson"):
+        check_closure(State.READY_TO_CLOSE, Severity.LOW, [], ClosureRequest(feedback="Rutinen er endret."))
     with pytest.raises(ClosureNotAllowed, match="closure_needs_decision"):
         check_closure(State.READY_TO_CLOSE, Severity.HIGH, [], ok)
     check_closure(State.READY_TO_CLOSE, Severity.HIGH, [],
-                  ClosureRequest(feedback="Ny rutine.", decision_date=date(2026, 11, 20), decision_reference="LG-12"))
+                  ClosureRequest(feedback="Ny rutine.", lesson="Rutiner i virksomhetsplanen.",
+                                 decision_date=date(2026, 11, 20), decision_reference="LG-12"))
 
 
 def test_reference_format():

@@ -25,6 +25,8 @@ from bot.deviations.rules import (
     Term,
     assessment_command,
     check_closure,
+    check_followed_up,
+    check_reference,
     check_reopen,
     closure_offered,
     command_after_actions,
@@ -53,25 +55,31 @@ class DeviationRules(RuleBasedStateMachine):
     @initialize(start=st.sampled_from([State.REGISTERED, State.FORWARDED]), severity=st.sampled_from(list(Severity)))
     def report(self, start: State, severity: Severity) -> None:
         self.state, self.severity = start, severity
+        self.reference: str | None = None
         self.actions: list[ActionState] = []
         self.assessed = False  # oracle: assessed (or confirmed elsewhere) since the last reopening
+        self.carried_out = False  # oracle: an action of this assessment done, or none needed
         self.closures = 0
 
     def _move(self, command: Command) -> None:
         self.state = next_state(self.state, command)
 
-    @rule(needs=st.booleans(), actions=st.integers(0, 3), reasons=TEXTS)
-    def assess(self, needs: bool, actions: int, reasons: str) -> None:
+    @rule(needs=st.booleans(), actions=st.integers(0, 3), reasons=TEXTS,
+          severity=st.sampled_from([None, *Severity]))
+    def assess(self, needs: bool, actions: int, reasons: str, severity: Severity | None) -> None:
         try:
             command = assessment_command(needs, actions, reasons)
             self._move(command)
         except DomainError:
             return
+        self.severity = severity or self.severity  # the assessing leader decides what a «større avvik» is
         if command is Command.ASSESS_WITH_ACTIONS:
             assert actions >= 1
-            self.actions += [OPEN] * actions
+            self.actions = [OPEN] * actions  # a fresh assessment: the earlier round's actions are history
+            self.carried_out = False
         else:
             assert reasons.strip(), "assessed without actions and without reasons"
+            self.carried_out = True
         self.assessed = True
 
     @rule(index=st.integers(0, 8), outcome=st.sampled_from([ActionState.DONE, ActionState.DROPPED]), text=TEXTS)
@@ -84,31 +92,52 @@ class DeviationRules(RuleBasedStateMachine):
         except DomainError:
             return
         assert before is OPEN and text.strip(), "an action finished twice, or dropped without a reason"
+        if outcome is ActionState.DONE:
+            self.carried_out = True
         command = command_after_actions(self.state, self.actions)
         if command is not None:
             self._move(command)
+        if command is Command.BACK_TO_ASSESSMENT:
+            assert not self.carried_out, "sent back to assessment although an action was carried out"
+            assert self.state is State.REGISTERED
+            self.assessed = False
 
     @rule()
-    def confirm_external(self) -> None:
+    def external_reference(self) -> None:
         try:
+            check_reference(self.state, self.reference)
             self._move(Command.CONFIRM_EXTERNAL)
         except DomainError:
             return
-        self.assessed = True
+        assert self.state is State.FORWARDED, "a reference alone moved the case on"
+        self.reference = "ASYS-2026-17"
+
+    @rule()
+    def followed_up_elsewhere(self) -> None:
+        try:
+            check_followed_up(self.state, self.reference)
+            self._move(Command.FOLLOWED_UP_ELSEWHERE)
+        except DomainError:
+            return
+        assert self.reference, "confirmed as followed up elsewhere without the other system's reference"
+        self.assessed = self.carried_out = True
 
     @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS,
-          lesson=st.sampled_from([None, "Læring."]))
-    def close(self, feedback: str, decision_date: date | None, reference: str | None, lesson: str | None) -> None:
-        request = ClosureRequest(feedback=feedback, lesson=lesson, decision_date=decision_date,
-                                 decision_reference=reference)
+          lesson=st.sampled_from([None, "  ", "Læring."]), no_new_lesson=st.booleans())
+    def close(self, feedback: str, decision_date: date | None, reference: str | None, lesson: str | None,
+              no_new_lesson: bool) -> None:
+        request = ClosureRequest(feedback=feedback, lesson=lesson, no_new_lesson=no_new_lesson,
+                                 decision_date=decision_date, decision_reference=reference)
         try:
             check_closure(self.state, self.severity, self.actions, request)
             self._move(Command.CLOSE)
         except DomainError:
             return
         assert self.assessed, "closed before it was assessed"
+        assert self.carried_out, "closed although every action of its assessment was dropped"
         assert OPEN not in self.actions, "closed with an open action"
         assert feedback.strip(), "closed without feedback to the office"
+        assert bool((lesson or "").strip()) != no_new_lesson, "closed without the experience or «ingen ny erfaring»"
         if self.severity is Severity.HIGH:
             assert decision_date and (reference or "").strip(), "a major case closed without the leader group"
         self.closures += 1
@@ -121,7 +150,7 @@ class DeviationRules(RuleBasedStateMachine):
         except DomainError:
             return
         assert reason.strip()
-        self.assessed = False
+        self.assessed = self.carried_out = False
 
     @invariant()
     def open_actions_only_while_actions_are_under_way(self) -> None:
@@ -171,6 +200,7 @@ class DeviationInStore(RuleBasedStateMachine):
             return [e for e in store.events_of(session, self.deviation_id) if e.to_state]
 
     def _try(self, work) -> None:
+        self.clock.advance(minutes=1)  # each step at its own moment, as people click
         before = len(self._events())
         try:
             work()
@@ -178,12 +208,16 @@ class DeviationInStore(RuleBasedStateMachine):
             assert len(self._events()) == before, "a refused command left an event behind"
 
     @rule(needs=st.booleans(), owners=st.lists(st.sampled_from(["U0OWNER1", "U0OWNER2"]), max_size=2),
-          reasons=TEXTS)
-    def assess(self, needs: bool, owners: list[str], reasons: str) -> None:
+          reasons=TEXTS, severity=st.sampled_from([None, *Severity]), close_now=st.booleans(), feedback=TEXTS)
+    def assess(self, needs: bool, owners: list[str], reasons: str, severity: Severity | None, close_now: bool,
+               feedback: str) -> None:
         drafts = tuple(ActionDraft(term=Term.SHORT, description="Rett malen", owner=owner, due_on=date(2026, 12, 1))
                        for owner in owners)
+        # «Ingen tiltak – lukk nå»: the closure rides along, crafted as a replayed form could be.
+        closure = ClosureForm.model_construct(feedback=feedback, lesson=None, no_new_lesson=True,
+                                              decision_date=None, decision_reference=None) if close_now else None
         form = AssessmentForm.model_construct(needs_actions=needs, reasons=reasons, responsible="U0LEADER1",
-                                              actions=drafts if needs else ())
+                                              actions=drafts if needs else (), severity=severity, closure=closure)
         self._try(lambda: leaders_service.assess(self.db, self.clock, self.office, self.deviation_id, form,
                                                  actor_id="U0LEADER1"))
 
@@ -195,16 +229,33 @@ class DeviationInStore(RuleBasedStateMachine):
                                                      actor_id="U0OWNER1"))
 
     @rule()
-    def confirm_external(self) -> None:
+    def external_reference(self) -> None:
         from bot.deviations.workflow import transition
 
-        self._try(lambda: transition(self.db, self.clock, self.office, self.deviation_id, Command.CONFIRM_EXTERNAL,
-                                     actor_id="U0STAFF1"))
+        def add(deviation) -> None:
+            check_reference(State(deviation.state), deviation.external_reference)
+            deviation.external_reference = "ASYS-2026-17"
 
-    @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS)
-    def close(self, feedback: str, decision_date: date | None, reference: str | None) -> None:
-        form = ClosureForm.model_construct(feedback=feedback, lesson=None, decision_date=decision_date,
-                                           decision_reference=reference)
+        self._try(lambda: transition(self.db, self.clock, self.office, self.deviation_id, Command.CONFIRM_EXTERNAL,
+                                     actor_id="U0STAFF1", change=add))
+
+    @rule(owner=st.sampled_from(["U0OWNER1", "U0OWNER2"]))
+    def add_action(self, owner: str) -> None:
+        draft = ActionDraft(term=Term.LONG, description="Opplæring", owner=owner, due_on=date(2026, 12, 15))
+        self._try(lambda: leaders_service.add_action(self.db, self.clock, self.office, self.deviation_id, draft,
+                                                     actor_id="U0LEADER1"))
+
+    @rule()
+    def followed_up_elsewhere(self) -> None:
+        self._try(lambda: leaders_service.confirm_followed_up(self.db, self.clock, self.office, self.deviation_id,
+                                                              actor_id="U0LEADER1"))
+
+    @rule(feedback=TEXTS, decision_date=DECISION_DATES, reference=DECISION_REFS,
+          lesson=st.sampled_from([None, "Læring."]), no_new_lesson=st.booleans())
+    def close(self, feedback: str, decision_date: date | None, reference: str | None, lesson: str | None,
+              no_new_lesson: bool) -> None:
+        form = ClosureForm.model_construct(feedback=feedback, lesson=lesson, no_new_lesson=no_new_lesson,
+                                           decision_date=decision_date, decision_reference=reference)
         self._try(lambda: leaders_service.close_deviation(self.db, self.clock, self.office, self.deviation_id, form,
                                                           actor_id="U0LEADER1"))
 
@@ -223,19 +274,36 @@ class DeviationInStore(RuleBasedStateMachine):
             assert after.from_state == before.to_state, "a state change without its audit event"
         if OPEN in states:
             assert deviation.state == State.ACTIONS_ONGOING
+        if "fulgt_opp_eksternt" in [e.kind for e in events]:
+            assert deviation.external_reference, "followed up elsewhere without the other system's reference"
         if deviation.state == State.CLOSED:
             kinds = [e.kind for e in events]
-            since_reopening = kinds[len(kinds) - kinds[::-1].index("gjenapnet"):] if "gjenapnet" in kinds else kinds
-            assert {"vurdert_med_tiltak", "vurdert_uten_tiltak", "ekstern_referanse"} & set(since_reopening), \
+            restarts = [i for i, kind in enumerate(kinds) if kind in ("gjenapnet", "tilbake_til_vurdering")]
+            since_restart = kinds[restarts[-1] + 1:] if restarts else kinds
+            assert {"vurdert_med_tiltak", "vurdert_uten_tiltak", "fulgt_opp_eksternt"} & set(since_restart), \
                 "closed without an assessment"
+            if "vurdert_med_tiltak" in since_restart:
+                assessed_at = next(e.at for e in reversed(events) if e.kind == "vurdert_med_tiltak")
+                assert any(a.state == ActionState.DONE and a.created_at >= assessed_at for a in deviation.actions), \
+                    "closed although no action of its assessment was carried out"
             assert (deviation.closure_feedback or "").strip()
+            assert bool((deviation.lesson or "").strip()) != deviation.no_new_lesson, "no experience, no «ingen»"
             if deviation.severity == Severity.HIGH:
                 assert deviation.decision_date and (deviation.decision_reference or "").strip()
+        if deviation.reported_severity is not None:
+            changes = [e for e in store_events(self.db, self.deviation_id) if "severity" in (e.detail or {})]
+            assert changes, "the severity changed without an audit event"
+            assert changes[0].detail["severity"]["from"] == deviation.reported_severity, "the reporter's choice lost"
         for action in deviation.actions:
             if action.state == ActionState.DROPPED:
                 assert (action.drop_reason or "").strip()
             if action.state == ActionState.DONE:
                 assert (action.completion_note or "").strip()
+
+
+def store_events(db, deviation_id: int) -> list:
+    with db.transaction() as session:
+        return list(store.events_of(session, deviation_id))
 
 
 def test_commands_through_the_store_keep_the_closure_rules(db):

@@ -66,8 +66,10 @@ def _code_view(bot: Any) -> dict[str, Any]:
 
 
 def closed_by_leaders(bot: Any, deviation_id: int) -> None:
+    if stored(bot, deviation_id).state == "videresendt":  # issue 16: a leader confirms the follow-up elsewhere
+        assert submit(bot, press(bot, ids.FOLLOWED_UP, deviation_id), {}) is None
     closure = press(bot, ids.CLOSE, deviation_id)
-    assert submit(bot, closure, {"feedback": FEEDBACK}) is None
+    assert submit(bot, closure, {"feedback": FEEDBACK, "no_new_lesson": ["ingen"]}) is None
     bot.services.messenger.wait_idle()
 
 
@@ -103,6 +105,8 @@ def test_an_anonymous_reporter_follows_answers_and_adds_the_reference_with_the_c
                                  user=REPORTER, view_id="VDIALOG01")
     assert response.status == 200
     assert "Takk, det er sendt til lederne" in text_of(response.json()["view"])
+    # … and the code shows where it stands now: followed up in Samspillet (issue 16), not «waiting for the reference»
+    assert f"Meldt i Samspillet (ref {REFERENCE}); følges opp der." in text_of(response.json()["view"])
     bot.services.messenger.wait_idle()
     thread = wait_for_thread(bot, 3)
     assert any(f"*Melderen* svarte: «{ANSWER}»" in line for line in thread)
@@ -110,7 +114,7 @@ def test_an_anonymous_reporter_follows_answers_and_adds_the_reference_with_the_c
     [dm] = dms_to(bot, LEADER)  # the leader who asked (no one is responsible yet)
     assert ANSWER in text_of(dm)
     case = stored(bot, deviation_id)
-    assert (case.external_reference, case.state) == (REFERENCE, "klar_for_lukking")
+    assert (case.external_reference, case.state) == (REFERENCE, "videresendt")  # until a leader confirms (issue 16)
 
     # Closed, the code shows the leaders' feedback and the dialogue, and takes no more answers.
     closed_by_leaders(bot, deviation_id)

@@ -134,8 +134,10 @@ def test_a_major_closure_told_at_once_is_counted_but_not_told_again(bot, clock):
     clock.set(oslo(monday, 9))
     major, minor = report_deviation(bot, severity="hoy"), report_deviation(bot)
     major_feedback, minor_feedback = "Ledergruppa har endret rutinen for brev.", "Skjemaet er rettet."
+    none_new = {"no_new_lesson": ["ingen"]}
     for deviation, answers in ((major, {"feedback": major_feedback, "decision_date": "2026-11-23",
-                                        "decision_reference": "LG 47/2026"}), (minor, {"feedback": minor_feedback})):
+                                        "decision_reference": "LG 47/2026", **none_new}),
+                               (minor, {"feedback": minor_feedback, **none_new})):
         assert assess(bot, deviation.id, NO_ACTION) is None
         assert submit(bot, press(bot, ids.CLOSE, deviation.id), answers) is None
     bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == OFFICE_CHANNEL)
@@ -158,7 +160,8 @@ def test_a_week_whose_only_closure_was_told_at_once_says_so(bot, clock):
     major = report_deviation(bot, severity="hoy")
     assert assess(bot, major.id, NO_ACTION) is None
     assert submit(bot, press(bot, ids.CLOSE, major.id), {"feedback": "Rutinen er endret.", "decision_date":
-                                                          "2026-11-23", "decision_reference": "LG 47/2026"}) is None
+                                                          "2026-11-23", "decision_reference": "LG 47/2026",
+                                                          "no_new_lesson": ["ingen"]}) is None
     bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == OFFICE_CHANNEL)
 
     digest_job_every_workday(bot, clock, monday, monday + timedelta(days=4))

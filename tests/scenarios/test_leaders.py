@@ -58,11 +58,12 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert submit(bot, view, answers) is None
 
     lines = wait_for_thread(bot, 1)
-    assert "2 korrigerende tiltak" in lines[-1] and f"<@{LEADER}>" in lines[-1]
+    # Who did it is named without a ping; the responsible leader, who must act, is mentioned (issue 16).
+    assert "2 korrigerende tiltak" in lines[-1] and f"Navn {LEADER}" in lines[-1] and f"<@{OTHER_LEADER}>" in lines[-1]
     now = card(bot)
     assert "Tiltak pågår" in now["text"]
     assert "Gå gjennom malen for vedtaksbrev" in text_of(now) and f"<@{OTHER_LEADER}>" in text_of(now)
-    assert buttons(now) == ["Forkast tiltak"]
+    assert buttons(now) == ["Endre tiltak", "Forkast tiltak", "Legg til tiltak"]
     [owner_dm] = dms_to(bot, OWNER)
     [other_dm] = dms_to(bot, OTHER_OWNER)
     assert "Gå gjennom malen for vedtaksbrev" in text_of(owner_dm) and buttons(owner_dm) == ["Utført"]
@@ -75,7 +76,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert done["callback_id"] == "action_completion"
     assert submit(bot, done, {"note": "Malen har nå et eget felt for begrunnelse."}, user=OWNER) is None
     lines = wait_for_thread(bot, 2)
-    assert "Tiltak utført" in lines[-1] and f"<@{OWNER}>" in lines[-1]
+    assert "Tiltak utført" in lines[-1] and f"Navn {OWNER}" in lines[-1] and "<@" not in lines[-1]
     dm_update = bot.fake.wait_for("chat.update", where=lambda c: c.params["channel"] == "D0OWNER1")[0].params
     assert "utført" in text_of(dm_update) and buttons(dm_update) == []
     assert "Tiltak pågår" in card(bot)["text"]
@@ -111,7 +112,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
                                  "lesson": "Sjekklister for vedtaksbrev i virksomhetsplanen."},
                   user=OTHER_LEADER) is None
     lines = wait_for_thread(bot, 5)
-    assert "Lukket" in lines[-1] and f"<@{OTHER_LEADER}>" in lines[-1]
+    assert "Lukket" in lines[-1] and f"Navn {OTHER_LEADER}" in lines[-1] and "<@" not in lines[-1]
     assert "Lukket" in card(bot)["text"] and buttons(card(bot)) == ["Gjenåpne"]
     assert "Malen for vedtaksbrev er rettet" in text_of(card(bot))
     assert audit(bot, deviation.id)[-1] == ("lukket", OTHER_LEADER, "klar_for_lukking", "lukket")
@@ -133,7 +134,8 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     wait_for_thread(bot, 7)
     assert buttons(card(bot)) == ["Lukk"]
     closure = press(bot, ids.CLOSE, deviation.id)
-    assert submit(bot, closure, {"feedback": "Feilen skyldtes en gammel mal som nå er slettet."}) is None
+    assert submit(bot, closure, {"feedback": "Feilen skyldtes en gammel mal som nå er slettet.",
+                                 "no_new_lesson": ["ingen"]}) is None
     wait_for_thread(bot, 8)
     assert [(kind, to) for kind, _, _, to in audit(bot, deviation.id)] == [
         ("registrert", "registrert"), ("vurdert_med_tiltak", "tiltak_pagar"), ("tiltak_utfort", None),
@@ -160,10 +162,14 @@ def test_a_forwarded_case_closes_once_its_external_reference_is_confirmed(bot, c
                        change=lambda d: setattr(d, "external_reference", "ASYS-2026-17"))
     bot.services.messenger.deliver(moved.ledger_ids)
     assert "ASYS-2026-17" in wait_for_thread(bot, 1)[-1]
+    assert buttons(card(bot)) == ["Bekreft oppfølging i ASYS"]  # a leader confirms the follow-up first
+    confirm = press(bot, ids.FOLLOWED_UP, deviation.id)
+    assert submit(bot, confirm, {}) is None
+    wait_for_thread(bot, 2)
     assert buttons(card(bot)) == ["Lukk"]
     closure = press(bot, ids.CLOSE, deviation.id)
-    assert submit(bot, closure, {"feedback": "Meldt i ASYS og fulgt opp der."}) is None
-    wait_for_thread(bot, 2)
+    assert submit(bot, closure, {"feedback": "Meldt i ASYS og fulgt opp der.", "no_new_lesson": ["ingen"]}) is None
+    wait_for_thread(bot, 3)
     assert stored(bot, deviation.id).state == "lukket"
 
 
@@ -257,7 +263,7 @@ def test_a_case_with_an_open_action_cannot_be_closed_by_any_route(bot):
     deviation = report(bot)
     assert assess(bot, deviation.id, NO_ACTION) is None
     stale_closure = press(bot, ids.CLOSE, deviation.id)  # opened while the case could close
-    assert submit(bot, stale_closure, {"feedback": "Lukket første gang."}) is None
+    assert submit(bot, stale_closure, {"feedback": "Lukket første gang.", "no_new_lesson": ["ingen"]}) is None
     reopen = press(bot, ids.REOPEN, deviation.id)
     assert submit(bot, reopen, {"reason": "Det trengs likevel et tiltak."}) is None
     assert assess(bot, deviation.id, ONE_ACTION) is None
@@ -272,7 +278,7 @@ def test_a_case_with_an_open_action_cannot_be_closed_by_any_route(bot):
     assert "kan ikke lukkes" in text_of(view) and "Tiltak pågår" in text_of(view)
     # … and the old closure form, replayed, is refused on the locked case.
     ledger_before = ledger_size(bot)
-    answer = submit(bot, stale_closure, {"feedback": "Lukker likevel."})
+    answer = submit(bot, stale_closure, {"feedback": "Lukker likevel.", "no_new_lesson": ["ingen"]})
     assert answer["response_action"] == "errors"
     assert "kan ikke lukkes" in answer["errors"]["feedback"]
     after = stored(bot, deviation.id)
@@ -293,11 +299,12 @@ def test_a_major_case_cannot_close_without_the_leader_groups_decision_and_its_fe
     assert "ledergruppa" in text_of(closure).lower()
 
     feedback = "Rutinen for begrunnelse er endret, og alle veiledere har fått opplæring."
-    answer = submit(bot, closure, {"feedback": feedback}, user=OTHER_LEADER)
+    answer = submit(bot, closure, {"feedback": feedback, "no_new_lesson": ["ingen"]}, user=OTHER_LEADER)
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"decision_date", "decision_reference"}
     assert stored(bot, deviation.id).state == "klar_for_lukking"
-    answer = submit(bot, closure, {"feedback": feedback, "decision_date": "2026-11-20"}, user=OTHER_LEADER)
+    answer = submit(bot, closure, {"feedback": feedback, "decision_date": "2026-11-20", "no_new_lesson": ["ingen"]},
+                    user=OTHER_LEADER)
     assert set(answer["errors"]) == {"decision_reference"}
     assert stored(bot, deviation.id).state == "klar_for_lukking"
 
@@ -363,7 +370,8 @@ def test_a_replayed_assessment_gets_a_clear_message_not_a_stack_trace(bot):
 def test_reopening_needs_a_reason(bot):
     deviation = report(bot)
     assert assess(bot, deviation.id, NO_ACTION) is None
-    assert submit(bot, press(bot, ids.CLOSE, deviation.id), {"feedback": "Ingen tiltak trengtes."}) is None
+    assert submit(bot, press(bot, ids.CLOSE, deviation.id), {"feedback": "Ingen tiltak trengtes.",
+                                                             "no_new_lesson": ["ingen"]}) is None
     view = press(bot, ids.REOPEN, deviation.id)
     answer = submit(bot, view, {"reason": "  "})
     assert answer["response_action"] == "errors" and "reason" in answer["errors"]

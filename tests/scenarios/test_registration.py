@@ -46,7 +46,7 @@ def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
 
     card = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER_CHANNEL)[0]
     assert "AVV-2026-0001" in text_of(card.params)
-    assert "<@U0STAFF1>" in text_of(card.params)
+    assert "Navn U0STAFF1" in text_of(card.params) and "<@U0STAFF1>" not in text_of(card.params)  # named, not pinged
     # issue 19: the card writes the day as the office reads it, and says «Alvorlighetsgrad»
     assert "*Dato*\n20.11.2026" in text_of(card.params) and "2026-11-20" not in text_of(card.params)
     assert "*Alvorlighetsgrad*" in text_of(card.params)

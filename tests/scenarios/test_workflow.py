@@ -31,11 +31,11 @@ def test_a_transition_moves_the_case_records_who_and_updates_the_card(bot, clock
 
     update = bot.fake.wait_for("chat.update")[0]
     assert "ASYS-991" in str(update.params["blocks"])
-    assert "Klar for lukking" in update.params["text"]
+    assert "Meldt i annet system" in update.params["text"]  # until a leader confirms the follow-up there
     with services.db.transaction() as session:
         events = store.events_of(session, deviation.id)
         assert [(e.kind, e.actor_id, e.from_state, e.to_state) for e in events][-1] == (
-            "ekstern_referanse", "U0STAFF1", "videresendt", "klar_for_lukking")
+            "ekstern_referanse", "U0STAFF1", "videresendt", "videresendt")
 
 
 def test_a_card_update_waits_for_the_card_instead_of_posting_a_second_one(bot, clock):
@@ -45,7 +45,9 @@ def test_a_card_update_waits_for_the_card_instead_of_posting_a_second_one(bot, c
     with services.db.transaction() as session:
         [deviation] = store.by_reporter(session, office.id, "U0STAFF1")
     bot.fake.settle()
-    moved = transition(services.db, clock, office, deviation.id, Command.CONFIRM_EXTERNAL, actor_id="U0LEADER1")
+    moved = transition(services.db, clock, office, deviation.id, Command.CONFIRM_EXTERNAL, actor_id="U0LEADER1",
+                       change=lambda d: setattr(d, "external_reference", "ASYS-992"))
+    moved = transition(services.db, clock, office, deviation.id, Command.FOLLOWED_UP_ELSEWHERE, actor_id="U0LEADER1")
     assert services.messenger.deliver(moved.ledger_ids).sent == []  # no card yet: the update waits
 
     clock.advance(minutes=10)

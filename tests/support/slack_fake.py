@@ -340,6 +340,10 @@ class SlackFake:
             view = dict(params.get("view") or {})
             view.setdefault("id", params.get("view_id") or f"V{next(self._views):08d}")
             return {"ok": True, "view": view}
+        if method == "users.info":  # a name for every id: «Navn U0LEADER1»
+            user = str(params.get("user") or "")
+            return {"ok": True, "user": {"id": user, "real_name": f"Navn {user}",
+                                         "profile": {"display_name": f"Navn {user}", "real_name": f"Navn {user}"}}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
         if method == "chat.getPermalink":
