@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.write_lock import LockingConnection, LockTimeout, write_lock
+
 READ_ONLY = "avvik_read_only"
 
 
@@ -29,29 +31,45 @@ PG_CONNECT_TIMEOUT = 2  # seconds to open a connection to PostgreSQL
 def make_engine(url: str, **kwargs: object) -> Engine:
     """An engine tuned for its backend.
 
-    SQLite: WAL, a busy timeout and `BEGIN IMMEDIATE`, so concurrent writers (several
-    worker threads or processes) queue for the write lock instead of failing half-way.
+    SQLite: WAL with synchronous=NORMAL, and writers queued for the file's write lock in turn
+    (store/write_lock.py) before `BEGIN IMMEDIATE`, so concurrent writers (threads, workers,
+    replicas) wait their turn instead of polling and failing half-way; the busy timeout is left
+    for writers outside the bot.
     PostgreSQL: a connect timeout, so an unreachable server is an error, not a hang.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT},
-                               **kwargs)
+        database = make_url(url).database or ""
+        lock = None if database in ("", ":memory:") or "mode=memory" in url else write_lock(database)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT,
+                                                  "factory": LockingConnection}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
+            dbapi_connection.write_lock = lock
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            if ":memory:" not in url:
+            if lock is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses nothing; a power cut never corrupts
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection):  # type: ignore[no-untyped-def]
             # Readers take no write lock; writers queue for it up front.
-            read_only = connection.get_execution_options().get(READ_ONLY, False)
-            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(READ_ONLY, False):
+                connection.exec_driver_sql("BEGIN")
+                return
+            try:
+                connection.connection.dbapi_connection.take_write_lock()
+            except LockTimeout as exc:
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                connection.connection.dbapi_connection.let_go()
+                raise
 
         return engine
     if "connect_timeout" not in make_url(url).query:
