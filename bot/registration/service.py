@@ -163,6 +163,7 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
                                to_state=deviation.state,
                                detail={"category": deviation.category, "destination": deviation.destination})
             ledger_ids = _enter_messages(session, office, deviation, route, now)
+            _number(session, office, deviation)
             return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
                               title=deviation.title)
     except Unavailable as exc:
@@ -172,10 +173,10 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
                    reporter_id: str | None, channel_id: str | None) -> Deviation:
     year = now.astimezone(office.tz).year
-    seq = store.next_sequence(session, office.id, year)
     minimal = route.keeps_minimal_text
     deviation = Deviation(
-        office_id=office.id, year=year, seq=seq, reference=format_reference(year, seq), submission_key=key,
+        # Numbered last, by _number(); until then a placeholder no other transaction can collide with.
+        office_id=office.id, year=year, seq=0, reference=f"~{key[:31]}", submission_key=key,
         kind=form.kind.value, category=form.category.value, destination=route.destination.value,
         severity=form.severity.value, citizen_rights=form.citizen_rights.value,
         # Seed 000 / DESIGN: an ASYS case keeps category, date and reference; the narrative belongs in ASYS.
@@ -189,6 +190,15 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
     session.add(deviation)
     session.flush()
     return deviation
+
+
+def _number(session, office: Office, deviation: Deviation) -> None:
+    """Give the case its reference, as the transaction's last statements: the office's counter row
+    stays locked from here to COMMIT only, so concurrent registrations overlap in everything else
+    and the numbers stay gap-free (a registration that rolls back never took one)."""
+    deviation.seq = store.next_sequence(session, office.id, deviation.year)
+    deviation.reference = format_reference(deviation.year, deviation.seq)
+    session.flush()
 
 
 def _enter_messages(session, office: Office, deviation: Deviation, route: Route, now: datetime) -> list[int]:
