@@ -5,26 +5,28 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from bot import logs
 from bot.errors import ConfigError
-from bot.office import load_offices
-from bot.settings import Settings, load_settings
-from store.db import Database
-from store.migrate import is_current, upgrade
 
+# Each subcommand imports what it needs when it runs: `avvik-bot --help` (and a typo) answers at once,
+# without loading SQLAlchemy, Alembic, pydantic and the office config.
 if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     from bot.office import Office
     from bot.reminders.digest import DigestPlan
     from bot.reminders.jobs import NudgePlan
     from bot.services import Services
+    from bot.settings import Settings
+    from store.db import Database
 
 
 def _check_ready(db: Database) -> None:
     """One line for the admin when the database can't be used as it is."""
+    from store.migrate import is_current
+
     if not db.ping():
         raise ConfigError("DATABASE_URL: the database does not answer; check the URL and that it runs.")
     if not is_current(db.engine):
@@ -33,6 +35,9 @@ def _check_ready(db: Database) -> None:
 
 def _ensure_migrated(settings: Settings) -> None:
     """SQLite (the default) is migrated on start; a shared PostgreSQL is migrated by the admin."""
+    from store.db import Database
+    from store.migrate import upgrade
+
     if settings.database_url.startswith("sqlite"):
         upgrade(settings.database_url)
         return
@@ -44,6 +49,7 @@ def _ensure_migrated(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.office import load_offices
     from bot.server import serve
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
@@ -54,6 +60,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.office import load_offices
     from bot.server import socket_mode
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
@@ -64,12 +71,18 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from store.migrate import upgrade
+
     upgrade(settings.database_url, args.revision)
     print(f"database migrated to {args.revision}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.office import load_offices
+    from store.db import Database
+    from store.migrate import is_current
+
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)
     try:
@@ -102,10 +115,12 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.errors import InvalidPeriod, StorageUnavailable
     from bot.i18n import t
+    from bot.office import load_offices
     from bot.reports.exports import Format, render
     from bot.reports.figures import Audience
     from bot.reports.periods import between, parse_period
     from bot.reports.service import load_report
+    from store.db import Database
 
     offices = load_offices(settings.avvik_office_config)
     if args.office:
@@ -143,6 +158,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _moment(value: str, tz: ZoneInfo) -> datetime:
+    from datetime import datetime
+
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -154,6 +171,7 @@ def _job_services(args: argparse.Namespace, settings: Settings) -> tuple[Service
     """Services for a one-shot scheduler job, with the ledger's senders, and the offices it runs for."""
     from bot.app import install_senders
     from bot.clock import StartingAt
+    from bot.office import load_offices
     from bot.services import build_services
 
     if not args.dry_run:
@@ -230,6 +248,8 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Erase the free text of cases closed longer than the office keeps it (`--dry-run`: only list them)."""
     from bot.clock import SystemClock
     from bot.deviations.retention import purge
+    from bot.office import load_offices
+    from store.db import Database
 
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)
@@ -303,11 +323,14 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-Command = Callable[[argparse.Namespace, Settings], int]
+Command = Callable[[argparse.Namespace, "Settings"], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from bot import logs
+    from bot.settings import load_settings
+
     try:
         settings = load_settings()
         logs.configure(settings.log_level, settings.log_format)
