@@ -36,10 +36,10 @@ def _check_ready(db: Database) -> None:
 def _ensure_migrated(settings: Settings) -> None:
     """SQLite (the default) is migrated on start; a shared PostgreSQL is migrated by the admin."""
     from store.db import Database
-    from store.migrate import upgrade
+    from store.migrate import upgrade_if_behind
 
     if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)
+        upgrade_if_behind(settings.database_url)
         return
     db = Database(settings.database_url)
     try:
