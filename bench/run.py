@@ -418,10 +418,10 @@ def main() -> None:
     parser.add_argument("--no-scan", action="store_true", help="skip the scheduler scan")
     args = parser.parse_args()
     args.bot_tree = args.bot_tree.resolve()
-    args.requests = 100 if args.quick else 300
+    args.requests = 100 if args.quick else 200
     args.person = 10 if args.quick else 20
     args.repeat = 1 if args.quick else 2
-    args.registrations = 500 if args.quick else 2000
+    args.registrations = 500 if args.quick else 1000
     args.starts = 1 if args.quick else 3
     started = time.monotonic()
     sections: list[dict] = []
