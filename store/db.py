@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.write_lock import LockingConnection, LockTimeout, write_lock
+from store.write_lock import LockingConnection, LockTimeout
 
 READ_ONLY = "avvik_read_only"
 
@@ -39,17 +40,17 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     """
     if url.startswith("sqlite"):
         database = make_url(url).database or ""
-        lock = None if database in ("", ":memory:") or "mode=memory" in url else write_lock(database)
+        path = None if database in ("", ":memory:") or "mode=memory" in url else os.path.realpath(database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT,
                                                   "factory": LockingConnection}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
-            dbapi_connection.write_lock = lock
+            dbapi_connection.database_path = path
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            if lock is not None:
+            if path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses nothing; a power cut never corrupts
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")

@@ -100,25 +100,29 @@ _locks_guard = threading.Lock()
 def write_lock(path: str) -> WriteLock:
     """The process's lock for a database file. Keyed by process id too: a forked worker must not share
     its parent's lock file description, or flock would not keep the two apart."""
-    key = (os.getpid(), os.path.realpath(path))
+    key = (os.getpid(), path)
+    lock = _locks.get(key)
+    if lock is not None:
+        return lock
     with _locks_guard:
         lock = _locks.get(key)
         if lock is None:
-            lock = _locks[key] = WriteLock(key[1])
+            lock = _locks[key] = WriteLock(path)
         return lock
 
 
 class LockingConnection(sqlite3.Connection):
     """A SQLite connection that holds its file's write lock from `take_write_lock()` to COMMIT or ROLLBACK."""
 
-    write_lock: WriteLock | None = None
-    _holding = False
+    database_path: str | None = None  # None: an in-memory database, which no one else can write
+    _holding: WriteLock | None = None
 
     def take_write_lock(self) -> None:
         """Queue for the file's write lock; held until this transaction's COMMIT or ROLLBACK."""
-        if self.write_lock is not None and not self._holding:
-            self.write_lock.acquire()
-            self._holding = True
+        if self.database_path is not None and self._holding is None:
+            lock = write_lock(self.database_path)  # looked up now: this process's own, even after a fork
+            lock.acquire()
+            self._holding = lock
 
     def commit(self) -> None:
         try:
@@ -139,7 +143,6 @@ class LockingConnection(sqlite3.Connection):
             self.let_go()
 
     def let_go(self) -> None:
-        if self._holding:
-            self._holding = False
-            assert self.write_lock is not None
-            self.write_lock.release()
+        lock, self._holding = self._holding, None
+        if lock is not None:
+            lock.release()
