@@ -11,11 +11,16 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import TypeVar
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import metrics
 from bot.services import Services
+from store import ledger
+from store.db import Unavailable
 from store.migrate import is_current
 
 log = logging.getLogger(__name__)
@@ -25,9 +30,16 @@ log = logging.getLogger(__name__)
 # to answer, five would leave new requests queued past Slack's 3 seconds before they could ack.
 LISTENER_THREADS = 32
 
+# Slack's own payloads are a few kilobytes (a modal's state at most some tens): anything larger is
+# refused before it is read, so it costs neither memory nor log.
+MAX_BODY = 1024 * 1024
 
-def create_app(services: Services) -> App:
-    """A Bolt app with every listener registered; requests are signature-checked by Bolt."""
+
+def create_app(services: Services, listener_executor: ThreadPoolExecutor | None = None) -> App:
+    """A Bolt app with every listener registered; requests are signature-checked by Bolt.
+
+    `listener_executor` runs the listeners' work after the ack; pass one to wait for it at shutdown.
+    """
     settings = services.settings
     app = App(
         client=services.client,
@@ -36,12 +48,17 @@ def create_app(services: Services) -> App:
         # Listeners ack first; slow work (Web API calls) runs after the 200 has gone back.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt.App"),
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        listener_executor=listener_executor or listener_threads(),
     )
+    app.use(metrics.time_request)
     from handlers import install  # composition root: handlers → bot, wired here
 
     install(app, services)
     return app
+
+
+def listener_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
 
 
 def import_listeners() -> None:
@@ -65,24 +82,65 @@ def install_senders(services: Services) -> Services:
     return services
 
 
+def _refused(environ: dict) -> str | None:
+    """The status for a request refused before its body is read, or None: a body over MAX_BODY (413),
+    a timestamp Slack would never send (401: the signature check could not even begin)."""
+    length = environ.get("CONTENT_LENGTH") or "0"
+    if not (length.isascii() and length.isdigit()):
+        return "400 Bad Request"
+    if int(length) > MAX_BODY:
+        return "413 Content Too Large"
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    if environ.get("REQUEST_METHOD") == "POST" and not (timestamp.isascii() and timestamp.isdigit()
+                                                        and len(timestamp) <= 12):
+        return "401 Unauthorized"
+    return None
+
+
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
+T = TypeVar("T")
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes; PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class WsgiApp:
-    """`/slack/events` for Slack; `/healthz` (database answers) and `/readyz` (and is migrated)."""
+    """`/slack/events` for Slack, and what a platform asks a service (Kubernetes semantics):
+
+    - `/livez`, liveness: this process serves requests. Depends on nothing outside it, so a
+      database outage never makes the platform restart every replica.
+    - `/readyz`, readiness: the database answers and its migrations are current.
+    - `/healthz`: the database answers (the Docker HEALTHCHECK's question).
+    - `/metrics`: Prometheus metrics (bot/metrics.py).
+
+    The database checks answer within `CHECK_DEADLINE` whatever the database does: a check not
+    done by then counts as failed (503) and is left to finish on its own thread.
+    """
+
+    CHECK_DEADLINE = 0.8  # seconds; probes wait 1 s
 
     def __init__(self, app: App, services: Services) -> None:
         self.slack = SlackRequestHandler(app, path="/slack/events")
         self.services = services
+        self._checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="health")
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path == "/livez":
+            return self._reply(start_response, "200 OK", {"ok": True})
         if path == "/healthz":
-            return self._status(start_response, {"database": self.services.db.ping()})
+            return self._status(start_response, {"database": self.services.db.ping()})  # bounded by itself
         if path == "/readyz":
-            db = self.services.db
-            up = db.ping()
-            return self._status(start_response, {"database": up, "migrations": up and self._migrated()})
+            checks = self._within(self._readiness, {"database": False, "migrations": False})
+            metrics.readiness(all(checks.values()))
+            return self._status(start_response, checks)
+        if path == "/metrics":
+            return self._metrics(start_response)
+        refused = _refused(environ)
+        if refused:
+            return self._reply(start_response, refused, {"ok": False, "error": refused[4:].lower().replace(" ", "_")})
         try:
             return self.slack(environ, start_response)
         except Exception as exc:
@@ -90,6 +148,31 @@ class WsgiApp:
             # Slack's shapes): refuse it as a bad request, logged by type and place, never by content.
             log.warning("refused a malformed request: %s", type(exc).__name__, exc_info=exc)
             return self._reply(start_response, "400 Bad Request", {"ok": False, "error": "malformed_request"})
+
+    def _within(self, check: Callable[[], T], failed: T = False) -> T:  # type: ignore[assignment]
+        try:
+            return self._checks.submit(check).result(timeout=self.CHECK_DEADLINE)
+        except TimeoutError:  # concurrent.futures' is the built-in since Python 3.11
+            return failed
+
+    def _readiness(self) -> dict[str, bool]:
+        up = self.services.db.ping()
+        return {"database": up, "migrations": up and self._migrated()}
+
+    def _metrics(self, start_response: StartResponse) -> list[bytes]:
+        content_type, body = metrics.render(self._within(self._ledger_counts, None))
+        start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _ledger_counts(self) -> metrics.LedgerCounts | None:
+        now = self.services.clock.now()
+        try:
+            with self.services.db.reading() as session:
+                rows = ledger.unsent_by_kind(session)
+        except Unavailable:
+            return None
+        return lambda: iter([(kind, state, count, max((now - _aware(oldest)).total_seconds(), 0.0))
+                             for kind, state, count, oldest in rows])
 
     def _migrated(self) -> bool:
         try:

@@ -1,4 +1,4 @@
-"""`avvik-bot`: serve, socket, db upgrade, check, deliver, nudge, digest, report, purge."""
+"""`avvik-bot`: serve, socket, db upgrade, check, deliver, nudge, digest, quality, report, purge."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from bot.office import Office
+    from bot.quality.jobs import RoundLine, RoundsPlan
     from bot.reminders.digest import DigestPlan
     from bot.reminders.jobs import NudgePlan
     from bot.services import Services
@@ -207,6 +208,51 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_quality(args: argparse.Namespace, settings: Settings) -> int:
+    """Seed 002's half-yearly rounds as the scheduler runs them: close, open, remind (`--dry-run`: only say)."""
+    from bot.quality.jobs import plan_due, scheduled_rounds
+    from bot.quality.service import reviewers_of
+
+    services, offices = _job_services(args, settings)
+    for office in offices:
+        reviewers = reviewers_of(services.leaders, office, patient=True) if not args.dry_run else \
+            sorted(office.quality.reviewers)
+        plan = plan_due(services.db, services.clock, office, reviewers)
+        if not args.dry_run:
+            scheduled_rounds(services, office.id)
+        print("\n".join(describe_quality(plan, len(reviewers), args.dry_run)))
+    return 0
+
+
+def describe_quality(plan: RoundsPlan, reviewers: int, dry_run: bool) -> list[str]:
+    """What a quality pass does (or, in a dry run, would do), for the admin's terminal."""
+    from bot.quality.rules import round_title
+
+    def name(line: RoundLine) -> str:
+        return round_title(line, "en")
+
+    verb = "would" if dry_run else "will"
+    lines = [f"{plan.office.name}, {plan.today:%A %Y-%m-%d}: {'dry run, nothing stored' if dry_run else 'running'}"]
+    for line in plan.close:
+        where = "the leader channel and the office channel" if line.reviews else "the leader channel only (no reviews)"
+        lines.append(f"  {verb} close {name(line)} (ended {line.closes_on}; {line.reviews} review(s)): "
+                     f"overall assessment to {where}")
+    if plan.open:
+        lines.append(f"  {verb} open {name(plan.open)} ({plan.open.opens_on}–{plan.open.closes_on}), "
+                     f"inviting {reviewers} reviewer(s)")
+    if plan.kept_out_by:
+        lines.append(f"  the season's round stays closed: {name(plan.kept_out_by)} runs until "
+                     f"{plan.kept_out_by.closes_on}")
+    for reviewer, lacking in sorted(plan.behind.items()):
+        lines.append(f"  reminder to {reviewer}: {lacking} review(s) short of the target")
+    for measure_id, due_on, leaders in plan.overdue:
+        lines.append(f"  measure {measure_id} overdue since {due_on}: its owner"
+                     + (" and the leader channel" if leaders else "") + " (once each)")
+    if len(lines) == 1:
+        lines.append("  nothing to do")
+    return lines
+
+
 def describe_nudges(plan: NudgePlan, dry_run: bool) -> list[str]:
     """What a reminder run sends (or, in a dry run, would send), for the admin's terminal."""
     head = f"{plan.office.name}, {plan.today:%A %Y-%m-%d}"
@@ -310,7 +356,8 @@ def parser() -> argparse.ArgumentParser:
                         help="kontor (default): no names at all; ledere: action owners included")
     report.set_defaults(run=cmd_report)
     for name, run, what in (("nudge", cmd_nudge, "send today's reminders, escalations and the leaders' summary"),
-                            ("digest", cmd_digest, "post this week's feedback digest to the office channel")):
+                            ("digest", cmd_digest, "post this week's feedback digest to the office channel"),
+                            ("quality", cmd_quality, "close, open and remind the half-yearly quality rounds")):
         job = commands.add_parser(name, help=f"{what} now (as the scheduler does)")
         job.add_argument("--dry-run", action="store_true", help="print what would be sent; send and store nothing")
         job.add_argument("--office", help="only this office (its id in AVVIK_OFFICE_CONFIG)")

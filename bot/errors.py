@@ -48,6 +48,12 @@ class NotAReviewer(DomainError):
     key = "error.quality.not_a_reviewer"
 
 
+class NotYourReview(DomainError):
+    """A review form sent again by someone who is not the reviewer who filled it in."""
+
+    key = "error.quality.not_your_review"
+
+
 class RoundNotOpen(DomainError):
     key = "error.quality.no_open_round"
 

@@ -12,15 +12,21 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, ValidationError
 
+from bot.privacy import without_bidi_controls
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_MAX = 3000
 
 
 def clean_text(value: object) -> object:
-    """Strip, normalise, drop control characters; an empty text is None."""
+    """Strip, normalise, drop control characters and bidi controls; an empty text is None.
+
+    Every form's free text enters through here, so no text the bot stores, and so none it posts,
+    carries a bidi override that makes it read otherwise than it is.
+    """
     if not isinstance(value, str):
         return value
-    value = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    value = without_bidi_controls(_CONTROL.sub("", unicodedata.normalize("NFC", value))).strip()
     return value or None
 
 

@@ -21,8 +21,6 @@ Locale = Literal["nb", "en"]
 LOCALES: tuple[Locale, ...] = ("nb", "en")
 DEFAULT_LOCALE: Locale = "nb"
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
-Iso = Literal["iso"]
-ISO: Iso = "iso"  # format_date's style for dates written as ISO 8601 in every locale
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, dict[str, str]]]:
@@ -65,18 +63,29 @@ def has(key: str) -> bool:
     return key in catalogue()
 
 
-def format_date(value: date, locale: Locale | Iso) -> str:
-    """A day as people read it: «20.11.2026» in Bokmål, «2026-11-20» in English.
+def format_date(value: date, locale: Locale) -> str:
+    """A day as people read it: «30.04.2026» in Bokmål, «2026-04-30» in English.
 
-    `ISO` in place of the locale writes ISO 8601 whatever the office's language, as the period
-    reports and the quality rounds' texts do today (their tests pin it); issue 19 (Norwegian
-    wording) decides whether they follow the locale. Dates for machines (CSV cells, ledger keys,
-    Slack's date pickers) are not formatted here: they are `date.isoformat()` by contract.
+    The one formatter for every date a person reads (cards, reminders, quality messages,
+    reports). Dates for machines (CSV cells, ledger keys, Slack's date pickers, the period a
+    leader types) are not formatted here: they are `date.isoformat()` by contract.
     """
     return value.strftime("%d.%m.%Y") if locale == "nb" else value.isoformat()
 
 
-def format_datetime(value: datetime, locale: Locale | Iso, tz: tzinfo) -> str:
+def format_datetime(value: datetime, locale: Locale, tz: tzinfo) -> str:
     """A moment in the office's time zone: «20.11.2026 14:05» in Bokmål, «2026-11-20 14:05» in English."""
     local = value.astimezone(tz)
     return f"{format_date(local.date(), locale)} {local:%H:%M}"
+
+
+def format_week(value: date | str, locale: Locale) -> str:
+    """A week as people say it: «uke 49» in Bokmål, «week 49» in English.
+
+    `value` is a day in the week or an ISO week as the ledger keys it («2026-W49»); a key in
+    any other shape is shown as it is rather than lose the message."""
+    try:
+        day = date.fromisoformat(f"{value}-1") if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    return t("week", locale, week=day.isocalendar().week)

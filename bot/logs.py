@@ -2,14 +2,18 @@
 
 Our own log lines carry ids of cases and ledger rows, error codes and timings only. The
 Slack SDK's debug output contains request bodies (message text), so its loggers are held
-at INFO or above whatever the level asked for. An error is logged by its type and where it
-was raised, never by its message: an exception's text can quote what a person typed.
+at INFO or above whatever the level asked for. Above that, Bolt still writes whole request
+bodies into its lines (a failed signature check at INFO, an unhandled request, a listener's
+error), so every line from Bolt and the SDK keeps only its words before the first detail
+(`LibraryDetails`), whatever its level. An error is logged by its type and where it was
+raised, never by its message: an exception's text can quote what a person typed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import threading
 import traceback
@@ -30,6 +34,22 @@ def where(tb: TracebackType | None) -> str | None:
     path = Path(frame.filename)
     name = str(path.relative_to(_ROOT)) if path.is_relative_to(_ROOT) else path.name
     return f"{name}:{frame.lineno} in {frame.name}"
+
+
+# Libraries whose lines quote requests: «Invalid request signature detected (signature: …, body: …)».
+QUOTING_LIBRARIES = frozenset({"slack_bolt", "slack_sdk"})
+_DETAIL = re.compile(r"[(:{\[\n]")
+
+
+class LibraryDetails(logging.Filter):
+    """On the handler, so it sees every line whichever logger wrote it: a line from a library that
+    quotes requests keeps its words up to the first detail, «Invalid request signature detected»."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.partition(".")[0] in QUOTING_LIBRARIES:
+            words = _DETAIL.split(record.getMessage(), maxsplit=1)[0].strip()
+            record.msg, record.args = words or "(details withheld)", None
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -61,6 +81,7 @@ class TextFormatter(logging.Formatter):
 def configure(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.addFilter(LibraryDetails())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

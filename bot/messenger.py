@@ -3,10 +3,19 @@
 Each kind of message (`MessageKind`) has one sender, registered by the handlers, which own
 the Block Kit, with a loader from `bot/` that reads what the sender renders. A kind without
 a sender is a start-up error (`check_senders`): the bot must not run and leave messages
-unsent. The messenger claims due ledger rows; for each it loads the rows the message is
-about as they are now (no lock held), calls the sender, and then, in one short transaction,
-stores what the sender recorded (a card's ts, say) with the row's «sent» mark. A failure
-leaves the row pending with a back-off, so the next run retries it.
+unsent. The messenger sends the rows this process entered (entered already claimed, see
+`store.ledger`) and claims other due ones; for each it loads the rows the message is about as
+they are now (no lock held) and calls the sender. What the senders recorded (a card's ts, say)
+is stored with the rows' «sent» mark in one short transaction per batch (sooner only when a
+later row reads it: the card's updates and thread). A failure leaves the row pending with a
+back-off, so the next run retries it.
+
+Exactly once, though `chat.postMessage` has no idempotency key: every message is posted with
+Slack message metadata naming its ledger row (`LEDGER_EVENT`), and a row tried before (its
+sender timed out, lost the connection, or died with the row claimed) is first looked for in
+its conversation's history since the row was entered; when Slack has it, its ts is adopted
+instead of posting again. A live sender keeps its claims fresh (a heartbeat), so a dead
+process's rows are claimed again after `LEASE`, seconds rather than minutes.
 
 `MessageKind` and `Target` are the ledger's, defined in `store.ledger` (the store needs them
 too); they are named here for the handlers, which import from `bot/`, never from `store/`.
@@ -15,17 +24,23 @@ too); they are named here for the handlers, which import from `bot/`, never from
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import urllib.error
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.clock import Clock
 from bot.office import Office, OfficeDirectory
 from store import ledger
@@ -38,7 +53,16 @@ __all__ = ["Delivery", "DeliveryReport", "Entry", "MessageKind", "Messenger", "M
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # a row claimed longer ago than this is taken to be from a dead sender
+KINDS = frozenset(kind.value for kind in MessageKind)
+LEASE = timedelta(seconds=20)  # a row claimed longer ago than this is taken to be from a dead sender
+HEARTBEAT = 5.0  # seconds between refreshes of a live sender's claims (well inside the lease)
+FLUSH_EVERY = 10  # rows sent before their «sent» marks are stored, at most
+LEDGER_EVENT = "avvik_ledger"  # the event_type of the metadata on every message the ledger sends
+LOOKBACK = timedelta(minutes=10)  # history looked through before a row's entry time (clock skew)
+HISTORY_PAGES = 5  # pages of 200 messages looked through for a retried message
+# Kinds whose loaders read what an earlier sender recorded (the card's ts): rows sent before them
+# in a batch store their records first.
+READS_RECORDS = frozenset({MessageKind.LEADER_CARD, MessageKind.CARD_THREAD})
 
 T = TypeVar("T")
 Write = Callable[[Session], None]
@@ -70,7 +94,7 @@ class Delivery:
     with the row's «sent» mark, in one short transaction after the Slack call."""
 
     entry: Entry
-    client: WebClient
+    client: WebClient  # a LedgerClient: posts carry the row's metadata, a retried post is looked up first
     writes: list[Write] = field(default_factory=list)
 
     @property
@@ -105,6 +129,50 @@ class MissingSenders(RuntimeError):
         super().__init__("no sender for " + ", ".join(kind.value for kind in self.kinds))
 
 
+class LedgerClient:
+    """The Web API client a sender gets: `chat_postMessage` carries the ledger row's metadata and,
+    when an earlier attempt may have reached Slack, adopts the message found in the conversation
+    instead of posting it again. Every other method is the plain client's."""
+
+    def __init__(self, messenger: Messenger, entry: Entry, retried: bool) -> None:
+        self._messenger, self._entry, self._retried = messenger, entry, retried
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._messenger.client, name)
+
+    def metadata(self) -> dict[str, Any]:
+        """What names the row (no person, no text): its office, kind, target and period."""
+        entry = self._entry
+        return {"event_type": LEDGER_EVENT,
+                "event_payload": {"office": entry.office.id, "what": entry.kind.value, "target": str(entry.target),
+                                  "period": entry.period, "ledger_id": entry.id}}
+
+    def chat_postMessage(self, *, channel: str, **kwargs: Any) -> SlackResponse:
+        """Post once. A 5xx or a dropped connection is tried again at once, but only after looking
+        for the message (Slack may have posted it before failing); a timeout is left to the next
+        run, which looks first too (a slow Slack may still be posting it)."""
+        metadata = self.metadata()
+        look = self._retried
+        for again in (False, True):
+            if look:
+                found = self._messenger.find_posted(channel, kwargs.get("thread_ts"), metadata["event_payload"],
+                                                    self._entry.created_at - LOOKBACK)
+                if found is not None:
+                    log.info("ledger: %s #%s was already in Slack; not posted again", self._entry.kind.value,
+                             self._entry.id)
+                    return found
+            try:
+                return self._messenger.post_client.chat_postMessage(channel=channel, metadata=metadata, **kwargs)
+            except SlackApiError as exc:
+                if again or exc.response.status_code < 500:
+                    raise
+            except (urllib.error.URLError, ConnectionError):
+                if again:
+                    raise
+            look = True
+        raise AssertionError("unreachable")
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)
@@ -119,6 +187,20 @@ class Messenger:
         # or rate-limiting Web API never delays the next person's acknowledgement.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
         self._pending: set[Future[DeliveryReport]] = set()
+        self._database = db.engine.url.render_as_string(hide_password=True)
+        self._claims: dict[int, int] = {}  # rows this process is sending → the attempt it claimed
+        self._claims_lock = threading.Lock()
+        self._heartbeat: tuple[int, threading.Thread] | None = None
+        self._ims: dict[str, str] = {}  # a person's id → their direct-message channel with the bot
+
+    @cached_property
+    def post_client(self) -> WebClient:
+        """The client that posts: never retried blind by the SDK (a reset or a 5xx may come after
+        Slack posted); the ledger retries, looking the message up first. Rate limits (nothing
+        posted) still are."""
+        client = self.client
+        return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                         retry_handlers=[h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)])
 
     def deliver_soon(self, ids: Sequence[int]) -> Future[DeliveryReport] | None:
         """Send these ledger rows in the background; whatever fails is retried by the scheduler."""
@@ -146,43 +228,75 @@ class Messenger:
             raise MissingSenders(missing)
 
     def deliver(self, ids: Sequence[int] | None = None, limit: int = 50) -> DeliveryReport:
-        """Send what is due (only `ids`, when given). Safe to call from any number of processes."""
+        """Send what is due (only `ids`, when given). Safe to call from any number of processes.
+
+        Rows this process entered are its own already (no claim transaction); others are claimed."""
         self.check_senders()  # a messenger nobody equipped would claim rows only to give them back
         report = DeliveryReport()
         if ids is not None and not ids:
             return report
+        self._start_heartbeat()
+        batch = {entry_id: (1, what) for entry_id, what in ledger.take_entered(self._database, ids).items()}
+        with self._claims_lock:
+            self._claims.update({entry_id: attempt for entry_id, (attempt, _) in batch.items()})
+        others = None if ids is None else [i for i in ids if i not in batch]
+        if others is None or others:
+            try:
+                with self.db.transaction() as session:
+                    claimed = {entry.id: (entry.attempts, entry.what)
+                               for entry in ledger.claim(session, self.clock.now(), LEASE, others, limit)}
+            except Unavailable:
+                log.warning("ledger: database unavailable; delivery postponed")
+                claimed = {}
+            with self._claims_lock:
+                self._claims.update({entry_id: attempt for entry_id, (attempt, _) in claimed.items()})
+            batch.update(claimed)
         try:
-            with self.db.transaction() as session:
-                claimed = [entry.id for entry in ledger.claim(session, self.clock.now(), LEASE, ids, limit)]
-        except Unavailable:
-            log.warning("ledger: database unavailable; delivery postponed")
-            return report
-        for entry_id in claimed:
-            (report.sent if self._send_one(entry_id) else report.failed).append(entry_id)
+            self._send([(entry_id, *batch[entry_id]) for entry_id in sorted(batch)], report)
+        finally:
+            with self._claims_lock:
+                for entry_id in batch:
+                    self._claims.pop(entry_id, None)
         return report
 
-    def _send_one(self, entry_id: int) -> bool:
-        error: str | None = None
+    def _send(self, batch: list[tuple[int, int, str]], report: DeliveryReport) -> None:
+        sent: list[tuple[int, str, list[Write]]] = []
+        failed: list[tuple[int, str, int, str, timedelta]] = []
+        for entry_id, attempt, what in batch:
+            if sent and (len(sent) >= FLUSH_EVERY or (what in READS_RECORDS and any(w for *_, w in sent))):
+                self._flush(sent, [], report)  # stored before a row that may read it
+                sent = []
+            outcome = self._send_one(entry_id, attempt)
+            if outcome is None:
+                continue  # not this process's to send any more
+            if isinstance(outcome, Delivery):
+                sent.append((entry_id, what, outcome.writes))
+            else:
+                failed.append((entry_id, what, attempt, *outcome))
+        self._flush(sent, failed, report)
+
+    def _send_one(self, entry_id: int, attempt: int) -> Delivery | tuple[str, timedelta] | None:
+        """Send one row: its Delivery when sent, (error, retry after) when not, None when it is
+        no longer this process's claim (another replica claimed it after our lease ran out)."""
         retry_after = timedelta(0)
         try:
-            with self.db.reading() as session:
+            with self.db.reading(deadline=None) as session:  # held while Slack answers
                 row = session.get(LedgerEntry, entry_id)
+                if row is None or row.status != ledger.SENDING or row.attempts != attempt:
+                    return None
                 route = self._route(row.what)
                 if route is None:
-                    error = "unknown_kind"  # entered by a newer version: left pending for it
-                else:
-                    delivery = Delivery(Entry.of(row, self.offices.by_id(row.office_id)), self.client)
-                    route.send(delivery, route.load(session, delivery.entry))
-            if error is None:
-                with self.db.transaction() as session:
-                    for write in delivery.writes:
-                        write(session)
-                    ledger.mark_sent(session, entry_id, self.clock.now())
+                    return "unknown_kind", retry_after  # entered by a newer version: left pending for it
+                entry = Entry.of(row, self.offices.by_id(row.office_id))
+                delivery = Delivery(entry, self.client)
+                delivery.client = LedgerClient(self, entry, retried=attempt > 1)  # type: ignore[assignment]
+                route.send(delivery, route.load(session, delivery.entry))
+            return delivery
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             retry_after = _retry_after(exc)
         except (SlackClientError, urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            error = type(exc).__name__
+            error = type(exc).__name__  # perhaps posted: the retry looks in Slack first
         except Unavailable:
             error = "database_unavailable"
         except LookupError:
@@ -192,28 +306,110 @@ class Messenger:
         except Exception as exc:
             log.error("ledger: sender for #%s raised %s", entry_id, type(exc).__name__)
             error = type(exc).__name__
-        if error is None:
-            return True
-        self._postpone(entry_id, error, retry_after)
-        return False
+        return error, retry_after
 
-    def _postpone(self, entry_id: int, error: str, retry_after: timedelta = timedelta(0)) -> None:
+    def _flush(self, sent: list[tuple[int, str, list[Write]]], failed: list[tuple[int, str, int, str, timedelta]],
+               report: DeliveryReport) -> None:
+        """Store what was sent (the senders' records and one «sent» mark for all) and give failed
+        rows back with a back-off, in one transaction. Should it fail, the rows stay claimed until
+        the lease runs out; the retry finds the sent ones in Slack and does not post them again."""
+        if not sent and not failed:
+            return
         now = self.clock.now()
         try:
             with self.db.transaction() as session:
-                entry = session.get(LedgerEntry, entry_id)
-                backoff = timedelta(minutes=min(2 ** max(entry.attempts - 1, 0), 60))
-                ledger.mark_failed(session, entry_id, error, now + max(backoff, retry_after))
-                what, attempts = entry.what, entry.attempts
+                for *_, writes in sent:
+                    for write in writes:
+                        write(session)
+                ledger.mark_sent(session, [entry_id for entry_id, *_ in sent], now)
+                for entry_id, _, attempt, error, retry_after in failed:
+                    backoff = timedelta(minutes=min(2 ** max(attempt - 1, 0), 60))
+                    ledger.mark_failed(session, entry_id, error, now + max(backoff, retry_after))
         except Unavailable:
-            return  # the lease runs out and the row is claimed again
-        log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempts)
+            log.warning("ledger: database unavailable; %s sent row(s) are marked when their lease runs out",
+                        len(sent))
+            report.failed += [entry_id for entry_id, *_ in sent] + [entry_id for entry_id, *_ in failed]
+            return
+        report.sent += [entry_id for entry_id, *_ in sent]
+        report.failed += [entry_id for entry_id, *_ in failed]
+        for _, what, _ in sent:
+            metrics.message(what, sent=True)
+        for entry_id, what, attempt, error, _ in failed:
+            metrics.message(what if what in KINDS else "other", sent=False)
+            log.warning("ledger: %s #%s not sent (%s), attempt %s; will retry", what, entry_id, error, attempt)
+
+    # --- finding a message an earlier attempt posted ---------------------------------------
+
+    def find_posted(self, channel: str, thread_ts: str | None, payload: dict[str, Any],
+                    since: datetime) -> SlackResponse | None:
+        """The message carrying this ledger payload in `channel` (or the thread `thread_ts`) since
+        `since`, as chat.postMessage would have answered; None when Slack does not have it."""
+        conversation = self._conversation(channel)
+        args: dict[str, Any] = {"channel": conversation, "oldest": f"{since.timestamp():.6f}",
+                                "include_all_metadata": True, "limit": 200}
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            if thread_ts:
+                page = self.client.conversations_replies(ts=thread_ts, cursor=cursor, **args)
+            else:
+                page = self.client.conversations_history(cursor=cursor, **args)
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                if metadata.get("event_type") == LEDGER_EVENT and _same_row(metadata.get("event_payload"), payload):
+                    data = {"ok": True, "channel": conversation, "ts": message["ts"], "message": message}
+                    return SlackResponse(client=self.client, http_verb="POST", api_url="chat.postMessage",
+                                         req_args={}, data=data, headers={}, status_code=200)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
+    def _conversation(self, channel: str) -> str:
+        """A channel id as it is; a person's id → the bot's direct-message channel with them."""
+        if not channel.startswith(("U", "W")):
+            return channel
+        if channel not in self._ims:
+            self._ims[channel] = self.client.conversations_open(users=channel)["channel"]["id"]
+        return self._ims[channel]
+
+    # --- keeping claims fresh ---------------------------------------------------------------
+
+    def _start_heartbeat(self) -> None:
+        """One heartbeat thread per process (started on first use, so after a fork)."""
+        pid = os.getpid()
+        if self._heartbeat and self._heartbeat[0] == pid and self._heartbeat[1].is_alive():
+            return
+        with self._claims_lock:
+            if self._heartbeat and self._heartbeat[0] == pid and self._heartbeat[1].is_alive():
+                return
+            thread = threading.Thread(target=self._beat, name="ledger-heartbeat", daemon=True)
+            self._heartbeat = (pid, thread)
+            thread.start()
+
+    def _beat(self) -> None:
+        stop = threading.Event()
+        while not stop.wait(HEARTBEAT):
+            with self._claims_lock:
+                ids = sorted(set(self._claims) | set(ledger.entered(self._database)))
+            if not ids:
+                continue
+            try:
+                with self.db.transaction() as session:
+                    ledger.heartbeat(session, ids, self.clock.now())
+            except Exception as exc:  # the next beat tries again; a dead database ends the lease anyway
+                log.warning("ledger: heartbeat failed (%s)", type(exc).__name__)
 
     def _route(self, what: str) -> Route[Any] | None:
         try:
             return self.routes.get(MessageKind(what))
         except ValueError:
             return None
+
+
+def _same_row(found: object, payload: dict[str, Any]) -> bool:
+    if not isinstance(found, dict):
+        return False
+    return all(str(found.get(name)) == str(payload[name]) for name in ("office", "what", "target", "period"))
 
 
 def _retry_after(exc: SlackApiError) -> timedelta:

@@ -15,6 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import metrics
 from bot.deviations import retention
 from bot.quality.jobs import scheduled_rounds
 from bot.reminders.digest import scheduled_digest
@@ -46,22 +47,24 @@ class WorkdayTrigger(BaseTrigger):
 
 def create_scheduler(services: Services) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=services.offices.office[0].timezone)
+
+    def add(func, trigger, job_id: str, **options) -> None:  # type: ignore[no-untyped-def]
+        """Every job's runs are counted and timed (bot/metrics.py), under its kind: the id up to `:`."""
+        scheduler.add_job(metrics.timed_job(job_id.split(":", 1)[0], func), trigger, id=job_id, max_instances=1,
+                          coalesce=True, **options)
+
     # Retries what the request cycle could not send (Slack down, rate limited, a crash).
-    scheduler.add_job(services.messenger.deliver, "interval", seconds=60, id="deliver_ledger",
-                      max_instances=1, coalesce=True)
+    add(services.messenger.deliver, "interval", "deliver_ledger", seconds=60)
     for office in services.offices.office:
-        cadence = office.cadence
-        scheduler.add_job(scheduled_nudges, WorkdayTrigger(cadence.nudge_hour, 0, office.tz),
-                          args=(services, office.id), id=f"nudges:{office.id}", max_instances=1, coalesce=True,
-                          misfire_grace_time=MISFIRE_GRACE)
-        scheduler.add_job(scheduled_digest, WorkdayTrigger(cadence.digest_hour, 0, office.tz),
-                          args=(services, office.id), id=f"digest:{office.id}", max_instances=1, coalesce=True,
-                          misfire_grace_time=MISFIRE_GRACE)
+        cadence, office_jobs = office.cadence, (services, office.id)
+        add(scheduled_nudges, WorkdayTrigger(cadence.nudge_hour, 0, office.tz), f"nudges:{office.id}",
+            args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
+        add(scheduled_digest, WorkdayTrigger(cadence.digest_hour, 0, office.tz), f"digest:{office.id}",
+            args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
         # Seed 002: open the half-yearly quality rounds on their dates, close them, remind reviewers.
-        scheduler.add_job(scheduled_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz),
-                          args=(services, office.id), id=f"quality:{office.id}", max_instances=1, coalesce=True,
-                          misfire_grace_time=MISFIRE_GRACE)
+        add(scheduled_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz), f"quality:{office.id}",
+            args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
     # Closed cases lose their free text after the office's retention period (bot/deviations/retention.py).
-    scheduler.add_job(retention.run_daily, "cron", args=[services], hour=3, minute=30, id="erase_free_text",
-                      max_instances=1, coalesce=True)
+    add(retention.run_daily, "cron", "erase_free_text", args=[services], hour=3, minute=30)
     return scheduler
+

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import signal
+import tempfile
+import threading
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
 
 from bot import logs
-from bot.app import WsgiApp, create_app, import_listeners
+from bot.app import WsgiApp, create_app, import_listeners, listener_threads
 from bot.scheduler import create_scheduler
 from bot.services import build_services
 from bot.settings import Settings
@@ -53,6 +58,7 @@ class GunicornServer(BaseApplication):
 
 
 def serve(settings: Settings, host: str, port: int, workers: int, threads: int, scheduler: bool = True) -> None:
+    _metrics_directory()
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -64,6 +70,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "logger_class": _GunicornLogs,
         # newer gunicorns open a control socket in $HOME: unused here, and replicas on one host would share it.
         "control_socket_disable": True,
+        "child_exit": _worker_exited,
         "loglevel": settings.log_level.lower(),
         "pre_fork": _freeze_before_fork,
     }
@@ -71,11 +78,48 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
     GunicornServer(settings, options, scheduler).run()
 
 
+def _metrics_directory() -> None:
+    """prometheus_client's multiprocess mode: every worker writes its values to one directory, and
+    `/metrics` sums them, whichever worker answers the scrape. Set before any worker starts;
+    emptied, as the library's documentation asks, so a restart does not count old values twice."""
+    from bot.metrics import MULTIPROCESS_DIR
+
+    directory = Path(os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="avvik-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROCESS_DIR] = str(directory)
+
+
+def _worker_exited(server: object, worker: object) -> None:
+    """gunicorn's `child_exit` hook: a dead worker's live gauges stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
 def socket_mode(settings: Settings) -> None:
-    """Socket Mode: no inbound traffic at all, which suits a closed public-sector network."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    """Socket Mode: no inbound traffic at all, which suits a closed public-sector network.
+
+    Runs until SIGTERM or SIGINT, then stops as `serve` does: no new envelopes, the ones in
+    progress finished and acknowledged, the scheduler stopped, the ledger's sends done; exit 0.
+    """
+    from bot.socket_mode import SocketModeRunner
 
     services = build_services(settings)
-    app = create_app(services)
-    create_scheduler(services).start()
-    SocketModeHandler(app, settings.secret("SLACK_APP_TOKEN")).start()
+    scheduler = create_scheduler(services)
+    listeners = listener_threads()
+    runner = SocketModeRunner(create_app(services, listeners), settings.secret("SLACK_APP_TOKEN"))
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner.connect()
+    scheduler.start()
+    log.info("socket mode: connected; waiting for envelopes")
+    stop.wait()
+    log.info("socket mode: stopping")
+    runner.close()  # no new envelopes; those read are acknowledged
+    listeners.shutdown(wait=True)  # the work each listener does after its ack
+    scheduler.shutdown(wait=True)
+    services.messenger.wait_idle()
+    log.info("socket mode: stopped")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
@@ -12,7 +12,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
+from bot.dialogue.throttle import CodeThrottle
 from bot.leaders.directory import LeaderDirectory
 from bot.messenger import Messenger
 from bot.office import OfficeDirectory, load_offices
@@ -29,6 +31,14 @@ class Services:
     client: WebClient
     messenger: Messenger
     leaders: LeaderDirectory
+    # Wrong case codes lately (issue 20): in this process's memory only, never who.
+    code_throttle: CodeThrottle = field(default_factory=CodeThrottle)
+
+    def dialogue_key(self) -> bytes:
+        """The anonymous dialogue's server key, derived from the signing secret (bot/dialogue/codes.py)."""
+        from bot.dialogue.codes import server_key
+
+        return server_key(self.settings.secret("SLACK_SIGNING_SECRET"))
 
 
 class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
@@ -83,6 +93,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
     clock = clock or SystemClock()
     offices = load_offices(settings.avvik_office_config)
     db = db or Database(settings.database_url)
+    metrics.count_database_errors(db.engine)
     client = web_client(settings)
     return Services(
         settings=settings,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL
 
 from bot.errors import ConfigError
 
@@ -38,6 +41,17 @@ class Settings(BaseSettings):
     log_format: str = Field(default="text", pattern="^(text|json)$")
     log_level: str = "INFO"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _nais_database(cls, data: object) -> object:
+        """On NAIS, a Cloud SQL database declared with `envVarPrefix: DB` arrives as DB_HOST, DB_PORT,
+        DB_DATABASE, DB_USERNAME, DB_PASSWORD (and DB_SSL* for the certificates): used when
+        DATABASE_URL is not set."""
+        if not isinstance(data, dict) or any(k.lower() == "database_url" for k in data):
+            return data
+        url = nais_database_url(os.environ)
+        return {**data, "database_url": url} if url else data
+
     @field_validator("slack_api_url")
     @classmethod
     def _api_url_is_http(cls, value: str) -> str:
@@ -69,6 +83,20 @@ class Settings(BaseSettings):
         value = getattr(self, name.lower())
         self.require(name)
         return value.get_secret_value()
+
+
+def nais_database_url(environ: Mapping[str, str]) -> str | None:
+    """A SQLAlchemy URL from NAIS's DB_* variables, or None when they are not there."""
+    if "DATABASE_URL" in environ or not {f"DB_{p}" for p in _NAIS_PARTS} <= set(environ):
+        return None
+    ssl = {key: environ[f"DB_{key.upper()}"] for key in ("sslmode", "sslrootcert", "sslcert", "sslkey")
+           if environ.get(f"DB_{key.upper()}")}
+    return URL.create("postgresql+psycopg", username=environ["DB_USERNAME"], password=environ["DB_PASSWORD"],
+                      host=environ["DB_HOST"], port=int(environ["DB_PORT"]), database=environ["DB_DATABASE"],
+                      query=ssl).render_as_string(hide_password=False)
+
+
+_NAIS_PARTS = ("HOST", "PORT", "DATABASE", "USERNAME", "PASSWORD")
 
 
 def load_settings(**overrides: object) -> Settings:

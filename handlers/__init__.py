@@ -16,16 +16,18 @@ from bot.services import Services
 
 def install(app: App, services: Services) -> None:
     """Every package's listeners, each behind the shared opening in handlers.middleware."""
-    from handlers import actions, commands, envelope, middleware
+    from handlers import actions, commands, envelope, middleware, payloads
+    from handlers.dialogue import listeners as dialogue
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
     from handlers.quality import listeners as quality
     from handlers.registration import listeners as registration
     from handlers.routing import listeners as routing
 
+    payloads.use_seal_key(services.settings.secret("SLACK_SIGNING_SECRET"))  # views' metadata is sealed
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
-    for package in (commands, registration, routing, home, leaders, quality, actions):
+    for package in (commands, registration, routing, home, leaders, quality, actions, dialogue):
         package.register(app)
     install_senders(services.messenger)
 
@@ -34,11 +36,12 @@ def install_senders(messenger: Messenger) -> None:
     """The ledger's senders: also all a one-shot CLI job (deliver, nudge, digest) needs. A kind of
     message left without a sender stops the start (MissingSenders), here, rather than stay unsent."""
     from handlers.deviations import senders as deviations
+    from handlers.dialogue import senders as dialogue
     from handlers.leaders import senders as leaders
     from handlers.quality import senders as quality
     from handlers.registration import senders as registration
     from handlers.reminders import senders as reminders
 
-    for package in (registration, deviations, leaders, reminders, quality):
+    for package in (registration, deviations, leaders, reminders, quality, dialogue):
         package.register(messenger)
     messenger.check_senders()

@@ -11,6 +11,7 @@ from bot.i18n import t
 from bot.office import Office
 from bot.services import Services
 from handlers import ids
+from handlers.dialogue.listeners import by_code
 from handlers.home.blocks import help_blocks
 from handlers.home.listeners import mine, status
 from handlers.leaders.overview import overview
@@ -35,6 +36,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "mine": mine,
     "status": status,
     "oversikt": overview,
+    "kode": by_code,  # an anonymous reporter's case code (issue 20)
+    "code": by_code,
 }
 
 

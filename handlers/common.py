@@ -3,7 +3,6 @@ modal, a domain error in words (in a notice, or on a form's fields), ids and met
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -21,7 +20,7 @@ from bot.office import Office
 from bot.services import Services
 from handlers import ids
 from handlers.blocks import mrkdwn, plain
-from handlers.payloads import ActionView, BlockAction
+from handlers.payloads import ActionView, BlockAction, seal
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +109,8 @@ def id_of(value: object) -> int | None:
 
 
 def metadata(**values: object) -> str:
-    return json.dumps(values, separators=(",", ":"))
+    """A modal's private_metadata, sealed by the server (handlers.payloads.seal)."""
+    return seal(values)
 
 
 def reply(ack: Ack, text: str, blocks: list | None = None) -> None:

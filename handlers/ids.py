@@ -21,6 +21,7 @@ class Field:
     CATEGORY: Final = "category"
     TITLE: Final = "title"
     WHAT_HAPPENED: Final = "what_happened"
+    CAUSE: Final = "cause"
     OCCURRED_ON: Final = "occurred_on"
     IMMEDIATE_ACTION: Final = "immediate_action"
     SUGGESTED_ACTION: Final = "suggested_action"
@@ -75,6 +76,18 @@ class Leader:
 def action_block(row: int, field: str) -> str:
     """The block id of one field of one action row: stable per row, so views.update keeps what was typed."""
     return f"action_{row}_{field}"
+
+
+# The anonymous reporter's dialogue (issue 20): App Home's «Følg opp anonymt avvik» and the modal
+# asking for the code, the case's modal the code opens, and the card's «Spør melderen» with its modal.
+DIALOGUE_OPEN: Final = "dialogue_open"
+DIALOGUE_CODE_VIEW: Final = "dialogue_code"
+DIALOGUE_CODE_FIELD: Final = "case_code"
+DIALOGUE_VIEW: Final = "dialogue"
+DIALOGUE_ANSWER_FIELD: Final = "dialogue_answer"  # the reference field is EXTERNAL_REFERENCE_FIELD, as everywhere
+DIALOGUE_ASK: Final = "dialogue_ask"
+DIALOGUE_QUESTION_VIEW: Final = "dialogue_question"
+DIALOGUE_QUESTION_FIELD: Final = "question"
 
 
 # Kvalitetssystemet.

@@ -21,21 +21,25 @@ user group, and writes a refusal to the audit log, none of which may hold Slack'
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
 from bot.errors import ConfigError, DeviationNotFound, DomainError
-from bot.i18n import t
+from bot.i18n import DEFAULT_LOCALE, Locale, t
 from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
-from handlers.common import id_of, modal_or_notice, office_of, open_from, say
-from handlers.payloads import BlockAction, ViewSubmission
+from handlers import ids
+from handlers.blocks import mrkdwn, plain
+from handlers.common import id_of, modal_or_notice, office_of, open_from, open_view, say
+from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from store.models import Deviation
 
 log = logging.getLogger(__name__)
@@ -56,28 +60,55 @@ def provide(services: Services) -> Middleware:
     return provide_services
 
 
+def _locale_of(services: Services, body: dict) -> Locale:
+    """The office's language for a body that did not parse: its team, if that is an office's."""
+    team = body.get("team")
+    try:
+        return office_of(services, team.get("id") if isinstance(team, dict) else None).locale
+    except ConfigError:
+        return DEFAULT_LOCALE
+
+
 def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware:
     """The body as `model` (`parsed`) and the office it is for (`office`).
 
     A body Slack would not send in that shape is acked and goes no further; a form's, with a
     generic error on its field `errors_on`, so the person keeps what they typed.
     """
-    def parse_payload(ack: Ack, body: dict, context: BoltContext, services: Services,
+    def parse_payload(ack: Ack, body: dict, context: BoltContext, services: Services, client: WebClient,
                       next: Next) -> BoltResponse | None:
         try:
             parsed = model.model_validate(body)
         except ValidationError:
-            return ack(response_action="errors", errors={errors_on: t("error.generic")}) if errors_on else ack()
+            if not errors_on:
+                return ack()
+            return ack(response_action="errors", errors={errors_on: t("error.generic", _locale_of(services, body))})
         try:
             context[OFFICE] = office_of(services, parsed.team_id)  # type: ignore[attr-defined]
-        except ConfigError:  # a workspace no office is configured for: nothing to answer with
+        except ConfigError:  # a workspace no office is configured for: say so, to the person only
             log.warning("refused a request from a workspace with no office")
-            return ack()
+            return _no_office(ack, client, parsed, errors_on)
         context[PARSED] = parsed
         next()
         return None
 
     return parse_payload
+
+
+def _no_office(ack: Ack, client: WebClient, parsed: BaseModel, errors_on: str | None) -> BoltResponse | None:
+    """The answer to someone in a workspace no office is set up for (in Bokmål: there is no office to
+    take the language from): on the form, as the command's ephemeral reply, or in a small modal."""
+    text = t("error.unknown_workspace")
+    if errors_on:
+        return ack(response_action="errors", errors={errors_on: text})
+    if isinstance(parsed, SlashCommand):
+        return ack(text=text)
+    notice = View(type="modal", callback_id=ids.NOTICE_VIEW, title=plain("notice.title", DEFAULT_LOCALE),
+                  close=plain("notice.close", DEFAULT_LOCALE), blocks=[SectionBlock(text=mrkdwn(text))])
+    # Opened beside the answer, not before it: Slack's 3 seconds are not spent waiting on Slack.
+    threading.Thread(target=open_view, args=(client, getattr(parsed, "trigger_id", None), notice),
+                     name="no-office-notice", daemon=True).start()
+    return ack()
 
 
 def button_value(click: BlockAction) -> int | None:

@@ -5,11 +5,13 @@ Only the fields the bot reads are declared; Slack sends many more, which are ign
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 _CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,30}")
 
@@ -68,6 +70,96 @@ class MessageShortcut(Shortcut):
     message: Message
 
 
+# --- a view's private_metadata: sealed by the server, read through a schema ---------------------
+
+METADATA_MAX = 3000  # Slack's own limit on private_metadata
+_SEAL = "~"
+_seal_key: bytes | None = None
+
+RowId = Annotated[int, Field(strict=True, ge=0, lt=100)]
+RowIds = Annotated[list[RowId], Field(max_length=50)]
+Id = Annotated[int, Field(strict=True, gt=0, lt=2**63)]  # as the bot wrote it: a number, never "1" or true
+ChannelId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{2,30}$")]
+Ts = Annotated[str, Field(pattern=r"^[0-9]{1,12}\.[0-9]{1,9}$")]
+Code = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]  # an office config code, e.g. a category
+
+
+class MessageRef(_Payload):
+    channel: ChannelId
+    ts: Ts
+
+
+class ViewMetadata(_Payload):
+    """Everything a modal of ours keeps in its private_metadata, and nothing else."""
+
+    case: Id | None = None
+    round: Id | None = None
+    action: Id | None = None
+    rows: RowIds | None = None
+    channel: ChannelId | None = None  # where a message shortcut came from, or the DM an «Utført» was in
+    ts: Ts | None = None
+    message: MessageRef | None = None  # the receipt DM to refresh
+    category: Code | None = None  # the category the registration form was last built for
+    until: Id | None = None  # an anonymous reporter's case modal: its permit runs out then (bot/dialogue/codes.py)
+    sig: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")] | None = None  # … and the permit's own signature
+
+
+# What only a sealed metadata is trusted with: where the bot will write (chat.update) afterwards.
+_MESSAGE_REFS = ("channel", "ts", "message")
+
+
+def use_seal_key(signing_secret: str) -> None:
+    """Seal metadata with a key derived from the signing secret (once, when the app is built)."""
+    global _seal_key
+    _seal_key = hmac.new(signing_secret.encode(), b"avviksboten private_metadata", hashlib.sha256).digest()
+
+
+def _signature(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def seal(values: dict[str, object]) -> str:
+    """A view's private_metadata: the values as compact JSON, with the server's HMAC after it.
+    (Without a key, as in a builder called outside the app, it stays unsealed: ids only.)"""
+    text = json.dumps({k: v for k, v in values.items() if v is not None}, separators=(",", ":"))
+    return f"{text}{_SEAL}{_signature(_seal_key, text)}" if _seal_key else text
+
+
+def unseal(metadata: str) -> dict[str, Any]:
+    """The values of a private_metadata, checked: within Slack's size, shaped as `ViewMetadata`, and a
+    message reference (channel, ts) only when the server's seal holds. A modal opened before metadata
+    was sealed keeps its ids (the server checks those against the database anyway); anything else
+    reads as empty, and the listener answers with its own error."""
+    if not metadata or len(metadata) > METADATA_MAX:
+        return {}
+    text, _, signature = metadata.rpartition(_SEAL)
+    sealed = bool(text) and _seal_key is not None and hmac.compare_digest(signature, _signature(_seal_key, text))
+    if not sealed:
+        text = metadata
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than any view of ours
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    if not sealed:
+        data = {k: v for k, v in data.items() if k not in _MESSAGE_REFS}
+    return _known(data)
+
+
+def _known(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `data` that fit `ViewMetadata`; one that does not is left out, not the rest."""
+    try:
+        return ViewMetadata.model_validate(data).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        wrong = {error["loc"][0] for error in exc.errors() if error["loc"]}
+    try:
+        return ViewMetadata.model_validate({k: v for k, v in data.items() if k not in wrong}).model_dump(
+            exclude_none=True)
+    except ValidationError:
+        return {}
+
+
 class ViewState(_Payload):
     values: dict[str, dict[str, dict[str, Any]]] = {}
 
@@ -81,11 +173,7 @@ class SubmittedView(_Payload):
 
     @property
     def metadata(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.private_metadata or "{}")
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than any view of ours
-            return {}
-        return data if isinstance(data, dict) else {}
+        return unseal(self.private_metadata)
 
     @property
     def channel(self) -> str | None:

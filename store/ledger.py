@@ -4,6 +4,13 @@ Several replicas share the ledger through the database alone: a unique key keeps
 message from being entered twice, and `FOR UPDATE SKIP LOCKED` (PostgreSQL) or SQLite's
 single writer keeps two processes from claiming the same row.
 
+A row is entered already claimed (`sending`, attempt 1) by the process whose transaction
+enters it: that process sends it right after the commit, with no claim transaction of its
+own (`take_entered` hands the messenger the rows this process entered). Should the process
+die first, its lease runs out (the messenger's heartbeat keeps a live sender's lease fresh)
+and any replica claims the row again; a retried row is looked up in Slack before it is
+posted again (see `bot.messenger`), so the message still goes out once.
+
 The ledger's vocabulary lives here too: `MessageKind` (the `what` column) and `Target` (the
 `target` column, and an event in `period`), rendered to and parsed from their strings in this
 module only. Here, at the bottom, because the store asks about kinds itself (`unsent_ids`, the
@@ -15,14 +22,17 @@ string rows were written with before, so rows already in a ledger keep their mea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import literal_column, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import update
 
 from store.models import LedgerEntry
 
@@ -55,6 +65,10 @@ class MessageKind(StrEnum):
     QUALITY_ASSESSMENT_SHORT = "quality_assessment_short"
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
+    MEASURE_OVERDUE_LEADERS = "measure_overdue_leaders"  # the leader channel hears once of an overdue measure
+    # the anonymous reporter's dialogue (issue 20)
+    DIALOGUE_THREAD = "dialogue_thread"  # a question to the reporter, or their answer, in the card's thread
+    DIALOGUE_ANSWER = "dialogue_answer"  # the responsible leader hears that the reporter answered
 
 
 class TargetKind(StrEnum):
@@ -153,16 +167,62 @@ class LedgerKey:
                 "period": str(self.period)}
 
 
+# Rows this process entered, claimed, in transactions that have committed, by database: the
+# messenger of this process takes them (`take_entered`) and sends them without claiming them again.
+_ENTERED = "avvik_ledger_entered"
+_entered: dict[str, dict[int, str]] = {}  # database → {row id: its kind}
+_entered_lock = threading.Lock()
+
+
+def _database(session: Session) -> str:
+    return session.get_bind().url.render_as_string(hide_password=True)
+
+
 def enter(session: Session, office_id: str, key: LedgerKey, now: datetime) -> int | None:
-    """Enter a message to send; None when the same key is already in the ledger."""
+    """Enter a message to send, claimed by this process (sent by it once the transaction commits);
+    None when the same key is already in the ledger."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(LedgerEntry)
-        .values(office_id=office_id, **key.columns(), status=PENDING, attempts=0, not_before=now, created_at=now)
+        .values(office_id=office_id, **key.columns(), status=SENDING, attempts=1, not_before=now, claimed_at=now,
+                created_at=now)
         .on_conflict_do_nothing(index_elements=["what", "target", "recipient", "period"])
         .returning(LedgerEntry.id)
     )
-    return session.execute(statement).scalar_one_or_none()
+    entry_id = session.execute(statement).scalar_one_or_none()
+    if entry_id is not None:
+        session.info.setdefault(_ENTERED, (_database(session), {}))[1][entry_id] = key.what.value
+    return entry_id
+
+
+@listens_for(Session, "after_commit")
+def _entered_committed(session: Session) -> None:
+    entered = session.info.pop(_ENTERED, None)
+    if entered:
+        with _entered_lock:
+            _entered.setdefault(entered[0], {}).update(entered[1])
+
+
+@listens_for(Session, "after_rollback")
+def _entered_rolled_back(session: Session) -> None:
+    session.info.pop(_ENTERED, None)  # never stored: nothing to send
+
+
+def take_entered(database: str, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """The rows (of `ids`, or all) this process entered in `database` and has not handed out yet,
+    with their kinds; each is handed out once."""
+    with _entered_lock:
+        mine = _entered.get(database)
+        if not mine:
+            return {}
+        taken = list(mine) if ids is None else [i for i in ids if i in mine]
+        return {entry_id: mine.pop(entry_id) for entry_id in taken}
+
+
+def entered(database: str) -> list[int]:
+    """The rows this process entered and has not handed out yet (their lease is kept fresh too)."""
+    with _entered_lock:
+        return sorted(_entered.get(database, ()))
 
 
 def claim(session: Session, now: datetime, lease: timedelta, ids: Sequence[int] | None = None,
@@ -184,23 +244,34 @@ def claim(session: Session, now: datetime, lease: timedelta, ids: Sequence[int] 
         query = query.where(LedgerEntry.id.in_(ids))
     entries = list(session.scalars(query))
     for entry in entries:
+        if entry.status == SENDING:
+            entry.last_error = "claim_expired"  # its sender died, perhaps after Slack had the message
         entry.status = SENDING
         entry.claimed_at = now
         entry.attempts += 1
     return entries
 
 
-def mark_sent(session: Session, entry_id: int, now: datetime) -> None:
-    entry = session.get(LedgerEntry, entry_id)
-    if entry is not None:
-        entry.status, entry.sent_at, entry.last_error = SENT, now, None
+def heartbeat(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Keep a live sender's claims fresh, so only a dead process's rows are claimed again."""
+    if ids:
+        session.execute(update(LedgerEntry).where(LedgerEntry.id.in_(ids), LedgerEntry.status == SENDING)
+                        .values(claimed_at=now).execution_options(synchronize_session=False))
+
+
+def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Mark rows sent: one statement, however many rows."""
+    if ids:
+        session.execute(update(LedgerEntry).where(LedgerEntry.id.in_(ids))
+                        .values(status=SENT, sent_at=now, last_error=None)
+                        .execution_options(synchronize_session=False))
 
 
 def mark_failed(session: Session, entry_id: int, error: str, retry_at: datetime) -> None:
     """Give the row back for a later run; the error is a Slack error code, never message text."""
-    entry = session.get(LedgerEntry, entry_id)
-    if entry is not None:
-        entry.status, entry.not_before, entry.last_error = PENDING, retry_at, error[:200]
+    session.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id, LedgerEntry.status != SENT)
+                    .values(status=PENDING, not_before=retry_at, last_error=error[:200])
+                    .execution_options(synchronize_session=False))
 
 
 def exists(session: Session, key: LedgerKey) -> bool:
@@ -217,3 +288,12 @@ def unsent_ids(session: Session, whats: Sequence[MessageKind], office_id: str | 
     if office_id is not None:
         query = query.where(LedgerEntry.office_id == office_id)
     return list(session.scalars(query))
+
+
+def unsent_by_kind(session: Session) -> list[tuple[str, str, int, datetime]]:
+    """Rows not yet sent, by kind and state: how many, and when the oldest was entered (for the
+    metrics; through the partial index on unsent rows, so years of sent rows cost nothing)."""
+    query = (select(LedgerEntry.what, LedgerEntry.status, func.count(), func.min(LedgerEntry.created_at))
+             .where(LedgerEntry.status != literal_column(f"'{SENT}'"))
+             .group_by(LedgerEntry.what, LedgerEntry.status))
+    return [(what, status, count, oldest) for what, status, count, oldest in session.execute(query)]

@@ -102,6 +102,7 @@ class Deviation(Base):
     citizen_rights: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(150))
     what_happened: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(Text)  # «Hva gjorde at det kunne skje?»
     occurred_on: Mapped[date] = mapped_column(Date)
     immediate_action: Mapped[str | None] = mapped_column(Text)
     suggested_action: Mapped[str | None] = mapped_column(Text)
@@ -130,6 +131,8 @@ class Deviation(Base):
     text_erased_at: Mapped[datetime | None]
 
     actions: Mapped[list[Action]] = relationship(back_populates="deviation", order_by="Action.id")
+    # Issue 20: the questions to an anonymous reporter and what they answered or added.
+    dialogue: Mapped[list[DialogueMessage]] = relationship(order_by="DialogueMessage.id", viewonly=True)
 
 
 class Action(Base):
@@ -347,3 +350,34 @@ class DigestDeviation(Base):
     digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"))
     deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
     closed_at: Mapped[datetime]
+
+
+class DialogueCode(Base):
+    """The case code of an anonymous case (issue 20): only a slow salted hash of it (scrypt, with its
+    parameters and salt) and a short keyed lookup prefix, so a look-up verifies a handful of rows, not
+    every hash. Nothing here, or anywhere, links the code to a person."""
+
+    __tablename__ = "dialogue_codes"
+    __table_args__ = (Index("ix_dialogue_codes_lookup", "lookup"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"), unique=True)
+    lookup: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(200))  # scrypt$n$r$p$salt$hash
+    created_at: Mapped[datetime]
+
+
+class DialogueMessage(Base):
+    """One message of an anonymous case's dialogue: a leader's question («leder», who asked is
+    kept: leaders are not anonymous) or what the reporter answered or added («melder», no id ever).
+    `text` is None once retention has erased the case's free text."""
+
+    __tablename__ = "dialogue_messages"
+    __table_args__ = (Index("ix_dialogue_messages_deviation", "deviation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(16))  # leder | melder
+    leader_id: Mapped[str | None] = mapped_column(String(32))  # the asking leader; None for the reporter
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from store.models import Action, AreaAssessment, QualityReview, QualityRound
+from store.models import Action, AreaAssessment, Event, QualityReview, QualityRound
 
 _REVIEWS = selectinload(QualityRound.reviews).selectinload(QualityReview.assessments)
 
@@ -27,9 +27,26 @@ def create_round(session: Session, **values: object) -> tuple[QualityRound, bool
     return session.scalars(query).one(), new_id is not None
 
 
+def lock_rounds(session: Session, office_id: str) -> None:
+    """Serialise opening rounds for one office for the rest of the transaction, so that two openers
+    (a leader and the scheduler, or two replicas) never leave two rounds open side by side.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: every transaction already begins
+    IMMEDIATE (store.db), which holds the database's single write lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"quality:{office_id}"})
+
+
 def by_id(session: Session, round_id: int, *, lock: bool = False) -> QualityRound | None:
     query = select(QualityRound).where(QualityRound.id == round_id)
     return session.scalars(query.with_for_update() if lock else query).one_or_none()
+
+
+def by_season(session: Session, office_id: str, year: int, season: str) -> QualityRound | None:
+    query = select(QualityRound).where(QualityRound.office_id == office_id, QualityRound.year == year,
+                                       QualityRound.season == season)
+    return session.scalars(query).one_or_none()
 
 
 def open_rounds(session: Session, office_id: str) -> Sequence[QualityRound]:
@@ -118,3 +135,13 @@ def measures_during(session: Session, office_id: str, start: datetime, end: date
         .order_by(Action.due_on, Action.id)
     )
     return session.execute(query).all()
+
+
+TAG_APPROVED = "kvalitet_stikkord_godkjent"  # the audit event that records a leader's approval of a tag
+
+
+def approved_tags(session: Session, office_id: str) -> set[str]:
+    """The reviewers' tags a leader of the office has approved for the office's summaries (read from
+    the audit log, where each approval is written with who approved it)."""
+    query = select(Event.detail).where(Event.office_id == office_id, Event.kind == TAG_APPROVED)
+    return {str(detail.get("tag")) for detail in session.scalars(query) if detail.get("tag")}

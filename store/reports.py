@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Action, Deviation, Event
 
-# Never Deviation.reporter_id, title, what_happened, immediate_action or suggested_action: a
+# Never Deviation.reporter_id, title, what_happened, cause, immediate_action or suggested_action: a
 # report has no use for them, so they are not even read.
 DEVIATION_COLUMNS = (
     Deviation.id, Deviation.reference, Deviation.kind, Deviation.category, Deviation.destination,

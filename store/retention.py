@@ -11,14 +11,14 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from store.deviations import CLOSED
-from store.models import Deviation, Event
+from store.models import Deviation, DialogueMessage, Event
 
-DEVIATION_TEXT = ("what_happened", "immediate_action", "suggested_action", "assessment_note", "closure_feedback",
-                  "lesson")
+DEVIATION_TEXT = ("what_happened", "cause", "immediate_action", "suggested_action", "assessment_note",
+                  "closure_feedback", "lesson")
 # An audit detail value that reads as a code or an id (a category, a Slack id, a date) is kept;
 # anything with spaces in it is text a person wrote.
 _CODE = re.compile(r"[\w.:\-/]{1,64}")
@@ -51,6 +51,8 @@ def text_fields(deviation: Deviation) -> list[str]:
         names.append("actions.description")
     if any(a.completion_note for a in deviation.actions):
         names.append("actions.completion_note")
+    if any(m.text for m in deviation.dialogue):
+        names.append("dialogue")
     return names
 
 
@@ -62,6 +64,8 @@ def erase_text(session: Session, deviation: Deviation, now: datetime) -> list[st
         setattr(deviation, name, None)
     for action in deviation.actions:
         action.description, action.completion_note = "", None
+    # Issue 20: the questions to an anonymous reporter and their answers go with the rest of the words.
+    session.execute(update(DialogueMessage).where(DialogueMessage.deviation_id == deviation.id).values(text=None))
     for event in session.scalars(select(Event).where(Event.deviation_id == deviation.id)):
         kept = {k: v for k, v in (event.detail or {}).items() if not isinstance(v, str) or _CODE.fullmatch(v)}
         if kept != event.detail:

@@ -12,7 +12,12 @@ Here a writer queues instead, before it sends `BEGIN IMMEDIATE`:
   lets go, with no polling, and frees the lock when a process dies, so a crash never leaves it held.
 
 The lock is released right after COMMIT or ROLLBACK (see `LockingConnection`), so it covers exactly
-one write transaction.
+one write transaction, or sooner when store/db.py's watchdog cuts the transaction at its deadline.
+
+A writer waits no longer than it is told (its unit of work's deadline, store/db.py): in its
+process's queue, and for the lock file, where a helper thread blocks in `flock()` for it so the
+writer can give up at its deadline (the helper hands the lock to the next head of the queue, or
+lets it go if no one is waiting any more).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections import deque
 
 # A writer that has queued this long behind writers of its own process gives up (the request then
@@ -41,6 +47,7 @@ class FifoLock:
         self._held = False
 
     def acquire(self, timeout: float) -> bool:
+        timeout = max(timeout, 0.0)
         with self._guard:
             if not self._held:
                 self._held = True
@@ -73,17 +80,68 @@ class WriteLock:
         self.path = f"{path}.lock"
         self._queue = FifoLock()
         self._fd: int | None = None
+        # The lock file's wait, handed between the head of the queue and a helper thread (_wait_for_file).
+        self._file = threading.Condition()
+        self._pending = False  # a helper thread is blocked in flock()
+        self._wanted = False  # the head of the queue waits for it
+        self._granted = False  # the helper got the lock for the head
 
-    def acquire(self) -> None:
-        if not self._queue.acquire(QUEUE_TIMEOUT):
+    def acquire(self, timeout: float | None = None) -> None:
+        """Take the lock within `timeout` seconds (None: no limit but QUEUE_TIMEOUT in the queue), or
+        raise LockTimeout."""
+        start = time.monotonic()
+        if timeout is not None and timeout <= 0:
+            raise LockTimeout("database is locked (no time left to wait for the write lock)")
+        if not self._queue.acquire(QUEUE_TIMEOUT if timeout is None else min(QUEUE_TIMEOUT, timeout)):
             raise LockTimeout("database is locked (waited for the queued write lock)")
         try:
             if self._fd is None:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks (GIL released) until the other process lets go
+            if not self._take_file(None if timeout is None else timeout - (time.monotonic() - start)):
+                raise LockTimeout("database is locked (another process writes)")
         except BaseException:
             self._queue.release()
             raise
+
+    def _take_file(self, timeout: float | None) -> bool:
+        """The lock file's flock, by the head of the queue only: at once when it is free; else blocking in
+        the kernel (no polling), in a helper thread when there is a deadline, so the wait can end there."""
+        assert self._fd is not None
+        with self._file:
+            if not self._pending:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    pass
+                if timeout is not None:
+                    self._pending = True
+                    threading.Thread(target=self._wait_for_file, name="db-write-lock", daemon=True).start()
+            if self._pending:
+                self._wanted = True
+                try:
+                    got = self._file.wait_for(lambda: self._granted, None if timeout is None else max(timeout, 0.0))
+                finally:
+                    self._wanted = False
+                self._granted = False
+                return got
+        fcntl.flock(self._fd, fcntl.LOCK_EX)  # no deadline: block (GIL released) until the other process lets go
+        return True
+
+    def _wait_for_file(self) -> None:
+        assert self._fd is not None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks (GIL released) until the other process lets go
+            taken = True
+        except OSError:
+            taken = False
+        with self._file:
+            self._pending = False
+            if taken and self._wanted:
+                self._granted = True
+                self._file.notify_all()
+            elif taken:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)  # its writer gave up meanwhile: nobody wants it now
 
     def release(self) -> None:
         assert self._fd is not None
@@ -95,6 +153,7 @@ class WriteLock:
 
 _locks: dict[tuple[int, str], WriteLock] = {}
 _locks_guard = threading.Lock()
+_holding_guard = threading.Lock()  # let_go may come from the watchdog's thread as well as the writer's
 
 
 def write_lock(path: str) -> WriteLock:
@@ -117,12 +176,14 @@ class LockingConnection(sqlite3.Connection):
     database_path: str | None = None  # None: an in-memory database, which no one else can write
     _holding: WriteLock | None = None
 
-    def take_write_lock(self) -> None:
-        """Queue for the file's write lock; held until this transaction's COMMIT or ROLLBACK."""
+    def take_write_lock(self, timeout: float | None = None) -> None:
+        """Queue for the file's write lock, `timeout` seconds at most; held until this transaction's
+        COMMIT or ROLLBACK, or until `let_go()`."""
         if self.database_path is not None and self._holding is None:
             lock = write_lock(self.database_path)  # looked up now: this process's own, even after a fork
-            lock.acquire()
-            self._holding = lock
+            lock.acquire(timeout)
+            with _holding_guard:
+                self._holding = lock
 
     def commit(self) -> None:
         try:
@@ -143,6 +204,8 @@ class LockingConnection(sqlite3.Connection):
             self.let_go()
 
     def let_go(self) -> None:
-        lock, self._holding = self._holding, None
+        """Let the write lock go (once, whoever calls: the writer's thread or the watchdog's)."""
+        with _holding_guard:
+            lock, self._holding = self._holding, None
         if lock is not None:
             lock.release()

@@ -21,11 +21,18 @@ from bot.errors import (
 
 
 class Kind(StrEnum):
-    """Seed 000, «Hva er et avvik?»."""
+    """Seed 000, «Hva er et avvik?»: «Et avvik er i utgangspunktet et brudd på lov og forskrift eller
+    sentrale og lokale rutiner, inkludert forvaltningsrettslige prinsipper. Men kan også dreie seg om
+    andre hendelser, svikt eller avgjørelser som virksomheten ønsker å bruke til læring og forbedring»;
+    and its process starts with «Registrere avviket eller observasjonen».
 
-    BREACH = "brudd"  # brudd på lov og forskrift eller sentrale og lokale rutiner
-    EVENT = "hendelse"  # andre hendelser, svikt eller avgjørelser … til læring og forbedring
-    PROPOSAL = "forslag"  # forslag til endring
+    A proposal for change is not a kind: «Forslag til endringer eller avvik innenfor statlige
+    fagområder meldes i linja» (the category says so). Stored «forslag» became «hendelse» (0016).
+    """
+
+    BREACH = "brudd"  # brudd på lov og forskrift eller sentrale og lokale rutiner (inkl. forvaltningsrett)
+    EVENT = "hendelse"  # andre hendelser, svikt eller avgjørelser til læring og forbedring
+    OBSERVATION = "observasjon"  # «avviket eller observasjonen»
 
 
 class Severity(StrEnum):

@@ -1,14 +1,15 @@
 """The period report's quality section: the rounds of Kvalitetssystemet (seed 002) in the period.
 
-Seed 002 ends where seed 000 does, in the business plan: the quality measurements are there
-so the office can «lære av hva som fungerer bra og mindre bra, og hvorfor» and turn it into
-«tiltak kontorene jobber med» and «tiltak i fylkets regi». A period report therefore carries,
+Seed 002 ends where seed 000 does, in the business plan: the quality measurements give
+«grunnlag for læring og deling av gode grep mellom medarbeidere» and identify what in the
+follow-up «fungerer bra (og hvordan og hvorfor)» and «fungerer mindre bra», so the office can
+turn it into «tiltak kontorene jobber med» and «tiltak i fylkets regi». A period report therefore carries,
 beside the deviations:
 
 - every round whose window overlaps the period: its target group, how many cases were
   reviewed against the target, and per area the distribution of scores, the mean, the
   recurring themes and the trend against the previous round of the *same* target group
-  (spring with spring, «positiv utvikling?»), exactly as the round's own helhetsvurdering
+  (spring with spring; the seed's «positiv utvikling»), exactly as the round's own helhetsvurdering
   computes them (bot/quality/rules.py, `summarize`);
 - every measure that was under way at some time in the period, office or county, with its
   due date and whether it was past it at the period's end.

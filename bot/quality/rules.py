@@ -81,9 +81,20 @@ def window_opened_on(config: QualityRounds, season: Season, year: int, today: da
     opens, closes = window(config, season, year)
     if today <= closes:
         return opens, closes
-    next_opens = min(start for s in Season for y in (today.year, today.year + 1)
-                     if (start := window(config, s, y)[0]) > today)
+    next_opens = next_opening(config, today)[2]
     return today, min(today + (closes - opens), next_opens - timedelta(days=1))
+
+
+def opened_late(config: QualityRounds, season: Season, year: int, opens_on: date) -> bool:
+    """Whether a round runs from another day than its season's own window: opened by a leader after
+    the period was over (`window_opened_on`)."""
+    return opens_on != window(config, season, year)[0]
+
+
+def next_opening(config: QualityRounds, today: date) -> tuple[Season, int, date]:
+    """The next season whose window opens after `today`, its year and its first day."""
+    return min(((s, y, start) for s in Season for y in (today.year, today.year + 1)
+                if (start := window(config, s, y)[0]) > today), key=lambda item: item[2])
 
 
 def season_running(config: QualityRounds, today: date) -> Season | None:
@@ -115,6 +126,32 @@ def nearest_round(config: QualityRounds, today: date, season: Season | None = No
 
     seasons = [season] if season is not None else list(Season)
     return min(((s, year) for year in (today.year - 1, today.year, today.year + 1) for s in seasons), key=distance)
+
+
+PRESET_THEMES = (
+    "møte med bruker for å bli kjent",
+    "tett kontakt",
+    "kartlegging gjennom samtaler",
+    "skriftlige vurderinger",
+    "samsvar med brukers ønsker og mål",
+)
+"""Themes the office may always read, from seed 002's helhetsvurdering, «Punkter som trekkes frem:
+✓ Vektlegger møte med bruker for å bli kjent ✓ Tett kontakt ✓ Kartlegging gjennom samtaler og
+innhenting av dokumentasjon ✓ Vurderinger fremkommer skiftelige ✓ Samsvar mellom oppfølgingssamtale,
+brukers ressurser, ønsker og mål», shortened to tags as `normalize_tags` keeps them (no commas, at
+most 40 characters)."""
+
+
+def shareable_themes(themes: Iterable[tuple[str, int]], approved: Iterable[str]) -> list[tuple[str, int]]:
+    """The recurring themes the office may read: preset ones, and tags a leader has approved. A
+    reviewer's free tag as typed may name a person or a case, so it never reaches the office unread."""
+    allowed = shareable_tags(approved)
+    return [(tag, n) for tag, n in themes if tag in allowed]
+
+
+def shareable_tags(approved: Iterable[str]) -> frozenset[str]:
+    """The tags the office may read: the preset themes and those a leader has approved."""
+    return frozenset(PRESET_THEMES) | {tag for raw in approved for tag in normalize_tags(raw)}
 
 
 def normalize_tags(text: str | None) -> list[str]:
@@ -159,7 +196,7 @@ def parse_review(values: Mapping[str, object]) -> ReviewForm:
     errors: dict[str, str] = {}
     texts = {name: value for name, value in values.items() if isinstance(value, str)}
     for name in fields_with_national_id(texts):
-        errors[name] = "error.field.national_id"
+        errors[name] = "error.quality.national_id"
     areas: dict[Area, dict[str, object]] = {}
     for area in Area:
         score = values.get(block_id(area, "score"))

@@ -14,13 +14,14 @@ from datetime import date
 
 from bot.clock import Clock
 from bot.deviations.rules import ActionState, Term, finish_action, require_open
-from bot.errors import ActionNotFound, NotAReviewer, RoundNotOpen, StorageUnavailable
+from bot.errors import ActionNotFound, NotAReviewer, NotYourReview, RoundNotOpen, StorageUnavailable
 from bot.i18n import t
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.forms import parse_reason
 from bot.leaders.service import ACTION_DONE, authorize_owner
 from bot.office import Office
 from bot.quality.rules import (
+    PRESET_THEMES,
     TARGET_GROUP,
     Area,
     AreaSummary,
@@ -28,6 +29,7 @@ from bot.quality.rules import (
     Scope,
     Scored,
     Season,
+    normalize_tags,
     round_title,
     summarize,
     window_opened_on,
@@ -53,6 +55,11 @@ class Opened:
     round: QualityRound  # as it is now: the new round, or the one that was there (perhaps closed)
     created: bool
     ledger_ids: list[int] = field(default_factory=list)
+    running: QualityRound | None = None  # another round still open, so this one was not opened
+
+    @property
+    def blocked(self) -> bool:
+        return self.running is not None
 
     @property
     def round_id(self) -> int:
@@ -66,11 +73,18 @@ def _event(session, office: Office, kind: str, at, actor_id: str | None, **detai
 def open_round(db: Database, clock: Clock, office: Office, season: Season, year: int, *,
                opened_by: str | None, reviewers: list[str]) -> Opened:
     """Open the office's round for a season (idempotent: a second opener gets the same round); one
-    opened after its window has passed runs from today (`window_opened_on`)."""
+    opened after its window has passed runs from today (`window_opened_on`).
+
+    One round is open at a time per office (seed 002: «Kvalitetsmålingene gjennomføres hvert
+    halvår»): while another round runs, nothing is opened and `Opened.running` names that round."""
     now = clock.now()
     opens_on, closes_on = window_opened_on(office.quality, season, year, now.astimezone(office.tz).date())
     try:
         with db.transaction() as session:
+            store.lock_rounds(session, office.id)
+            running = [r for r in store.open_rounds(session, office.id) if (r.year, r.season) != (year, season.value)]
+            if running:
+                return Opened(running[0], False, running=running[0])
             rnd, created = store.create_round(
                 session, office_id=office.id, year=year, season=season.value,
                 target_group=TARGET_GROUP[season].value, opens_on=opens_on, closes_on=closes_on, state="apen",
@@ -129,12 +143,14 @@ def progress(db: Database, office: Office, round_id: int | None = None) -> Progr
 def submit_review(db: Database, clock: Clock, office: Office, round_id: int, reviewer_id: str,
                   form: ReviewForm, *, view_id: str, is_leader: bool) -> int:
     """Store one review; a retried submission of the same form returns the first review."""
-    key = hashlib.sha256(f"quality:{view_id}".encode()).hexdigest()
+    key = hashlib.sha256(f"quality:{reviewer_id}:{view_id}".encode()).hexdigest()  # by view and reviewer
     now = clock.now()
     try:
         with db.transaction() as session:
             existing = store.by_submission_key(session, key)
             if existing is not None:
+                if existing.reviewer_id != reviewer_id:
+                    raise NotYourReview()  # someone else's form, sent again: neither theirs to thank nor to count
                 return existing.id
             rnd = store.by_id(session, round_id)
             if rnd is None or rnd.office_id != office.id or rnd.state != "apen":
@@ -155,8 +171,18 @@ def submit_review(db: Database, clock: Clock, office: Office, round_id: int, rev
         raise StorageUnavailable() from exc
 
 
-def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, closed_by: str | None) -> list[int]:
-    """Close a round; its overall assessment goes to the leaders and, short, to the office."""
+@dataclass(frozen=True)
+class Closed:
+    """A round just ended («avsluttet»): what it was, how many reviews it had, what is to be sent."""
+
+    round: QualityRound
+    reviews: int
+    ledger_ids: list[int]
+
+
+def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, closed_by: str | None) -> Closed:
+    """End a round; its overall assessment goes to the leaders and, short, to the office. A round
+    without a single review posts nothing to the office: the leaders get a note that it ended empty."""
     now = clock.now()
     try:
         with db.transaction() as session:
@@ -165,10 +191,13 @@ def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, cl
                 raise RoundNotOpen()
             rnd.state, rnd.closed_at = "lukket", now
             _event(session, office, "kvalitet_lukket", now, closed_by, round_id=rnd.id)
+            reviews = sum(store.reviews_per_reviewer(session, rnd.id).values())
             about = Target.quality_round(rnd.id)
-            keys = [LedgerKey(MessageKind.QUALITY_ASSESSMENT, about, office.leader_channel),
-                    LedgerKey(MessageKind.QUALITY_ASSESSMENT_SHORT, about, office.office_channel)]
-            return [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
+            keys = [LedgerKey(MessageKind.QUALITY_ASSESSMENT, about, office.leader_channel)]
+            if reviews:
+                keys.append(LedgerKey(MessageKind.QUALITY_ASSESSMENT_SHORT, about, office.office_channel))
+            ids = [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
+            return Closed(rnd, reviews, ids)
     except Unavailable as exc:
         raise StorageUnavailable() from exc
 
@@ -181,6 +210,7 @@ class Assessment:
     reviews: int
     summaries: list[AreaSummary]
     previous: QualityRound | None
+    approved_tags: frozenset[str] = frozenset()  # tags a leader has let the office read
 
 
 def _scored(session, round_id: int) -> list[Scored]:
@@ -193,7 +223,43 @@ def assessment(session, round_id: int) -> Assessment:
     previous = store.previous_of_same_group(session, rnd)
     summaries = summarize(_scored(session, rnd.id), _scored(session, previous.id) if previous else [])
     reviews = sum(store.reviews_per_reviewer(session, rnd.id).values())
-    return Assessment(rnd, reviews, summaries, previous)
+    return Assessment(rnd, reviews, summaries, previous, frozenset(store.approved_tags(session, rnd.office_id)))
+
+
+@dataclass(frozen=True)
+class TagListing:
+    """The tags of the office's latest round, as a leader reviews them before the office reads them."""
+
+    presets: tuple[str, ...]
+    approved: frozenset[str]
+    waiting: list[str]  # reviewers' own tags in the latest round that the office does not see yet
+
+
+def tag_listing(db: Database, office: Office) -> TagListing:
+    try:
+        with db.reading() as session:
+            approved = frozenset(store.approved_tags(session, office.id))
+            rnd = store.latest(session, office.id)
+            used = dict.fromkeys(tag for a in store.assessments(session, rnd.id) for tag in a.tags) if rnd else {}
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+    waiting = [tag for tag in used if tag not in approved and tag not in PRESET_THEMES]
+    return TagListing(PRESET_THEMES, approved, waiting)
+
+
+def approve_tag(db: Database, clock: Clock, office: Office, tag: str, *, approved_by: str) -> str | None:
+    """A leader lets the office read a reviewer's tag in the short helhetsvurdering; the approval is
+    written to the audit log with who gave it. Returns the tag as it is matched, None if it is empty."""
+    normalized = normalize_tags(tag)
+    if not normalized:
+        return None
+    try:
+        with db.transaction() as session:
+            if normalized[0] not in store.approved_tags(session, office.id):
+                _event(session, office, store.TAG_APPROVED, clock.now(), approved_by, tag=normalized[0])
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+    return normalized[0]
 
 
 # --- a measure's owner marks it done («Utført», the same button as a case's action) ---------------

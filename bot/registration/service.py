@@ -11,40 +11,49 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
+from bot.dialogue import service as dialogue
 from bot.errors import StorageUnavailable
 from bot.forms import ERROR_KEYS, FieldErrors, Text, clean_text
 from bot.i18n import t
 from bot.office import Office
 from bot.privacy import fields_with_national_id
-from bot.routing.rules import Category, Handling, Route
+from bot.registration import rules
+from bot.routing.rules import Category, Route
 from store import deviations as store
 from store import ledger
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Deviation
 
+_T = TypeVar("_T")
 TITLE_MAX = 150
-FREE_TEXT_FIELDS = ("title", "what_happened", "immediate_action", "suggested_action")
+FREE_TEXT_FIELDS = tuple(f.value for f in rules.FREE_TEXT)
 
 
 class RegistrationForm(BaseModel):
-    """The registration modal's values, after the edge has parsed them."""
+    """The registration modal's values, after the edge has parsed them.
+
+    Kind and date are None only for a technical problem, which the form does not ask them for
+    and which is never stored (bot.registration.rules.asked_fields); parse_form sees to it.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Kind
+    kind: Kind | None = None
     category: Category
-    # Required only where the bot keeps the person's words (Route.stores_narrative): see parse_form.
+    # Required only where the rules say so, and the form showed it as required: see parse_form.
     title: Annotated[Annotated[str, Field(min_length=3, max_length=TITLE_MAX)] | None,
                      BeforeValidator(clean_text)] = None
     what_happened: Text = None
-    occurred_on: date
+    cause: Text = None  # «Hva gjorde at det kunne skje?»: what, not who
+    occurred_on: date | None = None
     immediate_action: Text = None
     suggested_action: Text = None
     severity: Severity = Severity.LOW
@@ -52,17 +61,22 @@ class RegistrationForm(BaseModel):
     anonymous: bool = False
 
 
-def parse_form(values: dict[str, object], office: Office, today: date) -> RegistrationForm:
+def parse_form(values: dict[str, object], office: Office, today: date, *,
+               shown_for: object = None) -> RegistrationForm:
     """Check the modal's values; raise FieldErrors naming every field that is wrong.
 
-    `today` is the office's local date: a deviation cannot have happened after it.
+    `today` is the office's local date: a deviation cannot have happened after it. `shown_for` is
+    the category the form the person saw was built for (None: the form before a category was
+    chosen): a field that form showed as optional is never refused as empty
+    (bot.registration.rules.refused_when_empty).
     """
     errors: dict[str, str] = {}
+    form: RegistrationForm | None
     try:
         form = RegistrationForm.model_validate(values)
     except ValidationError as exc:
         for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "title"
+            name = str(error["loc"][0]) if error["loc"] else "category"
             errors.setdefault(name, ERROR_KEYS.get(error["type"], "error.field.invalid"))
         form = None
     occurred_on = form.occurred_on if form else _date_or_none(values.get("occurred_on"))
@@ -72,16 +86,24 @@ def parse_form(values: dict[str, object], office: Office, today: date) -> Regist
     for name in fields_with_national_id(texts):
         errors[name] = "error.field.national_id"
     route = _route_or_none(office, form.category if form else values.get("category"))
-    if route is not None and route.stores_narrative and "title" not in errors and not clean_text(values.get("title")):
-        errors["title"] = "error.field.required"
-    if form is not None and not errors:
-        assert route is not None
-        if route.handling is Handling.OWN and not form.what_happened:
-            errors["what_happened"] = "error.field.describe"
+    if route is not None:
+        shown = _route_or_none(office, shown_for)
+        if rules.missing_from_form(shown, route):
+            errors.setdefault(rules.Field.CATEGORY.value, "error.field.form_outdated")
+        for name in rules.refused_when_empty(shown, route):
+            if name.value not in errors and _empty(values.get(name.value)):
+                errors[name.value] = "error.field.describe" if name is rules.Field.WHAT_HAPPENED \
+                    else "error.field.required"
     if errors:
         raise FieldErrors(errors)
-    assert form is not None
+    assert form is not None and route is not None
+    if route.creates_deviation and (form.kind is None or form.occurred_on is None):
+        raise FieldErrors({rules.Field.CATEGORY.value: "error.field.form_outdated"})
     return form
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
 
 
 def _route_or_none(office: Office, category: object) -> Route | None:
@@ -109,6 +131,7 @@ class Registered:
     created: bool
     ledger_ids: list[int] = field(default_factory=list)
     title: str = ""  # as stored: for an ASYS case, the category's name, never the person's words
+    case_code: str | None = None  # an anonymous case's code (issue 20): shown once, on this receipt only
 
 
 @dataclass(frozen=True)
@@ -122,9 +145,10 @@ class Redirected:
 REDIRECTED = "omdirigert"
 
 
-def submission_key(view_id: str) -> str:
-    """A digest of Slack's view id: finds a retried submission without keeping Slack's id."""
-    return hashlib.sha256(view_id.encode()).hexdigest()
+def submission_key(view_id: str, user_id: str) -> str:
+    """A digest of Slack's view id and who submitted it: finds a retried submission without keeping
+    either. With the person in it, a view id someone else sends finds nothing of theirs."""
+    return hashlib.sha256(f"{user_id}:{view_id}".encode()).hexdigest()
 
 
 def initial_state(route: Route) -> State:
@@ -132,42 +156,78 @@ def initial_state(route: Route) -> State:
 
 
 def register(db: Database, clock: Clock, office: Office, form: RegistrationForm, *,
-             reporter_id: str, view_id: str, channel_id: str | None = None) -> Registered | Redirected:
+             reporter_id: str, view_id: str, channel_id: str | None = None,
+             code_key: bytes | None = None) -> Registered | Redirected:
     """Store a deviation with its audit event and its messages, all in one transaction.
 
     A second submission of the same form (Slack retry, double click) returns the first case.
     The reporter of an anonymous case is not stored anywhere: not in the row, the event or
-    the ledger; their receipt is the modal itself.
+    the ledger; their receipt is the modal itself, with the case code (bot/dialogue) made here when
+    `code_key` is given. A retried anonymous submission gets a fresh code, for the old one was never
+    shown: Slack shows one answer to a submission.
     """
     route = office.route(form.category)
     now = clock.now()
-    key = submission_key(view_id)
+    key = submission_key(view_id, reporter_id)
+    fresh = dialogue.new_code(code_key) if form.anonymous and code_key and route.creates_deviation else None
     try:
-        with db.transaction() as session:
-            if not route.creates_deviation:
-                # Counted for statistics only (once, however often Slack retries); who asked is not recorded.
-                if not store.redirect_counted(session, office.id, key):
-                    store.record_event(session, office_id=office.id, kind=REDIRECTED, at=now, actor_id=None,
-                                       detail={"category": form.category.value,
-                                               "destination": route.destination.value, "submission": key})
-                return Redirected(route=route)
-            existing = store.by_submission_key(session, key)
-            if existing is not None:
-                return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
-                                  title=existing.title)
-            deviation = _new_deviation(session, office, form, route, now, key,
-                                       None if form.anonymous else reporter_id,
-                                       None if form.anonymous else channel_id)
-            store.record_event(session, office_id=office.id, kind="registrert", at=now,
-                               actor_id=deviation.reporter_id, deviation=deviation,
-                               to_state=deviation.state,
-                               detail={"category": deviation.category, "destination": deviation.destination})
-            ledger_ids = _enter_messages(session, office, deviation, route, now)
-            _number(session, office, deviation)
-            return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                              title=deviation.title)
+        return _register(db, office, form, route, now, key, reporter_id, channel_id, fresh)
+    except IntegrityError:
+        # The same submission, delivered twice at once (Slack's retry while the first still ran): the
+        # other delivery stored it first, so this one answers with that case, as a later retry would.
+        existing = _registered(db, key, route, fresh, now)
+        if existing is None:
+            raise
+        return existing
     except Unavailable as exc:
         raise StorageUnavailable() from exc
+
+
+def _registered(db: Database, key: str, route: Route, fresh: dialogue.NewCode | None,
+                now: datetime) -> Registered | None:
+    try:
+        with db.transaction() as session:
+            existing = store.by_submission_key(session, key)
+            return None if existing is None else Registered(
+                existing.id, existing.reference, route, existing.anonymous, created=False, title=existing.title,
+                case_code=_code(session, fresh, existing, now))
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+def _register(db: Database, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
+              reporter_id: str, channel_id: str | None, fresh: dialogue.NewCode | None) -> Registered | Redirected:
+    """The one transaction of `register`."""
+    with db.transaction() as session:
+        if not route.creates_deviation:
+            # Counted for statistics only (once, however often Slack retries); who asked is not recorded.
+            if not store.redirect_counted(session, office.id, key):
+                store.record_event(session, office_id=office.id, kind=REDIRECTED, at=now, actor_id=None,
+                                   detail={"category": form.category.value,
+                                           "destination": route.destination.value, "submission": key})
+            return Redirected(route=route)
+        existing = store.by_submission_key(session, key)
+        if existing is not None:
+            return Registered(existing.id, existing.reference, route, existing.anonymous, created=False,
+                              title=existing.title, case_code=_code(session, fresh, existing, now))
+        deviation = _new_deviation(session, office, form, route, now, key,
+                                   None if form.anonymous else reporter_id,
+                                   None if form.anonymous else channel_id)
+        store.record_event(session, office_id=office.id, kind="registrert", at=now,
+                           actor_id=deviation.reporter_id, deviation=deviation,
+                           to_state=deviation.state,
+                           detail={"category": deviation.category, "destination": deviation.destination})
+        ledger_ids = _enter_messages(session, office, deviation, route, now)
+        case_code = _code(session, fresh, deviation, now)
+        _number(session, office, deviation)  # last: the office's counter row is locked only until COMMIT
+        return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
+                          title=deviation.title, case_code=case_code)
+
+
+def _code(session, fresh: dialogue.NewCode | None, deviation: Deviation, now: datetime) -> str | None:
+    if not (deviation.anonymous and fresh):
+        return None
+    return dialogue.keep_code(session, fresh, deviation.id, now)
 
 
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
@@ -177,14 +237,16 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
     deviation = Deviation(
         # Numbered last, by _number(); until then a placeholder no other transaction can collide with.
         office_id=office.id, year=year, seq=0, reference=f"~{key[:31]}", submission_key=key,
-        kind=form.kind.value, category=form.category.value, destination=route.destination.value,
+        kind=_required(form.kind).value, category=form.category.value, destination=route.destination.value,
         severity=form.severity.value, citizen_rights=form.citizen_rights.value,
         # Seed 000 / DESIGN: an ASYS case keeps category, date and reference; the narrative belongs in ASYS.
         title=form.title if form.title and not minimal else t(f"category.{form.category.value}", office.locale),
         what_happened=None if minimal else form.what_happened,
+        cause=None if minimal else form.cause,
         immediate_action=None if minimal else form.immediate_action,
         suggested_action=None if minimal else form.suggested_action,
-        occurred_on=form.occurred_on, anonymous=form.anonymous, reporter_id=reporter_id, channel_id=channel_id,
+        occurred_on=_required(form.occurred_on), anonymous=form.anonymous, reporter_id=reporter_id,
+        channel_id=channel_id,
         state=initial_state(route).value, created_at=now, updated_at=now,
     )
     session.add(deviation)
@@ -199,6 +261,13 @@ def _number(session, office: Office, deviation: Deviation) -> None:
     deviation.seq = store.next_sequence(session, office.id, deviation.year)
     deviation.reference = format_reference(deviation.year, deviation.seq)
     session.flush()
+
+
+def _required(value: _T | None) -> _T:
+    """A value parse_form has made sure of for every category that creates a case."""
+    if value is None:
+        raise ValueError("parse_form lets no case through without a kind and a date")
+    return value
 
 
 def _enter_messages(session, office: Office, deviation: Deviation, route: Route, now: datetime) -> list[int]:

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from bot.deviations.outbox import deviation
 from bot.deviations.rules import State
+from bot.dialogue import service as dialogue
+from bot.dialogue.rules import Waiting
 from bot.messenger import Entry
 from bot.reminders.jobs import OPEN
 from bot.reminders.rules import escalation_level, local_date, still_due
@@ -49,6 +51,8 @@ class Summary:
     unassessed: Sequence[Deviation]
     overdue: list[tuple[Action, Deviation]]
     ready: Sequence[Deviation]
+    # Issue 20: open anonymous cases waiting for their reporter's answer or reference, and for which.
+    waiting_on_reporter: Sequence[tuple[Deviation, Waiting]] = ()
 
 
 def summary(session: Session, entry: Entry) -> Summary:
@@ -60,6 +64,7 @@ def summary(session: Session, entry: Entry) -> Summary:
         unassessed=store.open_in_state(session, office.id, State.REGISTERED),
         overdue=store.overdue_actions(session, office.id, OPEN, today),
         ready=store.open_in_state(session, office.id, State.READY_TO_CLOSE),
+        waiting_on_reporter=dialogue.waiting_on_reporter(session, office.id),
     )
 
 

@@ -15,9 +15,9 @@ from bot.office import Office
 from bot.reports.figures import CATEGORY_ORDER, Report
 from bot.reports.wording import value_label
 
-# One colour per category, the same in every chart (matplotlib's tab10 has exactly ten).
+# One colour per category, the same in every chart (matplotlib's tab10, and tab20's light blue for the eleventh).
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf"]
+           "#bcbd22", "#17becf", "#aec7e8"]
 WIDTH, HEIGHT, DPI = 10.0, 7.5, 100
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 
-from bot.i18n import ISO, Locale, format_date, t
+from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from bot.quality.rules import round_title
 from bot.reports.figures import Audience, DeviationRow, Overdue, Report
@@ -206,7 +206,7 @@ def _quality_sheets(workbook, report: Report, office: Office, bold) -> None:  # 
 
     measures = workbook.create_sheet(names[5])
     # the state at the period's end (or now), like the rest of the quality section
-    day = format_date(report.current.as_of.astimezone(report.tz).date(), ISO)
+    day = format_date(report.current.as_of.astimezone(report.tz).date(), loc)
     columns = [t(f"report.column.{c}", loc) for c in ("round", "area", "scope", "description", "due_on")]
     columns += [t("report.column.state_at", loc, day=day)]
     columns += [t(f"report.column.{c}", loc) for c in ("finished_on", "overdue_at_end")]
@@ -247,20 +247,26 @@ def _tidy(sheet) -> None:  # type: ignore[no-untyped-def]
 
 # --- Markdown -----------------------------------------------------------------------------------
 
+def _withheld(report: Report, what: str, loc: Locale) -> str:
+    """Beside the lessons' count: how many were withheld (HMS/ASYS), so the number is not read as all."""
+    count = report.current.lessons_withheld if what == "lessons" else 0
+    return " " + t("report.lessons.withheld_count", loc, count=count) if count else ""
+
+
 def to_markdown(report: Report, office: Office) -> str:
     loc = office.locale
     cur, prev = report.current, report.previous
     out: list[str] = [
         f"# {t('report.title', loc, period=cur.period.label)}",
         "",
-        t("report.context", loc, office=office.name, span=span(cur.period), previous=prev.period.label,
-          previous_span=span(prev.period)),
+        t("report.context", loc, office=office.name, span=span(cur.period, loc), previous=prev.period.label,
+          previous_span=span(prev.period, loc)),
         "",
         f"## {t('report.summary_header', loc)}",
         "",
         *_table([t("report.column.figure", loc), cur.period.label, prev.period.label, t("report.column.change", loc)],
-                [[change_label(c, office), number(_round(c.current), loc), number(_round(c.previous), loc),
-                  signed(_round(c.delta), loc)] for c in report.totals()]),
+                [[change_label(c, office), number(_round(c.current), loc) + _withheld(report, c.what, loc),
+                  number(_round(c.previous), loc), signed(_round(c.delta), loc)] for c in report.totals()]),
     ]
     for dimension in DIMENSIONS:
         out += ["", f"## {dimension_label(dimension, loc)}", ""]
@@ -278,7 +284,7 @@ def to_markdown(report: Report, office: Office) -> str:
         out.append(t("report.lessons.none", loc))
     for category, items in cur.lessons.items():
         out += [f"### {value_label('category', category, office)}", ""]
-        out += [f"- {lesson.reference} ({format_date(lesson.closed_on, ISO)}): {one_line(lesson.text, 2000)}"
+        out += [f"- {lesson.reference} ({format_date(lesson.closed_on, loc)}): {one_line(lesson.text, 2000)}"
                 for lesson in items]
         out.append("")
     if cur.lessons_withheld:
@@ -325,11 +331,11 @@ def _plain_owner(owner_id: str) -> str:
 
 def overdue_line(overdue: Overdue, office: Office, mention: Callable[[str], str],
                  clean: Callable[[str], str] = lambda text: text) -> str:
-    """`AVV-2026-0012 · frist 2026-05-02 (59 dager over) · Kortsiktig: …` (+ the owner, leaders only).
+    """`AVV-2026-0012 · frist 02.05.2026 (59 dager over) · Kortsiktig: …` (+ the owner, leaders only).
 
     `clean` makes the free text safe for the target markup; `mention` writes the owner."""
     loc = office.locale
-    line = t("report.overdue.line", loc, reference=overdue.reference, due_on=format_date(overdue.due_on, ISO),
+    line = t("report.overdue.line", loc, reference=overdue.reference, due_on=format_date(overdue.due_on, loc),
              days=overdue.days_overdue, term=term_label(overdue.term, loc))
     if overdue.description:
         line += f": {clean(one_line(overdue.description, 150))}"

@@ -16,7 +16,7 @@ from bot.errors import StorageUnavailable
 from bot.i18n import t
 from bot.office import Office
 from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
-from bot.quality.rules import Area, Scored
+from bot.quality.rules import Area, Scored, shareable_tags
 from bot.reports import chart
 from bot.reports.figures import ActionFacts, Audience, DeviationFacts, Report, compute
 from bot.reports.periods import Period, Span, last_complete_month
@@ -41,24 +41,31 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
                   store.redirected_between(session, office.id, before.start(tz), before.end(tz)))
     rounds, measures = [], []
     if quality:
-        rounds = [_round_facts(session, rnd) for rnd in quality_store.rounds_during(
+        # Seed 002's themes reach the office's version only as preset or leader-approved tags (issue 25).
+        approved = quality_store.approved_tags(session, office.id)
+        shown = None if audience is Audience.LEADERS else shareable_tags(approved)
+        rounds = [_round_facts(session, rnd, shown=shown) for rnd in quality_store.rounds_during(
             session, office.id, period.first, period.last, period.start(tz), period.end(tz))]
         measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
             session, office.id, period.start(tz), period.end(tz))]
     return compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures)
 
 
-def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True) -> RoundFacts:
-    """A round as the report sees it: counts, scores and tags, no reviewer, case number or free text."""
+def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True,
+                 shown: frozenset[str] | None = None) -> RoundFacts:
+    """A round as the report sees it: counts, scores and tags (only the `shown` ones, when given), no
+    reviewer, case number or free text."""
     previous = quality_store.previous_of_same_group(session, rnd, with_reviews=True) if with_previous else None
     return RoundFacts(
         id=rnd.id, year=rnd.year, season=rnd.season, target_group=rnd.target_group, opens_on=rnd.opens_on,
         closes_on=rnd.closes_on, created_at=rnd.created_at, closed_at=rnd.closed_at, reviewers=len(rnd.reviewers),
         target_per_reviewer=rnd.target_per_reviewer,
-        reviews=tuple(ReviewFacts(review.submitted_at, tuple(Scored(Area(a.area), a.score, tuple(a.tags))
-                                                             for a in review.assessments))
+        reviews=tuple(ReviewFacts(review.submitted_at,
+                                  tuple(Scored(Area(a.area), a.score,
+                                               tuple(tag for tag in a.tags if shown is None or tag in shown))
+                                        for a in review.assessments))
                       for review in rnd.reviews),
-        previous=_round_facts(session, previous, with_previous=False) if previous else None)
+        previous=_round_facts(session, previous, with_previous=False, shown=shown) if previous else None)
 
 
 def load_report(db: Database, office: Office, period: Period, now: datetime,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from bot.i18n import ISO, Locale, format_date, has, t
+from bot.i18n import Locale, format_date, has, t
 from bot.office import Office
 from bot.quality.report import MeasureRow, QualitySection, RoundSummary
 from bot.quality.rules import NOT_RELEVANT, SCALE, AreaSummary, round_title
@@ -51,13 +51,13 @@ def days(value: float | None, locale: Locale) -> str:
     return t("report.no_days", locale) if value is None else t("report.days", locale, days=number(value, locale))
 
 
-def span(period: Period) -> str:
-    return dates(period.first, period.last)
+def span(period: Period, locale: Locale) -> str:
+    return dates(period.first, period.last, locale)
 
 
-def dates(first: date, last: date) -> str:
-    """`2026-01-01–2026-06-30`: a report writes its dates as ISO 8601 in every locale (until issue 19)."""
-    return f"{format_date(first, ISO)}–{format_date(last, ISO)}"
+def dates(first: date, last: date, locale: Locale) -> str:
+    """`01.01.2026–30.06.2026`: a report writes its dates as the office reads them."""
+    return f"{format_date(first, locale)}–{format_date(last, locale)}"
 
 
 def value_label(dimension: str, value: str, office: Office) -> str:
@@ -100,9 +100,9 @@ def one_line(text: str, limit: int = 300) -> str:
 # --- the quality section ------------------------------------------------------------------------
 
 def round_line(summary: RoundSummary, locale: Locale) -> str:
-    """«AAP-mottakere, 30 år eller eldre · 2026-03-01–2026-04-30 · avsluttet · 9 av 9 gjennomgåtte saker»."""
+    """«AAP-mottakere, 30 år eller eldre · 01.03.2026–30.04.2026 · avsluttet · 9 av 9 gjennomgåtte saker»."""
     return t("report.quality.round_line", locale, group=t(f"quality.group.{summary.target_group}", locale),
-             span=dates(summary.opens_on, summary.closes_on),
+             span=dates(summary.opens_on, summary.closes_on, locale),
              state=t("report.quality.closed" if summary.closed else "report.quality.running", locale),
              reviews=summary.reviews, target=summary.target)
 
@@ -165,14 +165,14 @@ def scope_label(scope: str, locale: Locale) -> str:
 
 def measure_line(measure: MeasureRow, locale: Locale, mention: Callable[[str], str],
                  clean: Callable[[str], str] = lambda text: text) -> str:
-    """«Kvalitetsmåling vår 2026 · Arbeidsretting · Kontoret · frist 2026-09-01 · Åpen: …» (+ the owner,
+    """«Kvalitetsmåling vår 2026 · Arbeidsretting · Kontoret · frist 01.09.2026 · Åpent: …» (+ the owner,
     leaders only). `clean` makes the free text safe for the target markup; `mention` writes the owner."""
     state = action_state_label(measure.state, locale)
     if measure.overdue_at_end:
         state += f" ({t('report.quality.overdue', locale)})"
     line = t("report.quality.measure_line", locale, round=round_title(measure.round, locale),
              area=area_label(measure.area, locale), scope=scope_label(measure.scope, locale),
-             due_on=format_date(measure.due_on, ISO), state=state)
+             due_on=format_date(measure.due_on, locale), state=state)
     line += f": {clean(one_line(measure.description, 150))}"
     if measure.owner_id:
         line += " · " + t("report.overdue.owner", locale, owner=mention(measure.owner_id))

@@ -22,6 +22,7 @@ class Category(StrEnum):
     NAV_COOPERATION = "nav_samhandling"
     STATE_DOMAIN = "statlig_fagomrade"
     TECHNICAL = "teknisk"
+    CENTRAL_ROUTINE = "sentral_rutine"
     LOCAL_ROUTINE = "lokal_rutine"
     ADMINISTRATIVE_LAW = "forvaltningsrett"
     LEARNING = "laering"
@@ -51,7 +52,9 @@ class Handling(StrEnum):
 # TQM for «Lov om sosiale tjenester i NAV» and «Samhandling med andre kommunale enheter»;
 # Samspillet for «gjensidige tilbakemeldinger mellom NAV-kontorer …»; «Forslag til endringer
 # eller avvik innenfor statlige fagområder meldes i linja»; «Tekniske problemer … skal meldes
-# i brukerstøtte». Everything else is for the office's own learning.
+# i brukerstøtte». Everything else is for the office's own learning, breaches of central (national)
+# and local routines alike: «brudd på lov og forskrift eller sentrale og lokale rutiner» is what an
+# avvik is («Hva er et avvik?»), wherever the routine was written.
 DEFAULT_ROUTES: dict[Category, Destination] = {
     Category.INFORMATION_SECURITY: Destination.ASYS,
     Category.HMS: Destination.ASYS,
@@ -60,6 +63,7 @@ DEFAULT_ROUTES: dict[Category, Destination] = {
     Category.NAV_COOPERATION: Destination.SAMSPILLET,
     Category.STATE_DOMAIN: Destination.LINE,
     Category.TECHNICAL: Destination.USER_SUPPORT,
+    Category.CENTRAL_ROUTINE: Destination.OFFICE,
     Category.LOCAL_ROUTINE: Destination.OFFICE,
     Category.ADMINISTRATIVE_LAW: Destination.OFFICE,
     Category.LEARNING: Destination.OFFICE,

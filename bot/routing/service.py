@@ -12,7 +12,8 @@ Who may add the reference, checked here on the server whatever a button says:
 - the anonymous reporter, who has no id on the case, through the receipt modal itself: that
   modal is the very view their form was submitted from, and the case keeps a digest of its
   view id (`submission_key`, kept anyway to recognise Slack's retries). Only the person who
-  submitted the form has that view, so the view proves it without storing who they are.
+  submitted the form has that view, so the view proves it without storing who they are;
+- later, the anonymous reporter with their case code (bot/dialogue, issue 20): `confirm_by_code`.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Via(StrEnum):
     """How a person showed they may add the reference (stored in the audit event)."""
 
     RECEIPT = "kvittering"
+    CODE = "kode"  # the anonymous reporter's case code (bot/dialogue)
     REPORTER = "melder"
     LEADER = "leder"
 
@@ -104,7 +106,7 @@ def authorise(deviation: Deviation, user_id: str, view_id: str | None, is_leader
     The receipt view is checked first: a leader who reported anonymously stays anonymous.
     The leader lookup (a cached Web API call) is asked last, only when it is needed.
     """
-    if view_id and deviation.submission_key and submission_key(view_id) == deviation.submission_key:
+    if view_id and deviation.submission_key and submission_key(view_id, user_id) == deviation.submission_key:
         return Via.RECEIPT
     if deviation.reporter_id and deviation.reporter_id == user_id:
         return Via.REPORTER
@@ -153,16 +155,29 @@ def confirm_external(db: Database, clock: Clock, office: Office, deviation_id: i
     deviation = may_confirm(db, clock, office, deviation_id, user_id=user_id, view_id=view_id, is_leader=is_leader)
     # The anonymous reporter is never named in the audit log, not even by the id they clicked with.
     anonymous_reporter = deviation.via is Via.RECEIPT and deviation.anonymous
+    return _confirm(db, clock, office, deviation, external_reference, None if anonymous_reporter else user_id)
 
-    def add_reference(deviation: Deviation) -> None:
-        deviation.external_reference = external_reference
+
+def confirm_by_code(db: Database, clock: Clock, office: Office, deviation_id: int,
+                    external_reference: str) -> Confirmed:
+    """The anonymous reporter adds the reference with their case code: the caller has checked the code
+    (a sealed dialogue view, bot/dialogue); the audit log has no actor for them."""
+    deviation = _read(db, deviation_id)
+    if deviation.office_id != office.id or not deviation.anonymous:
+        raise DeviationNotFound()
+    return _confirm(db, clock, office, _forwarded(deviation, Via.CODE), external_reference, None)
+
+
+def _confirm(db: Database, clock: Clock, office: Office, deviation: Forwarded, external_reference: str,
+             actor_id: str | None) -> Confirmed:
+    def add_reference(case: Deviation) -> None:
+        case.external_reference = external_reference
 
     try:
-        moved = transition(db, clock, office, deviation_id, Command.CONFIRM_EXTERNAL,
-                           actor_id=None if anonymous_reporter else user_id, change=add_reference,
-                           detail={"via": deviation.via.value})
+        moved = transition(db, clock, office, deviation.deviation_id, Command.CONFIRM_EXTERNAL, actor_id=actor_id,
+                           change=add_reference, detail={"via": deviation.via.value})
     except InvalidTransition:
-        current = _read(db, deviation_id)
+        current = _read(db, deviation.deviation_id)
         if current.external_reference == external_reference:
             return Confirmed(_forwarded(current, deviation.via), external_reference, None)
         if current.external_reference:

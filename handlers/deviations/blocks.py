@@ -17,12 +17,13 @@ from slack_sdk.models.views import View
 
 from bot.deviations.rules import ActionState, State, closure_offered
 from bot.forms import TEXT_MAX
-from bot.i18n import ISO, Locale, format_date, t
+from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from bot.routing.rules import Destination
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.common import metadata
+from handlers.dialogue.blocks import ask_button, dialogue_block
 from handlers.routing.blocks import reference_button
 from store.models import Action, Deviation
 
@@ -43,7 +44,7 @@ def card_fields(deviation: Deviation, office: Office) -> list:
         mrkdwn(f"*{t('card.rights', loc)}*\n{t(f'rights.{deviation.citizen_rights}', loc)}"),
         mrkdwn(f"*{t('card.state', loc)}*\n{t(f'state.{deviation.state}', loc)}"),
         mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
-        mrkdwn(f"*{t('card.occurred_on', loc)}*\n{format_date(deviation.occurred_on, ISO)}"),
+        mrkdwn(f"*{t('card.occurred_on', loc)}*\n{format_date(deviation.occurred_on, loc)}"),
         mrkdwn(f"*{t('card.reporter', loc)}*\n{reporter_text(deviation, loc)}"),
     ]
 
@@ -70,6 +71,8 @@ def card_buttons(deviation: Deviation, office: Office) -> list:
                                      style="primary"))
     if state is State.CLOSED:
         buttons.append(ButtonElement(text=plain("card.reopen", loc), action_id=ids.REOPEN, value=value))
+    if ask := ask_button(deviation, office):  # issue 20: «Spør melderen» on an open anonymous case
+        buttons.append(ask)
     return buttons
 
 
@@ -118,6 +121,7 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
         SectionBlock(fields=card_fields(deviation, office)),
     ]
     for key, text in (("card.what_happened", deviation.what_happened),
+                      ("card.cause", deviation.cause),
                       ("card.immediate_action", deviation.immediate_action),
                       ("card.suggested_action", deviation.suggested_action)):
         if text:
@@ -126,6 +130,8 @@ def card_blocks(deviation: Deviation, office: Office) -> list:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.external_reference", loc,
                                                       reference=escape(deviation.external_reference)))]))
     blocks += followup_blocks(deviation, office)
+    if deviation.anonymous and (said := dialogue_block(deviation, loc)):  # issue 20: the reporter's dialogue
+        blocks.append(said)
     buttons = card_buttons(deviation, office)
     if buttons:
         blocks.append(ActionsBlock(block_id=f"card:{deviation.id}", elements=buttons))

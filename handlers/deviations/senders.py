@@ -36,7 +36,7 @@ def send_leader_alert(delivery: Delivery, deviation: Deviation) -> None:
     """HMS (threats, harassment, violence): the leader channel hears at once, with an @here."""
     office = delivery.office
     key = "alert.hms_anonymous" if deviation.anonymous else "alert.hms"  # nobody to contact when anonymous
-    text = t(key, office.locale, reference=deviation.reference)
+    text = t(key, office.locale, reference=deviation.reference, system=office.destination(deviation.destination).name)
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, text=text,
                                      blocks=[SectionBlock(text=mrkdwn(text)).to_dict()])
 

@@ -18,6 +18,7 @@ from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, lines_within, mrkdwn, plain
 from handlers.deviations.blocks import action_lines
+from handlers.dialogue.blocks import home_button
 from handlers.routing.blocks import process_block, where_blocks
 from store.models import Deviation
 
@@ -39,14 +40,17 @@ def help_blocks(office: Office) -> list:
         HeaderBlock(text=plain("help.header", loc)),
         *guide_blocks(office),
         DividerBlock(),
+        SectionBlock(text=mrkdwn(t("help.form", loc))),  # what the registration form asks (issue 16)
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        SectionBlock(text=mrkdwn(t("dialogue.help", loc))),  # issue 20: what is stored, and what Slack sees
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]
 
 
 def home_help_blocks(office: Office) -> list:
     """The help section at the end of App Home."""
-    return [DividerBlock(), HeaderBlock(text=plain("guide.home_header", office.locale)), *guide_blocks(office)]
+    return [DividerBlock(), HeaderBlock(text=plain("guide.home_header", office.locale)), *guide_blocks(office),
+            SectionBlock(text=mrkdwn(t("dialogue.help", office.locale)))]
 
 
 def home_view(office: Office, mine: Sequence[Deviation], extra: Sequence = ()) -> View:
@@ -56,7 +60,8 @@ def home_view(office: Office, mine: Sequence[Deviation], extra: Sequence = ()) -
         HeaderBlock(text=plain("home.header", loc, office=office.name[:100])),
         SectionBlock(text=mrkdwn(t("home.intro", loc))),
         ActionsBlock(elements=[ButtonElement(text=plain("home.report", loc), action_id=ids.OPEN_REGISTRATION,
-                                             style="primary")]),
+                                             style="primary"),
+                               home_button(office)]),  # issue 20: «Følg opp anonymt avvik»
         DividerBlock(),
         HeaderBlock(text=plain("home.mine", loc)),
     ]

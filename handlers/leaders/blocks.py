@@ -98,6 +98,8 @@ def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], a
     loc = office.locale
     typed = typed or {}
     blocks: list = [_deviation_line(deviation, loc)]
+    if deviation.cause:  # the reporter's answer to «Hva gjorde at det kunne skje?» (issue 16)
+        blocks.append(ContextBlock(elements=[mrkdwn(t("assess.cause", loc, text=escape(deviation.cause)[:2500]))]))
     if deviation.suggested_action:
         blocks.append(ContextBlock(elements=[mrkdwn(t("assess.suggested", loc,
                                                       text=escape(deviation.suggested_action)[:2500]))]))

@@ -3,7 +3,6 @@ measure's owner's DM and completion modal."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -25,14 +24,15 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
-from bot.i18n import ISO, Locale, format_date, t
+from bot.i18n import Locale, format_date, t
 from bot.office import Office
-from bot.quality.rules import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id
+from bot.quality.rules import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id, shareable_themes
 from bot.quality.service import Assessment, MeasureParent, round_title
 from bot.reports.wording import decimal
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.deviations.blocks import completion_modal, owner_dm_blocks
+from handlers.payloads import seal
 from store.models import Action, QualityRound
 
 M = ids.MeasureField
@@ -75,7 +75,7 @@ def review_view(office: Office, rnd: QualityRound) -> View:
         ]
     return View(type="modal", callback_id=ids.QUALITY_REVIEW, title=plain("quality.modal.title", loc),
                 submit=plain("quality.modal.submit", loc), close=plain("modal.cancel", loc),
-                private_metadata=json.dumps({"round": rnd.id}), blocks=blocks)
+                private_metadata=seal({"round": rnd.id}), blocks=blocks)
 
 
 def saved_view(office: Office, done: int, target: int) -> View:
@@ -93,7 +93,7 @@ def measure_view(office: Office, rnd: QualityRound, today: date) -> View:
     return View(
         type="modal", callback_id=ids.QUALITY_MEASURE, title=plain("quality.measure.title", loc),
         submit=plain("quality.measure.submit", loc), close=plain("modal.cancel", loc),
-        private_metadata=json.dumps({"round": rnd.id}),
+        private_metadata=seal({"round": rnd.id}),
         blocks=[
             SectionBlock(text=mrkdwn(f"*{round_name(rnd, loc)}*")),
             InputBlock(block_id=M.DESCRIPTION, label=plain("quality.measure.description", loc),
@@ -119,7 +119,8 @@ def _distribution(summary: AreaSummary, loc: Locale) -> str:
 
 def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> list:
     """The helhetsvurdering: per area the distribution, the recurring themes and the trend against the
-    previous round of the same target group. The office's short version leaves out the distributions."""
+    previous round of the same target group. The office's short version leaves out the distributions,
+    and of the reviewers' tags shows only the preset themes and those a leader has approved."""
     loc, rnd = office.locale, result.round
     blocks: list = [
         HeaderBlock(text=plain("quality.assessment.header", loc, round=round_name(rnd, loc))),
@@ -131,9 +132,10 @@ def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> lis
         if summary.trend is not None:
             trend = t("quality.assessment.trend", loc, trend=t(f"quality.trend.{summary.trend.value}", loc),
                       previous=decimal(summary.previous_mean, loc))
+        shown = shareable_themes(summary.themes, result.approved_tags) if short else summary.themes
         themes = (t("quality.assessment.themes", loc, themes=", ".join(f"{escape(tag)} ({n})"
-                                                                      for tag, n in summary.themes[:6]))
-                  if summary.themes else t("quality.assessment.no_themes", loc))
+                                                                      for tag, n in shown[:6]))
+                  if shown else t("quality.assessment.no_themes", loc))
         distribution = "" if short else _distribution(summary, loc)
         text = t("quality.assessment.area", loc, area=t(f"quality.area.{summary.area.value}", loc),
                  mean=decimal(summary.mean, loc), trend=trend, distribution=distribution).rstrip()
@@ -141,7 +143,7 @@ def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> lis
     footer = (t("quality.assessment.compared", loc, previous=round_name(result.previous, loc)) if result.previous
               else t("quality.assessment.no_previous", loc))
     if not short:
-        footer += " " + t("quality.assessment.next", loc)
+        footer += " " + t("quality.assessment.office_tags", loc) + " " + t("quality.assessment.next", loc)
     blocks.append(ContextBlock(elements=[mrkdwn(footer)]))
     return blocks
 
@@ -149,18 +151,19 @@ def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> lis
 def invite_blocks(office: Office, rnd: QualityRound) -> list:
     loc = office.locale
     text = t("quality.invite", loc, round=round_name(rnd, loc), group=t(f"quality.group.{rnd.target_group}", loc),
-             target=rnd.target_per_reviewer, closes=format_date(rnd.closes_on, ISO))
+             target=rnd.target_per_reviewer, closes=format_date(rnd.closes_on, loc))
     return [SectionBlock(text=mrkdwn(text)),
             ActionsBlock(elements=[ButtonElement(text=plain("quality.invite_button", loc), style="primary",
                                                  action_id=ids.QUALITY_OPEN_REVIEW, value=str(rnd.id))])]
 
 
-def status_text(office: Office, rnd: QualityRound, done: dict[str, int]) -> str:
+def status_text(office: Office, rnd: QualityRound, done: dict[str, int], reviewers: list[str]) -> str:
+    """The round's dates and state, with a line for each of `reviewers` (whom the asker may see)."""
     loc = office.locale
     lines = "\n".join(t("quality.status_line", loc, reviewer=r, done=done.get(r, 0), target=rnd.target_per_reviewer)
-                      for r in rnd.reviewers)
+                      for r in reviewers)
     return t("quality.status", loc, round=round_name(rnd, loc), state=t(f"quality.state.{rnd.state}", loc),
-             opens=format_date(rnd.opens_on, ISO), closes=format_date(rnd.closes_on, ISO), lines=lines)
+             opens=format_date(rnd.opens_on, loc), closes=format_date(rnd.closes_on, loc), lines=lines)
 
 
 # --- a measure's owner (the same «Utført» as a case's action) -----------------------------------

@@ -12,10 +12,11 @@ from slack_sdk.models.views import View
 
 from bot.errors import DomainError
 from bot.forms import FieldErrors
-from bot.i18n import ISO, format_date, t
+from bot.i18n import format_date, t
 from bot.office import Office
+from bot.privacy import contains_national_id
 from bot.quality import service as quality_service
-from bot.quality.rules import nearest_round, parse_measure, parse_review, parse_season
+from bot.quality.rules import Season, nearest_round, opened_late, parse_measure, parse_review, parse_season, window
 from bot.services import Services
 from handlers import ids
 from handlers.common import form_errors, id_of, mark_dm_done, modal_or_notice, open_from, open_view, today
@@ -66,19 +67,32 @@ def _leader(services: Services, office: Office, command: SlashCommand, ack: Ack)
 
 
 def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/kvalitet ny [vår|høst]`: open the nearest season's round, unless another round runs: then say
+    which, until when, and when the asked-for round opens by itself."""
     if not _leader(services, office, command, ack):
         return
+    loc = office.locale
     named = parse_season(command.words[1]) if len(command.words) > 1 else None
     season, year = nearest_round(office.quality, today(services, office), named)
     reviewers = MENTION.findall(command.text) or quality_service.reviewers_of(services.leaders, office)
     opened = quality_service.open_round(services.db, services.clock, office, season, year, opened_by=command.user_id,
                                reviewers=reviewers)
     rnd = opened.round
+    if opened.blocked:
+        asked = window(office.quality, season, year)[0]
+        ack(text=t("quality.one_at_a_time", loc, running=round_name(rnd, loc), closes=format_date(rnd.closes_on, loc),
+                   asked=t("quality.round_name", loc, season=t(f"quality.season.{season.value}", loc).lower(),
+                           year=year),
+                   opens=format_date(asked, loc)))
+        return
     key = ("quality.opened_by_leader" if opened.created
            else "quality.already_open" if rnd.state == "apen" else "quality.already_held")
-    closed = format_date(rnd.closed_at.astimezone(office.tz).date(), ISO) if rnd.closed_at else ""
-    ack(text=t(key, office.locale, round=round_name(rnd, office.locale), opens=format_date(rnd.opens_on, ISO),
-               closes=format_date(rnd.closes_on, ISO), closed=closed))
+    closed = format_date(rnd.closed_at.astimezone(office.tz).date(), loc) if rnd.closed_at else ""
+    text = t(key, loc, round=round_name(rnd, loc), opens=format_date(rnd.opens_on, loc),
+             closes=format_date(rnd.closes_on, loc), closed=closed)
+    if rnd.state == "apen" and opened_late(office.quality, Season(rnd.season), rnd.year, rnd.opens_on):
+        text += " " + t("quality.opened_late", loc, closes=format_date(rnd.closes_on, loc))
+    ack(text=text)
     services.messenger.deliver_soon(opened.ledger_ids)
 
 
@@ -87,19 +101,44 @@ def _status(services: Services, office: Office, command: SlashCommand, ack: Ack,
     if progress is None:
         ack(text=t("error.quality.no_round", office.locale))
         return
-    ack(text=status_text(office, progress.round, progress.done))
+    user, reviewers = command.user_id, progress.round.reviewers
+    # Who reviews and how far each has come is the leaders' to see; a reviewer sees their own line.
+    shown = reviewers if services.leaders.is_leader(office, user) else [r for r in reviewers if r == user]
+    ack(text=status_text(office, progress.round, progress.done, shown))
 
 
 def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/kvalitet avslutt` (or `lukk`): end the running round, named in the reply."""
     if not _leader(services, office, command, ack):
         return
     rnd = quality_service.current_round(services.db, office)
     if rnd is None:
         ack(text=t("error.quality.no_open_round", office.locale))
         return
-    ids_ = quality_service.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
-    ack(text=t("quality.closed", office.locale, round=round_name(rnd, office.locale)))
-    services.messenger.deliver_soon(ids_)
+    closed = quality_service.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
+    ack(text=t("quality.closed" if closed.reviews else "quality.closed_empty", office.locale,
+               round=round_name(rnd, office.locale)))
+    services.messenger.deliver_soon(closed.ledger_ids)
+
+
+def _tags(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/kvalitet stikkord [godkjenn STIKKORD]`: the leaders decide which of the reviewers' own tags the
+    office may read in its helhetsvurdering (the preset themes it always may)."""
+    if not _leader(services, office, command, ack):
+        return
+    loc = office.locale
+    if len(command.words) > 2 and command.words[1].lower() == "godkjenn":
+        tag = command.text.split(None, 2)[2]
+        if contains_national_id(tag):
+            ack(text=t("error.quality.national_id", loc))
+            return
+        approved = quality_service.approve_tag(services.db, services.clock, office, tag, approved_by=command.user_id)
+        ack(text=t("quality.tags.approved", loc, tag=approved) if approved else t("quality.tags.help", loc))
+        return
+    listing = quality_service.tag_listing(services.db, office)
+    ack(text=t("quality.tags.list", loc, presets=", ".join(listing.presets),
+               approved=", ".join(sorted(listing.approved)) or "–",
+               waiting=", ".join(listing.waiting) or "–"))
 
 
 def _measure(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -118,7 +157,8 @@ def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, c
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    "ny": _new, "status": _status, "lukk": _close, "tiltak": _measure, "hjelp": _help, "help": _help,
+    "ny": _new, "status": _status, "lukk": _close, "avslutt": _close, "tiltak": _measure, "stikkord": _tags,
+    "hjelp": _help, "help": _help,
 }
 
 
@@ -144,7 +184,7 @@ def submit_review(ack: Ack, services: Services, office: Office, parsed: ViewSubm
     """One reviewed case stored; the form then says how many the reviewer has done of their target."""
     round_id, user = id_of(parsed.view.metadata.get("round")), parsed.user.id
     if round_id is None:
-        ack(response_action="errors", errors={REVIEW_GENERAL: t("error.generic")})
+        ack(response_action="errors", errors={REVIEW_GENERAL: t("error.generic", office.locale)})
         return
     try:
         form = parse_review(parsed.view.values())
@@ -165,7 +205,7 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
     """A leader turns a finding into a measure; its owner gets a DM with «Utført»."""
     round_id, user = id_of(parsed.view.metadata.get("round")), parsed.user.id
     if round_id is None:
-        ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic")})
+        ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic", office.locale)})
         return
     if not services.leaders.is_leader(office, user):
         ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.not_a_leader", office.locale)})

@@ -10,7 +10,7 @@ from functools import partial
 
 from slack_sdk.models.blocks import SectionBlock
 
-from bot.i18n import ISO, format_date, t
+from bot.i18n import format_date, t
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.quality import outbox
 from bot.quality.service import Assessment
@@ -33,7 +33,7 @@ def send_opened(delivery: Delivery, rnd: QualityRound) -> None:
     office = delivery.office
     loc = office.locale
     text = t("quality.opened", loc, round=round_name(rnd, loc), group=t(f"quality.group.{rnd.target_group}", loc),
-             opens=format_date(rnd.opens_on, ISO), closes=format_date(rnd.closes_on, ISO), reviewers=len(rnd.reviewers),
+             opens=format_date(rnd.opens_on, loc), closes=format_date(rnd.closes_on, loc), reviewers=len(rnd.reviewers),
              target=rnd.target_per_reviewer)
     _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
 
@@ -48,13 +48,19 @@ def send_progress(delivery: Delivery, progress: outbox.ReviewerProgress) -> None
     loc = office.locale
     if rnd.state != "apen" or done >= rnd.target_per_reviewer:
         return  # caught up or closed since the reminder was entered: nothing to say
-    text = t("quality.progress", loc, round=round_name(rnd, loc), closes=format_date(rnd.closes_on, ISO), done=done,
+    text = t("quality.progress", loc, round=round_name(rnd, loc), closes=format_date(rnd.closes_on, loc), done=done,
              target=rnd.target_per_reviewer)
     _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *invite_blocks(office, rnd)[1:]])
 
 
 def _send_assessment(delivery: Delivery, result: Assessment, *, short: bool) -> None:
     rnd, office = result.round, delivery.office
+    if not result.reviews:
+        # Nothing to assess: the office hears nothing, the leaders that the round ended empty.
+        if not short:
+            text = t("quality.closed_empty_note", office.locale, round=round_name(rnd, office.locale))
+            _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
+        return
     _post(delivery, t("quality.assessment.fallback", office.locale, round=round_name(rnd, office.locale)),
           assessment_blocks(office, result, short=short))
 
@@ -65,7 +71,7 @@ def send_measure(delivery: Delivery, measure: outbox.Measure) -> None:
     action, parent = measure.action, measure.parent
     text = t("quality.measure.assigned", loc, round=parent.reference, area=parent.title,
              scope=t(f"quality.scope.{action.scope}", loc), description=escape(action.description),
-             due=format_date(action.due_on, ISO))
+             due=format_date(action.due_on, loc))
     _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *measure_dm_blocks(delivery.office, parent, action)[2:]])
 
 
@@ -76,8 +82,20 @@ def send_measure_overdue(delivery: Delivery, measure: outbox.Measure) -> None:
     if action.state != "apen":
         return  # done or dropped since the reminder was entered: nothing to say
     text = t("quality.measure.overdue", loc, round=parent.reference, description=escape(action.description),
-             due=format_date(action.due_on, ISO))
+             due=format_date(action.due_on, loc))
     _post(delivery, text, [SectionBlock(text=mrkdwn(text)), *measure_dm_blocks(delivery.office, parent, action)[2:]])
+
+
+def send_measure_overdue_leaders(delivery: Delivery, measure: outbox.Measure) -> None:
+    """A measure past its due date, told once to the leader channel (as a case's overdue action is told
+    to its responsible leader), with who owns it."""
+    loc = delivery.office.locale
+    action, parent = measure.action, measure.parent
+    if action.state != "apen":
+        return  # done or dropped since the reminder was entered: nothing to say
+    text = t("quality.measure.overdue_leaders", loc, round=parent.reference, area=parent.title,
+             description=escape(action.description), due=format_date(action.due_on, loc), owner=action.owner_id)
+    _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
 
 
 def register(messenger: Messenger) -> None:
@@ -89,3 +107,4 @@ def register(messenger: Messenger) -> None:
                        outbox.assessment)
     messenger.register(MessageKind.MEASURE_ASSIGNED, send_measure, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE, send_measure_overdue, outbox.measure)
+    messenger.register(MessageKind.MEASURE_OVERDUE_LEADERS, send_measure_overdue_leaders, outbox.measure)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -25,12 +24,16 @@ from slack_sdk.models.views import View
 
 from bot.deviations.rules import CitizenRights, Kind, Severity, State
 from bot.forms import TEXT_MAX
-from bot.i18n import Locale, t
+from bot.i18n import Locale, has, t
 from bot.office import Office
+from bot.privacy import without_bidi_controls
+from bot.registration.rules import Field, asked_fields, required_fields
 from bot.registration.service import TITLE_MAX, Registered, initial_state
 from bot.routing.rules import Category, Handling, Route
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, option, options, plain
+from handlers.dialogue.blocks import code_blocks
+from handlers.payloads import seal
 from handlers.routing.blocks import follow_up_blocks, not_stored_hint, route_section
 from store.models import Deviation
 
@@ -55,63 +58,99 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
     about the system, not about a colleague), then the fields of DESIGN.md.
 
     Choosing a category rebuilds it (views.update) with `category` set: right under the
-    category it says where the deviation goes and why, and the text fields whose words the
-    bot will not keep for that category say so. Every input keeps its block id and action id,
-    so Slack keeps what the person has typed.
+    category it says where the deviation goes and why; the fields are those the category needs
+    (bot.registration.rules.asked_fields), each marked required or optional as the submission
+    will treat it (required_fields); the text fields whose words the bot will not keep for that
+    category say so. Every input keeps its block id and action id, so Slack keeps what the
+    person has typed. The category the form was built for goes in the metadata: the submission
+    never refuses as empty a field this form showed as optional.
     """
     loc = office.locale
     route = office.route(category) if category else None
+    asked = set(asked_fields(route))
+    required = required_fields(route)
     # Seed 000 / DESIGN: an ASYS case keeps category, date and reference; the narrative belongs in ASYS.
     not_stored = not_stored_hint(route, office) if route and not route.stores_narrative else None
-    category_options = options("category", [c.value for c in Category], loc)
+
+    def text(field: Field, *, multiline: bool = True, max_length: int = TEXT_MAX,
+             initial: str | None = None) -> InputBlock:
+        return _text_input(field.value, loc, multiline=multiline, max_length=max_length,
+                           optional=field not in required, initial=initial, hint=not_stored)
+
+    fields: dict[Field, list] = {
+        Field.KIND: [InputBlock(block_id=F.KIND, label=plain("field.kind.label", loc),
+                                element=RadioButtonsElement(action_id=ids.VALUE, options=_kind_options(loc)))],
+        Field.CATEGORY: [
+            InputBlock(block_id=F.CATEGORY, label=plain("field.category.label", loc),
+                       hint=plain("field.category.hint", loc), dispatch_action=True,
+                       element=StaticSelectElement(action_id=ids.VALUE,
+                                                   placeholder=plain("field.category.placeholder", loc),
+                                                   options=_category_options(loc),
+                                                   initial_option=_category_option(category, loc) if category
+                                                   else None)),
+            *([route_section(route, office)] if route else []),
+        ],
+        Field.TITLE: [text(Field.TITLE, multiline=False, max_length=TITLE_MAX)],
+        Field.WHAT_HAPPENED: [text(Field.WHAT_HAPPENED, initial=without_bidi_controls(prefill) if prefill else None)],
+        Field.CAUSE: [text(Field.CAUSE)],
+        Field.OCCURRED_ON: [InputBlock(block_id=F.OCCURRED_ON, label=plain("field.occurred_on.label", loc),
+                                       element=DatePickerElement(action_id=ids.VALUE,
+                                                                 initial_date=today.isoformat()))],
+        Field.IMMEDIATE_ACTION: [text(Field.IMMEDIATE_ACTION)],
+        Field.SUGGESTED_ACTION: [text(Field.SUGGESTED_ACTION)],
+        Field.SEVERITY: [InputBlock(block_id=F.SEVERITY, label=plain("field.severity.label", loc),
+                                    hint=plain("field.severity.hint", loc),
+                                    element=StaticSelectElement(
+                                        action_id=ids.VALUE, options=options("severity", list(Severity), loc),
+                                        initial_option=option("severity", Severity.LOW, loc)))],
+        Field.CITIZEN_RIGHTS: [InputBlock(block_id=F.CITIZEN_RIGHTS, label=plain("field.citizen_rights.label", loc),
+                                          hint=plain("field.citizen_rights.hint", loc),
+                                          element=RadioButtonsElement(
+                                              action_id=ids.VALUE, options=options("rights", list(CitizenRights), loc),
+                                              initial_option=option("rights", CitizenRights.UNSURE, loc)))],
+        Field.ANONYMOUS: [InputBlock(block_id=F.ANONYMOUS, label=plain("field.anonymous.label", loc), optional=True,
+                                     element=CheckboxesElement(action_id=ids.VALUE, options=[
+                                         option("anonymous", "anonymous", loc)]))],
+    }
     blocks = [
         SectionBlock(text=mrkdwn(t("modal.intro", loc))),
         ContextBlock(elements=[mrkdwn(t("modal.not_about_colleague", loc))]),
         DividerBlock(),
-        InputBlock(block_id=F.KIND, label=plain("field.kind.label", loc),
-                   element=RadioButtonsElement(action_id=ids.VALUE, options=_kind_options(loc))),
-        InputBlock(block_id=F.CATEGORY, label=plain("field.category.label", loc),
-                   hint=plain("field.category.hint", loc), dispatch_action=True,
-                   element=StaticSelectElement(action_id=ids.VALUE,
-                                               placeholder=plain("field.category.placeholder", loc),
-                                               options=category_options,
-                                               initial_option=option("category", category.value, loc) if category
-                                               else None)),
-        *([route_section(route, office)] if route else []),
-        _text_input(F.TITLE, loc, multiline=False, max_length=TITLE_MAX, optional=not_stored is not None,
-                    hint=not_stored),
-        _text_input(F.WHAT_HAPPENED, loc, multiline=True, max_length=TEXT_MAX, optional=True, initial=prefill,
-                    hint=not_stored),
-        InputBlock(block_id=F.OCCURRED_ON, label=plain("field.occurred_on.label", loc),
-                   element=DatePickerElement(action_id=ids.VALUE, initial_date=today.isoformat())),
-        _text_input(F.IMMEDIATE_ACTION, loc, multiline=True, max_length=TEXT_MAX, optional=True, hint=not_stored),
-        _text_input(F.SUGGESTED_ACTION, loc, multiline=True, max_length=TEXT_MAX, optional=True, hint=not_stored),
-        InputBlock(block_id=F.SEVERITY, label=plain("field.severity.label", loc),
-                   hint=plain("field.severity.hint", loc),
-                   element=StaticSelectElement(action_id=ids.VALUE, options=options("severity", list(Severity), loc),
-                                               initial_option=option("severity", Severity.LOW, loc))),
-        InputBlock(block_id=F.CITIZEN_RIGHTS, label=plain("field.citizen_rights.label", loc),
-                   hint=plain("field.citizen_rights.hint", loc),
-                   element=RadioButtonsElement(action_id=ids.VALUE, options=options("rights", list(CitizenRights), loc),
-                                               initial_option=option("rights", CitizenRights.UNSURE, loc))),
-        InputBlock(block_id=F.ANONYMOUS, label=plain("field.anonymous.label", loc), optional=True,
-                   element=CheckboxesElement(action_id=ids.VALUE, options=[
-                       option("anonymous", "anonymous", loc)])),
+        *(block for field, built in fields.items() if field in asked for block in built),
         ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))]),
     ]
+    metadata = {key: value for key, value in (("channel", channel_id), ("category", category and category.value))
+                if value}
     return View(
         type="modal",
         callback_id=ids.REGISTRATION,
         title=plain("modal.title", loc),
         submit=plain("modal.submit", loc),
         close=plain("modal.cancel", loc),
-        private_metadata=json.dumps({"channel": channel_id}) if channel_id else "",
+        private_metadata=seal(metadata) if metadata else "",
         blocks=blocks,
     )
 
 
+OPTION_TEXT_MAX = 75  # Block Kit's limit for an option's text
+
+
+def _category_option(category: Category, loc: Locale) -> Option:
+    """A category in the dropdown, with its example where one helps pick the right one (seed 000:
+    a missing § 17 decision is «Lov om sosiale tjenester i NAV», reported in TQM)."""
+    label = t(f"category.{category.value}", loc)
+    if has(f"category_example.{category.value}"):
+        with_example = f"{label} ({t(f'category_example.{category.value}', loc)})"
+        label = with_example if len(with_example) <= OPTION_TEXT_MAX else label
+    return Option(value=category.value, label=label)
+
+
+def _category_options(loc: Locale) -> list[Option]:
+    return [_category_option(c, loc) for c in Category]
+
+
 def _kind_options(loc: Locale) -> list[Option]:
-    return [Option(value=k.value, label=t(f"kind.{k.value}", loc), description=t(f"kind_help.{k.value}", loc))
+    return [Option(value=k.value, label=t(f"kind_option.{k.value}", loc), description=t(f"kind_help.{k.value}", loc))
             for k in Kind]
 
 
@@ -168,12 +207,16 @@ def receipt_view(registered: Registered, title: str, office: Office) -> View:
     this modal is the only receipt, and the button proves who they are by this very view
     (bot/routing/service.py), with no id stored.
     """
+    blocks = receipt_blocks(registered, title, office)
+    if registered.case_code:  # issue 20: the anonymous reporter's code, shown this once
+        blocks += code_blocks(registered.case_code, office)
     return View(type="modal", callback_id=ids.RECEIPT_VIEW, title=plain("receipt.title", office.locale),
-                close=plain("receipt.close", office.locale), blocks=receipt_blocks(registered, title, office))
+                close=plain("receipt.close", office.locale), blocks=blocks)
 
 
 def redirect_view(route: Route, office: Office) -> View:
-    """Technical problems are not deviations: say so kindly and point to user support."""
+    """Seed 000: «Tekniske problemer … skal meldes i brukerstøtte»: point there kindly, and say that a fault
+    with consequences for a user, or one that broke a routine, is reported as an avvik too."""
     loc = office.locale
     info = office.destination(route.destination)
     text = t("redirect.text", loc, system=info.name, instructions=info.instructions)

@@ -9,10 +9,13 @@ from datetime import date
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.errors import StorageUnavailable
 from bot.forms import FieldErrors
+from bot.i18n import t
 from bot.office import Office
 from bot.registration import service as registration
+from bot.registration.rules import readable_message
 from bot.registration.service import Redirected, parse_form
 from bot.services import Services
 from handlers import ids
@@ -22,6 +25,7 @@ from handlers.payloads import BlockAction, MessageShortcut, Shortcut, ViewSubmis
 from handlers.registration.blocks import form_values, receipt_view, redirect_view, registration_view
 
 log = logging.getLogger(__name__)
+NATIONAL_ID = "error.field.national_id"  # the refusal bot/registration gives a national identity number
 
 _blank_views: dict[tuple[int, date], tuple[Office, dict]] = {}
 
@@ -59,10 +63,15 @@ def open_from_shortcut(ack: Ack, client: WebClient, services: Services, office: 
 
 def open_from_message(ack: Ack, client: WebClient, services: Services, office: Office,
                       parsed: MessageShortcut) -> None:
-    """«Meld avvik fra melding»: the form, with the message's text and channel."""
+    """«Meld avvik fra melding»: the form, with the message's text as a person reads it and its channel.
+
+    Seed 000: «Jeg vil egentlig ikke utlevere en kollega»: a mention becomes «(kollega)», so no Slack
+    id of a colleague is copied into «Hva skjedde?» (bot.registration.rules.readable_message).
+    """
     ack()
-    open_registration(services, client, office, parsed.trigger_id, prefill=parsed.message.text,
-                      channel_id=parsed.channel.id)
+    loc = office.locale
+    text = readable_message(parsed.message.text, t("prefill.colleague", loc), t("prefill.channel", loc))
+    open_registration(services, client, office, parsed.trigger_id, prefill=text, channel_id=parsed.channel.id)
 
 
 def open_from_home(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
@@ -74,23 +83,48 @@ def open_from_home(ack: Ack, client: WebClient, services: Services, office: Offi
 
 def submit_registration(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
     """The form sent: stored with its receipt (or sent on to user support); errors name their fields."""
+    values = parsed.view.values()
+    answers = form_values(values)
     try:
-        form = parse_form(form_values(parsed.view.values()), office, today(services, office))
+        form = parse_form(answers, office, today(services, office), shown_for=parsed.view.metadata.get("category"))
         outcome = registration.register(services.db, services.clock, office, form, reporter_id=parsed.user.id,
-                                        view_id=parsed.view.id, channel_id=parsed.view.channel)
+                                        view_id=parsed.view.id, channel_id=parsed.view.channel,
+                                        code_key=services.dialogue_key())
     except (FieldErrors, StorageUnavailable) as exc:
         # The form stays open with everything typed; the person can simply submit again.
-        ack(response_action="errors", errors=form_errors(exc, office, ids.Field.TITLE))
+        # An error about the whole form goes on the title, or on the category when the form has no title.
+        where = ids.Field.TITLE if ids.Field.TITLE in values else ids.Field.CATEGORY
+        ack(response_action="errors", errors=form_errors(exc, office, where))
+        _count(office, answers.get("category"), _refusal(exc))
         # Which fields and why, by catalogue key: never what was typed.
         codes = exc.errors if isinstance(exc, FieldErrors) else {"form": exc.key}
         log.warning("registration not stored: %s", ", ".join(f"{name}={key}" for name, key in sorted(codes.items())))
         return
     if isinstance(outcome, Redirected):
         ack(response_action="update", view=redirect_view(outcome.route, office).to_dict())
+        _count(office, form.category, "redirected")
         return
     ack(response_action="update", view=receipt_view(outcome, outcome.title, office).to_dict())
+    if outcome.created:
+        _count(office, form.category, "stored")
     log.info("registered case %s (%s)", outcome.deviation_id, "new" if outcome.created else "retry")
     services.messenger.deliver_soon(outcome.ledger_ids)
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, StorageUnavailable):
+        return "failed"
+    return "refused_national_id" if NATIONAL_ID in getattr(exc, "errors", {}).values() else "invalid"
+
+
+def _count(office: Office, category: object, outcome: str) -> None:
+    """The registration metric, labelled with the office's own codes only (never what a client sent)."""
+    try:
+        route = office.route(str(category))
+    except (KeyError, ValueError):
+        metrics.registration("other", "other", outcome)
+        return
+    metrics.registration(route.category.value, route.destination.value, outcome)
 
 
 def register(app: App) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 
 from bot.deviations.rules import State
-from bot.i18n import Locale, format_date, t
+from bot.i18n import Locale, format_date, format_week, t
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.reminders import outbox
@@ -137,11 +137,16 @@ def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
         ("summary.overdue", overdue_lines),
         ("summary.ready", [deviation_line(d) for d in ready]),
     ]
-    week = delivery.entry.period or iso_week(summary.today)
+    week = format_week(delivery.entry.period or iso_week(summary.today), loc)
     blocks: list = [HeaderBlock(text=plain("summary.header", loc, week=week)),
                     ContextBlock(elements=[mrkdwn(t("summary.intro", loc))])]
     for key, lines in sections:
         blocks.append(SectionBlock(text=mrkdwn(f"{t(key, loc, count=len(lines))}\n{_lines(lines, loc)}")))
+    if summary.waiting_on_reporter:  # issue 20: nobody to remind, so the leaders see it here
+        lines = [t("dialogue.summary.line", loc, reference=d.reference, title=_title(d, loc),
+                   waiting=t(f"dialogue.waiting.{what.value}", loc)) for d, what in summary.waiting_on_reporter]
+        header = t("dialogue.summary.header", loc, count=len(lines))
+        blocks.append(SectionBlock(text=mrkdwn(f"{header}\n{_lines(lines, loc)}")))
     text = t("summary.fallback", loc, new=len(new), unassessed=len(unassessed), overdue=len(overdue), ready=len(ready))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
 
@@ -165,7 +170,7 @@ def send_digest(delivery: Delivery, told: outbox.DigestToTell) -> None:
     loc = delivery.office.locale
     digest, closed, at_once = told.digest, told.closed, told.told_at_once
     blocks: list = [
-        HeaderBlock(text=plain("digest.header", loc, week=digest.period)),
+        HeaderBlock(text=plain("digest.header", loc, week=format_week(digest.period, loc))),
         SectionBlock(text=mrkdwn(t("digest.intro", loc))),
         ContextBlock(elements=[mrkdwn(t("digest.counts", loc, reported=digest.reported, closed=digest.closed,
                                         open=digest.open))]),

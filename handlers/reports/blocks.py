@@ -51,7 +51,9 @@ def summary_text(report: Report, office: Office) -> str:
     for change in report.totals():
         is_days = change.what.startswith("median")
         value = days(change.current, loc) if is_days else number(change.current, loc)
-        lines.append(f"{change_label(change, office)}: *{value}* ({signed(_one(change.delta), loc)})")
+        withheld = report.current.lessons_withheld if change.what == "lessons" else 0
+        held = " " + t("report.lessons.withheld_count", loc, count=withheld) if withheld else ""
+        lines.append(f"{change_label(change, office)}: *{value}*{held} ({signed(_one(change.delta), loc)})")
     return "\n".join(lines)
 
 
@@ -71,8 +73,8 @@ def report_blocks(report: Report, office: Office) -> list:
     cur, prev = report.current, report.previous
     blocks: list = [
         HeaderBlock(text=plain("report.title", loc, period=cur.period.label)),
-        ContextBlock(elements=[mrkdwn(escape(t("report.context", loc, office=office.name, span=span(cur.period),
-                                               previous=prev.period.label, previous_span=span(prev.period))))]),
+        ContextBlock(elements=[mrkdwn(escape(t("report.context", loc, office=office.name, span=span(cur.period, loc),
+                                               previous=prev.period.label, previous_span=span(prev.period, loc))))]),
         SectionBlock(text=mrkdwn(summary_text(report, office))),
         SectionBlock(fields=[mrkdwn(dimension_text(report, d, office)) for d in DIMENSIONS]),
         DividerBlock(),

@@ -55,7 +55,7 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
     except InvalidPeriod as error:
         ack(text=t(error.key, loc, **error.params))
         return
-    ack(text=t("report.working", loc, period=period.label, span=span(period)))
+    ack(text=t("report.working", loc, period=period.label, span=span(period, loc)))
     try:
         report = load_report(services.db, office, period, services.clock.now(), Audience.LEADERS)
     except StorageUnavailable:

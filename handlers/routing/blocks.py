@@ -9,8 +9,6 @@ with each other, or with what the bot does when the form is submitted.
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -24,12 +22,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.deviations.rules import State
-from bot.i18n import Locale, t
+from bot.i18n import Locale, has, t
 from bot.office import Office
 from bot.routing.rules import Category, Destination, Handling, Route
 from bot.routing.service import REFERENCE_MAX
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
+from handlers.payloads import seal
 
 BUTTON_TEXT_MAX = 75  # Block Kit's limit for a button label
 
@@ -55,6 +54,8 @@ def route_text(route: Route, office: Office) -> str:
     if route.alerts_leaders_at_once:
         lines.append(t("route.hms_now", loc, system=info.name))
     lines.append(t("route.where", loc, category=t(f"category.{route.category.value}", loc), system=info.name))
+    if has(f"category_help.{route.category.value}"):
+        lines.append(t(f"category_help.{route.category.value}", loc))
     if route.handling is not Handling.OWN:
         lines.append(t(f"route.handling.{route.handling.value}", loc, system=info.name))
     if route.keeps_minimal_text:
@@ -124,7 +125,7 @@ def reference_view(deviation_id: int, reference: str, destination: Destination, 
         title=plain("external.modal.title", loc),
         submit=plain("external.modal.submit", loc),
         close=plain("receipt.close", loc),
-        private_metadata=json.dumps(metadata),
+        private_metadata=seal(metadata),
         blocks=[
             SectionBlock(text=mrkdwn(t("external.modal.intro", loc, reference=reference, system=system))),
             InputBlock(block_id=ids.EXTERNAL_REFERENCE_FIELD,
@@ -172,6 +173,8 @@ def where_blocks(office: Office) -> list:
         for route in routes:
             alert = f" {t('guide.where.alert', loc)}" if route.alerts_leaders_at_once else ""
             lines.append(f"• {t(f'category.{route.category.value}', loc)}{alert}")
+            if has(f"category_help.{route.category.value}"):  # seed 000's words under the category
+                lines.append(f"   _{t(f'category_help.{route.category.value}', loc)}_")
         lines.append(info.instructions)
         if link := _link(office, destination):
             lines.append(link)

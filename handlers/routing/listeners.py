@@ -74,7 +74,7 @@ def submit_reference(ack: Ack, client: WebClient, services: Services, office: Of
     """The other system's reference stored: the form says so, and the receipt DM shows it."""
     deviation_id, user = id_of(parsed.view.metadata.get("case")), parsed.user.id
     if deviation_id is None:
-        ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t("error.generic")})
+        ack(response_action="errors", errors={ids.EXTERNAL_REFERENCE_FIELD: t("error.generic", office.locale)})
         return
     try:
         reference = routing_service.parse_reference(parsed.view.values().get(ids.EXTERNAL_REFERENCE_FIELD))

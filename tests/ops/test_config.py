@@ -21,6 +21,13 @@ def test_the_example_office_config_is_valid():
     assert "Porten" in office.destination("asys").instructions
 
 
+def test_the_example_office_config_gives_no_link_the_seeds_do_not():
+    """Issue 19: the seeds name no addresses (only «Logg inn via applikasjonen Porten», «Du finner
+    Samspillet på NAVET»), so the example leaves every link for the office to fill in."""
+    [office] = load_offices(EXAMPLE_OFFICE_CONFIG).office
+    assert {name: info.link for name, info in office.destinations.items() if info.link} == {}
+
+
 def _config(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "office.toml"
     path.write_text(EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8") + text, encoding="utf-8")

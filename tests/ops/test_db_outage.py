@@ -21,7 +21,7 @@ from tests.support.flows import ANSWERS, open_form, posted_to, text_of
 from tests.support.proxy import Proxy
 
 LEADER_CHANNEL = "C0LEADERS"
-STORAGE_ERROR = "Vi fikk ikke lagret meldingen akkurat nå"
+STORAGE_ERROR = "Vi fikk ikke lagret avviksmeldingen akkurat nå"
 
 
 class Outage:

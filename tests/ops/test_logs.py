@@ -3,8 +3,10 @@ and what a person typed (or who they are) never reaches the log."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import time
 from pathlib import Path
 
 from bot.logs import JsonFormatter
@@ -73,3 +75,62 @@ def test_an_error_is_logged_by_type_and_place_not_by_its_text():
     assert data["error"] == "ValueError"
     assert data["where"].startswith("tests/ops/test_logs.py:")
     assert "Kari" not in line
+
+
+def _raw_post(url: str, body_size: int) -> tuple[int, str]:
+    """POST `body_size` bytes without a signature over a plain socket, sending while the bot answers
+    (it may answer and close before the body is through, as a refusal should)."""
+    import socket
+    import threading
+
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(f"POST /slack/events HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                     f"X-Slack-Request-Timestamp: 1700000000\r\nContent-Length: {body_size}\r\n\r\n".encode())
+
+        def send_body() -> None:
+            with contextlib.suppress(OSError):  # the bot closed the connection: it had heard enough
+                sock.sendall(b'{"text": "' + b"x" * (body_size - 12) + b'"}')
+
+        sender = threading.Thread(target=send_body, daemon=True)
+        sender.start()
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    head = answer.decode("latin-1")
+    return int(head.split(" ", 2)[1]), head
+
+
+def test_a_refused_request_leaves_nothing_of_its_body_in_the_log(slack, db, tmp_path: Path):
+    """A form signed six minutes ago (a replay, or a server clock off) is refused with 401; Bolt's own
+    line about it names no part of the body. A 5 MB body is refused with 413 before it is read."""
+    with serve(slack, db.url, tmp_path, extra_env={"LOG_FORMAT": "json", "LOG_LEVEL": "DEBUG"}) as url:
+        client = SlackClient(url, SIGNING_SECRET)
+        before = len(slack.of("views.open"))
+        assert client.command("", user=REPORTER).status == 200
+        view = slack.wait_for("views.open", before + 1)[-1].params["view"]
+        stale = int(time.time()) - 6 * 60
+        response = client.submit(view, {**ANSWERS, **TEXTS, "what_happened": f"Gjelder {NATIONAL_ID} i Storgata"},
+                                 user=REPORTER, view_id="VSTALE1", timestamp=stale)
+        assert response.status == 401
+        port = url.rsplit(":", 1)[1]
+        log_file = tmp_path / f"serve-{port}.log"
+        size = log_file.stat().st_size
+
+        status, _ = _raw_post(url, 5 * 1024 * 1024)
+        assert status == 413
+        assert client.get("/healthz").status == 200  # and the bot serves on
+        assert log_file.stat().st_size - size < 2000
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+
+    log = "\n".join(lines)
+    assert any("Invalid request signature" in json.loads(line)["msg"] for line in lines)  # said, without details
+    for text in [*TEXTS.values(), NATIONAL_ID, "Storgata", "Kari", REPORTER, "VSTALE1", "what_happened",
+                 "payload", "xxxxxxxxxx"]:
+        assert text not in log

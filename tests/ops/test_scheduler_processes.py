@@ -124,7 +124,8 @@ def test_a_second_process_running_while_the_first_is_sending_sends_nothing_itsel
     slack.hold("chat.postMessage")
     first = start(slack, db.url, tmp_path, "nudge", "--at", WEDNESDAY)
     slack.wait_held("chat.postMessage")  # the first has planned and is sending
-    second = run(slack, db.url, tmp_path, "nudge", "--at", "2026-11-25T09:01")
+    # Moments later, well inside the first's lease (20 s, kept fresh while it sends).
+    second = run(slack, db.url, tmp_path, "nudge", "--at", "2026-11-25T09:00:05")
     assert "nothing to send" in second
     slack.release("chat.postMessage", drop=False)
     finish(first)

@@ -30,9 +30,9 @@ COMPOSITION_ROOT = ROOT / "bot" / "app.py"
 
 # bot/'s top level: the composition roots, then the shared kernel. A new kernel module is added here,
 # on purpose; anything that belongs to one feature goes in that feature's package instead.
-COMPOSITION_ROOTS = {"app", "server", "cli", "scheduler"}
+COMPOSITION_ROOTS = {"app", "server", "socket_mode", "cli", "scheduler"}
 KERNEL = {"services", "settings", "logs", "clock", "errors", "i18n", "office", "workdays", "privacy", "forms",
-          "messenger"}
+          "messenger", "metrics"}
 
 DATABASE = {"sqlalchemy", "store"}
 SLACK = {"slack_sdk", "slack_bolt"}

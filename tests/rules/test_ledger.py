@@ -21,6 +21,8 @@ KINDS_IN_LEDGERS = {
     "receipt", "leader_card", "leader_alert", "card_thread", "action_assigned", "action_dropped", "ready_to_close",
     "office_feedback", "nudges", "escalation", "leader_summary", "digest", "quality_opened", "quality_invite",
     "quality_progress", "quality_assessment", "quality_assessment_short", "measure_assigned", "measure_overdue",
+    "measure_overdue_leaders",  # issue 25: the leader channel hears of an overdue measure once
+    "dialogue_thread", "dialogue_answer",  # issue 20
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -21,7 +22,7 @@ from bot.deviations.rules import (
     next_state,
 )
 from bot.errors import ClosureNotAllowed, InvalidTransition
-from bot.privacy import contains_national_id
+from bot.privacy import contains_national_id, is_national_id, without_bidi_controls
 from bot.routing.rules import Category, Destination, Handling, route
 
 # Seed 000, «Hvor melder jeg hva?»
@@ -33,6 +34,7 @@ SEED_TABLE = [
     (Category.NAV_COOPERATION, Destination.SAMSPILLET, Handling.EXTERNAL, True),
     (Category.STATE_DOMAIN, Destination.LINE, Handling.GUIDE, True),
     (Category.TECHNICAL, Destination.USER_SUPPORT, Handling.REDIRECT, False),
+    (Category.CENTRAL_ROUTINE, Destination.OFFICE, Handling.OWN, True),
     (Category.LOCAL_ROUTINE, Destination.OFFICE, Handling.OWN, True),
     (Category.ADMINISTRATIVE_LAW, Destination.OFFICE, Handling.OWN, True),
     (Category.LEARNING, Destination.OFFICE, Handling.OWN, True),
@@ -81,16 +83,53 @@ def test_any_valid_identity_number_in_text_is_found(born, individual, d, before,
     assert contains_national_id(f"{before} {written} {after}")
 
 
-@given(st.text(alphabet="0123456789 -", min_size=0, max_size=40))
-def test_text_is_flagged_only_when_it_holds_a_valid_number(text):
-    import re
+@given(st.text(alphabet="0123456789 -.\t", min_size=0, max_size=40))
+def test_text_is_flagged_only_when_its_digits_hold_a_number_to_refuse(text):
+    digits = "".join(ch for ch in text if ch.isdigit())
+    windows = {digits[i:i + 11] for i in range(max(0, len(digits) - 10))}
+    if contains_national_id(text):
+        assert any(is_national_id(w) for w in windows)
 
-    candidates = [m.group(1) + m.group(2) for m in re.finditer(r"(?<!\d)(\d{6})[ .\-]?(\d{5})(?!\d)", text)]
-    assert contains_national_id(text) == any(fodselsnummer.is_valid(c) for c in candidates)
+
+@given(born=st.dates(date(1940, 1, 1), date(2039, 12, 31)), individual=st.integers(0, 999),
+       cuts=st.sets(st.integers(1, 10), max_size=3),
+       separator=st.text(alphabet=" .-\t\u00a0\u200b\u2060\u202e", min_size=1, max_size=3))
+def test_a_number_split_anywhere_by_spaces_dots_dashes_or_invisible_characters_is_found(born, individual, cuts,
+                                                                                         separator):
+    number = _valid_numbers(born, individual, False)
+    if number is None:
+        return
+    edges = [0, *sorted(cuts), 11]
+    written = separator.join(number[a:b] for a, b in pairwise(edges))
+    assert contains_national_id(f"Gjelder {written}.")
+
+
+@pytest.mark.parametrize("written", [
+    "170388 470 07", "17.03.88 47007", "170388\t47007", "170388  47007", "170388\u200b47007",
+    "1703\u200b8847007", "\uff11\uff17\uff10\uff13\uff18\uff18\uff14\uff17\uff10\uff10\uff17",  # full-width
+    "170388 - 470 07", "17-03-88-470-07", "\u202e17038847007",
+])
+def test_national_ids_written_other_ways_are_found(written):
+    assert contains_national_id(f"Brukeren ({written}) fikk feil brev")
+
+
+def test_the_2032_rule_refuses_a_birth_date_whose_second_check_digit_holds():
+    """From 2032 the tenth digit is no longer a check digit: only the date and the eleventh decide."""
+    freed = "17038847104"  # 17.03.88, first check digit «wrong» (9 today), second check digit right
+    assert not fodselsnummer.is_valid(freed)
+    assert contains_national_id(f"Gjelder {freed}")
+    assert contains_national_id("Gjelder 170388 47104")
+    assert not contains_national_id("Gjelder 17038847105")  # second check digit wrong too
+    assert not contains_national_id("Gjelder 32138847104")  # no such date
 
 
 def test_other_numbers_are_not_identity_numbers():
     assert not contains_national_id("Telefon 98765432, saksnummer 2026/12345, konto 1234.56.78901")
+    assert not contains_national_id("Sak 2026-0001, 12 345 678, 170388470071")  # twelve digits in one group
+
+
+def test_bidi_controls_are_stripped_from_text():
+    assert without_bidi_controls("a\u202eb\u2066c\u2069d\u202a") == "abcd"
 
 
 # --- states ----------------------------------------------------------------------------------

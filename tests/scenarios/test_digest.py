@@ -46,7 +46,7 @@ def test_each_closure_is_told_in_exactly_one_digest_across_several_weeks(bot, db
     a = seeding.add_deviation(db, oslo(w48, 9), reporter="U0STAFF1", title="Vedtak uten begrunnelse")
     b = seeding.add_deviation(db, oslo(w48, 10), reporter="U0STAFF2", title="Brev til Kari Nordmann", severity="hoy")
     c = seeding.add_deviation(db, oslo(w48, 11), reporter=None, category="forvaltningsrett", title="Anonym sak")
-    d = seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF3", kind="forslag", title="Ny rutine")
+    d = seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF3", kind="observasjon", title="Ny rutine")
     seeding.add_deviation(db, oslo(w48, 12), reporter="U0STAFF4", title="Fortsatt åpen")
 
     seeding.close(db, a, oslo(day(1)), feedback="Vi har laget en sjekkliste for vedtaksbrev.",
@@ -67,9 +67,9 @@ def test_each_closure_is_told_in_exactly_one_digest_across_several_weeks(bot, db
 
     posts = digests(bot.fake)
     assert [p.split("\n")[1] for p in posts] == [
-        "Tilbakemelding til kontoret · 2026-W48",
-        "Tilbakemelding til kontoret · 2026-W49",
-        "Tilbakemelding til kontoret · 2026-W50",
+        "Tilbakemelding til kontoret · uke 48",
+        "Tilbakemelding til kontoret · uke 49",
+        "Tilbakemelding til kontoret · uke 50",
     ]  # week 51: nothing closed, nothing reported, no post
     for feedback in ("Vi har laget en sjekkliste for vedtaksbrev.", "Ledergruppa behandlet saken.",
                      "Rutinen for partsinnsyn er oppdatert.", "Forslaget er innført.",
@@ -98,7 +98,7 @@ def test_closures_of_a_week_whose_friday_is_a_holiday_are_told_the_next_week(bot
     assert len(digests(bot.fake)) == 1
     digest_job_every_workday(bot, clock, date(2026, 4, 10), date(2026, 4, 10))
     post = digests(bot.fake)[-1]
-    assert "Tatt opp på personalmøtet." in post and "2026-W15" in post
+    assert "Tatt opp på personalmøtet." in post and "uke 15" in post
     assert "Rutinen er oppdatert." not in post
 
 
@@ -146,7 +146,7 @@ def test_a_major_closure_told_at_once_is_counted_but_not_told_again(bot, clock):
     assert major_feedback in at_once and minor_feedback not in at_once
     assert minor_feedback in digest and major_feedback not in digest and major.reference not in digest
     assert "Meldt: *2* · Lukket: *2*" in digest
-    assert "Alvorlige avvik lukket i tillegg: 1" in digest
+    assert "Større avvik lukket i tillegg: 1" in digest
 
 
 def test_a_week_whose_only_closure_was_told_at_once_says_so(bot, clock):
@@ -166,4 +166,50 @@ def test_a_week_whose_only_closure_was_told_at_once_says_so(bot, clock):
     at_once, digest = digests(bot.fake)
     assert "Rutinen er endret." in at_once and "Rutinen er endret." not in digest
     assert "Meldt: *1* · Lukket: *1*" in digest
-    assert "Alvorlige avvik lukket siden forrige tilbakemelding: 1." in digest
+    assert "Større avvik lukket siden forrige tilbakemelding: 1." in digest
+
+
+# --- «told once» where two digest windows overlap ------------------------------------------------
+# The next digest looks one day further back than the last one reached (DIGEST_OVERLAP), so a
+# closure in that day is seen by two digests: only the record of which closures a digest told keeps
+# the office from hearing it twice.
+
+
+def test_a_closure_on_the_day_before_the_digest_is_told_once_though_the_next_window_sees_it(bot, db, clock):
+    thursday = date(2026, 11, 26)  # week 48; the digest goes out on Friday 27 November at 13:00
+    told_twice_risk = seeding.add_deviation(db, oslo(thursday - timedelta(days=3), 9))
+    seeding.close(db, told_twice_risk, oslo(thursday, 15), feedback="Rutinen for brev er oppdatert.")
+    digest_job_every_workday(bot, clock, thursday, thursday + timedelta(days=1))
+
+    later = seeding.add_deviation(db, oslo(date(2026, 11, 30), 9))
+    seeding.close(db, later, oslo(date(2026, 12, 1), 10), feedback="Skjemaet er rettet.")
+    digest_job_every_workday(bot, clock, date(2026, 11, 30), date(2026, 12, 4))
+
+    first, second = digests(bot.fake)
+    assert "Rutinen for brev er oppdatert." in first
+    assert "Skjemaet er rettet." in second and "Rutinen for brev er oppdatert." not in second
+
+
+def test_a_missed_digest_day_caught_up_with_at_tells_each_closure_once(bot, db, clock, tmp_path):
+    """The scheduler was down on Friday 4 December; on Monday the operator runs the missed digest
+    with `avvik-bot digest --at 2026-12-04T13:00`, and the next Friday's digest runs as usual."""
+    from tests.support.servers import run_cli
+
+    week48_thursday, week49_thursday = date(2026, 11, 26), date(2026, 12, 3)
+    first = seeding.add_deviation(db, oslo(week48_thursday, 9))
+    seeding.close(db, first, oslo(week48_thursday, 15), feedback="Sjekklisten er tatt i bruk.")
+    digest_job_every_workday(bot, clock, week48_thursday, week48_thursday + timedelta(days=1))
+
+    second = seeding.add_deviation(db, oslo(week49_thursday, 9))
+    seeding.close(db, second, oslo(week49_thursday, 15), feedback="Partsinnsyn gis nå med en gang.")
+    clock.set(oslo(date(2026, 12, 7), 9))  # Monday: the Friday digest never ran
+    caught_up = run_cli(bot.fake, bot.services.db.url, tmp_path, "digest", "--at", "2026-12-04T13:00")
+    assert caught_up.returncode == 0, caught_up.stderr
+    bot.fake.wait_for("chat.postMessage", where=lambda c: "Partsinnsyn gis nå med en gang." in text_of(c.params))
+
+    digest_job_every_workday(bot, clock, date(2026, 12, 7), date(2026, 12, 11))
+
+    posts = digests(bot.fake)
+    for feedback in ("Sjekklisten er tatt i bruk.", "Partsinnsyn gis nå med en gang."):
+        assert sum(feedback in post for post in posts) == 1, feedback
+    assert len(posts) == 2  # week 50: nothing new closed or reported, no post

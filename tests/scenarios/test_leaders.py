@@ -3,9 +3,8 @@ Slack sends it: the card in the leader channel, its thread, the owners' DMs and 
 
 from __future__ import annotations
 
-import json
-
 from handlers import ids
+from handlers.payloads import unseal
 from tests.support.flows import posted_to, text_of
 from tests.support.leader_flows import (
     LEADER,
@@ -91,9 +90,9 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert submit(bot, drop, {"action": choice["value"], "reason": "Dekkes av fylkets opplæringspakke."}) is None
     lines = wait_for_thread(bot, 4)
     assert "Tiltak forkastet" in lines[-2] and "fylkets opplæringspakke" in lines[-2]
-    assert "klar for lukking" in lines[-1]
+    assert "avviket er klart for lukking" in lines[-1]
     [ready] = dms_to(bot, OTHER_LEADER)
-    assert "klar for lukking" in text_of(ready) and buttons(ready) == ["Lukk"]
+    assert "er klart for lukking" in text_of(ready) and buttons(ready) == ["Lukk"]
     assert "Klar for lukking" in card(bot)["text"] and buttons(card(bot)) == ["Lukk"]
     assert audit(bot, deviation.id)[-2:] == [("tiltak_forkastet", LEADER, None, None),
                                               ("tiltak_fullfort", LEADER, "tiltak_pagar", "klar_for_lukking")]
@@ -199,7 +198,7 @@ def test_a_button_whose_value_is_not_a_plain_number_names_no_case(bot):
     deviation = report(bot)
     for value in (f"{deviation.id}\u00b2", "\u0661", "\uff11", " 1", "-1", "0", "9" * 30):
         view = press(bot, ids.ASSESS, value)
-        assert view["callback_id"] == ids.NOTICE_VIEW and "Fant ingen sak" in text_of(view), value
+        assert view["callback_id"] == ids.NOTICE_VIEW and "Fant ikke noe avvik" in text_of(view), value
     assert stored(bot, deviation.id).state == "registrert"
 
 
@@ -237,13 +236,13 @@ def test_only_the_owner_or_a_leader_marks_an_action_done(bot):
     [dm] = dms_to(bot, OWNER)
     action_id = button_value(dm, ids.ACTION_DONE)
     view = press(bot, ids.ACTION_DONE, action_id, user=STAFF)
-    assert view["callback_id"] == ids.NOTICE_VIEW and "eieren" in text_of(view)
+    assert view["callback_id"] == ids.NOTICE_VIEW and "den som er ansvarlig for tiltaket" in text_of(view)
     assert audit(bot, deviation.id)[-1][:2] == ("ikke_tilgang", STAFF)
 
     # A completion form replayed by someone else is refused too.
     form = press(bot, ids.ACTION_DONE, action_id, user=OWNER)
     answer = submit(bot, form, {"note": "Ferdig."}, user=STAFF)
-    assert answer["response_action"] == "errors" and "eieren" in answer["errors"]["note"]
+    assert answer["response_action"] == "errors" and "den som er ansvarlig for tiltaket" in answer["errors"]["note"]
     assert [a.state for a in stored(bot, deviation.id).actions] == ["apen"]
 
     assert submit(bot, form, {"note": "Malen er rettet."}, user=OWNER) is None
@@ -344,7 +343,7 @@ def test_the_assessment_form_says_what_is_missing_and_keeps_what_was_typed(bot):
 def test_an_added_row_left_empty_is_skipped(bot):
     deviation = report(bot)
     view = add_action_row(bot, press(bot, ids.ASSESS, deviation.id), ONE_ACTION)
-    assert json.loads(view["private_metadata"])["rows"] == [0, 1]
+    assert unseal(view["private_metadata"])["rows"] == [0, 1]
     assert submit(bot, view, ONE_ACTION) is None
     assert [a.owner_id for a in stored(bot, deviation.id).actions] == [OWNER]
 
@@ -354,7 +353,7 @@ def test_a_replayed_assessment_gets_a_clear_message_not_a_stack_trace(bot):
     view = press(bot, ids.ASSESS, deviation.id)
     assert submit(bot, view, ONE_ACTION) is None
     answer = submit(bot, view, ONE_ACTION, user=OTHER_LEADER)
-    assert answer["errors"]["needs_actions"] == "Saken kan ikke endres slik nå (status: Tiltak pågår)."
+    assert answer["errors"]["needs_actions"] == "Avviket kan ikke endres slik nå (status: Tiltak pågår)."
     assert len(stored(bot, deviation.id).actions) == 1
     # The card's «Vurder» pressed late: the notice says why.
     view = press(bot, ids.ASSESS, deviation.id, user=OTHER_LEADER)
@@ -400,3 +399,27 @@ def test_the_leaders_words_exist_for_every_state_and_the_forms_fields_are_the_mo
              (ids.Leader.DECISION_REFERENCE, leader_forms.DECISION_REFERENCE)]
     pairs += [(ids.action_block(3, name), leader_forms.action_field(3, name)) for name in leader_forms.ACTION_FIELDS]
     assert all(block_id == field for block_id, field in pairs)
+
+
+def test_a_lukk_submission_is_refused_while_an_action_is_still_open(bot, db, clock):
+    """Seed 000: «ikke lukk et avvik før det er vurdert om det skal iverksettes tiltak og tiltaket
+    er gjennomført». The leader opened «Lukk» on a case ready to close; before they submit, the
+    case has gained an action nobody has carried out. The submission closes nothing."""
+    from datetime import date
+
+    from tests.support import seeding
+
+    deviation = report(bot)
+    assert assess(bot, deviation.id, NO_ACTION) is None
+    closure = press(bot, ids.CLOSE, deviation.id)
+    assert closure["callback_id"] == ids.CLOSURE_VIEW
+    seeding.add_action(db, deviation.id, OWNER, date(2026, 12, 4), clock.now())
+    before = ledger_size(bot)
+
+    answer = submit(bot, closure, {"feedback": "Rutinen er endret, takk for meldingen."})
+
+    assert answer is not None and "utført eller forkastet" in str(answer)
+    assert stored(bot, deviation.id).state == "klar_for_lukking"
+    assert "lukket" not in [kind for kind, *_ in audit(bot, deviation.id)]
+    assert ledger_size(bot) == before  # no card update, no feedback to the office
+    assert not any("Rutinen er endret" in text_of(p) for p in posted_to(bot.fake, OFFICE_CHANNEL))

@@ -35,6 +35,7 @@ from store import quality as store
 from store.models import Action, Event
 from tests.support.flows import posted_to, text_of
 from tests.support.leader_flows import report, stored
+from tests.support.slack_client import TEAM
 
 REVIEWERS = ["U0REV1", "U0REV2", "U0REV3"]
 LEADER, LEADER_CHANNEL, OFFICE_CHANNEL = "U0LEADER1", "C0LEADERS", "C0OFFICE"
@@ -124,7 +125,7 @@ def test_a_national_id_in_a_review_is_refused():
     values = {f"{a.value}.score": "3" for a in Area} | {"arbeidsretting.less_well": "Bruker 15108695088 fikk ..."}
     with pytest.raises(FieldErrors) as refused:
         parse_review(values)
-    assert refused.value.errors == {"arbeidsretting.less_well": "error.field.national_id"}
+    assert refused.value.errors == {"arbeidsretting.less_well": "error.quality.national_id"}
 
 
 # --- a full round through Slack --------------------------------------------------------------
@@ -150,7 +151,7 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     assert "1 av 5" in text_of(saved["view"])
 
     stranger = bot.client.command("", command="/kvalitet", user="U0STAFF1")
-    assert "ikke satt opp som gjennomgåer" in stranger.body
+    assert "ikke satt opp som deltaker" in stranger.body
 
     clock.set(oslo(2027, 5, 3))
     assert len(scheduled_rounds(bot.services).closed) == 1
@@ -159,8 +160,8 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     assert "Helhetsvurdering: Kvalitetsmåling vår 2027" in text
     assert "3 gjennomgåtte saker" in text
     # Mapping: two 4s and one 3; progress: two 2s and one not relevant.
-    assert "*Kartlegging og oppfølgingsvedtak (14 a)* · snitt 3,7\n4 – Svært god: 2 · 3 – God: 1 · 2 – Delvis god: 0" \
-           in text
+    assert ("*Kartlegging og oppfølgingsvedtak (§ 14 a)* · snitt 3,7\n"
+            "4 – Svært god: 2 · 3 – God: 1 · 2 – Delvis god: 0") in text
     assert "*Fremdrift* · snitt 2,0\n4 – Svært god: 0 · 3 – God: 0 · 2 – Delvis god: 2 · 1 – Svak: 0 · " \
            "Ikke relevant: 1" in text
     assert "tett kontakt (2)" in text
@@ -176,7 +177,7 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     assert response.status == 200 and response.body == ""
     dm = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV2"
                            and "tiltak" in (c.params.get("text") or ""))[0]
-    assert "Fylket" in text_of(dm.params) and "2027-06-15" in text_of(dm.params)
+    assert "Fylket" in text_of(dm.params) and "15.06.2027" in text_of(dm.params)
     with bot.services.db.transaction() as session:
         [measure] = store.measures(session, run.opened[0])
         assert (measure.scope, measure.area, measure.owner_id, measure.state) == ("fylke", "fremdrift", "U0REV2",
@@ -188,11 +189,11 @@ def test_a_full_round_from_the_scheduler_to_a_measure(bot, clock):
     report = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER
                                and "Avviksrapport" in (c.params.get("text") or ""))[0]
     text = text_of(report.params)
-    assert "*Kvalitetsmåling vår 2027*\nAAP-mottakere, 30 år eller eldre · 2027-03-01–2027-04-30 · avsluttet · " \
+    assert "*Kvalitetsmåling vår 2027*\nAAP-mottakere, 30 år eller eldre · 01.03.2027–30.04.2027 · avsluttet · " \
            "3 av 15 gjennomgåtte saker" in text
     assert "• *Fremdrift*: snitt 2,0\n      4 – Svært god: 0 · 3 – God: 0 · 2 – Delvis god: 2 · 1 – Svak: 0 · " \
            "Ikke relevant: 1" in text
-    assert "Fremdrift · Fylket (tiltak i fylkets regi) · frist 2027-06-15 · Åpent: Planlagte møter med tydelig " \
+    assert "Fremdrift · Fylket (tiltak i fylkets regi) · frist 15.06.2027 · Åpent: Planlagte møter med tydelig " \
            "agenda · ansvarlig <@U0REV2>" in text
     assert "2027-114" not in text and "Hyppig bytte av veileder" not in text  # no case number, no review text
 
@@ -218,10 +219,26 @@ def test_a_leader_opens_a_round_by_hand_with_named_reviewers(bot, clock):
         assert (rnd.target_group, rnd.reviewers, rnd.opened_by) == ("unge_under_30", ["U0REV8", "U0REV9"], LEADER)
 
 
+def test_kvalitet_status_shows_reviewers_and_counts_to_leaders_and_each_reviewer_only_their_own(bot, clock):
+    clock.set(oslo(2027, 9, 2))
+    bot.client.command("ny host <@U0REV9|kari> <@U0REV8>", command="/kvalitet", user=LEADER)
+
+    leader = bot.client.command("status", command="/kvalitet", user=LEADER).body
+    assert "<@U0REV9>: 0 av 5" in leader and "<@U0REV8>: 0 av 5" in leader
+
+    reviewer = bot.client.command("status", command="/kvalitet", user="U0REV8").body
+    assert "Kvalitetsmåling høst 2027" in reviewer
+    assert "<@U0REV8>: 0 av" in reviewer and "U0REV9" not in reviewer
+
+    staff = bot.client.command("status", command="/kvalitet", user="U0STAFF1").body
+    assert "Kvalitetsmåling høst 2027" in staff
+    assert "U0REV8" not in staff and "U0REV9" not in staff and " av " not in staff
+
+
 def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at_once(bot, clock):
     clock.set(oslo(2026, 11, 30, 9))  # the autumn window (September–October) has passed
     response = bot.client.command("ny", command="/kvalitet", user=LEADER)
-    assert "Kvalitetsmåling høst 2026, 2026-11-30–2027-01-29" in response.body
+    assert "Kvalitetsmåling høst 2026, 30.11.2026–29.01.2027" in response.body
     clock.set(oslo(2026, 12, 1))
     scheduled_rounds(bot.services)
     with bot.services.db.transaction() as session:
@@ -232,7 +249,7 @@ def test_a_round_opened_after_its_window_runs_from_that_day_and_is_not_closed_at
     clock.set(oslo(2027, 1, 30))
     scheduled_rounds(bot.services)
     again = bot.client.command("ny høst", command="/kvalitet", user=LEADER)
-    assert "allerede gjennomført og ble lukket 2027-01-30" in again.body
+    assert "allerede gjennomført og ble avsluttet 30.01.2027" in again.body
     with bot.services.db.transaction() as session:
         assert [r.state for r in store.open_rounds(session, "lillehammer-gausdal")] == []
 
@@ -309,7 +326,7 @@ def test_a_measure_is_reminded_when_overdue_and_marked_done_by_its_owner(bot, cl
 
     assert bot.client.click("action_done", value=str(measure_id), user="U0STAFF1").status == 200
     notice = bot.fake.wait_for("views.open", where=lambda c: c.params["view"]["callback_id"] == "leader_notice")
-    assert "Bare eieren av tiltaket eller en leder" in text_of(notice[0].params["view"])
+    assert "Bare den som er ansvarlig for tiltaket, eller en leder," in text_of(notice[0].params["view"])
     bot.client.click("action_done", value=str(measure_id), user="U0REV2",
                      container={"type": "message", "channel_id": "U0REV2", "message_ts": "1700000000.000001"})
     completion = bot.fake.wait_for("views.open", where=lambda c: c.params["view"]["callback_id"]
@@ -378,7 +395,7 @@ def test_only_a_measures_owner_or_a_leader_marks_it_done_and_others_are_audited(
 
     answer = bot.client.submit(completion, {"note": "Jeg tar den."}, user="U0STAFF1", view_id="VFORGED")
     assert answer.status == 200
-    assert "Bare eieren av tiltaket eller en leder" in answer.json()["errors"]["note"]
+    assert "Bare den som er ansvarlig for tiltaket, eller en leder," in answer.json()["errors"]["note"]
     with bot.services.db.transaction() as session:
         assert [m.state for m in store.measures(session, round_id)] == ["apen"]
     with bot.services.db.transaction() as session:
@@ -418,3 +435,55 @@ def test_a_measures_dm_is_what_its_owner_was_sent_before_measures_had_blocks_of_
     blocks = [b.to_dict() for b in measure_dm_blocks(office, parent, action)]
     assert blocks == [b.to_dict() for b in action_dm_blocks(office, parent, action)]
     assert blocks[-1]["elements"][0]["action_id"] == ids.ACTION_DONE
+
+
+# --- an English office (issue 19) ------------------------------------------------------------------
+
+class TestAnEnglishOffice:
+    @pytest.fixture
+    def office_config(self, tmp_path: Path) -> Path:
+        text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8").replace(
+            "reviewers = []", f"reviewers = {REVIEWERS!r}".replace("'", '"')).replace('locale = "nb"', 'locale = "en"')
+        path = tmp_path / "office.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def test_a_review_form_that_lost_its_round_is_refused_in_english(self, bot, clock):
+        clock.set(oslo(2027, 3, 1))
+        scheduled_rounds(bot.services)
+        assert bot.client.command("", command="/kvalitet", user="U0REV1").status == 200
+        view = bot.fake.wait_for("views.open")[-1].params["view"]
+        tampered = {**view, "private_metadata": "{}"}
+        answer = bot.client.submit(tampered, answers(dict.fromkeys(Area, "3")), user="U0REV1").json()
+        assert answer["response_action"] == "errors"
+        assert list(answer["errors"].values()) == ["Something went wrong on our side. Please try again shortly."]
+
+    def test_a_review_form_slack_would_not_send_is_refused_in_english(self, bot):
+        payload = {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": "U0REV1"}, "api_app_id": "A0AVVIK",
+                   "view": {"id": "VBROKEN1", "type": "modal", "callback_id": ids.QUALITY_REVIEW, "team_id": TEAM,
+                            "state": {"values": {"kartlegging.score": "not a block"}}}}
+        answer = bot.client.interaction(payload).json()
+        assert list(answer["errors"].values()) == ["Something went wrong on our side. Please try again shortly."]
+
+    def test_dates_in_quality_messages_follow_the_office_s_language(self, bot, clock):
+        clock.set(oslo(2027, 3, 1))
+        scheduled_rounds(bot.services)
+        invite = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV1")[0]
+        assert "by 2027-04-30" in text_of(invite.params)
+
+
+def test_quality_messages_write_bokmal_dates(bot, clock):
+    """Issue 19: «30.04.2026» in every quality message of a Bokmål office, the 1–4 scale named as the
+    office's own."""
+    clock.set(oslo(2027, 3, 1))
+    scheduled_rounds(bot.services)
+    invite = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0REV1")[0]
+    assert "Du skal vurdere 5 saker i *Kvalitetsmåling vår 2027*" in text_of(invite.params)
+    assert "innen 30.04.2027" in text_of(invite.params)
+    opened = text_of(posted_to(bot.fake, LEADER_CHANNEL)[0])
+    assert "01.03.2027–30.04.2027" in opened and "2027-04-30" not in opened
+    status = bot.client.command("status", command="/kvalitet", user=LEADER).body
+    assert "01.03.2027–30.04.2027" in status
+    assert bot.client.command("", command="/kvalitet", user="U0REV1").status == 200
+    view = bot.fake.wait_for("views.open")[-1].params["view"]
+    assert "kontorets egen skala 1–4" in text_of(view)

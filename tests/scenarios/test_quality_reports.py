@@ -35,7 +35,7 @@ from tests.support.flows import text_of
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
 AREAS = ("kartlegging", "arbeidsretting", "brukermedvirkning", "fremdrift")
-AREA_NAMES = {"kartlegging": "Kartlegging og oppfølgingsvedtak (14 a)", "arbeidsretting": "Arbeidsretting",
+AREA_NAMES = {"kartlegging": "Kartlegging og oppfølgingsvedtak (§ 14 a)", "arbeidsretting": "Arbeidsretting",
               "brukermedvirkning": "Brukermedvirkning", "fremdrift": "Fremdrift"}
 SEASONS = {"var": ("aap_30_pluss", (3, 1), (4, 30)), "host": ("unge_under_30", (9, 1), (10, 31))}
 TAGS = ("tett kontakt", "saksmengde", "agenda", "bytte av veileder")
@@ -353,7 +353,8 @@ def test_the_leaders_report_in_slack_carries_the_quality_rounds(bot, clock, offi
 # --- the files for the business plan ------------------------------------------------------------
 
 def run_cli(db: Database, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DATABASE_URL": db.url}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DATABASE_URL": db.url,
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # the tree under test, not another checkout
     return subprocess.run([sys.executable, "-m", "bot.cli", "report", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -371,7 +372,7 @@ def test_the_cli_xlsx_has_a_row_per_round_and_area_and_the_measures(db, office, 
 
     assert result.returncode == 0, result.stderr
     workbook = openpyxl.load_workbook(tmp_path / "rapport.xlsx")
-    assert workbook.sheetnames == ["Sammendrag", "Saker", "Tiltak", "Lærdommer", "Kvalitet", "Kvalitetstiltak"]
+    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Kvalitet", "Kvalitetstiltak"]
     header, *rows = workbook["Kvalitet"].iter_rows(values_only=True)
     column = {name: i for i, name in enumerate(header)}
     assert len(rows) == 2 * 4
@@ -384,7 +385,7 @@ def test_the_cli_xlsx_has_a_row_per_round_and_area_and_the_measures(db, office, 
         assert [row[column[f"{s} – {w}"]] for s, w in ((4, "Svært god"), (3, "God"), (2, "Delvis god"), (1, "Svak"))] \
             == [distribution[4], distribution[3], distribution[2], distribution[1]]
         assert row[column["Ikke relevant"]] == distribution[None]
-        assert row[column["Snitt (1–4)"]] == pytest.approx(counted["areas"][area]["mean"], abs=0.005)
+        assert row[column["Snitt (kontorets skala 1–4)"]] == pytest.approx(counted["areas"][area]["mean"], abs=0.005)
     header, *measures = workbook["Kvalitetstiltak"].iter_rows(values_only=True)
     assert "Ansvarlig (Slack-id)" not in header  # the office's version
     assert sorted(row[header.index("Tiltak")] for row in measures) == sorted(want["measures"])

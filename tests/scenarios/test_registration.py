@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 import pytest
 from sqlalchemy import select
@@ -26,7 +28,7 @@ def test_avvik_opens_the_registration_modal_with_help(bot):
             "suggested_action", "severity", "citizen_rights", "anonymous"} <= blocks
     text = text_of(view)
     assert "brudd på lov og forskrift" in text
-    assert "ikke om en kollega" in text
+    assert "Beskriv hva som skjedde, ikke hvem som gjorde det." in text
 
 
 def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
@@ -40,11 +42,14 @@ def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
 
     receipt = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0STAFF1")[0]
     assert "AVV-2026-0001" in text_of(receipt.params)
-    assert "Lederne vurderer saken" in text_of(receipt.params)
+    assert "Lederne vurderer avviket" in text_of(receipt.params)
 
     card = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER_CHANNEL)[0]
     assert "AVV-2026-0001" in text_of(card.params)
     assert "<@U0STAFF1>" in text_of(card.params)
+    # issue 19: the card writes the day as the office reads it, and says «Alvorlighetsgrad»
+    assert "*Dato*\n20.11.2026" in text_of(card.params) and "2026-11-20" not in text_of(card.params)
+    assert "*Alvorlighetsgrad*" in text_of(card.params)
     with bot.services.db.transaction() as session:
         events = list(session.scalars(select(Event)))
         assert [(e.kind, e.actor_id, e.to_state) for e in events] == [("registrert", "U0STAFF1", "registrert")]
@@ -78,6 +83,26 @@ def test_a_national_identity_number_is_refused_with_a_field_error(bot, field, nu
     assert _deviations(bot) == []
 
 
+@pytest.mark.parametrize("number", ["170388 470 07", "17.03.88 47007", "170388\t47007", "170388  47007",
+                                    "170388\u200b47007", "17038847104"])
+def test_a_national_identity_number_written_another_way_is_refused(bot, number):
+    answer = register(bot, what_happened=f"Gjelder bruker {number} i saken")
+    assert answer["response_action"] == "errors"
+    assert "fødselsnummer" in answer["errors"]["what_happened"]
+    assert _deviations(bot) == []
+
+
+def test_text_that_would_read_backwards_is_posted_as_it_is_stored(bot):
+    """A bidi override (U+202E) makes «gnirøF» read as something else: it never reaches Slack."""
+    tricky = "Brev til feil \u202emottaker\u202c og \u2067adresse\u2069"
+    answer = register(bot, title=tricky, what_happened=tricky, suggested_action=tricky)
+    assert answer["response_action"] == "update"
+    bot.fake.settle()
+    shown = json.dumps([answer, *(c.params for c in bot.fake.calls)], ensure_ascii=False)
+    assert not any(ch in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Brev til feil mottaker og adresse" in text_of(posted_to(bot.fake, LEADER_CHANNEL)[0])
+
+
 def test_eleven_digits_that_are_not_an_identity_number_pass(bot):
     answer = register(bot, what_happened="Saksnummer 12345678901 ble journalført feil.")
     assert answer["response_action"] == "update"
@@ -108,6 +133,11 @@ def test_an_anonymous_report_leaves_no_trace_of_the_reporter(bot, caplog):
     assert "VANON" not in dump
     assert reporter not in caplog.text
     assert reporter not in text_of(card.params)
+    # Issue 20: the receipt shows the case code once; it is in no table and no log line (the whole
+    # dialogue's zero-trace test is in test_dialogue.py).
+    code = re.search(r"```([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})```", text_of(answer["view"])).group(1)
+    for shown in (code, code.replace("-", "")):
+        assert shown not in dump and shown not in caplog.text
 
 
 def test_an_unsigned_or_stale_request_is_refused_and_changes_nothing(bot):
@@ -117,6 +147,25 @@ def test_an_unsigned_or_stale_request_is_refused_and_changes_nothing(bot):
     assert bot.client.submit(view, {}, signed=False).status == 401
     assert bot.fake.of("views.open") == []
     assert _deviations(bot) == []
+
+
+@pytest.mark.parametrize("timestamp", [None, "", "abc", "1e9", "-300", "17000000000000000000000", "½", " 1"])
+def test_a_missing_or_garbled_timestamp_is_refused_as_unsigned(bot, timestamp):
+    body = "command=%2Favvik&user_id=U0STAFF1&team_id=T0001&trigger_id=1.2.x&text="
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Signature": "v0=" + "0" * 64}
+    if timestamp is not None:
+        headers["X-Slack-Request-Timestamp"] = timestamp
+    response = bot.client.request("POST", "/slack/events", body.encode(), headers)
+    assert response.status == 401
+    assert bot.fake.of("views.open") == []
+
+
+def test_a_body_over_a_megabyte_is_refused_unread(bot):
+    view = open_form(bot)
+    huge = bot.client.submit(view, {**ANSWERS, "what_happened": "Æ" * 400_000}, view_id="VHUGE")
+    assert huge.status == 413
+    assert _deviations(bot) == []
+    assert register(bot, view_id="VSMALL")["response_action"] == "update"  # and the next one is served
 
 
 def test_healthz_checks_the_database(bot):

@@ -118,7 +118,7 @@ def seed(db: Database, office: Office, now: datetime = AFTER_2026, seed_value: i
             lesson = None
             if closed and rng.random() < 0.6:
                 lesson = f"{SECRET} ASYS-lærdom {reference}" if asys else f"Lærdom fra {reference}: sjekk rutinen"
-            deviation = SeededDeviation(reference, rng.choice(["brudd", "hendelse", "forslag"]), category,
+            deviation = SeededDeviation(reference, rng.choice(["brudd", "hendelse", "observasjon"]), category,
                               route.destination.value, rng.choice(["lav", "middels", "hoy"]),
                               None if anonymous else f"U0STAFF{rng.randint(1, 9)}", created, assessed, closed, lesson)
             if assessed and rng.random() < 0.6:
@@ -287,7 +287,7 @@ def test_a_leader_gets_the_report_in_a_dm_with_its_chart(bot, clock, office):
     text = text_of(dm)
     assert "Avviksrapport 2026H1" in text
     assert "sammenlignet med 2025H2" in text
-    assert f"Registrerte saker: *{want['registered']}* ({want['registered'] - before['registered']:+d})" in text
+    assert f"Registrerte avvik: *{want['registered']}* ({want['registered'] - before['registered']:+d})" in text
     assert f"Lukket: *{want['closed']}*" in text
     assert f"Tiltak over fristen ved periodens slutt: *{len(want['overdue'])}*" in text
     median = f"{want['median_assessment']:.1f}".replace(".", ",")
@@ -296,11 +296,11 @@ def test_a_leader_gets_the_report_in_a_dm_with_its_chart(bot, clock, office):
         assert f"{value_label('category', category, office)}: *{n}*" in text
     for kind, n in want["by_kind"].items():
         assert f"{t(f'kind.{kind}')}: *{n}*" in text
-    assert "Erfaring inn i virksomhetsplan" in text
+    assert "Erfaring til virksomhetsplanen" in text
     some_lesson = sorted(want["lessons"])[0]
     assert some_lesson[2] in text
     first_overdue = want["overdue"][0]
-    assert f"{first_overdue[0]} · frist {first_overdue[1].isoformat()}" in text
+    assert f"{first_overdue[0]} · frist {first_overdue[1]:%d.%m.%Y}" in text
     assert f"<@{first_overdue[2]}>" in text  # owners: the leaders' version
     assert "U0STAFF" not in text and SECRET not in text  # never a reporter, never ASYS/HMS text
 
@@ -351,9 +351,9 @@ def test_an_unreadable_period_is_answered_with_how_to_write_one(bot):
 def test_without_a_period_the_report_covers_the_last_complete_half_year(bot, clock):
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
     answer = bot.client.command("rapport", user="U0LEADER2")
-    assert "2026H1 (2026-01-01–2026-06-30)" in answer.body
+    assert "2026H1 (01.01.2026–30.06.2026)" in answer.body
     [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0LEADER2")
-    assert "Registrerte saker: *0*" in text_of(dm.params)
+    assert "Registrerte avvik: *0*" in text_of(dm.params)
     assert t("report.lessons.none") in text_of(dm.params)
     bot.fake.wait_for("files.completeUploadExternal")
 
@@ -409,7 +409,8 @@ def summary_row(workbook: openpyxl.Workbook, label: str) -> tuple:
 
 
 def run_cli(db: Database, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DATABASE_URL": db.url}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DATABASE_URL": db.url,
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # the tree under test, not another checkout
     return subprocess.run([sys.executable, "-m", "bot.cli", "report", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -425,19 +426,19 @@ def test_the_cli_writes_an_xlsx_with_every_sheet_and_no_personal_data(db, office
     assert result.returncode == 0, result.stderr
     assert f"{want['registered']} case(s)" in result.stdout
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Sammendrag", "Saker", "Tiltak", "Lærdommer", "Kvalitet", "Kvalitetstiltak"]
-    assert summary_row(workbook, "Registrerte saker")[1:3] == (want["registered"], 0)
+    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Kvalitet", "Kvalitetstiltak"]
+    assert summary_row(workbook, "Registrerte avvik")[1:3] == (want["registered"], 0)
     assert summary_row(workbook, "Lukket")[1] == want["closed"]
     assert summary_row(workbook, "Median dager fra registrering til lukking")[1] == pytest.approx(
         want["median_closure"], abs=0.05)
     assert summary_row(workbook, "Tiltak over fristen ved periodens slutt")[1] == len(want["overdue"])
     for category, n in want["by_category"].items():
         assert summary_row(workbook, value_label("category", category, office))[1] == n
-    deviations = list(workbook["Saker"].iter_rows(values_only=True))
+    deviations = list(workbook["Avvik"].iter_rows(values_only=True))
     assert deviations[0][:4] == ("Referanse", "Registrert", "Type", "Kategori")
     assert sorted(row[0] for row in deviations[1:]) == sorted(c.reference for c in seeded.deviations
                                                          if local_day(c.created).year == 2025)
-    lessons = list(workbook["Lærdommer"].iter_rows(values_only=True))
+    lessons = list(workbook["Erfaringer"].iter_rows(values_only=True))
     assert {row[3] for row in lessons[1:] if row[1]} == {text for _, _, text in want["lessons"]}
     cells = every_cell(workbook)
     assert "U0STAFF" not in cells and "U0OWNER" not in cells and SECRET not in cells
@@ -465,8 +466,8 @@ def test_the_cli_writes_csv_and_markdown_for_the_business_plan(db, office, tmp_p
     assert run_cli(db, tmp_path, "--period", "2025H2", "--format", "md", "--out", "plan.md").returncode == 0
     markdown = (tmp_path / "plan.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Avviksrapport 2025H2\n")
-    assert f"| Registrerte saker | {want['registered']} |" in markdown
-    assert "## Erfaring inn i virksomhetsplan" in markdown
+    assert f"| Registrerte avvik | {want['registered']} |" in markdown
+    assert "## Erfaring til virksomhetsplanen" in markdown
     for _, reference, lesson in want["lessons"]:
         assert f"{reference} (" in markdown and lesson in markdown
     assert "U0STAFF" not in markdown and "U0OWNER" not in markdown and SECRET not in markdown
@@ -482,9 +483,9 @@ def test_every_format_of_an_empty_period_is_still_a_valid_file(db, office):
     with db.transaction() as session:
         report = build_report(session, office, parse_period("2024", AFTER_2026.date()), AFTER_2026)
     workbook = openpyxl.load_workbook(io.BytesIO(render(report, office, Format.XLSX)))
-    assert workbook.sheetnames == ["Sammendrag", "Saker", "Tiltak", "Lærdommer", "Kvalitet", "Kvalitetstiltak"]
+    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Kvalitet", "Kvalitetstiltak"]
     assert render(report, office, Format.CSV).decode("utf-8-sig").count("\r\n") == 1
-    assert "Ingen lærdommer" in render(report, office, Format.MD).decode()
+    assert "Ingen erfaringer" in render(report, office, Format.MD).decode()
 
 
 def test_report_rules_know_neither_slack_nor_sql():

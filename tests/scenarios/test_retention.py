@@ -135,3 +135,25 @@ def test_the_erasure_runs_daily_in_the_scheduler(bot):
 
     job = create_scheduler(bot.services).get_job("erase_free_text")
     assert job is not None and "hour='3'" in str(job.trigger)
+
+
+def test_the_retention_period_runs_from_closure_not_from_registration(bot, db, clock):
+    """DESIGN.md: free text is erased a retention period after the case was *closed*. A case that
+    stayed open for years keeps its text for the whole period after it finally closed."""
+    from datetime import timedelta
+
+    from tests.support import seeding
+
+    now = clock.now()
+    long_open = seeding.add_deviation(db, now - timedelta(days=3 * 365), title="Lenge åpen")
+    seeding.close(db, long_open, now - timedelta(days=10), feedback="Endelig lukket.")
+    long_closed = seeding.add_deviation(db, now - timedelta(days=3 * 365), title="Lenge lukket")
+    seeding.close(db, long_closed, now - timedelta(days=731), feedback="Lukket for lenge siden.")
+
+    run_daily(bot.services)  # the scheduler's nightly job
+
+    with db.transaction() as session:
+        kept, erased = store.by_id(session, long_open), store.by_id(session, long_closed)
+        assert (kept.title, kept.closure_feedback, kept.text_erased_at) == ("Lenge åpen", "Endelig lukket.", None)
+        assert kept.what_happened is not None
+        assert (erased.what_happened, erased.closure_feedback, erased.text_erased_at) == (None, None, now)

@@ -11,13 +11,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.settings import EXAMPLE_OFFICE_CONFIG
+from handlers.payloads import unseal
 from store import deviations as store
 from store.models import Base, Deviation, Event, LedgerEntry
 from tests.support.flows import ANSWERS, choose_category, open_form, posted_to, text_of
 
 LEADERS = "C0LEADERS"
 STAFF = "U0STAFF1"
-PORTEN = "https://porten.nav.no"
+PORTEN = "https://asys.example.test/porten"  # the example config leaves links empty: the office fills in its own
+USER_SUPPORT = "https://brukerstotte.example.test"
 NARRATIVE = {
     "title": "Brev sendt til feil adresse",
     "what_happened": "Et brev med helseopplysninger ble sendt til feil mottaker.",
@@ -25,13 +27,31 @@ NARRATIVE = {
     "suggested_action": "Dobbeltsjekk adresse før utsending.",
 }
 
+def _config_with_links() -> str:
+    """The example config with links for ASYS and user support, as an office would fill them in."""
+    text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8")
+    for system, link in (("asys", PORTEN), ("brukerstotte", USER_SUPPORT)):
+        table = f"[office.destinations.{system}]\n"
+        head, tail = text.split(table)
+        name, rest = tail.split("\n", 1)
+        text = head + table + name + "\n" + rest.replace('link = ""', f'link = "{link}"', 1)
+    return text
+
+
+@pytest.fixture
+def office_config(tmp_path: Path) -> Path:
+    path = tmp_path / "office.toml"
+    path.write_text(_config_with_links(), encoding="utf-8")
+    return path
+
+
 # Every category in the default routing table: the destination the modal names, a piece of
 # that destination's instructions from the office config, what the answer to the submission
 # says, whether a case is created, whether the person's own words are kept, and the state a
 # new case starts in.
 ASYS_SAYS = "Dette skal også meldes i ASYS"
 TQM_SAYS = "Dette skal også meldes i TQM (Lillehammer kommune)"
-OWN_SAYS = "Lederne vurderer saken"
+OWN_SAYS = "Lederne vurderer avviket"
 DESTINATION = {"ASYS": "asys", "TQM (Lillehammer kommune)": "tqm", "Samspillet": "samspillet",
                "Linja til aktuell enhet": "linja", "Brukerstøtte": "brukerstotte", "Avviksboten": "kontoret"}
 ROUTES = [
@@ -41,9 +61,10 @@ ROUTES = [
     ("kommunal_samhandling", "TQM (Lillehammer kommune)", "3-1 TQM", TQM_SAYS, True, True, "videresendt"),
     ("nav_samhandling", "Samspillet", "Samspillet på NAVET", "Dette skal også meldes i Samspillet", True, True,
      "videresendt"),
-    ("statlig_fagomrade", "Linja til aktuell enhet", "meldes i linja", "Meld det også i Linja til aktuell enhet",
+    ("statlig_fagomrade", "Linja til aktuell enhet", "meldes i linja", "Dette skal også meldes videre",
      True, True, "registrert"),
-    ("teknisk", "Brukerstøtte", "meldes i brukerstøtte", "Tekniske problemer er ikke avvik", False, False, None),
+    ("teknisk", "Brukerstøtte", "meldes i brukerstøtte", "Tekniske problemer meldes i", False, False, None),
+    ("sentral_rutine", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
     ("lokal_rutine", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
     ("forvaltningsrett", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
     ("laering", "Avviksboten", "setter i verk tiltak", OWN_SAYS, True, True, "registrert"),
@@ -154,7 +175,9 @@ def test_what_the_person_typed_survives_choosing_a_category(bot):
 
     assert inputs(updated) == inputs(view)
     assert updated["callback_id"] == view["callback_id"] == "registration"
-    assert updated["private_metadata"] == view["private_metadata"]  # the channel the shortcut came from
+    # The channel the shortcut came from is kept (and the category the form is now built for).
+    assert unseal(updated["private_metadata"]) == {**unseal(view["private_metadata"]),
+                                                   "category": "informasjonssikkerhet"}
     assert _block(updated, "category")["element"]["initial_option"]["value"] == "informasjonssikkerhet"
 
     again = choose_category(bot, updated, "lokal_rutine")["view"]
@@ -333,7 +356,7 @@ def test_an_hms_threat_alerts_the_leaders_within_the_same_request(bot):
     # No scheduler runs in the tests: the alert can only come from the submission's own request cycle.
     alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
                               and "<!here>" in c.params["text"])[0]
-    assert "HMS-sak" in alert.params["text"] and "AVV-2026-0001" in alert.params["text"]
+    assert "gjelder HMS" in alert.params["text"] and "AVV-2026-0001" in alert.params["text"]
     bot.fake.settle()
     with bot.services.db.transaction() as session:
         [entry] = store_entries(session, "leader_alert")
@@ -344,7 +367,7 @@ def test_an_anonymous_hms_alert_does_not_ask_the_leaders_to_contact_the_reporter
     _report(bot, "hms", anonymous=["anonymous"])
     alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
                               and "<!here>" in c.params["text"])[0]
-    assert "anonym HMS-sak" in alert.params["text"]
+    assert "anonym melding om HMS" in alert.params["text"]
     assert "den som meldte" not in alert.params["text"]
 
 
@@ -355,14 +378,14 @@ def store_entries(session, what: str) -> list[LedgerEntry]:
 def test_a_technical_problem_is_kindly_redirected_counted_once_and_creates_no_case(bot, clock):
     view = open_form(bot)
     updated = choose_category(bot, view, "teknisk")["view"]
-    assert "Tekniske problemer er ikke avvik" in _block(updated, "route_info")["text"]["text"]
-    answers = {**ANSWERS, "category": "teknisk", "title": ""}
+    assert "Tekniske problemer meldes i brukerstøtte" in _block(updated, "route_info")["text"]["text"]
+    answers = {"category": "teknisk", "what_happened": "Får ikke logget inn i Modia."}
     first = bot.client.submit(updated, answers, view_id="VTECH0001").json()
     retry = bot.client.submit(updated, answers, view_id="VTECH0001", headers={"X-Slack-Retry-Num": "1"}).json()
     for answer in (first, retry):
         text = text_of(answer["view"])
-        assert "Tekniske problemer er ikke avvik" in text and "Brukerstøtte" in text
-        assert "https://navno.sharepoint.com/sites/intranett-it" in text
+        assert "Tekniske problemer meldes i *Brukerstøtte*" in text
+        assert USER_SUPPORT in text
     bot.client.submit(updated, answers, view_id="VTECH0002")
 
     assert _deviations(bot) == []
@@ -391,8 +414,8 @@ def test_avvik_hjelp_explains_what_a_deviation_is_the_eight_steps_and_where_to_r
     assert "Hvor melder jeg hva?" in help_text
     for _category, system, instructions, *_ in ROUTES:
         assert system in help_text and instructions in help_text
-    assert "HMS: trusler, trakassering eller vold (lederne varsles med én gang)" in help_text
-    assert "dette er ikke avvik, så det opprettes ingen sak" in help_text
+    assert "HMS: trusler, trakassering eller vold (lederne varsles med en gang)" in help_text
+    assert "tekniske problemer meldes i brukerstøtte, og boten registrerer ikke noe avvik" in help_text
     assert PORTEN in help_text
 
 
@@ -411,8 +434,7 @@ NEW_LINK = "https://asys.example.test/ny-innlogging"
 class TestAnOfficeChangesItsConfig:
     @pytest.fixture
     def office_config(self, tmp_path: Path) -> Path:
-        text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8").replace(
-            'link = "https://porten.nav.no"', f'link = "{NEW_LINK}"').replace(
+        text = _config_with_links().replace(PORTEN, NEW_LINK).replace(
             '# [office.routes]\n# statlig_fagomrade = "kontoret"', '[office.routes]\nstatlig_fagomrade = "kontoret"')
         path = tmp_path / "office.toml"
         path.write_text(text, encoding="utf-8")
@@ -450,3 +472,20 @@ def _dump(bot) -> str:
             for row in connection.execute(table.select()):
                 lines.append(repr(tuple(row)))
     return "\n".join(lines)
+
+
+class TestTheHmsAlertNamesTheOfficeSDestination:
+    """Issue 19: the HMS alert takes the destination's name from the office config, like every other message."""
+
+    @pytest.fixture
+    def office_config(self, tmp_path: Path) -> Path:
+        path = tmp_path / "office.toml"
+        path.write_text(_config_with_links().replace('name = "ASYS"', 'name = "ASYS-skjemaet"'), encoding="utf-8")
+        return path
+
+    @pytest.mark.parametrize("anonymous", [[], ["anonymous"]])
+    def test_the_alert_says_where_to_report(self, bot, anonymous):
+        _report(bot, "hms", anonymous=anonymous)
+        alert = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADERS
+                                  and "<!here>" in c.params["text"])[0]
+        assert "sørg for at det er meldt i ASYS-skjemaet." in alert.params["text"]

@@ -3,12 +3,12 @@ and what they then see (the card, its thread, DMs), plus the audit log."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
 
 from handlers import ids
+from handlers.payloads import unseal
 from store import deviations as store
 from store.models import Deviation, LedgerEntry
 from tests.support.flows import register, text_of
@@ -64,7 +64,7 @@ def typed(view: dict[str, Any], answers: dict[str, Any], view_id: str = "VASSESS
 def add_action_row(bot: Any, view: dict[str, Any], answers: dict[str, Any], *, user: str = LEADER) -> dict[str, Any]:
     """Press «Legg til tiltak» inside the assessment modal; returns the updated modal."""
     before = len(bot.fake.of("views.update"))
-    response = bot.client.click(ids.ADD_ACTION_ROW, value=str(json.loads(view["private_metadata"])["case"]),
+    response = bot.client.click(ids.ADD_ACTION_ROW, value=str(unseal(view["private_metadata"])["case"]),
                                 user=user, view=typed(view, answers), container={"type": "view"})
     assert response.status == 200
     return bot.fake.wait_for("views.update", before + 1)[-1].params["view"]

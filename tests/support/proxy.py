@@ -1,6 +1,8 @@
 """A TCP proxy between the bot and PostgreSQL that a test can cut, as a failing network would.
 
-`cut()` drops every open connection and refuses new ones until `restore()`;
+`cut()` drops every open connection and refuses new ones until `restore()`; `silence()` keeps
+every connection open and accepts new ones, but passes nothing on, either way (a firewall that
+drops packets instead of refusing them: the bot's reads just wait);
 `cut_at_commit()` lets everything through until the bot sends COMMIT, and drops the
 connection instead of passing it on: the database never sees the commit.
 """
@@ -19,6 +21,7 @@ class Proxy:
         self.port = self.listener.getsockname()[1]
         self._open = True
         self._at_commit = False
+        self._silent = False
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -31,9 +34,13 @@ class Proxy:
             self._open = False
             self._drop_all()
 
+    def silence(self) -> None:
+        with self._lock:
+            self._silent = True
+
     def restore(self) -> None:
         with self._lock:
-            self._open, self._at_commit = True, False
+            self._open, self._at_commit, self._silent = True, False, False
 
     def cut_at_commit(self) -> None:
         with self._lock:
@@ -54,9 +61,13 @@ class Proxy:
             except OSError:
                 return
             with self._lock:
-                refuse = not self._open
+                refuse, silent = not self._open, self._silent
             if refuse:
                 client.close()
+                continue
+            if silent:  # accepted, and never answered
+                with self._lock:
+                    self._connections.add(client)
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
@@ -84,6 +95,8 @@ class Proxy:
             if not data:
                 self._drop(source, sink)
                 return
+            if self._silent:
+                continue  # swallowed
             try:
                 sink.sendall(data)
             except OSError:

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import SIGNING_SECRET
@@ -37,10 +38,11 @@ def environment(slack: SlackFake, database_url: str, extra_env: dict[str, str] |
     }
 
 
-def run_cli(slack: SlackFake, database_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def run_cli(slack: SlackFake, database_url: str, cwd: Path, *args: str,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `avvik-bot ARGS` as an administrator (or a cron job) would, against the same database."""
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=environment(slack, database_url),
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd,
+                          env=environment(slack, database_url, env), capture_output=True, text=True, timeout=60)
 
 
 def crash(url: str) -> None:
@@ -90,3 +92,43 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"serve did not become healthy:\n{log.read_text()}")
+
+
+@dataclass
+class SocketProcess:
+    """`avvik-bot socket`, running, and where it writes its log."""
+
+    process: subprocess.Popen
+    log: Path
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU the process has used so far (from /proc, in clock ticks)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def socket_mode(slack: SlackFake, database_url: str, cwd: Path, *, extra_env: dict[str, str] | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[SocketProcess]:
+    """`avvik-bot socket` as an operator starts it; stopped with SIGTERM (as a container runtime does)."""
+    env = environment(slack, database_url, {"SLACK_APP_TOKEN": slack.app_token, **(extra_env or {})})
+    log_path = cwd / f"socket-{len(RUNNING_SOCKETS)}.log"
+    log = log_path.open("w")
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "socket", *args], cwd=cwd, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    RUNNING_SOCKETS.append(process)
+    try:
+        yield SocketProcess(process, log_path)
+    finally:
+        RUNNING_SOCKETS.remove(process)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+
+
+RUNNING_SOCKETS: list[subprocess.Popen] = []

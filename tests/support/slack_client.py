@@ -3,6 +3,7 @@ signing secret (`v0=` HMAC-SHA256 over `v0:<timestamp>:<body>`), over real HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import time
@@ -48,7 +49,9 @@ class SlackClient:
                 headers: dict[str, str] | None = None) -> Response:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            connection.request(method, path, body=body, headers=headers or {})
+            # Refused before the body was through (413): the answer is still there to read.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
             return Response(response.status, response.read().decode(), dict(response.getheaders()))
         finally:

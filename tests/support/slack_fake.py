@@ -3,7 +3,9 @@
 It answers the methods the bot calls the way Slack does (form or JSON bodies, `ok`,
 `error`), validates every view and block list with slack_sdk's own models (as Slack
 would reject an invalid one), records each call, and can be told to fail or rate-limit.
-"""
+It keeps what was posted, with its metadata, per conversation (a person's id is their direct
+message channel `D<id>`), and answers `conversations.history` and `conversations.replies` from it.
+A post Slack accepted is recorded even when the bot gave up waiting for the answer (`late`)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class Failure:
     retry_after: int = 1
     where: Callable[[dict[str, Any]], bool] | None = None  # only calls whose params match
     hold: threading.Event | None = None  # stall the call until set (a hung Slack), then fail it
+    late: float = 0.0  # do the call, then answer only after this many seconds (after the bot's timeout)
 
 
 @dataclass
@@ -78,6 +81,7 @@ class _Server(ThreadingHTTPServer):
 @dataclass
 class SlackFake:
     token: str = "xoxb-test-token"
+    app_token: str = "xapp-test-token"  # Socket Mode's app-level token: only `apps.connections.open` takes it
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
@@ -89,7 +93,9 @@ class SlackFake:
     _views: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _stalled: dict[str, int] = field(default_factory=dict)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # conversation → messages, oldest first
     server: ThreadingHTTPServer | None = None
+    socket_url: str | None = None  # Socket Mode: the WebSocket URL `apps.connections.open` hands out
     validate: bool = True  # a benchmark turns this off: Slack's own checks never cost the bot's CPU
 
     # --- control -------------------------------------------------------------------------
@@ -137,6 +143,11 @@ class SlackFake:
         self.failures.setdefault(method, []).append(Failure(times, 503, where=where, hold=release))
         return release
 
+    def late(self, method: str, seconds: float, times: int = 1, *,
+             where: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """Do the next calls (a post is posted and recorded) but answer only after `seconds`."""
+        self.failures.setdefault(method, []).append(Failure(times, where=where, late=seconds))
+
     def attempts(self, method: str) -> int:
         """How many calls to `method` arrived, answered or not (a stalled call counts at once)."""
         with self._lock:
@@ -173,6 +184,7 @@ class SlackFake:
             self.invalid.clear()
             self.uploads.clear()
             self._stalled.clear()
+            self.history.clear()
 
     def of(self, method: str, where: Callable[[Call], bool] | None = None, *, failed: bool = False) -> list[Call]:
         """The calls to `method` that Slack accepted (or, with failed=True, every attempt)."""
@@ -254,11 +266,14 @@ class SlackFake:
             with self._lock:
                 self._stalled[method] -= 1
         status, headers = 200, {}
+        late = failure.late if failure else 0.0
+        if late:
+            failure = None  # Slack does the work; only its answer is late
         if failure and failure.status != 200:
             status, body = failure.status, {"ok": False, "error": "ratelimited"}
             if failure.status == 429:
                 headers = {"Retry-After": str(failure.retry_after)}
-        elif token != self.token:
+        elif token != (self.app_token if method == "apps.connections.open" else self.token):
             body = {"ok": False, "error": "invalid_auth"}
         elif failure:
             body = {"ok": False, "error": failure.error}
@@ -270,6 +285,8 @@ class SlackFake:
         with self._lock:
             self.calls.append(Call(method, params, token, ok=body["ok"]))
             self._lock.notify_all()
+        if late:
+            time.sleep(late)
         with contextlib.suppress(OSError):  # the caller is gone (a killed process)
             self._reply(request, status, body, headers)
 
@@ -308,8 +325,13 @@ class SlackFake:
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             channel = params.get("channel")
-            ts = params.get("ts") or f"1700000000.{next(self._ts):06d}"
+            # Slack's ts is the time it posted (unique per conversation; here unique overall).
+            ts = params.get("ts") or f"{int(time.time())}.{next(self._ts):06d}"
+            if method == "chat.postMessage":
+                self._keep(str(channel), ts, params)
             return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text")}}
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, params)
         if method in ("views.open", "views.update", "views.publish", "views.push"):
             view = dict(params.get("view") or {})
             view.setdefault("id", params.get("view_id") or f"V{next(self._views):08d}")
@@ -322,9 +344,55 @@ class SlackFake:
             return self._upload_url(params)
         if method == "files.completeUploadExternal":
             return self._complete_upload(params)
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))}}
         return {"ok": True}
+
+    @staticmethod
+    def conversation(channel: str) -> str:
+        """Where a post to `channel` lands: a person's id is their direct message channel with the bot."""
+        return "D" + channel if channel.startswith(("U", "W")) else channel
+
+    def _keep(self, channel: str, ts: str, params: dict[str, Any]) -> None:
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        message = {"type": "message", "ts": ts, "user": "UBOT", "bot_id": "BBOT", "text": params.get("text"),
+                   "metadata": metadata, "thread_ts": params.get("thread_ts")}
+        with self._lock:
+            self.history.setdefault(self.conversation(channel), []).append(message)
+
+    def posted_with(self, event_type: str) -> list[dict[str, Any]]:
+        """Every message posted with metadata of this event type, in any conversation."""
+        with self._lock:
+            return [m for messages in self.history.values() for m in messages
+                    if (m.get("metadata") or {}).get("event_type") == event_type]
+
+    def _history(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, `oldest` inclusive, `limit` per page with a cursor; metadata only when
+        asked for with include_all_metadata, as Slack does; replies: the thread's parent and replies."""
+        channel = str(params.get("channel") or "")
+        if channel.startswith(("U", "W")):
+            return {"ok": False, "error": "channel_not_found"}
+        with self._lock:
+            messages = list(self.history.get(channel, []))
+        if method == "conversations.replies":
+            parent = params.get("ts")
+            messages = [m for m in messages if m["ts"] == parent or m.get("thread_ts") == parent]
+        else:
+            messages = [m for m in messages if not m.get("thread_ts")]
+        oldest = float(params.get("oldest") or 0)
+        messages = [m for m in reversed(messages) if float(m["ts"]) >= oldest]
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        if not with_metadata:
+            messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
+        page = messages[start:start + limit]
+        more = start + limit < len(messages)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
         """Step 1 of files_upload_v2: Slack hands out a one-off URL to POST the bytes to."""

@@ -1,0 +1,1 @@
+"""Slack side of the anonymous reporter's dialogue (issue 20)."""

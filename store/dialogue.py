@@ -1,0 +1,56 @@
+"""The anonymous reporter's dialogue (issue 20): case codes, stored as hashes only, and the
+questions and answers of a case. No row here holds who the reporter is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from store.deviations import IS_OPEN
+from store.models import Deviation, DialogueCode, DialogueMessage
+
+LEADER, REPORTER = "leder", "melder"
+
+
+def set_code(session: Session, deviation_id: int, lookup: str, secret_hash: str, now: datetime) -> None:
+    """The case's code: a new one replaces the old (a retried registration shows a fresh code)."""
+    session.execute(delete(DialogueCode).where(DialogueCode.deviation_id == deviation_id))
+    session.add(DialogueCode(deviation_id=deviation_id, lookup=lookup, secret_hash=secret_hash, created_at=now))
+    session.flush()
+
+
+def codes_with_lookup(session: Session, lookup: str) -> Sequence[DialogueCode]:
+    """The few codes sharing a lookup prefix (through `ix_dialogue_codes_lookup`)."""
+    return session.scalars(select(DialogueCode).where(DialogueCode.lookup == lookup).order_by(DialogueCode.id)).all()
+
+
+def add_message(session: Session, deviation_id: int, author: str, text: str, now: datetime, *,
+                leader_id: str | None = None) -> DialogueMessage:
+    message = DialogueMessage(deviation_id=deviation_id, author=author, leader_id=leader_id, text=text,
+                              created_at=now)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def message_by_id(session: Session, message_id: int) -> DialogueMessage | None:
+    return session.get(DialogueMessage, message_id)
+
+
+def messages_of(session: Session, deviation_id: int) -> Sequence[DialogueMessage]:
+    query = select(DialogueMessage).where(DialogueMessage.deviation_id == deviation_id).order_by(DialogueMessage.id)
+    return session.scalars(query).all()
+
+
+def open_anonymous(session: Session, office_id: str) -> Sequence[Deviation]:
+    """An office's open anonymous cases, with their dialogue (for what waits on a reporter)."""
+    query = (
+        select(Deviation)
+        .where(Deviation.office_id == office_id, IS_OPEN, Deviation.anonymous.is_(True))
+        .order_by(Deviation.created_at, Deviation.id)
+        .options(selectinload(Deviation.dialogue))
+    )
+    return session.scalars(query).all()
