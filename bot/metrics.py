@@ -13,9 +13,9 @@ value a client sent that is not one of the office's codes is counted as `other`.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
-from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -54,9 +54,18 @@ class _Metrics:
             ["kind"])
 
 
-@cache
+_made: list[_Metrics] = []
+_making = threading.Lock()
+
+
 def metrics() -> _Metrics:
-    return _Metrics()
+    """The process's metrics, made once even when the first requests come on many threads at once
+    (a second registration of the same names would fail those requests)."""
+    if not _made:
+        with _making:
+            if not _made:
+                _made.append(_Metrics())
+    return _made[0]
 
 
 # --- what the code reports -----------------------------------------------------------------------

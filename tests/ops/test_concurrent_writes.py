@@ -46,7 +46,7 @@ def test_a_burst_of_registrations_is_stored_whole_with_gap_free_references(slack
         slack.settle()
 
     try_again = t("error.storage_unavailable", "nb")
-    refused = [body for status, body in answers if status != 200 or body.get("response_action") != "update"]
+    refused = [(status, body) for status, body in answers if status != 200 or body.get("response_action") != "update"]
     assert refused == [], f"{len(refused)} of {REGISTRATIONS} were not stored, e.g. {refused[0]}"
     assert not any(try_again in str(body) for _, body in answers)
     expected = [f"AVV-{year}-{n:04d}" for n in range(1, REGISTRATIONS + 1)]
