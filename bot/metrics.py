@@ -54,18 +54,17 @@ class _Metrics:
             ["kind"])
 
 
-_made: list[_Metrics] = []
-_making = threading.Lock()
+_created: list[_Metrics] = []
+_creating = threading.Lock()
 
 
 def metrics() -> _Metrics:
-    """The process's metrics, made once even when the first requests come on many threads at once
-    (a second registration of the same names would fail those requests)."""
-    if not _made:
-        with _making:
-            if not _made:
-                _made.append(_Metrics())
-    return _made[0]
+    """The metrics, created once per process on first use (several threads may ask at once)."""
+    if not _created:
+        with _creating:
+            if not _created:
+                _created.append(_Metrics())
+    return _created[0]
 
 
 # --- what the code reports -----------------------------------------------------------------------

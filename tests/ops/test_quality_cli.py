@@ -82,5 +82,5 @@ def test_the_markdown_reports_lessons_count_says_how_many_are_withheld(slack, db
     hidden = seeding.add_deviation(db, at, category="hms", destination="asys")
     seeding.close(db, hidden, at, feedback="Fulgt opp i ASYS.", lesson="Alarmen må testes.")
     run(slack, db.url, tmp_path, "report", "--period", "2026-03", "--format", "md", "--out", "plan.md")
-    assert "| Lærdommer til virksomhetsplanen | 1 + 1 holdt tilbake (HMS/ASYS) |" in \
+    assert "| Erfaring til virksomhetsplanen | 1 + 1 holdt tilbake (HMS/ASYS) |" in \
         (tmp_path / "plan.md").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.quality import service as quality_service
 from bot.quality.jobs import scheduled_rounds
@@ -174,7 +174,10 @@ def test_a_national_id_in_a_review_is_refused_in_the_reviews_own_words(bot, cloc
     assert "avviksmeldinger" not in error
 
 
-def test_a_review_form_resubmitted_by_someone_else_is_refused_not_thanked(bot, clock):
+def test_a_review_form_resubmitted_by_someone_else_is_never_thanked_for_the_first_reviewers_work(bot, clock):
+    """Issue 25 found «Takk! … 0 av 5» for a form someone else sent again. A submission is now keyed by
+    its view and its sender (issue 15), so another person's copy finds nothing of the first review:
+    someone who is no reviewer is refused, and a reviewer's copy is their own review, counted as theirs."""
     clock.set(oslo(2027, 3, 1))
     scheduled_rounds(bot.services)
     kvalitet(bot, "", user="U0REV1")
@@ -182,11 +185,14 @@ def test_a_review_form_resubmitted_by_someone_else_is_refused_not_thanked(bot, c
     values = answers(dict.fromkeys(Area, "3"))
     assert "1 av 5" in text_of(bot.client.submit(form, values, user="U0REV1", view_id="VREV1").json()["view"])
 
-    again = bot.client.submit(form, values, user="U0REV2", view_id="VREV1").json()
-    assert "errors" in again and "Takk" not in str(again)
-    assert "registrert av en annen deltaker" in again["errors"]["case_number"]
+    stranger = bot.client.submit(form, values, user="U0STAFF9", view_id="VREV1").json()
+    assert "errors" in stranger and "Takk" not in str(stranger)
+    assert "ikke satt opp som deltaker" in str(stranger["errors"])
+    reviewer = bot.client.submit(form, values, user="U0REV2", view_id="VREV1").json()
+    assert "1 av 5" in text_of(reviewer["view"])  # their own first review, not the first reviewer's
     with bot.services.db.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(QualityReview)) == 1
+        reviews = session.scalars(select(QualityReview)).all()
+    assert sorted(r.reviewer_id for r in reviews) == ["U0REV1", "U0REV2"]
 
 
 def test_the_reports_lessons_count_says_how_many_are_withheld(bot, clock):
@@ -199,5 +205,5 @@ def test_the_reports_lessons_count_says_how_many_are_withheld(bot, clock):
     clock.set(oslo(2026, 4, 2, 10))
     assert bot.client.command("rapport 2026-03", user=LEADER).status == 200
     [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER)
-    assert "Lærdommer til virksomhetsplanen: *1* + 2 holdt tilbake (HMS/ASYS)" in text_of(dm.params)
+    assert "Erfaring til virksomhetsplanen: *1* + 2 holdt tilbake (HMS/ASYS)" in text_of(dm.params)
     bot.fake.wait_for("files.completeUploadExternal")  # the chart follows the report
