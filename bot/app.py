@@ -75,6 +75,18 @@ def listener_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
 
 
+def import_listeners() -> None:
+    """Import every listener and sender module, building nothing: gunicorn's master does this before it
+    forks, so the workers start at once and share the code's memory instead of each importing it."""
+    import importlib
+    import pkgutil
+
+    import handlers  # composition root, as above
+
+    for module in pkgutil.walk_packages(handlers.__path__, "handlers."):
+        importlib.import_module(module.name)
+
+
 def install_senders(services: Services) -> Services:
     """Register the ledger's senders without a Bolt app: for the CLI's one-shot jobs, which send
     what the scheduler would but serve no requests."""

@@ -5,19 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from bot import logs
 from bot.errors import ConfigError
-from bot.office import load_offices
-from bot.settings import Settings, load_settings
-from store.db import Database
-from store.migrate import upgrade
 
+# Each subcommand imports what it needs when it runs: `avvik-bot --help` (and a typo) answers at once,
+# without loading SQLAlchemy, Alembic, pydantic and the office config.
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
+    from zoneinfo import ZoneInfo
 
     from bot.office import Office
     from bot.quality.jobs import RoundLine, RoundsPlan
@@ -25,6 +22,8 @@ if TYPE_CHECKING:
     from bot.reminders.jobs import NudgePlan
     from bot.reports.exports import Format
     from bot.services import Services
+    from bot.settings import Settings
+    from store.db import Database
 
 
 def _check_ready(db: Database) -> None:
@@ -36,21 +35,28 @@ def _check_ready(db: Database) -> None:
         raise ConfigError(problem)
 
 
-def _upgrade(url: str, revision: str = "head") -> None:
+def _upgrade(url: str, revision: str = "head", *, if_behind: bool = False) -> None:
+    """Migrate (`if_behind`: only when the database is behind, checked without loading Alembic)."""
     from sqlalchemy.exc import DBAPIError
 
     from bot.operations.rules import database_reason
+    from store.migrate import upgrade, upgrade_if_behind
 
     try:
-        upgrade(url, revision)
+        if if_behind:
+            upgrade_if_behind(url)
+        else:
+            upgrade(url, revision)
     except DBAPIError as exc:
         raise ConfigError(f"DATABASE_URL: {database_reason(str(exc.orig or exc))}") from None
 
 
 def _ensure_migrated(settings: Settings) -> None:
     """SQLite (the default) is migrated on start; a shared PostgreSQL is migrated by the admin."""
+    from store.db import Database
+
     if settings.database_url.startswith("sqlite"):
-        _upgrade(settings.database_url)
+        _upgrade(settings.database_url, if_behind=True)
         return
     db = Database(settings.database_url)
     try:
@@ -60,6 +66,7 @@ def _ensure_migrated(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.office import load_offices
     from bot.operations.startup import describe, log, require_free_port, require_slack
     from bot.server import serve
 
@@ -76,6 +83,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.office import load_offices
     from bot.operations.startup import describe, log, require_slack
     from bot.server import socket_mode
 
@@ -97,8 +105,10 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Every problem one line, exit 1 if any; `ok` only when the bot can really work (Slack asked too,
     unless --offline)."""
+    from bot.office import load_offices
     from bot.operations.checks import check_slack, database_problem, failed_messages, shape_problems
     from bot.operations.startup import describe_setup
+    from store.db import Database
 
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)
@@ -149,10 +159,12 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
     from bot.errors import InvalidPeriod, StorageUnavailable
     from bot.i18n import t
+    from bot.office import load_offices
     from bot.reports.exports import render
     from bot.reports.figures import Audience
     from bot.reports.periods import between, parse_period
     from bot.reports.service import load_report
+    from store.db import Database
 
     out = Path(args.out)
     fmt = _report_format(args.format, out)
@@ -215,6 +227,8 @@ def _display_names(settings: Settings) -> Callable[[str], str] | None:
 
 
 def _moment(value: str, tz: ZoneInfo) -> datetime:
+    from datetime import datetime
+
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -226,6 +240,7 @@ def _job_services(args: argparse.Namespace, settings: Settings) -> tuple[Service
     """Services for a one-shot scheduler job, with the ledger's senders, and the offices it runs for."""
     from bot.app import install_senders
     from bot.clock import StartingAt
+    from bot.office import load_offices
     from bot.services import build_services
 
     if not args.dry_run:
@@ -357,6 +372,8 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     """Erase the free text of cases closed longer than the office keeps it (`--dry-run`: only list them)."""
     from bot.clock import SystemClock
     from bot.deviations.retention import purge
+    from bot.office import load_offices
+    from store.db import Database
 
     offices = load_offices(settings.avvik_office_config)
     db = Database(settings.database_url)
@@ -445,11 +462,14 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-Command = Callable[[argparse.Namespace, Settings], int]
+Command = Callable[[argparse.Namespace, "Settings"], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from bot import logs
+    from bot.settings import load_settings
+
     try:
         settings = load_settings()
         logs.configure(settings.log_level, settings.log_format)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -13,7 +14,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
 
 from bot import logs
-from bot.app import WsgiApp, create_app, listener_threads
+from bot.app import WsgiApp, create_app, import_listeners, listener_threads
 from bot.scheduler import create_scheduler
 from bot.services import build_services
 from bot.settings import Settings
@@ -27,6 +28,12 @@ class _GunicornLogs(GunicornLogger):
     def setup(self, cfg) -> None:  # type: ignore[no-untyped-def]
         super().setup(cfg)
         logs.route_to_root(self.error_log, self.access_log)
+
+
+def _freeze_before_fork(_server, _worker) -> None:  # type: ignore[no-untyped-def]
+    """Everything the master has loaded moves out of the collector's reach: a worker's collections then
+    never touch (and so never copy) the pages it shares with the master."""
+    gc.freeze()
 
 
 class GunicornServer(BaseApplication):
@@ -65,7 +72,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "control_socket_disable": True,
         "child_exit": _worker_exited,
         "loglevel": settings.log_level.lower(),
+        "pre_fork": _freeze_before_fork,
     }
+    import_listeners()  # in the master, before the workers fork (each builds its own services after)
     GunicornServer(settings, options, scheduler).run()
 
 

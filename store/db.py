@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.write_lock import LockingConnection, LockTimeout
+
 READ_ONLY = "avvik_read_only"
 
 
@@ -46,32 +48,54 @@ PING_TIMEOUT = 0.8  # `/healthz` answers within a second whatever the database d
 def make_engine(url: str, *, statement_timeout: bool = True, **kwargs: object) -> Engine:
     """An engine tuned for its backend.
 
-    SQLite: WAL, a busy timeout and `BEGIN IMMEDIATE`, so concurrent writers (several
-    worker threads or processes) queue for the write lock instead of failing half-way.
+    SQLite: WAL with synchronous=NORMAL, and writers queued for the file's write lock in turn
+    (store/write_lock.py) before `BEGIN IMMEDIATE`, so concurrent writers (threads, workers,
+    replicas) wait their turn instead of polling and failing half-way; a writer waits no longer
+    than its unit of work's deadline, and a unit cut at its deadline lets the lock go at once.
+    The busy timeout is left for writers outside the bot.
     PostgreSQL: connect timeout, TCP keepalives and user timeout, a statement timeout (not for
     migrations: `statement_timeout=False`), so an unreachable server is an error, not a hang.
     Both: a connection taken from the pool is checked (and cut) under the deadline of the unit
     of work that takes it (`Database.transaction`).
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT},
-                               **kwargs)
+        database = make_url(url).database or ""
+        path = None if database in ("", ":memory:") or "mode=memory" in url else os.path.realpath(database)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT,
+                                                  "factory": LockingConnection}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
+            dbapi_connection.database_path = path
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            if ":memory:" not in url:
+            if path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses nothing; a power cut never corrupts
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection):  # type: ignore[no-untyped-def]
-            # Readers take no write lock; writers queue for it up front.
-            read_only = connection.get_execution_options().get(READ_ONLY, False)
-            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            # Readers take no write lock; writers queue for it up front, within their deadline.
+            if connection.get_execution_options().get(READ_ONLY, False):
+                connection.exec_driver_sql("BEGIN")
+                return
+            dbapi_connection = connection.connection.dbapi_connection
+            unit = _watchdog.current()
+            try:
+                dbapi_connection.take_write_lock(None if unit is None else unit.at - time.monotonic())
+                if unit is not None and unit.expired:  # cut while it queued: the lock is not kept
+                    raise LockTimeout("database is locked (the unit of work's deadline passed)")
+            except LockTimeout as exc:
+                dbapi_connection.let_go()
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                dbapi_connection.let_go()
+                raise
 
         _under_deadline(engine, ping=False)
         return engine
@@ -134,6 +158,10 @@ class _Unit:
         with contextlib.suppress(Exception):
             if hasattr(connection, "interrupt"):  # sqlite3: stops the running statement
                 connection.interrupt()
+                # ... and the queued write lock passes on now, whatever the statement does next:
+                # SQLite's own lock still guards the file until the cut transaction rolls back.
+                if hasattr(connection, "let_go"):
+                    connection.let_go()
                 return
             # psycopg: shut the socket under the waiting call, which then fails at once
             with socket.socket(fileno=os.dup(connection.pgconn.socket)) as sock:  # type: ignore[attr-defined]

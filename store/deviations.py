@@ -30,6 +30,8 @@ def next_sequence(session: Session, office_id: str, year: int) -> int:
 
     The counter row is bumped with UPDATE … RETURNING inside the caller's transaction: a
     concurrent registration waits on the row lock, and a rolled-back one gives its number back.
+    Call it last, just before COMMIT: the row stays locked until then, so taken early it would
+    serialise whole registrations on PostgreSQL.
     """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(

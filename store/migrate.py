@@ -1,19 +1,29 @@
-"""Alembic, driven from code: `avvik-bot db upgrade`, and the readiness check."""
+"""Alembic, driven from code: `avvik-bot db upgrade`, and the readiness check.
+
+Alembic is imported when it has work to do: a restart on a database that is already current
+(`upgrade_if_behind`) reads its version with one query and starts without loading it.
+"""
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -21,17 +31,69 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
+def upgrade_if_behind(url: str) -> None:
+    """Upgrade to head, unless the database is there already (the usual restart: no Alembic loaded)."""
+    from store.db import Database
+
+    db = Database(url)
+    try:
+        if _recorded_revision(db.engine) == _plain_head():
+            return
+    finally:
+        db.dispose()
+    upgrade(url)
+
+
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
+
+
+def _plain_head() -> str | None:
+    """The one head of a straight line of migrations, read from the scripts' `revision` and
+    `down_revision` lines; None where that is not plain (a merge, two heads): Alembic decides then."""
+    revisions: set[str] = set()
+    parents: set[str | None] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        lines = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in lines:
+            continue
+        try:
+            revision, parent = ast.literal_eval(lines["revision"]), ast.literal_eval(lines.get("down_revision", "None"))
+        except (ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str) or not (parent is None or isinstance(parent, str)):
+            return None
+        revisions.add(revision)
+        parents.add(parent)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _recorded_revision(engine: Engine) -> str | None:
+    """The revision Alembic recorded in the database; None for a new database (or several rows)."""
+    from store.db import READ_ONLY
+
+    try:
+        with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:
+        return None
+    return rows[0] if len(rows) == 1 else None

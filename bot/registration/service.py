@@ -231,9 +231,10 @@ def _register(db: Database, office: Office, form: RegistrationForm, route: Route
         ledger_ids = _enter_messages(session, office, deviation, route, now)
         breach_ids, deadline = _breach_track(session, office, form, deviation, now)
         ledger_ids += breach_ids
+        case_code = _code(session, fresh, deviation, now)
+        _number(session, office, deviation)  # last: the office's counter row is locked only until COMMIT
         return Registered(deviation.id, deviation.reference, route, form.anonymous, True, ledger_ids,
-                          title=deviation.title, case_code=_code(session, fresh, deviation, now),
-                          breach_deadline=deadline)
+                          title=deviation.title, case_code=case_code, breach_deadline=deadline)
 
 
 def _code(session, fresh: dialogue.NewCode | None, deviation: Deviation, now: datetime) -> str | None:
@@ -258,10 +259,10 @@ def _breach_track(session, office: Office, form: RegistrationForm, deviation: De
 def _new_deviation(session, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
                    reporter_id: str | None, channel_id: str | None) -> Deviation:
     year = now.astimezone(office.tz).year
-    seq = store.next_sequence(session, office.id, year)
     minimal = route.keeps_minimal_text
     deviation = Deviation(
-        office_id=office.id, year=year, seq=seq, reference=format_reference(year, seq), submission_key=key,
+        # Numbered last, by _number(); until then a placeholder no other transaction can collide with.
+        office_id=office.id, year=year, seq=0, reference=f"~{key[:31]}", submission_key=key,
         kind=_required(form.kind).value, category=form.category.value, destination=route.destination.value,
         severity=form.severity.value, citizen_rights=form.citizen_rights.value,
         # Seed 000 / DESIGN: an ASYS case keeps category, date and reference; the narrative belongs in ASYS.
@@ -277,6 +278,15 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
     session.add(deviation)
     session.flush()
     return deviation
+
+
+def _number(session, office: Office, deviation: Deviation) -> None:
+    """Give the case its reference, as the transaction's last statements: the office's counter row
+    stays locked from here to COMMIT only, so concurrent registrations overlap in everything else
+    and the numbers stay gap-free (a registration that rolls back never took one)."""
+    deviation.seq = store.next_sequence(session, office.id, deviation.year)
+    deviation.reference = format_reference(deviation.year, deviation.seq)
+    session.flush()
 
 
 def _required(value: _T | None) -> _T:

@@ -97,6 +97,9 @@ def submit_registration(ack: Ack, services: Services, office: Office, parsed: Vi
         where = ids.Field.TITLE if ids.Field.TITLE in values else ids.Field.CATEGORY
         ack(response_action="errors", errors=form_errors(exc, office, where))
         _count(office, answers.get("category"), _refusal(exc))
+        # Which fields and why, by catalogue key: never what was typed.
+        codes = exc.errors if isinstance(exc, FieldErrors) else {"form": exc.key}
+        log.warning("registration not stored: %s", ", ".join(f"{name}={key}" for name, key in sorted(codes.items())))
         return
     if isinstance(outcome, Redirected):
         ack(response_action="update", view=redirect_view(outcome.route, office).to_dict())

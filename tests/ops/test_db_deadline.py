@@ -19,7 +19,7 @@ from tests.conftest import _empty
 from tests.support.flows import ANSWERS, open_form, text_of
 from tests.support.proxy import Proxy
 
-STORAGE_ERROR = "Vi fikk ikke lagret meldingen akkurat nå"
+STORAGE_ERROR = "Vi fikk ikke lagret avviksmeldingen akkurat nå"
 SLACKS_LIMIT = 3.0  # seconds Slack waits for the answer to a form
 
 

@@ -55,6 +55,8 @@ def test_a_registration_logs_json_lines_without_message_text_or_personal_data(sl
     assert any("Booting worker" in m for m in messages)  # gunicorn's own lines are JSON too
     assert sum("registered case" in m for m in messages) == 2
     assert any("receipt" in m and "channel_not_found" in m for m in messages)  # the failed receipt, by code
+    # The refused one is logged by field and catalogue key, not by what was typed.
+    assert any("registration not stored" in m and "what_happened=error.field.national_id" in m for m in messages)
 
     log = "\n".join(lines)
     for text in [*TEXTS.values(), "Kari", "Storgata", NATIONAL_ID, REPORTER, ANONYMOUS_REPORTER, "VLOG"]:

@@ -71,6 +71,13 @@ class Hold:
     drop: bool = False
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # listen()'s backlog: the default 5 overflows when a burst of clients' Web API calls arrives at once,
+    # and the kernel then drops connections (retried only after a second) as Slack itself would not.
+    request_queue_size = 256
+
+
 @dataclass
 class SlackFake:
     token: str = "xoxb-test-token"
@@ -121,8 +128,7 @@ class SlackFake:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

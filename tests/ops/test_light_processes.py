@@ -1,0 +1,38 @@
+"""The processes stay light: the CLI answers `--help` without loading the database layers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("sqlalchemy", "alembic", "pydantic", "slack_bolt", "gunicorn")
+
+
+def test_help_answers_without_loading_the_database_or_slack_libraries():
+    probe = ("import json, sys\nfrom bot.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({list(HEAVY)!r}))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert "usage: avvik-bot" in done.stdout
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_a_restart_on_a_current_sqlite_database_starts_without_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'avvik.db'}"
+    probe = ("import sys\nfrom store.migrate import upgrade_if_behind\n"
+             f"upgrade_if_behind({url!r})\nprint('alembic' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert first.stdout.split()[-1] == "True"  # a new database: migrated by Alembic
+    assert again.stdout.split()[-1] == "False"  # already current: one query, and on
+    from sqlalchemy import create_engine
+
+    from store.migrate import is_current
+
+    assert is_current(create_engine(url))
+
+
+def test_the_quick_head_is_alembics_head():
+    from store.migrate import _plain_head, head_revision
+
+    assert _plain_head() == head_revision()
