@@ -76,6 +76,24 @@ class QualityRounds(_Strict):
         return value
 
 
+class ExerciseCase(_Strict):
+    """An office's own training case for `/avvik øvelse` (the seed's FORMS case ships in the catalogue)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    title: str = Field(min_length=1, max_length=150)
+    text: str = Field(min_length=1, max_length=2500)
+    reports: bool  # the answer to «Skal det meldes avvik her?»
+    destination: Destination | None = None  # the answer to «Hvor skal det meldes?», when it is reported
+    reasoning: str = Field(min_length=1, max_length=2500)
+
+
+class Learning(_Strict):
+    """Seed 000 as teaching material: the month's discussion question, and the office's own cases."""
+
+    monthly_question: bool = True  # «DRØFTING RUNDT 10 SPØRSMÅL OM AVVIKSHÅNDTERING», one a month
+    exercises: tuple[ExerciseCase, ...] = ()
+
+
 class Office(_Strict):
     """One NAV office: who leads it, where the bot posts, and how deviations are routed."""
 
@@ -93,6 +111,7 @@ class Office(_Strict):
     cadence: Cadence = Cadence()
     retention: Retention = Retention()
     quality: QualityRounds = QualityRounds()
+    learning: Learning = Learning()
 
     @field_validator("timezone")
     @classmethod

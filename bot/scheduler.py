@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot import metrics
 from bot.deviations import retention
+from bot.learning.jobs import scheduled_question
 from bot.quality.jobs import scheduled_rounds
 from bot.reminders.digest import scheduled_digest
 from bot.reminders.jobs import scheduled_nudges
@@ -63,6 +64,9 @@ def create_scheduler(services: Services) -> BackgroundScheduler:
             args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
         # Seed 002: open the half-yearly quality rounds on their dates, close them, remind reviewers.
         add(scheduled_rounds, WorkdayTrigger(cadence.nudge_hour, 0, office.tz), f"quality:{office.id}",
+            args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
+        # Seed 000's ten discussion questions: the month's on its first workday (bot/learning/jobs.py).
+        add(scheduled_question, WorkdayTrigger(cadence.nudge_hour, 0, office.tz), f"discussion:{office.id}",
             args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
     # Closed cases lose their free text after the office's retention period (bot/deviations/retention.py).
     add(retention.run_daily, "cron", "erase_free_text", args=[services], hour=3, minute=30)

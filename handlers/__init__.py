@@ -19,13 +19,14 @@ def install(app: App, services: Services) -> None:
     from handlers import actions, commands, envelope, middleware
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
+    from handlers.learning import listeners as learning
     from handlers.quality import listeners as quality
     from handlers.registration import listeners as registration
     from handlers.routing import listeners as routing
 
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
-    for package in (commands, registration, routing, home, leaders, quality, actions):
+    for package in (commands, registration, routing, home, leaders, quality, learning, actions):
         package.register(app)
     install_senders(services.messenger)
 
@@ -35,10 +36,11 @@ def install_senders(messenger: Messenger) -> None:
     message left without a sender stops the start (MissingSenders), here, rather than stay unsent."""
     from handlers.deviations import senders as deviations
     from handlers.leaders import senders as leaders
+    from handlers.learning import senders as learning
     from handlers.quality import senders as quality
     from handlers.registration import senders as registration
     from handlers.reminders import senders as reminders
 
-    for package in (registration, deviations, leaders, reminders, quality):
+    for package in (registration, deviations, leaders, reminders, quality, learning):
         package.register(messenger)
     messenger.check_senders()

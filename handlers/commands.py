@@ -14,6 +14,7 @@ from handlers import ids
 from handlers.home.blocks import help_blocks
 from handlers.home.listeners import mine, status
 from handlers.leaders.overview import overview
+from handlers.learning import listeners as learning
 from handlers.middleware import parse
 from handlers.payloads import SlashCommand
 from handlers.registration.listeners import open_registration
@@ -35,6 +36,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "mine": mine,
     "status": status,
     "oversikt": overview,
+    "øvelse": learning.exercise,  # issue 23: seed 000's training case as a poll (leaders)
+    "ovelse": learning.exercise,
+    "drøfting": learning.discussion,  # seed 000's ten questions for discussion
+    "drofting": learning.discussion,
 }
 
 

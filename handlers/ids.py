@@ -92,3 +92,13 @@ class MeasureField:
     SCOPE: Final = "scope"
     OWNER: Final = "owner"
     DUE_ON: Final = "due_on"
+
+
+# Learning (issue 23): the training case's poll. A vote button's action id names its question and
+# answer (`exercise_vote:meldes:ja`), its value the exercise; both are checked on the server.
+EXERCISE_VOTE: Final = "exercise_vote"
+EXERCISE_REVEAL: Final = "exercise_reveal"
+
+
+def vote_action(question: str, answer: str) -> str:
+    return f"{EXERCISE_VOTE}:{question}:{answer}"

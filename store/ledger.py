@@ -56,6 +56,10 @@ class MessageKind(StrEnum):
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
     MEASURE_OVERDUE_LEADERS = "measure_overdue_leaders"  # the leader channel hears once of an overdue measure
+    # learning (seed 000's training case and discussion questions; seed 002's «gode grep»)
+    EXERCISE_POLL = "exercise_poll"  # a training case as a poll in the channel it was asked for
+    EXERCISE_REVEAL = "exercise_reveal"  # the poll replaced by the seed's answer and the tally
+    DISCUSSION_QUESTION = "discussion_question"  # the month's question to the office channel
 
 
 class TargetKind(StrEnum):
@@ -66,6 +70,7 @@ class TargetKind(StrEnum):
     ROUND = "round"
     NUDGE = "nudge"  # the first of the reminders one message gathers
     DIGEST = "digest"
+    EXERCISE = "exercise"
     EVENT = "event"  # in `period`: the audit event a card update, thread line or closure message answers
 
 
@@ -102,6 +107,10 @@ class Target:
     @classmethod
     def digest(cls, digest_id: int) -> Target:
         return cls(TargetKind.DIGEST, digest_id)
+
+    @classmethod
+    def exercise(cls, exercise_id: int) -> Target:
+        return cls(TargetKind.EXERCISE, exercise_id)
 
     @classmethod
     def event(cls, event_id: int) -> Target:

@@ -23,12 +23,26 @@ from store.models import Deviation
 
 
 def guide_blocks(office: Office) -> list:
-    """What a deviation is, the eight steps, and where each kind is reported."""
+    """What a deviation is, the eight steps, and where each kind is reported; then why it matters."""
     return [
         SectionBlock(text=mrkdwn(t("help.what_is", office.locale))),
         process_block(office),
         DividerBlock(),
         *where_blocks(office),
+        *teaching_blocks(office),
+    ]
+
+
+def teaching_blocks(office: Office) -> list:
+    """Seed 000 in its own words: what the leaders promise («ER DET NOEN VITS Å MELDE AVVIK?»), who
+    closes and when («LUKKING AV AVVIK»), why a system («Krav om internkontroll …») and the mottos."""
+    loc = office.locale
+    return [
+        DividerBlock(),
+        SectionBlock(text=mrkdwn(t("learning.help.promises", loc))),
+        SectionBlock(text=mrkdwn(t("learning.help.closing", loc))),
+        SectionBlock(text=mrkdwn(t("learning.help.why", loc))),
+        ContextBlock(elements=[mrkdwn(t("learning.help.mottos", loc))]),
     ]
 
 
@@ -41,6 +55,7 @@ def help_blocks(office: Office) -> list:
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("help.form", loc))),  # what the registration form asks (issue 16)
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        SectionBlock(text=mrkdwn(t("learning.help.commands", loc))),
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]
 

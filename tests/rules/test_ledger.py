@@ -22,6 +22,7 @@ KINDS_IN_LEDGERS = {
     "office_feedback", "nudges", "escalation", "leader_summary", "digest", "quality_opened", "quality_invite",
     "quality_progress", "quality_assessment", "quality_assessment_short", "measure_assigned", "measure_overdue",
     "measure_overdue_leaders",  # issue 25: the leader channel hears of an overdue measure once
+    "exercise_poll", "exercise_reveal", "discussion_question",  # issue 23: learning
 }
 
 
@@ -36,6 +37,7 @@ def test_every_kind_keeps_the_string_rows_were_written_with():
     ("nudge:11", Target.nudge(11)),
     ("digest:5", Target.digest(5)),
     ("event:900", Target.event(900)),
+    ("exercise:4", Target.exercise(4)),
     ("office:nav-grorud", WholeOffice("nav-grorud")),
 ])
 def test_a_target_reads_back_from_the_string_it_is_stored_as(text, target):

@@ -79,6 +79,7 @@ class SlackFake:
     uploads: dict[str, Upload] = field(default_factory=dict)
     _files: itertools.count = field(default_factory=lambda: itertools.count(1))
     holds: dict[str, Hold] = field(default_factory=dict)
+    outside: set[str] = field(default_factory=set)  # channels the bot is not a member of
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _views: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -169,6 +170,7 @@ class SlackFake:
             self.invalid.clear()
             self.uploads.clear()
             self._stalled.clear()
+            self.outside.clear()
 
     def of(self, method: str, where: Callable[[Call], bool] | None = None, *, failed: bool = False) -> list[Call]:
         """The calls to `method` that Slack accepted (or, with failed=True, every attempt)."""
@@ -320,6 +322,10 @@ class SlackFake:
             return self._complete_upload(params)
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
+        if method == "conversations.info":
+            channel = str(params.get("channel"))
+            return {"ok": True, "channel": {"id": channel, "is_im": channel.startswith("D"),
+                                            "is_member": channel not in self.outside}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))}}
         return {"ok": True}
