@@ -60,7 +60,7 @@ class MessageKind(StrEnum):
     EXERCISE_POLL = "exercise_poll"  # a training case as a poll in the channel it was asked for
     EXERCISE_REVEAL = "exercise_reveal"  # the poll replaced by the seed's answer and the tally
     DISCUSSION_QUESTION = "discussion_question"  # the month's question to the office channel
-    GOOD_PRACTICE = "good_practice"  # «fungerer bra» answers the leaders share with the office
+    QUALITY_GOOD_PRACTICE = "quality_good_practice"  # «fungerer bra» answers the leaders share with the office
 
 
 class TargetKind(StrEnum):

@@ -450,7 +450,7 @@ def share_good_practices(db: Database, clock: Clock, office: Office, round_id: i
             for item in picked:
                 session.add(GoodPractice(round_id=round_id, batch=batch, area=item.area.value, text=item.text,
                                          shared_at=now))
-            key = LedgerKey(MessageKind.GOOD_PRACTICE, Target.quality_round(round_id), office.office_channel,
+            key = LedgerKey(MessageKind.QUALITY_GOOD_PRACTICE, Target.quality_round(round_id), office.office_channel,
                             f"grep:{batch}")
             return [i for i in [ledger.enter(session, office.id, key, now)] if i is not None]
     except Unavailable as exc:

@@ -116,4 +116,4 @@ def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.MEASURE_ASSIGNED, send_measure, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE, send_measure_overdue, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE_LEADERS, send_measure_overdue_leaders, outbox.measure)
-    messenger.register(MessageKind.GOOD_PRACTICE, send_good_practices, outbox.good_practices)
+    messenger.register(MessageKind.QUALITY_GOOD_PRACTICE, send_good_practices, outbox.good_practices)

@@ -22,7 +22,7 @@ KINDS_IN_LEDGERS = {
     "office_feedback", "nudges", "escalation", "leader_summary", "digest", "quality_opened", "quality_invite",
     "quality_progress", "quality_assessment", "quality_assessment_short", "measure_assigned", "measure_overdue",
     "measure_overdue_leaders",  # issue 25: the leader channel hears of an overdue measure once
-    "exercise_poll", "exercise_reveal", "discussion_question", "good_practice",  # issue 23: learning
+    "exercise_poll", "exercise_reveal", "discussion_question", "quality_good_practice",  # issue 23: learning
 }
 
 
