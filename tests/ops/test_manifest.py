@@ -31,9 +31,11 @@ SCOPES = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "auth.test": None,
+    "conversations.info": "channels:read",  # `/avvik øvelse`: is the bot in the channel? (public channels)
 }
 # Features that need a scope of their own, whatever methods are called.
-FEATURE_SCOPES = {"commands"}  # slash commands and shortcuts
+FEATURE_SCOPES = {"commands",  # slash commands and shortcuts
+                  "groups:read"}  # conversations.info on a private channel (`/avvik øvelse`)
 
 
 def manifest() -> dict:
