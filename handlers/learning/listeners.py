@@ -11,14 +11,14 @@ import re
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.errors import DomainError
 from bot.i18n import t
 from bot.learning import service as learning
 from bot.learning.rules import Outcome, Question, cases, find_case, valid_answer
 from bot.office import Office
-from bot.services import Services
+from bot.services import Services, lookup_client
 from handlers import ids
 from handlers.blocks import escape
 from handlers.common import id_of, reply, say
@@ -31,12 +31,15 @@ log = logging.getLogger(__name__)
 NOT_THERE = {"channel_not_found", "not_in_channel"}
 
 
-def bot_in_channel(client: WebClient, channel: str) -> bool:
-    """Whether the bot can post in `channel`; when Slack cannot say, the ledger will find out."""
+def bot_in_channel(services: Services, channel: str) -> bool:
+    """Whether the bot can post in `channel`, asked in one short try (the person waits for the ack);
+    when Slack cannot say in time, the poll is entered and the ledger finds out."""
     try:
-        info = client.conversations_info(channel=channel).get("channel") or {}
+        info = lookup_client(services.settings).conversations_info(channel=channel).get("channel") or {}
     except SlackApiError as exc:
         return exc.response.get("error") not in NOT_THERE
+    except (SlackClientError, OSError):
+        return True
     return bool(info.get("is_im") or info.get("is_member", True))
 
 
@@ -53,7 +56,7 @@ def exercise(services: Services, office: Office, command: SlashCommand, ack: Ack
         reply(ack, t("learning.exercise.unknown_case", loc, case=escape(wanted or "")[:40], cases=known))
         return
     channel = command.channel_id or ""
-    if not channel or not bot_in_channel(client, channel):
+    if not channel or not bot_in_channel(services, channel):
         reply(ack, t("learning.exercise.not_in_channel", loc))
         return
     try:
