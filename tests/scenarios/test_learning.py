@@ -34,9 +34,16 @@ def avvik(bot, text: str, user: str = LEADER, channel: str = CHANNEL) -> str:
 
 
 def the_poll(bot) -> dict:
-    bot.services.messenger.wait_idle()
-    [poll] = [p for p in posted_to(bot.fake, CHANNEL) if "Skal det meldes avvik her?" in text_of(p)]
-    return poll
+    """The poll, once posted (the ledger sends it after the command's ack), with its ts stored."""
+    [poll] = bot.fake.wait_for("chat.postMessage", 1, lambda c: c.params.get("channel") == CHANNEL
+                               and "Skal det meldes avvik her?" in text_of(c.params))
+    wait_until(lambda: poll_ts(bot) is not None)
+    return poll.params
+
+
+def poll_ts(bot) -> str | None:
+    with bot.services.db.reading() as session:
+        return session.scalars(select(Exercise.message_ts)).one_or_none()
 
 
 def exercise_id(bot) -> int:
@@ -77,9 +84,7 @@ def test_an_exercise_from_post_to_reveal_counts_each_voter_once_and_leaves_no_us
     assert "Barneverntjenesten kaller deg inn på en samtale" in shown
     assert "Hvor skal det meldes?" in shown
     assert "Det framgår ikke" not in shown  # the answer waits for «Vis svar»
-    with bot.services.db.reading() as session:
-        ts = session.scalars(select(Exercise.message_ts)).one()
-    assert ts
+    ts = poll_ts(bot)
 
     for voter in VOTERS[:4]:
         assert "Takk!" in vote(bot, voter, "meldes", "ja", ts)
@@ -120,8 +125,7 @@ def test_an_exercise_from_post_to_reveal_counts_each_voter_once_and_leaves_no_us
 def test_the_reveal_survives_a_failed_slack_call(bot, clock):
     avvik(bot, "øvelse")
     the_poll(bot)
-    with bot.services.db.reading() as session:
-        ts = session.scalars(select(Exercise.message_ts)).one()
+    ts = poll_ts(bot)
     vote(bot, VOTERS[0], "meldes", "nei", ts)
     bot.fake.settle(quiet=0.1)
     bot.fake.fail("chat.update", error="internal_error")
@@ -148,7 +152,7 @@ def test_the_bot_says_so_in_norwegian_when_it_is_not_in_the_channel(bot):
 def test_only_leaders_post_an_exercise_and_an_unknown_case_is_named(bot):
     assert "leder" in avvik(bot, "øvelse", user=STAFF).lower()
     assert "`forms-2019`" in avvik(bot, "øvelse sommerjobb")
-    bot.services.messenger.wait_idle()
+    bot.fake.settle(quiet=0.2)
     assert not posted_to(bot.fake, CHANNEL)
 
 

@@ -70,8 +70,9 @@ def test_a_round_closed_with_the_leaders_helhetsvurdering_and_a_shared_godt_grep
     [chosen] = [o["value"] for b in view["blocks"] if b.get("block_id") == "chosen" for o in b["element"]["options"]
                 if o["text"]["text"].startswith("1.")]
     assert bot.client.submit(view, {"chosen": [chosen]}, user=LEADER).status == 200
-    bot.services.messenger.wait_idle()
-    [shared] = [text_of(p) for p in posted_to(bot.fake, OFFICE_CHANNEL) if "Gode grep" in text_of(p)]
+    [shared] = [text_of(c.params) for c in bot.fake.wait_for(
+        "chat.postMessage", 1, lambda c: c.params.get("channel") == OFFICE_CHANNEL
+        and "Gode grep" in text_of(c.params))]
     assert "Gode grep fra Kvalitetsmåling vår 2027" in shared
     assert "Første samtale holdes innen to uker, med kartlegging." in shared
     assert "Kartlegging" in shared
@@ -97,8 +98,9 @@ def test_a_round_closed_with_the_leaders_helhetsvurdering_and_a_shared_godt_grep
     # Progress was «ikke relevant» in every review: the leaders may leave it without words.
     done = bot.client.submit(close, VERDICTS, user=LEADER)
     assert "er avsluttet" in text_of(done.json()["view"])
-    bot.services.messenger.wait_idle()
-    bot.fake.settle(quiet=0.1)
+    for channel in (LEADER_CHANNEL, OFFICE_CHANNEL):  # sent after the ack
+        bot.fake.wait_for("chat.postMessage", 1, lambda c, ch=channel: c.params.get("channel") == ch
+                          and "Helhetsvurdering:" in text_of(c.params))
     [leaders] = [text_of(p) for p in posted_to(bot.fake, LEADER_CHANNEL) if "Helhetsvurdering:" in text_of(p)]
     [office] = [text_of(p) for p in posted_to(bot.fake, OFFICE_CHANNEL) if "Helhetsvurdering:" in text_of(p)]
     for text in (leaders, office):
