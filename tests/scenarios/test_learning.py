@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from wsgiref.simple_server import make_server
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.app import WsgiApp, create_app
 from bot.scheduler import create_scheduler
 from bot.services import build_services
+from bot.settings import EXAMPLE_OFFICE_CONFIG
+from handlers import install_senders
 from store.db import Database
 from store.models import Base, Exercise, ExerciseVote, LedgerEntry
-from tests.conftest import make_settings
+from tests.conftest import SIGNING_SECRET, Bot, _QuietHandler, _ThreadingWSGIServer, make_settings
 from tests.support.flows import posted_to, text_of, wait_until
+from tests.support.slack_client import SlackClient
 
 LEADER, STAFF = "U0LEADER1", "U0STAFF1"
 CHANNEL = "C0GENERAL"
@@ -175,7 +180,6 @@ def run_two_schedulers(bot, clock, slack, office_config) -> None:
     for _ in range(2):
         services = build_services(make_settings(slack, bot.services.db.url, office_config), clock=clock,
                                   db=Database(bot.services.db.url))
-        from handlers import install_senders
         install_senders(services.messenger)
         job = create_scheduler(services).get_job("discussion:lillehammer-gausdal")
         jobs.append(threading.Thread(target=job.func, args=job.args))
@@ -219,8 +223,6 @@ def test_the_month_s_question_goes_out_once_across_two_schedulers_on_the_first_w
 
 
 def test_an_office_can_turn_the_monthly_question_off(bot, clock, slack, tmp_path):
-    from bot.settings import EXAMPLE_OFFICE_CONFIG
-
     config = tmp_path / "office.toml"
     config.write_text(EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8").replace(
         "monthly_question = true", "monthly_question = false"), encoding="utf-8")
@@ -259,3 +261,40 @@ def test_kvalitet_help_names_the_purpose_and_the_user_s_voice(bot):
     shown = text_of(response.json()) if response.body.startswith("{") else response.body
     assert "FORMÅL" in shown and "Grunnlag for læring og deling av gode grep mellom medarbeidere" in shown
     assert "Digital spørreundersøkelse" in shown and "Møteplassen – en fysisk dialogarena" in shown
+
+
+OWN_CASE = '''
+[[office.learning.exercises]]
+id = "sommerjobb"
+title = "Eget kontor, høsten 2026"
+text = "En bruker fikk svar på en søknad etter åtte uker, uten foreløpig svar underveis."
+reports = true
+destination = "kontoret"
+reasoning = "Forvaltningsloven § 11 a krever foreløpig svar når en sak tar uforholdsmessig lang tid."
+'''
+
+
+def test_an_office_adds_its_own_case_in_its_config(slack, db, clock, tmp_path):
+    config = tmp_path / "office.toml"
+    config.write_text(EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8") + OWN_CASE, encoding="utf-8")
+    services = build_services(make_settings(slack, db.url, config), clock=clock, db=db)
+    server = make_server("127.0.0.1", 0, WsgiApp(create_app(services), services), server_class=_ThreadingWSGIServer,
+                         handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    bot = Bot(services, url, SlackClient(url, SIGNING_SECRET), slack)
+    try:
+        assert "Eget kontor, høsten 2026" in avvik(bot, "øvelse sommerjobb")
+        poll = the_poll(bot)
+        assert "uten foreløpig svar underveis" in text_of(poll)
+        ts = poll_ts(bot)
+        vote(bot, VOTERS[0], "meldes", "ja", ts)
+        bot.client.click("exercise_reveal", value=str(exercise_id(bot)), user=LEADER,
+                         container={"type": "message", "channel_id": CHANNEL, "message_ts": ts})
+        [revealed] = bot.fake.wait_for("chat.update", 1, lambda c: "Forvaltningsloven § 11 a" in text_of(c.params))
+        assert "Det meldes i *Avviksboten (kontorets eget avvikssystem)*" in text_of(revealed.params)
+        assert "Ja: 1 · Nei: 0" in text_of(revealed.params)
+    finally:
+        services.messenger.wait_idle()
+        server.shutdown()
+        server.server_close()
