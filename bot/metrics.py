@@ -13,6 +13,7 @@ value a client sent that is not one of the office's codes is counted as `other`.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -54,9 +55,20 @@ class _Metrics:
             ["kind"])
 
 
+_FIRST_USE = threading.Lock()
+
+
 @cache
-def metrics() -> _Metrics:
+def _created() -> _Metrics:
     return _Metrics()
+
+
+def metrics() -> _Metrics:
+    """The metrics, created once: `functools.cache` alone lets two threads' first calls (a burst of
+    envelopes on a fresh Socket Mode connection) both create them, and the second registration
+    fails with DuplicateTimeseries."""
+    with _FIRST_USE:
+        return _created()
 
 
 # --- what the code reports -----------------------------------------------------------------------
