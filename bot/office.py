@@ -96,6 +96,24 @@ class BreachTrack(_Strict):
     card_refresh_hours: int = Field(default=3, ge=1, le=24)
 
 
+class ExerciseCase(_Strict):
+    """An office's own training case for `/avvik øvelse` (the seed's FORMS case ships in the catalogue)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    title: str = Field(min_length=1, max_length=150)
+    text: str = Field(min_length=1, max_length=2500)
+    reports: bool  # the answer to «Skal det meldes avvik her?»
+    destination: Destination | None = None  # the answer to «Hvor skal det meldes?», when it is reported
+    reasoning: str = Field(min_length=1, max_length=2500)
+
+
+class Learning(_Strict):
+    """Seed 000 as teaching material: the month's discussion question, and the office's own cases."""
+
+    monthly_question: bool = True  # «DRØFTING RUNDT 10 SPØRSMÅL OM AVVIKSHÅNDTERING», one a month
+    exercises: tuple[ExerciseCase, ...] = ()
+
+
 class Office(_Strict):
     """One NAV office: who leads it, where the bot posts, and how deviations are routed."""
 
@@ -118,6 +136,7 @@ class Office(_Strict):
     # possible personal-data breach at once and reminded until the decision is recorded.
     privacy_contact: str | None = Field(default=None, pattern=r"^[USW][A-Z0-9]+$")
     breach: BreachTrack = BreachTrack()
+    learning: Learning = Learning()
 
     @field_validator("timezone")
     @classmethod

@@ -21,6 +21,7 @@ def install(app: App, services: Services) -> None:
     from handlers.dialogue import listeners as dialogue
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
+    from handlers.learning import listeners as learning
     from handlers.quality import listeners as quality
     from handlers.registration import listeners as registration
     from handlers.reminders import listeners as reminders
@@ -29,7 +30,8 @@ def install(app: App, services: Services) -> None:
     payloads.use_seal_key(services.settings.secret("SLACK_SIGNING_SECRET"))  # views' metadata is sealed
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
-    for package in (commands, registration, routing, home, leaders, quality, reminders, breach, actions, dialogue):
+    for package in (commands, registration, routing, home, leaders, quality, reminders, breach, learning, actions,
+                    dialogue):
         package.register(app)
     install_senders(services.messenger)
 
@@ -41,10 +43,11 @@ def install_senders(messenger: Messenger) -> None:
     from handlers.deviations import senders as deviations
     from handlers.dialogue import senders as dialogue
     from handlers.leaders import senders as leaders
+    from handlers.learning import senders as learning
     from handlers.quality import senders as quality
     from handlers.registration import senders as registration
     from handlers.reminders import senders as reminders
 
-    for package in (registration, deviations, leaders, reminders, quality, dialogue, breach):
+    for package in (registration, deviations, leaders, reminders, quality, dialogue, breach, learning):
         package.register(messenger)
     messenger.check_senders()

@@ -17,6 +17,7 @@ from handlers.dialogue.listeners import by_code
 from handlers.home.blocks import help_blocks
 from handlers.home.listeners import mine, status
 from handlers.leaders.overview import overview
+from handlers.learning import listeners as learning
 from handlers.middleware import parse
 from handlers.payloads import SlashCommand
 from handlers.registration.listeners import open_registration
@@ -40,6 +41,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "oversikt": overview,
     "kode": by_code,  # an anonymous reporter's case code (issue 20)
     "code": by_code,
+    "øvelse": learning.exercise,  # issue 23: seed 000's training case as a poll (leaders)
+    "ovelse": learning.exercise,
+    "drøfting": learning.discussion,  # seed 000's ten questions for discussion
+    "drofting": learning.discussion,
 }
 
 

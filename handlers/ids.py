@@ -117,6 +117,9 @@ QUALITY_REVIEW: Final = "quality_review"
 QUALITY_REVIEW_SAVED: Final = "quality_review_saved"
 QUALITY_MEASURE: Final = "quality_measure"
 QUALITY_OPEN_REVIEW: Final = "quality_open_review"
+QUALITY_CLOSE: Final = "quality_close"  # the leaders' helhetsvurdering per area, then the round ends
+QUALITY_GOOD_PRACTICE: Final = "quality_good_practice"  # «gode grep» to share with the office
+GOOD_PRACTICE_CHOSEN: Final = "chosen"
 
 
 class MeasureField:
@@ -125,6 +128,17 @@ class MeasureField:
     SCOPE: Final = "scope"
     OWNER: Final = "owner"
     DUE_ON: Final = "due_on"
+    SUGGESTION: Final = "suggestion"
+
+
+# Learning (issue 23): the training case's poll. A vote button's action id names its question and
+# answer (`exercise_vote:meldes:ja`), its value the exercise; both are checked on the server.
+EXERCISE_VOTE: Final = "exercise_vote"
+EXERCISE_REVEAL: Final = "exercise_reveal"
+
+
+def vote_action(question: str, answer: str) -> str:
+    return f"{EXERCISE_VOTE}:{question}:{answer}"
 
 
 class Breach:

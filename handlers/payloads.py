@@ -247,7 +247,7 @@ def element_value(element: dict[str, Any]) -> object:
     if kind in ("static_select", "radio_buttons", "external_select"):
         option = element.get("selected_option") or {}
         return option.get("value") if isinstance(option, dict) else None
-    if kind == "checkboxes":
+    if kind in ("checkboxes", "multi_static_select"):
         return [o.get("value") for o in _list(element.get("selected_options")) if isinstance(o, dict)]
     if kind == "datepicker":
         return element.get("selected_date")

@@ -80,6 +80,11 @@ class MessageKind(StrEnum):
     BREACH_COUNTDOWN = "breach_countdown"  # the card's countdown refreshed in place
     # running the bot
     DELIVERY_PROBLEM = "delivery_problem"  # a leader hears that the leader channel refuses the bot's messages
+    # learning (seed 000's training case and discussion questions; seed 002's «gode grep»)
+    EXERCISE_POLL = "exercise_poll"  # a training case as a poll in the channel it was asked for
+    EXERCISE_REVEAL = "exercise_reveal"  # the poll replaced by the seed's answer and the tally
+    DISCUSSION_QUESTION = "discussion_question"  # the month's question to the office channel
+    QUALITY_GOOD_PRACTICE = "quality_good_practice"  # «fungerer bra» answers the leaders share with the office
 
 
 class TargetKind(StrEnum):
@@ -90,6 +95,7 @@ class TargetKind(StrEnum):
     ROUND = "round"
     NUDGE = "nudge"  # the first of the reminders one message gathers
     DIGEST = "digest"
+    EXERCISE = "exercise"
     EVENT = "event"  # in `period`: the audit event a card update, thread line or closure message answers
 
 
@@ -126,6 +132,10 @@ class Target:
     @classmethod
     def digest(cls, digest_id: int) -> Target:
         return cls(TargetKind.DIGEST, digest_id)
+
+    @classmethod
+    def exercise(cls, exercise_id: int) -> Target:
+        return cls(TargetKind.EXERCISE, exercise_id)
 
     @classmethod
     def event(cls, event_id: int) -> Target:

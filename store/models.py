@@ -246,6 +246,7 @@ class QualityRound(Base):
     opened_by: Mapped[str | None] = mapped_column(String(32))  # None: opened by the scheduler
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    verdicts: Mapped[dict] = mapped_column(JSON, default=dict)  # area → the leaders' helhetsvurdering
 
     reviews: Mapped[list[QualityReview]] = relationship(back_populates="round", order_by="QualityReview.id")
 
@@ -414,3 +415,53 @@ class Breach(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+# --- learning (seed 000's training case, seed 002's «deling av gode grep») --------------------------
+
+class Exercise(Base):
+    """A training case posted as a poll in a channel (seed 000: «Skal det meldes ifra om avvik her?»).
+
+    Votes are kept only under a keyed hash (HMAC with this exercise's random `vote_key`); at the
+    reveal the key and the votes are erased and only the tally stays, so no table names a voter.
+    Who posted or revealed it is not stored either."""
+
+    __tablename__ = "exercises"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    vote_key: Mapped[str | None] = mapped_column(String(64))  # hex; None once revealed
+    state: Mapped[str] = mapped_column(String(16), default="apen")  # apen | vist
+    tally: Mapped[dict] = mapped_column(JSON, default=dict)  # the counts, kept after the reveal
+    created_at: Mapped[datetime]
+    revealed_at: Mapped[datetime | None]
+
+
+class ExerciseVote(Base):
+    """One person's answer to one question of an exercise, under the exercise's keyed hash of who."""
+
+    __tablename__ = "exercise_votes"
+    __table_args__ = (UniqueConstraint("exercise_id", "voter", "question", name="uq_exercise_votes_voter"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="CASCADE"))
+    voter: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256(vote_key, user id), hex
+    question: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[str] = mapped_column(String(32))
+
+
+class GoodPractice(Base):
+    """A «fungerer bra» answer a leader shared with the office (seed 002: «deling av gode grep mellom
+    medarbeidere»): the area and the words only, never the reviewer or the case."""
+
+    __tablename__ = "quality_good_practices"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("quality_rounds.id", ondelete="CASCADE"))
+    batch: Mapped[str] = mapped_column(String(32))
+    area: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    shared_at: Mapped[datetime]

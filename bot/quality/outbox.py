@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.messenger import Entry
-from bot.quality.service import Assessment, MeasureParent, measure_parent
+from bot.quality.service import Assessment, MeasureParent, SharedPractices, measure_parent, shared_practices
 from bot.quality.service import assessment as round_assessment
 from store import quality as store
 from store.ledger import TargetKind, id_of
@@ -57,3 +57,11 @@ def measure(session: Session, entry: Entry) -> Measure:
     if action is None or parent is None:
         raise LookupError(f"ledger target {entry.target} is gone")
     return Measure(action, MeasureParent(*parent))
+
+
+def good_practices(session: Session, entry: Entry) -> SharedPractices:
+    """The «gode grep» a leader shared in one go (the ledger's period names the batch)."""
+    shared = shared_practices(session, quality_round(session, entry).id, entry.period.removeprefix("grep:"))
+    if not shared.practices:
+        raise LookupError(f"no shared practices for {entry.period}")
+    return shared

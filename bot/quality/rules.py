@@ -58,7 +58,7 @@ class Scope(StrEnum):
 
 SCALE = (1, 2, 3, 4)  # svak · delvis god · god · svært god
 NOT_RELEVANT = "ikke_relevant"
-TEXT_MAX, TAGS_MAX = 2000, 5
+TEXT_MAX, TAGS_MAX = 2000, 8
 
 
 def parse_season(word: str) -> Season | None:
@@ -128,18 +128,68 @@ def nearest_round(config: QualityRounds, today: date, season: Season | None = No
     return min(((s, year) for year in (today.year - 1, today.year, today.year + 1) for s in seasons), key=distance)
 
 
-PRESET_THEMES = (
-    "møte med bruker for å bli kjent",
-    "tett kontakt",
-    "kartlegging gjennom samtaler",
-    "skriftlige vurderinger",
-    "samsvar med brukers ønsker og mål",
+_WORK_AND_PROGRESS = (
+    "jobbmål, aktivitet og arbeid",
+    "helsemessige og sosiale forhold",
+    "jevnlig oppfølging",
+    "planlagte møter med agenda",
+    "saksmengde og hyppig bytte av veileder",
+    "samhandling med arbeidsgiver",
 )
-"""Themes the office may always read, from seed 002's helhetsvurdering, «Punkter som trekkes frem:
-✓ Vektlegger møte med bruker for å bli kjent ✓ Tett kontakt ✓ Kartlegging gjennom samtaler og
-innhenting av dokumentasjon ✓ Vurderinger fremkommer skiftelige ✓ Samsvar mellom oppfølgingssamtale,
-brukers ressurser, ønsker og mål», shortened to tags as `normalize_tags` keeps them (no commas, at
-most 40 characters)."""
+AREA_THEMES: dict[Area, tuple[str, ...]] = {
+    Area.MAPPING: (
+        "møte med bruker for å bli kjent",
+        "tett kontakt",
+        "kartlegging gjennom samtaler",
+        "skriftlige vurderinger",
+        "samsvar med brukers ønsker og mål",
+    ),
+    Area.WORK_ORIENTATION: _WORK_AND_PROGRESS,
+    Area.PARTICIPATION: (
+        "relasjonsbygging og trygghet",
+        "aktivitetsplanen og samhandlingsverktøy",
+        "planlagte møter med tydelig agenda",
+        "bruker velger kommunikasjon- og møteform",
+        "brukers ønsker og forutsetninger",
+        "klart språk og tydelig møtereferat",
+        "brukers stemme kommer tydelig frem",
+        "planlagte fysiske møter",
+    ),
+    Area.PROGRESS: _WORK_AND_PROGRESS,
+}
+"""Seed 002's «Punkter som trekkes frem», per area, shortened to tags as `normalize_tags` keeps them (no
+commas, at most 40 characters): «bli kjent og forstå behov» and the oppfølgingsvedtak (✓ Vektlegger møte
+med bruker for å bli kjent ✓ Tett kontakt ✓ Kartlegging gjennom samtaler og innhenting av dokumentasjon
+✓ Vurderinger fremkommer skiftelige ✓ Samsvar mellom oppfølgingssamtale, brukers ressurser, ønsker og
+mål); «Arbeidsretting og fremdrift i oppfølgingen» (✓ Jobbmål, aktivitet og arbeid viktig del av
+oppfølgingen ✓ … helsemessige og sosiale forhold … ✓ Jevnlige oppfølging ✓ Planlagte møter med agenda
+✓ Saksmengde og hyppig bytte av veileder hindrer god oppfølging ✓ Samhandling med arbeidsgiver
+varierer); «Hvordan legges det til rette for brukermedvirkning?» (relasjonsbygging … trygghet,
+aktivitetsplanen og samhandlingsverktøy, planlagte møter med tydelig agenda, bruker får velge
+kommunikasjon- og møteform, brukers ønsker og forutsetninger, klart språk og tydelig møtereferat,
+brukers stemme, planlagte fysiske møter). Reviewers pick them in the form, so a theme has one name
+across rounds; they may add their own tags too."""
+
+PRESET_THEMES = tuple(dict.fromkeys(theme for themes in AREA_THEMES.values() for theme in themes))
+"""Themes the office may always read: every one of seed 002's points (`AREA_THEMES`)."""
+
+# Seed 002's measures, «Tiltak kontorene jobber med» and «Tiltak i fylkets regi»: «Nytt tiltak» offers
+# them (catalogue `quality.suggestion.<scope>.<n>`), so the same measure keeps its name across rounds.
+MEASURE_SUGGESTIONS: dict[Scope, int] = {Scope.OFFICE: 9, Scope.COUNTY: 2}
+
+
+def suggestion_keys() -> list[str]:
+    """Every suggested measure's catalogue key, office ones first."""
+    return [f"quality.suggestion.{scope.value}.{n}" for scope, count in MEASURE_SUGGESTIONS.items()
+            for n in range(1, count + 1)]
+
+
+def with_suggestion(description: object, suggestion: str | None) -> object:
+    """The measure's description with the chosen suggestion's name first (or the name alone)."""
+    text = description.strip() if isinstance(description, str) else ""
+    if not suggestion:
+        return description
+    return f"{suggestion}: {text}" if text else suggestion
 
 
 def shareable_themes(themes: Iterable[tuple[str, int]], approved: Iterable[str]) -> list[tuple[str, int]]:
@@ -164,6 +214,13 @@ def normalize_tags(text: str | None) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     return tags[:TAGS_MAX]
+
+
+def chosen_tags(area: Area, themes: object, free: object) -> list[str]:
+    """The seed's themes the reviewer picked for this area (others are ignored), then their own tags."""
+    picked = [th for th in (themes if isinstance(themes, list) else []) if th in AREA_THEMES[area]]
+    own = normalize_tags(free if isinstance(free, str) else None)
+    return list(dict.fromkeys([*picked, *own]))[:TAGS_MAX]
 
 
 Text = optional_text(TEXT_MAX)
@@ -206,7 +263,7 @@ def parse_review(values: Mapping[str, object]) -> ReviewForm:
             "score": None if score in (None, NOT_RELEVANT) else score,
             "works_well": values.get(block_id(area, "well")),
             "works_less_well": values.get(block_id(area, "less_well")),
-            "tags": normalize_tags(values.get(block_id(area, "tags"))),  # type: ignore[arg-type]
+            "tags": chosen_tags(area, values.get(block_id(area, "themes")), values.get(block_id(area, "tags"))),
         }
         if areas[area]["score"] is not None and str(areas[area]["score"]) not in {str(s) for s in SCALE}:
             errors[block_id(area, "score")] = "error.field.choose"
@@ -294,6 +351,33 @@ def summarize(current: Iterable[Scored], previous: Iterable[Scored] = ()) -> lis
     return summaries
 
 
+VERDICT = "verdict"  # the close form's block id prefix: `verdict.kartlegging`
+
+
+def parse_verdicts(values: Mapping[str, object], required: Iterable[Area]) -> dict[str, str]:
+    """The leaders' helhetsvurdering per area (seed 002: «Helhetsvurdering»): required where the round
+    has scores, at most TEXT_MAX characters, no national identity number. Raises FieldErrors."""
+    errors: dict[str, str] = {}
+    verdicts: dict[str, str] = {}
+    needed = set(required)
+    for area in Area:
+        name = f"{VERDICT}.{area.value}"
+        raw = values.get(name)
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not text:
+            if area in needed:
+                errors[name] = "error.field.required"
+            continue
+        if len(text) > TEXT_MAX:
+            errors[name] = "error.field.too_long"
+        elif contains_national_id(text):
+            errors[name] = "error.quality.national_id"
+        verdicts[area.value] = text
+    if errors:
+        raise FieldErrors(errors)
+    return verdicts
+
+
 def behind_target(reviewers: Iterable[str], done: Mapping[str, int], target: int) -> dict[str, int]:
     """Reviewers who have reviewed fewer cases than the target, and how many they lack."""
     return {r: target - done.get(r, 0) for r in reviewers if done.get(r, 0) < target}
@@ -311,7 +395,9 @@ class MeasureInput(BaseModel):
     due_on: date
 
 
-def parse_measure(values: Mapping[str, object], today: date) -> MeasureInput:
+def parse_measure(values: Mapping[str, object], today: date, suggestion: str | None = None) -> MeasureInput:
+    """The measure form; a suggested measure (`suggestion`, its name) is named first in the description."""
+    values = {**values, "description": with_suggestion(values.get("description"), suggestion)}
     errors: dict[str, str] = {}
     if contains_national_id(values.get("description") if isinstance(values.get("description"), str) else None):
         errors["description"] = "error.field.national_id"

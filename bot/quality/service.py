@@ -8,6 +8,7 @@ the messenger, so nothing is sent twice and nothing is lost.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,11 +36,12 @@ from bot.quality.rules import (
     window_opened_on,
 )
 from store import deviations as deviation_store
+from store import learning as learning_store
 from store import ledger
 from store import quality as store
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey, MessageKind, Target
-from store.models import Action, AreaAssessment, QualityReview, QualityRound
+from store.models import Action, AreaAssessment, GoodPractice, QualityReview, QualityRound
 
 
 def reviewers_of(leaders: LeaderDirectory, office: Office, *, patient: bool = False) -> list[str]:
@@ -180,9 +182,13 @@ class Closed:
     ledger_ids: list[int]
 
 
-def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, closed_by: str | None) -> Closed:
+def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, closed_by: str | None,
+                verdicts: Mapping[str, str] | None = None) -> Closed:
     """End a round; its overall assessment goes to the leaders and, short, to the office. A round
-    without a single review posts nothing to the office: the leaders get a note that it ended empty."""
+    without a single review posts nothing to the office: the leaders get a note that it ended empty.
+
+    `verdicts` is the leaders' helhetsvurdering per area, in their words (seed 002: «Helhetsvurdering»):
+    the posts show it beside the figures, which support it rather than replace it."""
     now = clock.now()
     try:
         with db.transaction() as session:
@@ -190,6 +196,8 @@ def close_round(db: Database, clock: Clock, office: Office, round_id: int, *, cl
             if rnd is None or rnd.office_id != office.id or rnd.state != "apen":
                 raise RoundNotOpen()
             rnd.state, rnd.closed_at = "lukket", now
+            if verdicts:
+                rnd.verdicts = dict(verdicts)
             _event(session, office, "kvalitet_lukket", now, closed_by, round_id=rnd.id)
             reviews = sum(store.reviews_per_reviewer(session, rnd.id).values())
             about = Target.quality_round(rnd.id)
@@ -385,3 +393,78 @@ def create_measure(db: Database, clock: Clock, office: Office, round_id: int, fo
             return action.id, ids
     except Unavailable as exc:
         raise StorageUnavailable() from exc
+
+
+# --- the leaders' helhetsvurdering, and «gode grep» shared with the office (seed 002) -------------
+
+def figures(db: Database, office: Office, round_id: int) -> Assessment:
+    """A round's figures, for the leaders writing its helhetsvurdering before they close it."""
+    try:
+        with db.transaction() as session:  # not `reading()`: its rollback would expire what is returned
+            rnd = store.by_id(session, round_id)
+            if rnd is None or rnd.office_id != office.id:
+                raise RoundNotOpen()
+            return assessment(session, round_id)
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+@dataclass(frozen=True)
+class WorksWell:
+    """A «fungerer bra» answer a leader may share: its area and words, never its reviewer or case."""
+
+    id: int
+    area: Area
+    text: str
+
+
+GOOD_PRACTICE_CHOICES = 10  # Slack's checkboxes hold ten options
+
+
+def works_well(db: Database, office: Office, round_id: int) -> list[WorksWell]:
+    """The round's «fungerer bra» answers, at most GOOD_PRACTICE_CHOICES, in the order they came."""
+    try:
+        with db.reading() as session:
+            rnd = store.by_id(session, round_id)
+            if rnd is None or rnd.office_id != office.id:
+                raise RoundNotOpen()
+            found = [WorksWell(a.id, Area(a.area), a.works_well) for a in store.assessments(session, round_id)
+                     if a.works_well and a.works_well.strip()]
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+    return found[:GOOD_PRACTICE_CHOICES]
+
+
+def share_good_practices(db: Database, clock: Clock, office: Office, round_id: int, chosen: list[int]) -> list[int]:
+    """Copy the chosen answers (area and words only) and enter one short post to the office channel
+    (seed 002: «Grunnlag for læring og deling av gode grep mellom medarbeidere»). Ids not among the
+    round's «fungerer bra» answers are ignored; the ledger ids entered are returned."""
+    now = clock.now()
+    allowed = {w.id: w for w in works_well(db, office, round_id)}
+    picked = [allowed[i] for i in dict.fromkeys(chosen) if i in allowed]
+    if not picked:
+        return []
+    batch = secrets.token_hex(8)
+    try:
+        with db.transaction() as session:
+            for item in picked:
+                session.add(GoodPractice(round_id=round_id, batch=batch, area=item.area.value, text=item.text,
+                                         shared_at=now))
+            key = LedgerKey(MessageKind.QUALITY_GOOD_PRACTICE, Target.quality_round(round_id), office.office_channel,
+                            f"grep:{batch}")
+            return [i for i in [ledger.enter(session, office.id, key, now)] if i is not None]
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+@dataclass(frozen=True)
+class SharedPractices:
+    round: QualityRound
+    practices: list[GoodPractice] = field(default_factory=list)
+
+
+def shared_practices(session, round_id: int, batch: str) -> SharedPractices:
+    rnd = store.by_id(session, round_id)
+    if rnd is None:
+        raise LookupError(f"round {round_id} is gone")
+    return SharedPractices(rnd, list(learning_store.good_practices(session, round_id, batch)))

@@ -32,13 +32,27 @@ def follow_up_text(office: Office) -> str:
 
 
 def guide_blocks(office: Office) -> list:
-    """What a deviation is, the eight steps, and where each kind is reported."""
+    """What a deviation is, the eight steps, and where each kind is reported; then why it matters."""
     return [
         SectionBlock(text=mrkdwn(t("help.what_is", office.locale))),
         process_block(office),
         SectionBlock(text=mrkdwn(follow_up_text(office))),
         DividerBlock(),
         *where_blocks(office),
+        *teaching_blocks(office),
+    ]
+
+
+def teaching_blocks(office: Office) -> list:
+    """Seed 000 in its own words: what the leaders promise («ER DET NOEN VITS Å MELDE AVVIK?»), who
+    closes and when («LUKKING AV AVVIK»), why a system («Krav om internkontroll …») and the mottos."""
+    loc = office.locale
+    return [
+        DividerBlock(),
+        SectionBlock(text=mrkdwn(t("learning.help.promises", loc))),
+        SectionBlock(text=mrkdwn(t("learning.help.closing", loc))),
+        SectionBlock(text=mrkdwn(t("learning.help.why", loc))),
+        ContextBlock(elements=[mrkdwn(t("learning.help.mottos", loc))]),
     ]
 
 
@@ -53,6 +67,7 @@ def help_blocks(office: Office) -> list:
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
         SectionBlock(text=mrkdwn(t("help.elsewhere", loc))),
         SectionBlock(text=mrkdwn(t("dialogue.help", loc))),  # issue 20: what is stored, and what Slack sees
+        SectionBlock(text=mrkdwn(t("learning.help.commands", loc))),
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
     ]
 

@@ -8,6 +8,7 @@ from datetime import date
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -17,8 +18,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.block_elements import (
     DatePickerElement,
+    OptionGroup,
     PlainTextInputElement,
     RadioButtonsElement,
+    StaticMultiSelectElement,
     StaticSelectElement,
     UserSelectElement,
 )
@@ -26,8 +29,20 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Locale, format_date, t
 from bot.office import Office
-from bot.quality.rules import NOT_RELEVANT, SCALE, TEXT_MAX, Area, AreaSummary, Scope, block_id, shareable_themes
-from bot.quality.service import Assessment, MeasureParent, round_title
+from bot.quality.rules import (
+    AREA_THEMES,
+    MEASURE_SUGGESTIONS,
+    NOT_RELEVANT,
+    SCALE,
+    TEXT_MAX,
+    VERDICT,
+    Area,
+    AreaSummary,
+    Scope,
+    block_id,
+    shareable_themes,
+)
+from bot.quality.service import Assessment, MeasureParent, SharedPractices, WorksWell, round_title
 from bot.reports.wording import decimal
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
@@ -69,6 +84,10 @@ def review_view(office: Office, rnd: QualityRound) -> View:
             InputBlock(block_id=block_id(area, "less_well"), label=plain("quality.field.less_well", loc),
                        optional=True,
                        element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX)),
+            InputBlock(block_id=block_id(area, "themes"), label=plain("quality.field.themes", loc), optional=True,
+                       element=StaticMultiSelectElement(
+                           action_id=ids.VALUE, placeholder=plain("quality.field.themes_placeholder", loc),
+                           options=[Option(value=theme, label=theme) for theme in AREA_THEMES[area]])),
             InputBlock(block_id=block_id(area, "tags"), label=plain("quality.field.tags", loc), optional=True,
                        hint=plain("quality.field.tags_hint", loc),
                        element=PlainTextInputElement(action_id=ids.VALUE, max_length=200)),
@@ -96,6 +115,9 @@ def measure_view(office: Office, rnd: QualityRound, today: date) -> View:
         private_metadata=seal({"round": rnd.id}),
         blocks=[
             SectionBlock(text=mrkdwn(f"*{round_name(rnd, loc)}*")),
+            InputBlock(block_id=M.SUGGESTION, label=plain("quality.measure.suggestion", loc), optional=True,
+                       hint=plain("quality.measure.suggestion_hint", loc),
+                       element=StaticSelectElement(action_id=ids.VALUE, option_groups=suggestion_groups(loc))),
             InputBlock(block_id=M.DESCRIPTION, label=plain("quality.measure.description", loc),
                        element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX)),
             InputBlock(block_id=M.AREA, label=plain("quality.measure.area", loc),
@@ -109,6 +131,17 @@ def measure_view(office: Office, rnd: QualityRound, today: date) -> View:
                        element=DatePickerElement(action_id=ids.VALUE, initial_date=today.isoformat())),
         ],
     )
+
+
+def suggestion_groups(loc: Locale) -> list[OptionGroup]:
+    """Seed 002's measures, «Tiltak kontorene jobber med» and «Tiltak i fylkets regi»."""
+    return [OptionGroup(label=t(f"quality.suggestion.group.{scope.value}", loc), options=[
+        Option(value=f"{scope.value}.{n}", label=_short(t(f"quality.suggestion.{scope.value}.{n}", loc)))
+        for n in range(1, count + 1)]) for scope, count in MEASURE_SUGGESTIONS.items()]
+
+
+def _short(text: str, limit: int = 75) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _distribution(summary: AreaSummary, loc: Locale) -> str:
@@ -139,7 +172,9 @@ def assessment_blocks(office: Office, result: Assessment, *, short: bool) -> lis
         distribution = "" if short else _distribution(summary, loc)
         text = t("quality.assessment.area", loc, area=t(f"quality.area.{summary.area.value}", loc),
                  mean=decimal(summary.mean, loc), trend=trend, distribution=distribution).rstrip()
-        blocks.append(SectionBlock(text=mrkdwn(f"{text}\n{themes}")))
+        verdict = rnd.verdicts.get(summary.area.value) if isinstance(rnd.verdicts, dict) else None
+        words = f"\n{t('quality.assessment.verdict', loc, text=escape(verdict)[:2000])}" if verdict else ""
+        blocks.append(SectionBlock(text=mrkdwn(f"{text}{words}\n{themes}"[:3000])))
     footer = (t("quality.assessment.compared", loc, previous=round_name(result.previous, loc)) if result.previous
               else t("quality.assessment.no_previous", loc))
     if not short:
@@ -178,3 +213,52 @@ def measure_completion_view(office: Office, measure: MeasureParent, action: Acti
                             ts: str | None) -> View:
     """«Utført» on a measure: the owner's note."""
     return completion_modal(office, measure.reference, measure.title, action, channel, ts)
+
+
+# --- the leaders' helhetsvurdering and «gode grep» (seed 002) ------------------------------------
+
+def close_view(office: Office, result: Assessment) -> View:
+    """`/kvalitet avslutt`: per area the figures, and the leaders' own helhetsvurdering (required where
+    the round has scores); the round ends when it is sent."""
+    loc, rnd = office.locale, result.round
+    blocks: list = [SectionBlock(text=mrkdwn(t("quality.close.intro", loc, round=round_name(rnd, loc),
+                                               reviews=result.reviews)))]
+    for summary in result.summaries:
+        figures = t("quality.assessment.area", loc, area=t(f"quality.area.{summary.area.value}", loc),
+                    mean=decimal(summary.mean, loc), trend="", distribution=_distribution(summary, loc))
+        blocks += [
+            DividerBlock(),
+            SectionBlock(text=mrkdwn(figures[:3000])),
+            InputBlock(block_id=f"{VERDICT}.{summary.area.value}", optional=summary.mean is None,
+                       label=plain("quality.close.verdict", loc, area=t(f"quality.area.{summary.area.value}", loc)),
+                       hint=plain("quality.close.verdict_hint", loc),
+                       element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=TEXT_MAX)),
+        ]
+    return View(type="modal", callback_id=ids.QUALITY_CLOSE, title=plain("quality.close.title", loc),
+                submit=plain("quality.close.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=seal({"round": rnd.id}), blocks=blocks)
+
+
+def good_practice_view(office: Office, rnd: QualityRound, items: list[WorksWell]) -> View:
+    """«Gode grep»: the round's «fungerer bra» answers, numbered, to pick from (area and words only)."""
+    loc = office.locale
+    labels = [t("quality.good.option", loc, number=n, area=t(f"quality.area.{w.area.value}", loc))
+              for n, w in enumerate(items, 1)]
+    blocks: list = [SectionBlock(text=mrkdwn(t("quality.good.intro", loc, round=round_name(rnd, loc))))]
+    pairs = list(zip(labels, items, strict=True))
+    blocks += [SectionBlock(text=mrkdwn(f"*{label}*\n>{escape(w.text)[:2500]}")) for label, w in pairs]
+    blocks.append(InputBlock(block_id=ids.GOOD_PRACTICE_CHOSEN, label=plain("quality.good.choose", loc),
+                             element=CheckboxesElement(action_id=ids.VALUE, options=[
+                                 Option(value=str(w.id), label=_short(label)) for label, w in pairs])))
+    return View(type="modal", callback_id=ids.QUALITY_GOOD_PRACTICE, title=plain("quality.good.title", loc),
+                submit=plain("quality.good.submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=seal({"round": rnd.id}), blocks=blocks)
+
+
+def good_practice_blocks(office: Office, shared: SharedPractices) -> list:
+    """The short post to the office: each shared answer under its area, and who never: nobody."""
+    loc = office.locale
+    lines = [f"*{t(f'quality.area.{p.area}', loc)}*\n>{escape(p.text)[:2000]}" for p in shared.practices]
+    return [HeaderBlock(text=plain("quality.good.header", loc, round=round_name(shared.round, loc))),
+            *[SectionBlock(text=mrkdwn(line)) for line in lines],
+            ContextBlock(elements=[mrkdwn(t("quality.good.footer", loc))])]

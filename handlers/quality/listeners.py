@@ -18,6 +18,8 @@ from bot.office import Office
 from bot.privacy import contains_national_id
 from bot.quality import service as quality_service
 from bot.quality.rules import (
+    VERDICT,
+    Area,
     Season,
     nearest_round,
     next_opening,
@@ -25,15 +27,28 @@ from bot.quality.rules import (
     parse_measure,
     parse_review,
     parse_season,
+    parse_verdicts,
     round_title,
+    suggestion_keys,
     window,
 )
 from bot.services import Services
 from handlers import ids
-from handlers.common import form_errors, id_of, mark_dm_done, modal_or_notice, open_from, open_view, today
+from handlers.common import (
+    form_errors,
+    id_of,
+    mark_dm_done,
+    modal_or_notice,
+    notice_view,
+    open_from,
+    open_view,
+    today,
+)
 from handlers.middleware import parse
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from handlers.quality.blocks import (
+    close_view,
+    good_practice_view,
     measure_completion_view,
     measure_dm_blocks,
     measure_view,
@@ -131,17 +146,83 @@ def _status(services: Services, office: Office, command: SlashCommand, ack: Ack,
 
 
 def _close(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    """`/kvalitet avslutt` (or `lukk`): end the running round, named in the reply."""
+    """`/kvalitet avslutt` (or `lukk`): the leaders write the helhetsvurdering per area in a modal
+    beside the figures (seed 002), and the round ends when they send it. A round without reviews
+    has nothing to assess: it ends at once, named in the reply."""
     if not _leader(services, office, command, ack):
         return
     rnd = quality_service.current_round(services.db, office)
     if rnd is None:
         ack(text=t("error.quality.no_open_round", office.locale))
         return
+    result = quality_service.figures(services.db, office, rnd.id)
+    if result.reviews:
+        ack()
+        open_view(client, command.trigger_id, close_view(office, result))
+        return
     closed = quality_service.close_round(services.db, services.clock, office, rnd.id, closed_by=command.user_id)
-    ack(text=t("quality.closed" if closed.reviews else "quality.closed_empty", office.locale,
-               round=round_name(rnd, office.locale)))
+    ack(text=t("quality.closed_empty", office.locale, round=round_name(rnd, office.locale)))
     services.messenger.deliver_soon(closed.ledger_ids)
+
+
+def submit_close(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
+    """The leaders' helhetsvurdering: the round ends, and the posts carry their words beside the figures."""
+    round_id, user, loc = id_of(parsed.view.metadata.get("round")), parsed.user.id, office.locale
+    first = f"{VERDICT}.{Area.MAPPING.value}"
+    if round_id is None:
+        ack(response_action="errors", errors={first: t("error.generic", loc)})
+        return
+    if not services.leaders.is_leader(office, user):
+        ack(response_action="errors", errors={first: t("error.not_a_leader", loc)})
+        return
+    try:
+        result = quality_service.figures(services.db, office, round_id)
+        verdicts = parse_verdicts(parsed.view.values(), [s.area for s in result.summaries if s.mean is not None])
+        closed = quality_service.close_round(services.db, services.clock, office, round_id, closed_by=user,
+                                             verdicts=verdicts)
+    except (FieldErrors, DomainError) as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, first))
+        return
+    ack(response_action="update", view=notice_view(office, t("quality.closed", loc,
+                                                             round=round_name(closed.round, loc))).to_dict())
+    services.messenger.deliver_soon(closed.ledger_ids)
+
+
+def _good_practice(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+    """`/kvalitet gode-grep` (leaders): pick «fungerer bra» answers of the latest round to share."""
+    if not _leader(services, office, command, ack):
+        return
+    rnd = quality_service.latest_round(services.db, office)
+    if rnd is None:
+        ack(text=t("error.quality.no_round", office.locale))
+        return
+    items = quality_service.works_well(services.db, office, rnd.id)
+    if not items:
+        ack(text=t("quality.good.none", office.locale, round=round_name(rnd, office.locale)))
+        return
+    ack()
+    open_view(client, command.trigger_id, good_practice_view(office, rnd, items))
+
+
+def submit_good_practice(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
+    """The chosen answers go to the office channel as one short post, without reviewer or case."""
+    round_id, user, loc = id_of(parsed.view.metadata.get("round")), parsed.user.id, office.locale
+    field = ids.GOOD_PRACTICE_CHOSEN
+    if round_id is None or not services.leaders.is_leader(office, user):
+        ack(response_action="errors", errors={field: t("error.not_a_leader" if round_id else "error.generic", loc)})
+        return
+    chosen = parsed.view.values().get(field)
+    picked = [i for v in (chosen if isinstance(chosen, list) else []) if (i := id_of(v)) is not None]
+    try:
+        ledger_ids = quality_service.share_good_practices(services.db, services.clock, office, round_id, picked)
+    except DomainError as exc:
+        ack(response_action="errors", errors=form_errors(exc, office, field))
+        return
+    if not ledger_ids:
+        ack(response_action="errors", errors={field: t("error.field.choose", loc)})
+        return
+    ack(response_action="update", view=notice_view(office, t("quality.good.shared", loc, count=len(picked))).to_dict())
+    services.messenger.deliver_soon(ledger_ids)
 
 
 def _tags(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -181,6 +262,7 @@ def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, c
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "ny": _new, "status": _status, "lukk": _close, "avslutt": _close, "tiltak": _measure, "stikkord": _tags,
+    "gode-grep": _good_practice, "grep": _good_practice,
     "hjelp": _help, "help": _help,
 }
 
@@ -224,6 +306,12 @@ def submit_review(ack: Ack, services: Services, office: Office, parsed: ViewSubm
         view=saved_view(office, progress.of(user), progress.round.target_per_reviewer).to_dict())
 
 
+def suggested(value: object, office: Office) -> str | None:
+    """The name of the seed's measure a leader picked («kontor.3»), if it is one of them."""
+    key = f"quality.suggestion.{value}" if isinstance(value, str) else ""
+    return t(key, office.locale) if key in suggestion_keys() else None
+
+
 def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
     """A leader turns a finding into a measure; its owner gets a DM with «Utført»."""
     round_id, user = id_of(parsed.view.metadata.get("round")), parsed.user.id
@@ -234,7 +322,9 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
         ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.not_a_leader", office.locale)})
         return
     try:
-        measure = parse_measure(parsed.view.values(), today(services, office))
+        values = parsed.view.values()
+        measure = parse_measure(values, today(services, office), suggested(values.get(ids.MeasureField.SUGGESTION),
+                                                                          office))
         form = quality_service.MeasureForm(measure.description, measure.area, measure.scope, measure.owner,
                                            measure.due_on)
         _, ledger_ids = quality_service.create_measure(services.db, services.clock, office, round_id, form,
@@ -281,5 +371,9 @@ def register(app: App) -> None:
     app.command(ids.QUALITY_COMMAND, middleware=[parse(SlashCommand)])(on_kvalitet)
     app.action(ids.QUALITY_OPEN_REVIEW, middleware=[parse(BlockAction)])(open_review_from_invite)
     app.view(ids.QUALITY_REVIEW, middleware=[parse(ViewSubmission, errors_on=REVIEW_GENERAL)])(submit_review)
+    app.view(ids.QUALITY_CLOSE, middleware=[parse(ViewSubmission, errors_on=f"{VERDICT}.{Area.MAPPING.value}")])(
+        submit_close)
+    app.view(ids.QUALITY_GOOD_PRACTICE, middleware=[parse(ViewSubmission, errors_on=ids.GOOD_PRACTICE_CHOSEN)])(
+        submit_good_practice)
     app.view(ids.QUALITY_MEASURE,
              middleware=[parse(ViewSubmission, errors_on=ids.MeasureField.DESCRIPTION)])(submit_measure)

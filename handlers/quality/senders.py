@@ -17,6 +17,7 @@ from bot.quality.service import Assessment
 from handlers.blocks import escape, mrkdwn
 from handlers.quality.blocks import (
     assessment_blocks,
+    good_practice_blocks,
     invite_blocks,
     measure_dm_blocks,
     round_name,
@@ -98,6 +99,13 @@ def send_measure_overdue_leaders(delivery: Delivery, measure: outbox.Measure) ->
     _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
 
 
+def send_good_practices(delivery: Delivery, shared: outbox.SharedPractices) -> None:
+    """«Gode grep» to the office channel: areas and words, no reviewer, no case."""
+    office = delivery.office
+    _post(delivery, t("quality.good.header", office.locale, round=round_name(shared.round, office.locale)),
+          good_practice_blocks(office, shared))
+
+
 def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.QUALITY_OPENED, send_opened, outbox.quality_round)
     messenger.register(MessageKind.QUALITY_INVITE, send_invite, outbox.quality_round)
@@ -108,3 +116,4 @@ def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.MEASURE_ASSIGNED, send_measure, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE, send_measure_overdue, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE_LEADERS, send_measure_overdue_leaders, outbox.measure)
+    messenger.register(MessageKind.QUALITY_GOOD_PRACTICE, send_good_practices, outbox.good_practices)

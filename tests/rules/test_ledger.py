@@ -26,6 +26,7 @@ KINDS_IN_LEDGERS = {
     "dialogue_thread", "dialogue_answer",  # issue 20
     "breach_alert", "breach_reminder", "breach_escalation", "breach_countdown",  # issue 21: the 72-hour track
     "delivery_problem",
+    "exercise_poll", "exercise_reveal", "discussion_question", "quality_good_practice",  # issue 23: learning
 }
 
 
@@ -40,6 +41,7 @@ def test_every_kind_keeps_the_string_rows_were_written_with():
     ("nudge:11", Target.nudge(11)),
     ("digest:5", Target.digest(5)),
     ("event:900", Target.event(900)),
+    ("exercise:4", Target.exercise(4)),
     ("office:nav-grorud", WholeOffice("nav-grorud")),
 ])
 def test_a_target_reads_back_from_the_string_it_is_stored_as(text, target):

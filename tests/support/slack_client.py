@@ -135,7 +135,7 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
         if kind in ("static_select", "radio_buttons"):
             option = next((o for o in _options(element) if o["value"] == answer), None)
             state: dict[str, Any] = {"type": kind, "selected_option": option}
-        elif kind == "checkboxes":
+        elif kind in ("checkboxes", "multi_static_select"):
             state = {"type": kind, "selected_options": [o for o in _options(element) if o["value"] in answer]}
         elif kind == "datepicker":
             state = {"type": kind, "selected_date": answer}

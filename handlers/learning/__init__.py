@@ -1,0 +1,1 @@
+"""Learning (issue 23): the training case as a poll, the discussion questions."""
