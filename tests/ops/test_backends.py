@@ -15,7 +15,7 @@ TESTS = Path(__file__).resolve().parents[1]
 SQLITE_ON_PURPOSE = {
     ("test_serve.py", "test_sqlite_default_is_migrated_on_start"),
     ("test_config.py", "test_the_cli_stops_with_one_line_when_a_setting_is_missing"),
-    ("test_startup.py", "test_a_restart_on_a_current_sqlite_database_starts_without_alembic"),
+    ("test_light_processes.py", "test_a_restart_on_a_current_sqlite_database_starts_without_alembic"),
     ("test_nais.py", "test_the_cloud_sql_variables_become_the_database_url"),  # a URL as data, never opened
 }
 # Fixtures that build their own database on every backend (params=BACKENDS), as a migration test must.
