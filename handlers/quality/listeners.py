@@ -104,6 +104,16 @@ def _leader(services: Services, office: Office, command: SlashCommand, ack: Ack)
     return False
 
 
+def _leaders_round(services: Services, office: Office, command: SlashCommand, ack: Ack) -> QualityRound | None:
+    """The latest round, for a leader's command; otherwise the person is told why not (and None)."""
+    if not _leader(services, office, command, ack):
+        return None
+    rnd = quality_service.latest_round(services.db, office)
+    if rnd is None:
+        ack(text=t("error.quality.no_round", office.locale))
+    return rnd
+
+
 def _new(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     """`/kvalitet ny [vår|høst]`: open the nearest season's round, unless another round runs: then say
     which, until when, and when the asked-for round opens by itself."""
@@ -190,11 +200,8 @@ def submit_close(ack: Ack, services: Services, office: Office, parsed: ViewSubmi
 
 def _good_practice(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     """`/kvalitet gode-grep` (leaders): pick «fungerer bra» answers of the latest round to share."""
-    if not _leader(services, office, command, ack):
-        return
-    rnd = quality_service.latest_round(services.db, office)
+    rnd = _leaders_round(services, office, command, ack)
     if rnd is None:
-        ack(text=t("error.quality.no_round", office.locale))
         return
     items = quality_service.works_well(services.db, office, rnd.id)
     if not items:
@@ -246,11 +253,8 @@ def _tags(services: Services, office: Office, command: SlashCommand, ack: Ack, c
 
 
 def _measure(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    if not _leader(services, office, command, ack):
-        return
-    rnd = quality_service.latest_round(services.db, office)
+    rnd = _leaders_round(services, office, command, ack)
     if rnd is None:
-        ack(text=t("error.quality.no_round", office.locale))
         return
     ack()
     open_view(client, command.trigger_id, measure_view(office, rnd, today(services, office)))
