@@ -89,7 +89,8 @@ def test_a_scripted_day_moves_the_counters_by_what_happened(slack, db, tmp_path)
         assert client.submit(assessment, NO_ACTION, user=LEADER).json() is None
         assert client.click(ids.CLOSE, value=case_id, user=LEADER).status == 200
         closure = slack.wait_for("views.open", 3)[-1].params["view"]
-        assert client.submit(closure, {"feedback": "Rutinen er oppdatert."}, user=LEADER).json() is None
+        assert client.submit(closure, {"feedback": "Rutinen er oppdatert.", "lesson": "Sjekklister virker."},
+                             user=LEADER).json() is None
         slack.settle()
 
         today = datetime.now(OSLO).date()
