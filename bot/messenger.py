@@ -204,6 +204,7 @@ class Messenger:
         self._claims: dict[int, int] = {}  # rows this process is sending → the attempt it claimed
         self._claims_lock = threading.Lock()
         self._heartbeat: tuple[int, threading.Thread] | None = None
+        self._closed = threading.Event()
         self._ims: dict[str, str] = {}  # a person's id → their direct-message channel with the bot
 
     @cached_property
@@ -402,8 +403,16 @@ class Messenger:
 
     # --- keeping claims fresh ---------------------------------------------------------------
 
+    def close(self) -> None:
+        """Stop keeping claims fresh, and let go of rows this process entered but has not sent: their
+        lease runs out and another process (or the next run) claims them, looking in Slack first."""
+        self._closed.set()
+        ledger.take_entered(self._database)
+
     def _start_heartbeat(self) -> None:
         """One heartbeat thread per process (started on first use, so after a fork)."""
+        if self._closed.is_set():
+            return
         pid = os.getpid()
         if self._heartbeat and self._heartbeat[0] == pid and self._heartbeat[1].is_alive():
             return
@@ -415,8 +424,7 @@ class Messenger:
             thread.start()
 
     def _beat(self) -> None:
-        stop = threading.Event()
-        while not stop.wait(HEARTBEAT):
+        while not self._closed.wait(HEARTBEAT):
             with self._claims_lock:
                 ids = sorted(set(self._claims) | set(ledger.entered(self._database)))
             if not ids:

@@ -165,5 +165,6 @@ def bot(slack: SlackFake, db: Database, clock: FakeClock, office_config: Path) -
     yield Bot(services, url, SlackClient(url, SIGNING_SECRET), slack)
     services.messenger.wait_idle()
     slack.settle(quiet=0.1, timeout=5)
+    services.messenger.close()  # its heartbeat would keep opening this test's database
     server.shutdown()
     server.server_close()

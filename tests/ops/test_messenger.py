@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def services(slack, db, clock, office_config):
-    return build_services(make_settings(slack, db.url, office_config), clock=clock, db=db)
+    services = build_services(make_settings(slack, db.url, office_config), clock=clock, db=db)
+    yield services
+    services.messenger.close()
 
 
 def test_the_installed_bot_has_a_sender_for_every_kind(services):

@@ -176,17 +176,21 @@ def oslo(year: int, month: int, day: int, hour: int = 9) -> datetime:
 
 def run_two_schedulers(bot, clock, slack, office_config) -> None:
     """Two scheduler processes' «discussion» jobs, at once, each with its own engine and messenger."""
-    jobs = []
+    jobs, both = [], []
     for _ in range(2):
         services = build_services(make_settings(slack, bot.services.db.url, office_config), clock=clock,
                                   db=Database(bot.services.db.url))
         install_senders(services.messenger)
         job = create_scheduler(services).get_job("discussion:lillehammer-gausdal")
         jobs.append(threading.Thread(target=job.func, args=job.args))
+        both.append(services)
     for thread in jobs:
         thread.start()
     for thread in jobs:
         thread.join(30)
+    for services in both:  # the two «processes» end: no heartbeat, no pool left behind
+        services.messenger.close()
+        services.db.dispose()
 
 
 def questions_posted(bot) -> list[str]:
@@ -296,5 +300,6 @@ def test_an_office_adds_its_own_case_in_its_config(slack, db, clock, tmp_path):
         assert "Ja: 1 · Nei: 0" in text_of(revealed.params)
     finally:
         services.messenger.wait_idle()
+        services.messenger.close()
         server.shutdown()
         server.server_close()
