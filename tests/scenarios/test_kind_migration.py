@@ -69,7 +69,7 @@ def test_old_proposals_read_and_count_as_events_to_learn_from_after_the_upgrade(
     bot.client.command("rapport 2026-11", user="U0LEADER1")
     [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == "U0LEADER1")
     text = text_of(dm.params)
-    assert "Registrerte saker: *3*" in text
+    assert "Registrerte avvik: *3*" in text
     assert "Hendelse til læring: *2*" in text and "Brudd: *1*" in text
     assert "Forslag" not in text
 

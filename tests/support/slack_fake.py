@@ -346,10 +346,11 @@ class SlackFake:
             view = dict(params.get("view") or {})
             view.setdefault("id", params.get("view_id") or f"V{next(self._views):08d}")
             return {"ok": True, "view": view}
-        if method == "users.info":  # a name for every id: «Navn U0LEADER1»
+        if method == "users.info":  # a name for every id: a test's `names`, else «Navn U0LEADER1»
             user = str(params.get("user") or "")
-            return {"ok": True, "user": {"id": user, "real_name": f"Navn {user}",
-                                         "profile": {"display_name": f"Navn {user}", "real_name": f"Navn {user}"}}}
+            name = self.names.get(user) or f"Navn {user}"
+            return {"ok": True, "user": {"id": user, "deleted": False, "name": user.lower(), "real_name": name,
+                                         "profile": {"display_name": name, "real_name": name}}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
         if method == "chat.getPermalink":
@@ -360,11 +361,6 @@ class SlackFake:
             channel = params.get("channel")
             return {"ok": True, "channel": {"id": channel, "name": str(channel).lower(), "is_archived": False,
                                             "is_member": channel not in self.uninvited}}
-        if method == "users.info":
-            user = params.get("user")
-            name = self.names.get(user, "")
-            return {"ok": True, "user": {"id": user, "deleted": False, "name": str(user).lower(),
-                                         "profile": {"display_name": name, "real_name": name}}}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001"}
         if method == "files.getUploadURLExternal":
