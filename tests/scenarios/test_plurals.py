@@ -31,7 +31,11 @@ def test_counts_choose_their_form_by_the_locales_plural_rules():
     assert t_count("report.overdue.days", "en", 1) == "1 day overdue"
 
 
+# The seed's own words, quoted as written (seed 000: «avviksmelding(er)», «avvik(ene)»), and their translation.
+SEED_QUOTES = ("learning.discussion.", "learning.help.promises")
+
+
 def test_no_text_writes_a_plural_by_hand():
     hand_written = [key for key, texts in catalogue().items() for text in texts.values()
-                    if "(r)" in text or "(er)" in text or "(s)" in text]
+                    if ("(r)" in text or "(er)" in text or "(s)" in text) and not key.startswith(SEED_QUOTES)]
     assert hand_written == []
