@@ -124,6 +124,12 @@ class Deviation(Base):
     snooze_reason: Mapped[str | None] = mapped_column(Text)
     decision_date: Mapped[date | None] = mapped_column(Date)
     decision_reference: Mapped[str | None] = mapped_column(String(100))
+    # Issue 22, risk at assessment: sannsynlighet × konsekvens, each 1–5 on the office's scale; None is
+    # «ikke vurdert» (cases assessed before risk existed keep working).
+    risk_likelihood: Mapped[int | None] = mapped_column(Integer)
+    risk_consequence: Mapped[int | None] = mapped_column(Integer)
+    # The leader's cause types at assessment (ids from the office config's list); None: not assessed.
+    cause_types: Mapped[list[str] | None] = mapped_column(JSON)
 
     card_channel: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
@@ -465,3 +471,41 @@ class GoodPractice(Base):
     area: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     shared_at: Mapped[datetime]
+
+
+# --- learning that lasts (issue 22) and many offices in one workspace (issue 24) ------------------------
+
+class EffectCheck(Base):
+    """«Har tiltaket virket?»: asked once, a while after a case closed with actions, of its responsible leader.
+
+    Seed 000: handling deviations is to «lære av hendelser [...] og at forbedringer vedvarer». One row per
+    case (unique), so the question is asked exactly once across replicas and restarts.
+    """
+
+    __tablename__ = "effect_checks"
+    __table_args__ = (Index("ix_effect_checks_open", "office_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(ForeignKey("deviations.id", ondelete="CASCADE"), unique=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    due_on: Mapped[date] = mapped_column(Date)  # the workday the question is asked
+    leader_id: Mapped[str | None] = mapped_column(String(32))  # who is asked: the responsible leader
+    answer: Mapped[str | None] = mapped_column(String(16))  # virket | delvis | nei; None: unanswered
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None]
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime]
+
+
+class OfficeChoice(Base):
+    """The office a person last chose in the «Kontor» select, to preselect it next time (issue 24).
+
+    Stored only for reports that are not anonymous: an anonymous report leaves no trace of who chose."""
+
+    __tablename__ = "office_choices"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
