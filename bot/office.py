@@ -120,6 +120,13 @@ class Office(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
     team_id: str | None = None
+    # Issue 24, many offices in one workspace: the channels that belong to this office (its leader and
+    # office channels count too), and its staff's user group; a person in neither chooses in the modal.
+    channels: tuple[str, ...] = ()
+    staff_usergroup: str | None = Field(default=None, pattern=r"^S[A-Z0-9]+$")
+    # `AVV-LHG-2026-0042` with prefix «LHG»; without one, today's `AVV-2026-0042`. Offices sharing a
+    # workspace need distinct prefixes, so references never collide.
+    reference_prefix: str | None = Field(default=None, pattern=r"^[A-ZÆØÅ0-9]{2,8}$")
     locale: Literal["nb", "en"] = "nb"
     timezone: str = "Europe/Oslo"
     leader_channel: str
@@ -167,31 +174,71 @@ class Office(_Strict):
         return self.destinations[Destination(destination)]
 
 
+class County(_Strict):
+    """A county (fylke) and the offices it follows up (seed 002: measures «i fylkets regi»)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    offices: tuple[str, ...] = Field(min_length=1)
+    leaders: tuple[str, ...] = ()
+    leader_usergroup: str | None = None
+
+    @model_validator(mode="after")
+    def _led(self) -> County:
+        if not self.leaders and not self.leader_usergroup:
+            raise ValueError("name the county's leaders (leaders = [...]) or a leader_usergroup")
+        return self
+
+
 class OfficeDirectory(_Strict):
-    """Every office this deployment serves."""
+    """Every office this deployment serves, and the counties above them."""
 
     office: tuple[Office, ...] = Field(min_length=1)
+    county: tuple[County, ...] = ()
 
     @model_validator(mode="after")
     def _unique(self) -> OfficeDirectory:
         ids = [o.id for o in self.office]
         if len(set(ids)) != len(ids):
             raise ValueError("two offices share an id")
-        teams = [o.team_id for o in self.office if o.team_id]
-        if len(set(teams)) != len(teams):
-            raise ValueError("two offices share a team_id")
-        if len(self.office) > 1 and len(teams) != len(self.office):
-            raise ValueError("with several offices, each needs its team_id")
+        if len(self.office) > 1:
+            for team in {o.team_id for o in self.office}:
+                sharing = [o for o in self.office if o.team_id == team]
+                prefixes = [o.reference_prefix for o in sharing]
+                if len(sharing) > 1 and (None in prefixes or len(set(prefixes)) != len(prefixes)):
+                    raise ValueError(f"offices in one workspace ({', '.join(o.id for o in sharing)}) need "
+                                     "distinct reference_prefix values, so references never collide")
+            owners: dict[tuple[str | None, str], str] = {}  # channel ids are unique within a workspace
+            for o in self.office:
+                for channel in (*o.channels, o.leader_channel, o.office_channel):
+                    if owners.setdefault((o.team_id, channel), o.id) != o.id:
+                        raise ValueError(f"channel {channel} belongs to both {owners[o.team_id, channel]} and {o.id}")
+        county_ids = [c.id for c in self.county]
+        if len(set(county_ids)) != len(county_ids):
+            raise ValueError("two counties share an id")
+        for county in self.county:
+            unknown = sorted(set(county.offices) - set(ids))
+            if unknown:
+                raise ValueError(f"county {county.id} names offices not configured: {', '.join(unknown)}")
         return self
 
-    def for_team(self, team_id: str | None) -> Office:
-        """The office of a Slack team; a single-office deployment serves every team."""
+    def in_team(self, team_id: str | None) -> tuple[Office, ...]:
+        """The offices of one Slack workspace; a single-office deployment serves every team."""
         if len(self.office) == 1:
-            return self.office[0]
-        for office in self.office:
-            if office.team_id == team_id:
-                return office
-        raise ConfigError(f"no office in AVVIK_OFFICE_CONFIG has team_id {team_id!r}")
+            return self.office
+        return tuple(o for o in self.office if o.team_id == team_id)
+
+    def for_team(self, team_id: str | None) -> Office:
+        """The office of a Slack team, when the workspace has exactly one."""
+        offices = self.in_team(team_id)
+        if len(offices) == 1:
+            return offices[0]
+        if not offices:
+            raise ConfigError(f"no office in AVVIK_OFFICE_CONFIG has team_id {team_id!r}")
+        raise ConfigError(f"several offices share team_id {team_id!r}: the office is chosen per request")
+
+    def counties_of(self, office_id: str) -> tuple[County, ...]:
+        return tuple(c for c in self.county if office_id in c.offices)
 
     def by_id(self, office_id: str) -> Office:
         for office in self.office:

@@ -268,6 +268,7 @@ def check_reopen(state: State, reason: str | None) -> None:
         raise ReasonRequired("error.reopen_needs_reason")
 
 
-def format_reference(year: int, seq: int) -> str:
-    """`AVV-2026-0042`: unique per office."""
-    return f"AVV-{year}-{seq:04d}"
+def format_reference(year: int, seq: int, prefix: str | None = None) -> str:
+    """`AVV-2026-0042`, or `AVV-LHG-2026-0042` with the office's prefix: unique across the offices
+    of one workspace (issue 24)."""
+    return f"AVV-{prefix}-{year}-{seq:04d}" if prefix else f"AVV-{year}-{seq:04d}"

@@ -285,7 +285,7 @@ def _number(session, office: Office, deviation: Deviation) -> None:
     stays locked from here to COMMIT only, so concurrent registrations overlap in everything else
     and the numbers stay gap-free (a registration that rolls back never took one)."""
     deviation.seq = store.next_sequence(session, office.id, deviation.year)
-    deviation.reference = format_reference(deviation.year, deviation.seq)
+    deviation.reference = format_reference(deviation.year, deviation.seq, office.reference_prefix)
     session.flush()
 
 
