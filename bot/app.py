@@ -20,6 +20,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 
 from bot import metrics
 from bot.services import Services
+from store import breach as breach_store
 from store import ledger
 from store.db import Unavailable
 from store.migrate import is_current
@@ -185,7 +186,8 @@ class WsgiApp:
         return {"database": up, "migrations": up and self._migrated()}
 
     def _metrics(self, start_response: StartResponse) -> list[bytes]:
-        content_type, body = metrics.render(self._within(self._ledger_counts, None))
+        content_type, body = metrics.render(self._within(self._ledger_counts, None),
+                                            self._within(self._breach_deadlines, None))
         start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
         return [body]
 
@@ -198,6 +200,15 @@ class WsgiApp:
             return None
         return lambda: iter([(kind, state, count, max((now - _aware(oldest)).total_seconds(), 0.0))
                              for kind, state, count, oldest in rows])
+
+    def _breach_deadlines(self) -> metrics.BreachDeadlines | None:
+        now = self.services.clock.now()
+        try:
+            with self.services.db.reading() as session:
+                rows = breach_store.undecided_deadlines(session)
+        except Unavailable:
+            return None
+        return lambda: iter([(office, (_aware(deadline) - now).total_seconds()) for office, deadline in rows])
 
     def _migrated(self) -> bool:
         try:

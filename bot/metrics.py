@@ -140,9 +140,12 @@ def _database_failed(context: Any) -> None:
 # --- the scrape --------------------------------------------------------------------------------
 
 LedgerCounts = Callable[[], Iterator[tuple[str, str, int, float]]]
+# Per office, seconds left until its earliest undecided breach's 72-hour deadline (negative once passed).
+BreachDeadlines = Callable[[], Iterator[tuple[str, float]]]
 
 
-def render(ledger_counts: LedgerCounts | None = None) -> tuple[str, bytes]:
+def render(ledger_counts: LedgerCounts | None = None,
+           breach_deadlines: BreachDeadlines | None = None) -> tuple[str, bytes]:
     """The exposition for `/metrics`: every process's values (multiprocess mode) or this one's,
     and the ledger as the database has it now (`kind, state, count, oldest age in seconds`)."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -157,7 +160,26 @@ def render(ledger_counts: LedgerCounts | None = None) -> tuple[str, bytes]:
     body = generate_latest(registry)
     if ledger_counts is not None:
         body += generate_latest(_LedgerRegistry(ledger_counts))
+    if breach_deadlines is not None:
+        body += generate_latest(_BreachRegistry(breach_deadlines))
     return CONTENT_TYPE_LATEST, body
+
+
+class _BreachRegistry:
+    """The 72-hour track (GDPR art. 33) as a gauge, so an alert can fire before the deadline passes."""
+
+    def __init__(self, deadlines: BreachDeadlines) -> None:
+        self.deadlines = deadlines
+
+    def collect(self) -> Iterator[Any]:
+        from prometheus_client.core import GaugeMetricFamily
+
+        left = GaugeMetricFamily("avvik_breach_deadline_seconds",
+                                 "Seconds until the earliest undecided possible breach's 72-hour deadline, by office "
+                                 "(negative once passed).", labels=["office"])
+        for office, seconds in self.deadlines():
+            left.add_metric([office], seconds)
+        yield left
 
 
 class _LedgerRegistry:

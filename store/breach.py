@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.models import Breach, Deviation
@@ -33,6 +33,13 @@ def in_progress(session: Session, office_id: str, deadline_after: datetime) -> S
                     Breach.decided_at.is_(None) | Deviation.external_reference.is_(None))
              .order_by(Breach.id))
     return [(breach, deviation) for breach, deviation in session.execute(query)]
+
+
+def undecided_deadlines(session: Session) -> Sequence[tuple[str, datetime]]:
+    """Per office, the 72-hour deadline of its earliest breach still waiting for a decision."""
+    query = (select(Breach.office_id, func.min(Breach.deadline_at)).where(Breach.decided_at.is_(None))
+             .group_by(Breach.office_id))
+    return [(office_id, deadline) for office_id, deadline in session.execute(query)]
 
 
 def note_reference(session: Session, breach_id: int, at: datetime) -> None:

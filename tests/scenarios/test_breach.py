@@ -226,3 +226,19 @@ def test_a_case_answered_no_runs_the_normal_asys_flow_with_no_breach_clock(bot, 
         assert session.scalar(select(func.count()).select_from(Breach)) == 0
         assert session.scalars(select(Deviation.state)).one() == "videresendt"
     assert not [c for c in bot.fake.of("chat.postMessage") if "Datatilsynet" in text_of(c.params)]
+
+
+def test_metrics_tell_how_long_is_left_of_the_72_hours_until_the_decision_is_recorded(bot, clock):
+    """The gauge the NAIS alert reads (`.nais/alerts.yaml`, AvviksbotenBreachDeadline)."""
+    from tests.ops.test_metrics import scrape, value
+
+    report(bot, clock, FRIDAY)
+    clock.set(FRIDAY + timedelta(hours=70))
+    _, samples = scrape(bot.url)
+    assert value(samples, "avvik_breach_deadline_seconds", office=OFFICE) == 2 * 3600
+    clock.set(FRIDAY + timedelta(hours=73))
+    _, samples = scrape(bot.url)
+    assert value(samples, "avvik_breach_deadline_seconds", office=OFFICE) == -3600  # passed: still alerting
+    assert record_decision(bot, {"breach_decision": "meldt", "breach_notified_on": "2026-12-07"}) is None
+    text, _ = scrape(bot.url)
+    assert "avvik_breach_deadline_seconds{" not in text
