@@ -10,6 +10,7 @@ hours left) before anything is sent, so two replicas, or the scheduler and an ad
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,8 +52,12 @@ def quiet_hours(office: Office) -> rules.QuietHours:
     return rules.QuietHours(office.breach.quiet_from_hour, office.breach.quiet_until_hour)
 
 
-def plan_breaches(db: Database, clock: Clock, office: Office, *, dry_run: bool = False) -> BreachPlan:
+def plan_breaches(db: Database, clock: Clock, office: Office, *, dry_run: bool = False,
+                  contacts: Callable[[], Iterable[str]] | None = None) -> BreachPlan:
+    """`contacts`: who the privacy contact is, asked only when a decision reminder is due (a user
+    group's members; by default the configured person)."""
     now = clock.now()
+    contacts = _once(contacts or (lambda: [c for c in (office.privacy_contact,) if c and not c.startswith("S")]))
     plan = BreachPlan(office, now)
     with db.transaction() as session:
         lock(session, f"breach:{office.id}")
@@ -70,8 +75,7 @@ def plan_breaches(db: Database, clock: Clock, office: Office, *, dry_run: bool =
                 if due.reporter and deviation.reporter_id:
                     recipients.append(deviation.reporter_id)
                 if due.decision_makers:
-                    recipients += [r for r in (office.privacy_contact, deviation.responsible_leader)
-                                   if r and not r.startswith("S")]
+                    recipients += [*contacts(), *[r for r in (deviation.responsible_leader,) if r]]
                 for recipient in dict.fromkeys(recipients):
                     keyed.append((LedgerKey(MessageKind.BREACH_REMINDER, about, recipient, due.slot), plan.reminders,
                                   (deviation.reference, recipient, due.slot)))
@@ -94,8 +98,28 @@ def plan_breaches(db: Database, clock: Clock, office: Office, *, dry_run: bool =
     return plan
 
 
+def _once(read: Callable[[], Iterable[str]]) -> Callable[[], list[str]]:
+    found: list[list[str]] = []
+
+    def memo() -> list[str]:
+        if not found:
+            found.append(sorted(read()))
+        return found[0]
+    return memo
+
+
+def privacy_contacts(services: Services, office: Office) -> Callable[[], Iterable[str]]:
+    """The people behind `privacy_contact`: the person, or a user group's members (cached minutes; a
+    group Slack cannot read right now gives its last known members)."""
+    contact = office.privacy_contact
+    if contact and contact.startswith("S"):
+        return lambda: services.leaders.group_members(contact)
+    return lambda: [contact] if contact else []
+
+
 def run_breaches(services: Services, office: Office, *, dry_run: bool = False) -> BreachPlan:
-    plan = plan_breaches(services.db, services.clock, office, dry_run=dry_run)
+    plan = plan_breaches(services.db, services.clock, office, dry_run=dry_run,
+                         contacts=privacy_contacts(services, office))
     if not dry_run:
         with services.db.transaction() as session:
             ids = ledger.unsent_ids(session, SCHEDULED, office.id)
