@@ -186,29 +186,23 @@ class WsgiApp:
         return {"database": up, "migrations": up and self._migrated()}
 
     def _metrics(self, start_response: StartResponse) -> list[bytes]:
-        content_type, body = metrics.render(self._within(self._ledger_counts, None),
-                                            self._within(self._breach_deadlines, None))
+        content_type, body = metrics.render(*self._within(self._database_gauges, (None, None)))
         start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
         return [body]
 
-    def _ledger_counts(self) -> metrics.LedgerCounts | None:
+    def _database_gauges(self) -> tuple[metrics.LedgerCounts | None, metrics.BreachDeadlines | None]:
+        """What /metrics reads from the database at scrape time, in one read: the ledger's messages
+        by kind and state, and each office's earliest undecided breach deadline."""
         now = self.services.clock.now()
         try:
             with self.services.db.reading() as session:
-                rows = ledger.unsent_by_kind(session)
+                unsent = ledger.unsent_by_kind(session)
+                deadlines = breach_store.undecided_deadlines(session)
         except Unavailable:
-            return None
-        return lambda: iter([(kind, state, count, max((now - _aware(oldest)).total_seconds(), 0.0))
-                             for kind, state, count, oldest in rows])
-
-    def _breach_deadlines(self) -> metrics.BreachDeadlines | None:
-        now = self.services.clock.now()
-        try:
-            with self.services.db.reading() as session:
-                rows = breach_store.undecided_deadlines(session)
-        except Unavailable:
-            return None
-        return lambda: iter([(office, (_aware(deadline) - now).total_seconds()) for office, deadline in rows])
+            return None, None
+        return (lambda: iter([(kind, state, count, max((now - _aware(oldest)).total_seconds(), 0.0))
+                              for kind, state, count, oldest in unsent]),
+                lambda: iter([(office, (_aware(deadline) - now).total_seconds()) for office, deadline in deadlines]))
 
     def _migrated(self) -> bool:
         try:
