@@ -372,7 +372,8 @@ def test_the_cli_xlsx_has_a_row_per_round_and_area_and_the_measures(db, office, 
 
     assert result.returncode == 0, result.stderr
     workbook = openpyxl.load_workbook(tmp_path / "rapport.xlsx")
-    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Kvalitet", "Kvalitetstiltak"]
+    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Risiko og årsak", "Kvalitet",
+                                  "Kvalitetstiltak"]
     header, *rows = workbook["Kvalitet"].iter_rows(values_only=True)
     column = {name: i for i, name in enumerate(header)}
     assert len(rows) == 2 * 4
