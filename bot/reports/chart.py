@@ -14,7 +14,7 @@ from datetime import date
 from bot.i18n import t
 from bot.office import Office
 from bot.reports.figures import CATEGORY_ORDER, Report
-from bot.reports.learning import NOT_ASSESSED
+from bot.reports.risk import NOT_ASSESSED
 from bot.reports.wording import learning_counts, learning_label, period_name, value_label
 
 # One colour per category, the same in every chart (matplotlib's tab10, and tab20's light blue for the eleventh).

@@ -45,7 +45,8 @@ from zoneinfo import ZoneInfo
 from bot.breach.rules import Figures as BreachFigures
 from bot.deviations.rules import Kind, Severity, unfinished_at
 from bot.quality.report import MeasureFacts, QualitySection, RoundFacts, section
-from bot.reports.learning import (
+from bot.reports.periods import Period
+from bot.reports.risk import (
     DEFAULT_CAUSES,
     DEFAULT_SCALE,
     EFFECT_ANSWERS,
@@ -57,7 +58,6 @@ from bot.reports.learning import (
     count_causes,
     recurring,
 )
-from bot.reports.periods import Period
 from bot.routing.rules import MINIMAL_TEXT, Category, Destination
 
 # «HMS (trusler/trakassering/vold)» and «Data- og informasjonssikkerhet» are reported in ASYS:

@@ -20,8 +20,8 @@ from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
 from bot.quality.rules import Area, Scored, shareable_tags
 from bot.reports import chart
 from bot.reports.figures import ActionFacts, Audience, DeviationFacts, EffectFacts, Report, compute
-from bot.reports.learning import DEFAULT_SCALE, cause_labels
 from bot.reports.periods import Period, Span, last_complete_month
+from bot.reports.risk import DEFAULT_SCALE, cause_labels
 from bot.reports.wording import period_name
 from store import quality as quality_store
 from store import reports as store
@@ -54,7 +54,7 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
     effects = [EffectFacts(**row._asdict()) for row in store.effect_checks_during(
         session, office.id, before.first, period.last, start, end)]
     # Issue 22: the office config's `[risk]` thresholds and cause list belong here once they exist;
-    # until then the defaults (bot/reports/learning.py).
+    # until then the defaults (bot/reports/risk.py).
     scale, causes = DEFAULT_SCALE, cause_labels(office.locale)
     report = compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures,
                      effects, scale, causes)

@@ -14,8 +14,8 @@ from bot.office import Office
 from bot.quality.report import MeasureRow, QualitySection, RoundSummary
 from bot.quality.rules import NOT_RELEVANT, SCALE, AreaSummary, round_title
 from bot.reports.figures import Change, Report
-from bot.reports.learning import NOT_ASSESSED, Recurring
 from bot.reports.periods import Period, Span
+from bot.reports.risk import NOT_ASSESSED, Recurring
 from bot.routing.rules import Destination
 
 DIMENSIONS = ("kind", "category", "destination", "severity")
