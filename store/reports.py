@@ -7,19 +7,20 @@ matter for a period, in one pass each.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import Action, Deviation, Event
+from store.models import Action, Deviation, EffectCheck, Event
 
 # Never Deviation.reporter_id, title, what_happened, cause, immediate_action or suggested_action: a
 # report has no use for them, so they are not even read.
 DEVIATION_COLUMNS = (
     Deviation.id, Deviation.reference, Deviation.kind, Deviation.category, Deviation.destination,
     Deviation.severity, Deviation.citizen_rights, Deviation.state, Deviation.created_at, Deviation.assessed_at,
-    Deviation.closed_at, Deviation.lesson, Deviation.no_new_lesson,
+    Deviation.closed_at, Deviation.lesson, Deviation.no_new_lesson, Deviation.risk_likelihood,
+    Deviation.risk_consequence, Deviation.cause_types,
 )
 
 
@@ -55,3 +56,17 @@ def redirected_between(session: Session, office_id: str, start: datetime, end: d
     query = select(func.count(Event.id)).where(Event.office_id == office_id, Event.kind == "omdirigert",
                                                Event.at >= start, Event.at < end)
     return session.execute(query).scalar_one()
+
+
+def effect_checks_during(session: Session, office_id: str, first: date, last: date, start: datetime,
+                         end: datetime) -> Sequence[Row]:
+    """Every effect check answered in [start, end) or due on a day from `first` to `last`: when it was
+    due and the answer, never the note or who answered."""
+    query = (
+        select(EffectCheck.deviation_id, EffectCheck.due_on, EffectCheck.answer, EffectCheck.answered_at)
+        .where(EffectCheck.office_id == office_id,
+               or_(and_(EffectCheck.answered_at >= start, EffectCheck.answered_at < end),
+                   and_(EffectCheck.due_on >= first, EffectCheck.due_on <= last)))
+        .order_by(EffectCheck.due_on, EffectCheck.id)
+    )
+    return session.execute(query).all()

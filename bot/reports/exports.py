@@ -3,19 +3,21 @@
 Seed 000: leaders «benytter seg av erfaringene fra avvikshåndteringen inn i
 virksomhetsplaneringen». These files are how the figures and lessons get there.
 
-- **xlsx**: six sheets: the summary (every figure, this period, the one before, the
+- **xlsx**: seven sheets: the summary (every figure, this period, the one before, the
   change, then the counts by kind, category, destination and severity), the cases (one row per
   case registered in the period, no free text and no people), the actions under way in the
-  period, the lessons by category, and Kvalitetssystemet's part (seed 002): one row per quality
+  period, the lessons by category, risk and cause (issue 22: the period's cases by risk colour and
+  by cause type, the effect checks, each cause marked when it recurs and rises), and
+  Kvalitetssystemet's part (seed 002): one row per quality
   round and area (reviews, distribution of scores, mean, trend against the previous round of the
   same target group, recurring themes), and the quality measures under way in the period.
 - **csv**: the cases sheet alone, one row per case registered in the period, for further
   counting in a spreadsheet, as Norwegian Excel opens it with a double-click: semicolon-separated
   (a comma is the decimal sign there), decimals with a comma, UTF-8 with a byte order mark so it
   reads æøå, ISO dates (which Excel reads as dates in every locale).
-- **md**: the summary, the counts, the overdue actions (their count, and the oldest
-  `MD_OVERDUE_MAX`), the lessons, what changed, and the quality rounds and measures, as Markdown
-  to paste into the business plan.
+- **md**: the summary, the counts, risk, cause, effect checks and recurring causes, the overdue
+  actions (their count, and the oldest `MD_OVERDUE_MAX`), the lessons, what changed, and the
+  quality rounds and measures, as Markdown to paste into the business plan.
 
 No reporter anywhere; action owners only when the report is the leaders' version, named by their
 Slack display name when the caller can look it up (`name_of`), never stored.
@@ -36,17 +38,21 @@ from bot.quality.rules import round_title
 from bot.reports.figures import Audience, DeviationRow, Overdue, Report
 from bot.reports.wording import (
     DIMENSIONS,
+    LEARNING,
     action_state_label,
     area_label,
     change_label,
     comparison_line,
     decimal,
     dimension_label,
+    learning_counts,
+    learning_label,
     measure_line,
     measures_summary,
     number,
     one_line,
     period_name,
+    recurring_line,
     round_line,
     scope_label,
     score_columns,
@@ -137,8 +143,8 @@ def _csv_cell(value: object) -> object:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 def sheet_names(loc: Locale) -> list[str]:
-    return [t(f"report.sheet.{name}", loc) for name in ("summary", "cases", "actions", "lessons", "quality",
-                                                         "measures")]
+    return [t(f"report.sheet.{name}", loc) for name in ("summary", "cases", "actions", "lessons", "learning",
+                                                         "quality", "measures")]
 
 
 def to_xlsx(report: Report, office: Office, name_of: Names = _ids) -> bytes:
@@ -202,6 +208,7 @@ def to_xlsx(report: Report, office: Office, name_of: Names = _ids) -> bytes:
         lessons.append([])
         lessons.append([t_count("report.lessons.withheld", loc, report.current.lessons_withheld)])
 
+    _learning_sheet(workbook.create_sheet(names[4]), report, office, bold)
     _quality_sheets(workbook, report, office, bold, name_of)
     for sheet in workbook.worksheets:
         _tidy(sheet)
@@ -214,7 +221,7 @@ def _quality_sheets(workbook, report: Report, office: Office, bold,  # type: ign
                     name_of: Names = _ids) -> None:
     """«Kvalitet»: one row per round and area; «Kvalitetstiltak»: the measures under way in the period."""
     loc, names = office.locale, sheet_names(office.locale)
-    rounds = workbook.create_sheet(names[4])
+    rounds = workbook.create_sheet(names[5])
     _header(rounds, [t(f"report.column.{c}", loc) for c in (
         "round", "target_group", "opens_on", "closes_on", "round_state", "reviews", "review_target", "area",
         "mean", "previous_round", "previous_mean", "trend")] + score_columns(loc) + [t("report.column.themes", loc)],
@@ -229,7 +236,7 @@ def _quality_sheets(workbook, report: Report, office: Office, bold,  # type: ign
                            trend_label(area, loc) if area.trend else None, *score_counts(area),
                            themes_text(area, limit=20) or None])
 
-    measures = workbook.create_sheet(names[5])
+    measures = workbook.create_sheet(names[6])
     # the state at the period's end (or now), like the rest of the quality section
     day = format_date(report.current.as_of.astimezone(report.tz).date(), loc)
     columns = [t(f"report.column.{c}", loc) for c in ("round", "area", "scope", "description", "due_on")]
@@ -244,6 +251,26 @@ def _quality_sheets(workbook, report: Report, office: Office, bold,  # type: ign
         if report.audience is Audience.LEADERS:
             values.append(name_of(measure.owner_id) if measure.owner_id else None)
         measures.append(values)
+
+
+def _learning_sheet(sheet, report: Report, office: Office, bold) -> None:  # type: ignore[no-untyped-def]
+    """«Risiko og årsak» (issue 22): a table each for risk, cause and effect, this period beside the
+    one before; a cause type is marked when it recurs and when it rises."""
+    loc = office.locale
+    now_name, before_name = period_name(report.period, loc), period_name(report.previous.period, loc)
+    recurring = {row.cause: row for row in report.recurring_causes()}
+    for dimension in LEARNING:
+        marks = [t("report.column.recurs", loc), t("report.column.rising", loc)] if dimension == "cause" else []
+        _header(sheet, [dimension_label(dimension, loc), now_name, before_name, t("report.column.change", loc),
+                        *marks], bold)
+        for value, now, before in learning_counts(report, dimension):
+            row = recurring.get(value) if dimension == "cause" else None
+            flags = [t("report.yes" if row.recurs else "report.no", loc),
+                     t("report.yes" if row.rising else "report.no", loc)] if row else []
+            sheet.append([learning_label(dimension, value, report, loc), now, before, now - before, *flags])
+        if dimension == "effect":
+            sheet.append([t("report.effect.scope", loc)])
+        sheet.append([])
 
 
 def _header(sheet, values: list[str], font) -> None:  # type: ignore[no-untyped-def]
@@ -301,6 +328,8 @@ def to_markdown(report: Report, office: Office, name_of: Names = _ids) -> str:
         out += _table([dimension_label(dimension, loc), now_name, before_name,
                        t("report.column.change", loc)], rows) if rows else [t("report.none", loc)]
 
+    out += learning_markdown(report, office)
+
     out += ["", f"## {t('report.overdue.header', loc, count=len(cur.overdue))}", ""]
     oldest = sorted(cur.overdue, key=lambda o: (o.due_on, o.reference))[:MD_OVERDUE_MAX]
     out += [f"- {overdue_line(o, office, mention=name_of)}" for o in oldest] or [t("report.overdue.none", loc)]
@@ -327,6 +356,23 @@ def to_markdown(report: Report, office: Office, name_of: Names = _ids) -> str:
         out += ["", f"## {breaches[0]}", "", breaches[1]]
     out += quality_markdown(report, office, name_of)
     return "\n".join(out).rstrip() + "\n"
+
+
+def learning_markdown(report: Report, office: Office) -> list[str]:
+    """Issue 22: risk, cause and effect, each a table beside the period before, then the recurring causes."""
+    loc = office.locale
+    now_name, before_name = period_name(report.period, loc), period_name(report.previous.period, loc)
+    out = ["", f"## {t('report.learning.header', loc)}"]
+    for dimension in LEARNING:
+        rows = [[learning_label(dimension, value, report, loc), str(now), str(before), signed(now - before, loc)]
+                for value, now, before in learning_counts(report, dimension)]
+        out += ["", f"### {dimension_label(dimension, loc)}", ""]
+        out += _table([dimension_label(dimension, loc), now_name, before_name, t("report.column.change", loc)],
+                      rows) if rows else [t("report.none", loc)]
+    out += ["", f"_{t('report.effect.scope', loc)}_"]
+    out += ["", f"### {t('report.recurring.header', loc, previous=before_name)}", ""]
+    rows = report.recurring_causes()
+    return out + ([f"- {recurring_line(row, report, loc)}" for row in rows] or [t("report.recurring.none", loc)])
 
 
 def quality_markdown(report: Report, office: Office, name_of: Names = _ids) -> list[str]:

@@ -18,7 +18,12 @@ Definitions (each figure is about the period `[start, end)` in the office's loca
 - *closed*, median days to closure: cases closed in the period, from registration to closure;
 - *open at end*, *overdue actions*: at the period's end, or now if the period has not ended;
   an action is overdue when it is unfinished after the end of its due date;
-- *lessons*: the lessons of cases closed in the period, by category.
+- *lessons*: the lessons of cases closed in the period, by category;
+- *risk* and *cause types* (issue 22): cases registered in the period, by risk colour and by
+  cause type (a case with two causes counts under both); a case without them, as every case from
+  before risk and cause existed, counts as «ikke vurdert»;
+- *effect checks* («Har tiltaket virket?»): the checks answered in the period, by their answer, and
+  those due in the period (by its end, or today) still unanswered then.
 
 Privacy (seed 000 and DESIGN.md: the office hears «what was reported, what was done, what we
 learnt — never who»): no report carries a reporter; action owners appear only in the
@@ -31,7 +36,7 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -41,6 +46,18 @@ from bot.breach.rules import Figures as BreachFigures
 from bot.deviations.rules import Kind, Severity, unfinished_at
 from bot.quality.report import MeasureFacts, QualitySection, RoundFacts, section
 from bot.reports.periods import Period
+from bot.reports.risk import (
+    DEFAULT_CAUSES,
+    DEFAULT_SCALE,
+    EFFECT_ANSWERS,
+    NOT_ASSESSED,
+    RISK_BANDS,
+    UNANSWERED,
+    Recurring,
+    RiskScale,
+    count_causes,
+    recurring,
+)
 from bot.routing.rules import MINIMAL_TEXT, Category, Destination
 
 # «HMS (trusler/trakassering/vold)» and «Data- og informasjonssikkerhet» are reported in ASYS:
@@ -77,6 +94,19 @@ class DeviationFacts:
     closed_at: datetime | None
     lesson: str | None = None
     no_new_lesson: bool = False
+    risk_likelihood: int | None = None
+    risk_consequence: int | None = None
+    cause_types: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class EffectFacts:
+    """An effect check as a report sees it: when it was due, and the answer; never the note or who."""
+
+    deviation_id: int
+    due_on: date
+    answer: str | None
+    answered_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -139,6 +169,9 @@ class Figures:
     lessons: dict[str, tuple[Lesson, ...]]  # by category, each in order of closure
     lessons_withheld: int
     no_new_lesson: int = 0  # cases closed with «Ingen ny erfaring» ticked
+    by_risk: dict[str, int] = field(default_factory=dict)  # colour → cases registered (issue 22)
+    by_cause: dict[str, int] = field(default_factory=dict)  # cause type → cases registered
+    by_effect: dict[str, int] = field(default_factory=dict)  # answer → effect checks
 
     @property
     def lesson_count(self) -> int:
@@ -207,6 +240,7 @@ class Report:
     tz: ZoneInfo
     quality: QualitySection = field(default_factory=QualitySection)  # bot/quality/report.py
     breaches: BreachFigures = field(default_factory=BreachFigures)  # bot/breach/report.py (issue 21)
+    causes: dict[str, str] = field(default_factory=dict)  # cause type → its label, in the office's order
 
     @property
     def period(self) -> Period:
@@ -240,6 +274,10 @@ class Report:
                                 for category in dict.fromkeys([*cur, *prev])
                                 if cur.get(category, 0) != prev.get(category, 0)]
 
+    def recurring_causes(self) -> list[Recurring]:
+        """Each cause type now and in the period before, marked when it recurs and when it rises."""
+        return recurring(self.current.by_cause, self.previous.by_cause)
+
 
 def _days(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / DAY
@@ -269,7 +307,9 @@ def measured_at(period: Period, tz: ZoneInfo, now: datetime) -> datetime:
 
 
 def figures(period: Period, tz: ZoneInfo, now: datetime, deviations: Sequence[DeviationFacts],
-            actions: Sequence[ActionFacts], redirected: int, audience: Audience) -> Figures:
+            actions: Sequence[ActionFacts], redirected: int, audience: Audience,
+            effects: Sequence[EffectFacts] = (), scale: RiskScale = DEFAULT_SCALE,
+            causes: Sequence[str] = DEFAULT_CAUSES) -> Figures:
     start, end = period.start(tz), period.end(tz)
     at = measured_at(period, tz, now)
 
@@ -311,21 +351,43 @@ def figures(period: Period, tz: ZoneInfo, now: datetime, deviations: Sequence[De
         open_at_end=open_at_end, overdue=overdue,
         lessons={category: tuple(lessons[category]) for category in sorted(lessons, key=_category_order)},
         lessons_withheld=withheld, no_new_lesson=sum(1 for c in closed if c.no_new_lesson),
+        by_risk=_count((scale.band(c.risk_likelihood, c.risk_consequence) for c in registered),
+                       [*RISK_BANDS, NOT_ASSESSED]),
+        by_cause=count_causes((c.cause_types for c in registered), causes),
+        by_effect=_count(_effect_answers(effects, period, at, tz), [*EFFECT_ANSWERS, UNANSWERED]),
     )
+
+
+def _effect_answers(effects: Sequence[EffectFacts], period: Period, at: datetime, tz: ZoneInfo) -> Iterable[str]:
+    """The answer of each check answered in the period, and «ubesvart» for each check due in it (by
+    `at`) that had no answer at `at`; a check due in the period and answered in it counts once."""
+    start, today = period.start(tz), at.astimezone(tz).date()
+    for check in effects:
+        if check.answered_at is not None and start <= check.answered_at < at:
+            yield check.answer or UNANSWERED
+        elif period.first <= check.due_on <= min(period.last, today) and (
+                check.answered_at is None or check.answered_at >= at):
+            yield UNANSWERED
 
 
 def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, deviations: Sequence[DeviationFacts],
             actions: Sequence[ActionFacts], redirected: tuple[int, int], audience: Audience,
-            rounds: Sequence[RoundFacts] = (), measures: Sequence[MeasureFacts] = ()) -> Report:
+            rounds: Sequence[RoundFacts] = (), measures: Sequence[MeasureFacts] = (),
+            effects: Sequence[EffectFacts] = (), scale: RiskScale = DEFAULT_SCALE,
+            causes: Mapping[str, str] | None = None) -> Report:
     """The report for `period`, compared with the period before.
 
     `cases` and `actions` must hold every case and action that was under way at some time in
     either period (store.reports reads exactly those); `redirected` is (this period, before).
     `rounds` are the quality rounds whose window overlaps the period, `measures` at least the
-    measures under way in it.
+    measures under way in it. `effects` must hold every effect check answered or due in either
+    period; `scale` colours the risk, and `causes` (cause type → label, in order) is the list of
+    cause types counted, the defaults' when not given.
     """
-    current = figures(period, tz, now, deviations, actions, redirected[0], audience)
-    previous = figures(period.previous(), tz, now, deviations, actions, redirected[1], audience)
+    causes = dict(causes) if causes is not None else dict.fromkeys(DEFAULT_CAUSES, "")
+    learning = {"effects": effects, "scale": scale, "causes": list(causes)}
+    current = figures(period, tz, now, deviations, actions, redirected[0], audience, **learning)
+    previous = figures(period.previous(), tz, now, deviations, actions, redirected[1], audience, **learning)
     start, end = period.start(tz), period.end(tz)
 
     def local(moment: datetime | None) -> date | None:
@@ -355,7 +417,7 @@ def compute(office_id: str, tz: ZoneInfo, period: Period, now: datetime, deviati
     )
     quality = section(rounds, measures, start=start, at=at, tz=tz, leaders=audience is Audience.LEADERS)
     return Report(office_id, audience, now, current, previous, rows, action_rows, per_month,
-                  open_over_time(period, tz, now, deviations), tz, quality)
+                  open_over_time(period, tz, now, deviations), tz, quality, causes=causes)
 
 
 def open_over_time(period: Period, tz: ZoneInfo, now: datetime, deviations: Sequence[DeviationFacts]) -> tuple[

@@ -19,8 +19,9 @@ from bot.office import Office
 from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
 from bot.quality.rules import Area, Scored, shareable_tags
 from bot.reports import chart
-from bot.reports.figures import ActionFacts, Audience, DeviationFacts, Report, compute
+from bot.reports.figures import ActionFacts, Audience, DeviationFacts, EffectFacts, Report, compute
 from bot.reports.periods import Period, Span, last_complete_month
+from bot.reports.risk import DEFAULT_SCALE, cause_labels
 from bot.reports.wording import period_name
 from store import quality as quality_store
 from store import reports as store
@@ -50,7 +51,13 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
             session, office.id, period.first, period.last, period.start(tz), period.end(tz))]
         measures = [MeasureFacts(**row._asdict()) for row in quality_store.measures_during(
             session, office.id, period.start(tz), period.end(tz))]
-    report = compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures)
+    effects = [EffectFacts(**row._asdict()) for row in store.effect_checks_during(
+        session, office.id, before.first, period.last, start, end)]
+    # Issue 22: the office config's `[risk]` thresholds and cause list belong here once they exist;
+    # until then the defaults (bot/reports/risk.py).
+    scale, causes = DEFAULT_SCALE, cause_labels(office.locale)
+    report = compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures,
+                     effects, scale, causes)
     return replace(report, breaches=breach_report.load(session, office.id, period.start(tz), period.end(tz)))
 
 
@@ -100,6 +107,18 @@ def report_chart(report: Report, office: Office, title: str | None = None) -> Ch
         filename=f"avvik-{office.id}-{label.replace('..', '_')}.png",
         title=title,
         alt_text=t("report.chart.alt", loc, period=period_name(report.period, loc)),
+    )
+
+
+def learning_chart(report: Report, office: Office) -> Chart:
+    """Issue 22: the period's cases by risk and by cause type, beside the period before."""
+    loc, label = office.locale, report.period.label
+    return Chart(
+        png=chart.render_learning(report, office, t("report.chart.learning_title", loc,
+                                                    period=period_name(report.period, loc))),
+        filename=f"avvik-{office.id}-{label.replace('..', '_')}-risiko-arsak.png",
+        title=t("report.chart.learning_title", loc, period=period_name(report.period, loc)),
+        alt_text=t("report.chart.learning_alt", loc, period=period_name(report.period, loc)),
     )
 
 

@@ -13,11 +13,13 @@ from bot.i18n import Locale, format_date, has, t
 from bot.office import Office
 from bot.quality.report import MeasureRow, QualitySection, RoundSummary
 from bot.quality.rules import NOT_RELEVANT, SCALE, AreaSummary, round_title
-from bot.reports.figures import Change
+from bot.reports.figures import Change, Report
 from bot.reports.periods import Period, Span
+from bot.reports.risk import NOT_ASSESSED, Recurring
 from bot.routing.rules import Destination
 
 DIMENSIONS = ("kind", "category", "destination", "severity")
+LEARNING = ("risk", "cause", "effect")  # issue 22: Figures.by_risk, by_cause, by_effect
 
 
 def number(value: float | None, locale: Locale) -> str:
@@ -191,3 +193,38 @@ def measure_line(measure: MeasureRow, locale: Locale, mention: Callable[[str], s
     if measure.owner_id:
         line += " · " + t("report.overdue.owner", locale, owner=mention(measure.owner_id))
     return line
+
+
+# --- risk, cause and effect (issue 22) ----------------------------------------------------------
+
+def learning_label(dimension: str, value: str, report: Report, locale: Locale) -> str:
+    """«Gul», «Rutine ikke fulgt» (the office's label for a cause type), «Virket delvis», «Ikke vurdert»."""
+    if value == NOT_ASSESSED:
+        return t("report.not_assessed", locale)
+    if dimension == "cause" and report.causes.get(value):
+        return report.causes[value]
+    key = f"report.{dimension}.{value}"
+    return t(key, locale) if has(key) else value
+
+
+def learning_counts(report: Report, dimension: str) -> list[tuple[str, int, int]]:
+    """(value, this period, before): every colour and every answer (zeros too, so the distribution
+    reads whole), the cause types seen in either period."""
+    current = getattr(report.current, f"by_{dimension}")
+    previous = getattr(report.previous, f"by_{dimension}")
+    return [(value, current.get(value, 0), previous.get(value, 0)) for value in dict.fromkeys([*current, *previous])
+            if dimension != "cause" or current.get(value) or previous.get(value)]
+
+
+def recurring_mark(row: Recurring, locale: Locale) -> str:
+    """«går igjen, flere enn før», «går igjen», or nothing."""
+    if row.rising:
+        return t("report.recurring.rising", locale)
+    return t("report.recurring.recurs", locale) if row.recurs else ""
+
+
+def recurring_line(row: Recurring, report: Report, locale: Locale) -> str:
+    """«Rutine ikke fulgt: 5 (før: 3) · går igjen, flere enn før»."""
+    mark = recurring_mark(row, locale)
+    return t("report.recurring.line", locale, cause=learning_label("cause", row.cause, report, locale),
+             now=row.current, before=row.previous, mark=f" · {mark}" if mark else "")

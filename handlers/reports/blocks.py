@@ -13,16 +13,20 @@ from bot.reports.exports import change_lines, counts, overdue_line
 from bot.reports.figures import Report
 from bot.reports.wording import (
     DIMENSIONS,
+    LEARNING,
     area_line,
     change_label,
     comparison_line,
     days,
     dimension_label,
+    learning_counts,
+    learning_label,
     measure_line,
     measures_summary,
     number,
     one_line,
     period_name,
+    recurring_line,
     round_line,
     score_columns,
     score_counts,
@@ -81,6 +85,7 @@ def report_blocks(report: Report, office: Office) -> list:
         SectionBlock(text=mrkdwn(summary_text(report, office))),
         SectionBlock(fields=[mrkdwn(dimension_text(report, d, office)) for d in DIMENSIONS]),
         DividerBlock(),
+        *learning_blocks(report, office),
     ]
     overdue = [overdue_line(o, office, mention=lambda user: f"<@{user}>", clean=escape) for o in cur.overdue]
     header = f"*{t('report.overdue.header', loc, count=len(cur.overdue))}*"
@@ -105,6 +110,27 @@ def report_blocks(report: Report, office: Office) -> list:
     if breaches:
         blocks += [DividerBlock(), SectionBlock(text=mrkdwn(f"*{breaches[0]}*\n{breaches[1]}"))]
     return blocks + quality_blocks(report, office)
+
+
+def learning_text(report: Report, dimension: str, loc: Locale) -> str:
+    rows = [f"{escape(learning_label(dimension, value, report, loc))}: *{now}* ({signed(now - before, loc)})"
+            for value, now, before in learning_counts(report, dimension)]
+    return _fit([f"*{dimension_label(dimension, loc)}*", *(rows or [t("report.none", loc)])], FIELD_MAX, loc)
+
+
+def learning_blocks(report: Report, office: Office) -> list:
+    """Issue 22: the period's cases by risk and by cause, the effect checks, and the causes that recur."""
+    loc, previous = office.locale, period_name(report.previous.period, office.locale)
+    rows = report.recurring_causes()
+    lines = [f"• {escape(recurring_line(row, report, loc))}" for row in rows] or [t("report.recurring.none", loc)]
+    return [
+        HeaderBlock(text=plain("report.learning.header", loc)),
+        SectionBlock(fields=[mrkdwn(learning_text(report, d, loc)) for d in LEARNING]),
+        ContextBlock(elements=[mrkdwn(t("report.effect.scope", loc))]),
+        SectionBlock(text=mrkdwn(_fit([f"*{t('report.recurring.header', loc, previous=previous)}*", *lines],
+                                      SECTION_MAX, loc))),
+        DividerBlock(),
+    ]
 
 
 ROUNDS_SHOWN = 4  # two years of rounds; a longer period's earlier rounds are in the export

@@ -8,9 +8,10 @@ must not land in whatever channel the command was typed in; an ephemeral reply t
 command's `response_url` cannot carry a file and is gone on reload, while a leader wants to
 keep the report and forward it to the leader group. So the command is acked at once with a
 «working on it» line (ephemeral), and the report is posted with chat.postMessage to the
-leader's DM with the app (the Messages tab), the chart uploaded into the same DM with
-files_upload_v2. It is the direct answer to a request, not something the bot sends on its own,
-so it does not go through the ledger; a failure is logged and the leader can ask again.
+leader's DM with the app (the Messages tab), the charts (cases per month and open cases; risk and
+cause) uploaded into the same DM with files_upload_v2. It is the direct answer to a request, not
+something the bot sends on its own, so it does not go through the ledger; a failure is logged and
+the leader can ask again.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from bot.i18n import t
 from bot.office import Office
 from bot.reports.figures import Audience, Report
 from bot.reports.periods import parse_period
-from bot.reports.service import Chart, load_report, report_chart
+from bot.reports.service import Chart, learning_chart, load_report, report_chart
 from bot.reports.wording import period_name, span
 from bot.services import Services
 from handlers.blocks import mrkdwn
@@ -65,22 +66,22 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
 
 
 def post_report(client: WebClient, office: Office, user_id: str, report: Report) -> None:
-    """The report in the leader's DM, and its chart right below it."""
+    """The report in the leader's DM, and its charts right below it (one upload, so they arrive together)."""
     blocks = [b.to_dict() for b in report_blocks(report, office)]
     text = t("report.fallback", office.locale, period=period_name(report.period, office.locale),
              registered=report.current.registered)
     try:
         posted = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-        upload_chart(client, posted["channel"], report_chart(report, office))
+        upload_charts(client, posted["channel"], [report_chart(report, office), learning_chart(report, office)])
     except (SlackApiError, SlackClientError) as exc:
         code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
         log.warning("report %s: not delivered (%s)", report.period.label, code)
 
 
-def upload_chart(client: WebClient, channel_id: str, chart: Chart, *, thread_ts: str | None = None) -> None:
-    """Upload a chart into a conversation (the report's DM, or the office channel for the digest)."""
-    client.files_upload_v2(channel=channel_id, file=chart.png, filename=chart.filename, title=chart.title,
-                           alt_txt=chart.alt_text, thread_ts=thread_ts)
+def upload_charts(client: WebClient, channel_id: str, charts: list[Chart]) -> None:
+    """Upload charts into a conversation in one share, so they arrive together."""
+    client.files_upload_v2(channel=channel_id, file_uploads=[
+        {"file": c.png, "filename": c.filename, "title": c.title, "alt_txt": c.alt_text} for c in charts])
 
 
 def _tell(client: WebClient, user_id: str, text: str) -> None:

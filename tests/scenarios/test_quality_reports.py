@@ -372,7 +372,8 @@ def test_the_cli_xlsx_has_a_row_per_round_and_area_and_the_measures(db, office, 
 
     assert result.returncode == 0, result.stderr
     workbook = openpyxl.load_workbook(tmp_path / "rapport.xlsx")
-    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Kvalitet", "Kvalitetstiltak"]
+    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Risiko og årsak", "Kvalitet",
+                                  "Kvalitetstiltak"]
     header, *rows = workbook["Kvalitet"].iter_rows(values_only=True)
     column = {name: i for i, name in enumerate(header)}
     assert len(rows) == 2 * 4
@@ -444,4 +445,4 @@ def test_the_empty_quality_sheets_are_still_valid(db, office):
     with db.transaction() as session:
         report = build_report(session, office, parse_period("2024", NOW.date()), NOW)
     workbook = openpyxl.load_workbook(io.BytesIO(render(report, office, Format.XLSX)))
-    assert [ws.max_row for ws in workbook.worksheets[4:]] == [1, 1]  # the headers alone
+    assert [ws.max_row for ws in workbook.worksheets[5:]] == [1, 1]  # the quality sheets: headers alone

@@ -304,9 +304,9 @@ def test_a_leader_gets_the_report_in_a_dm_with_its_chart(bot, clock, office):
     assert f"<@{first_overdue[2]}>" in text  # owners: the leaders' version
     assert "U0STAFF" not in text and SECRET not in text  # never a reporter, never ASYS/HMS text
 
-    [complete] = bot.fake.wait_for("files.completeUploadExternal")
+    [complete] = bot.fake.wait_for("files.completeUploadExternal")  # both charts in one share
     assert complete.params["channel_id"] == dm["channel"]
-    [upload] = bot.fake.uploaded(channel=dm["channel"])
+    [upload, _risk_and_cause] = sorted(bot.fake.uploaded(channel=dm["channel"]), key=lambda u: len(u.filename))
     assert upload.filename.endswith(".png") and "1. halvår 2026" in upload.title
     assert_real_chart(upload.data, [colour(c) for c in want["by_category"]])
 
@@ -426,7 +426,8 @@ def test_the_cli_writes_an_xlsx_with_every_sheet_and_no_personal_data(db, office
     assert result.returncode == 0, result.stderr
     assert f"{want['registered']} case(s)" in result.stdout
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Kvalitet", "Kvalitetstiltak"]
+    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Risiko og årsak", "Kvalitet",
+                                  "Kvalitetstiltak"]
     assert summary_row(workbook, "Registrerte avvik")[1:3] == (want["registered"], 0)
     assert summary_row(workbook, "Lukket")[1] == want["closed"]
     assert summary_row(workbook, "Median dager fra registrering til lukking")[1] == pytest.approx(
@@ -483,7 +484,8 @@ def test_every_format_of_an_empty_period_is_still_a_valid_file(db, office):
     with db.transaction() as session:
         report = build_report(session, office, parse_period("2024", AFTER_2026.date()), AFTER_2026)
     workbook = openpyxl.load_workbook(io.BytesIO(render(report, office, Format.XLSX)))
-    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Kvalitet", "Kvalitetstiltak"]
+    assert workbook.sheetnames == ["Sammendrag", "Avvik", "Tiltak", "Erfaringer", "Risiko og årsak", "Kvalitet",
+                                  "Kvalitetstiltak"]
     assert render(report, office, Format.CSV).decode("utf-8-sig").count("\r\n") == 1
     assert "Ingen erfaringer" in render(report, office, Format.MD).decode()
 
@@ -491,8 +493,8 @@ def test_every_format_of_an_empty_period_is_still_a_valid_file(db, office):
 def test_report_rules_know_neither_slack_nor_sql():
     import ast
 
-    for name in ("reports/figures.py", "quality/report.py", "reports/periods.py", "reports/wording.py",
-                 "reports/exports.py"):
+    for name in ("reports/figures.py", "reports/risk.py", "quality/report.py", "reports/periods.py",
+                 "reports/wording.py", "reports/exports.py"):
         tree = ast.parse((ROOT / "bot" / name).read_text(encoding="utf-8"))
         imported = {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         imported |= {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from bot.deviations.rules import format_reference
 from store import deviations as store
 from store.db import Database
-from store.models import Action, Deviation
+from store.models import Action, Deviation, EffectCheck
 
 OFFICE = "lillehammer-gausdal"
 
@@ -90,3 +90,27 @@ def close(db: Database, deviation_id: int, at: datetime, *, feedback: str, lesso
     if state != "klar_for_lukking":
         move(db, deviation_id, "klar_for_lukking", at)
     move(db, deviation_id, "lukket", at, closure_feedback=feedback, lesson=lesson)
+
+
+# --- issue 22: risk, cause and «Har tiltaket virket?», as the assessment and the effect check leave them ---
+
+def set_risk(db: Database, deviation_id: int, likelihood: int | None, consequence: int | None,
+             causes: list[str] | None) -> None:
+    """Sannsynlighet, konsekvens and cause types as a leader's assessment stores them (None: «ikke vurdert»)."""
+    with db.transaction() as session:
+        deviation = session.get(Deviation, deviation_id)
+        deviation.risk_likelihood, deviation.risk_consequence, deviation.cause_types = likelihood, consequence, causes
+
+
+def add_effect_check(db: Database, deviation_id: int, due_on: date, *, answer: str | None = None,
+                     answered_at: datetime | None = None, note: str | None = None,
+                     leader: str = "U0LEADER1") -> int:
+    """An effect check on a case, asked on `due_on`; answered when `answer` is given."""
+    with db.transaction() as session:
+        deviation = session.get(Deviation, deviation_id)
+        check = EffectCheck(deviation_id=deviation_id, office_id=deviation.office_id, due_on=due_on, leader_id=leader,
+                            answer=answer, note=note, answered_by=leader if answer else None, answered_at=answered_at,
+                            created_at=deviation.closed_at or deviation.created_at)
+        session.add(check)
+        session.flush()
+        return check.id
