@@ -59,7 +59,7 @@ def unanswered(session: Session, office_id: str) -> Sequence[tuple[EffectCheck, 
         .where(EffectCheck.office_id == office_id, EffectCheck.answered_at.is_(None), Deviation.state == CLOSED)
         .order_by(EffectCheck.due_on, EffectCheck.id)
     )
-    return [(check, deviation) for check, deviation in session.execute(query).tuples()]
+    return [(check, deviation) for check, deviation in session.execute(query)]
 
 
 def check_of(session: Session, deviation_id: int, *, lock: bool = False) -> EffectCheck | None:

@@ -67,10 +67,10 @@ def workdays_back(today: date, n: int, workdays: Workdays) -> date:
 
 
 def closure_window(today: date, after: int, workdays: Workdays) -> tuple[date, date]:
-    """The days a case may have closed on to be asked today, first and last (both included): `after`
-    workdays ago at the latest, and no more than CATCH_UP_WORKDAYS before that."""
+    """The days a case may have closed on to be asked today, first and last (both included): waited
+    `after` workdays at least, and `after` + CATCH_UP_WORKDAYS at most."""
     last = workdays_back(today, after, workdays)
-    first = workdays_back(today, after + CATCH_UP_WORKDAYS, workdays) + _DAY
+    first = workdays_back(today, after + CATCH_UP_WORKDAYS + 1, workdays) + _DAY
     return first, last
 
 

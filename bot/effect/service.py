@@ -15,7 +15,7 @@ from bot.deviations.rules import Command, State, check_reopen
 from bot.deviations.workflow import apply, locked_deviation, record_step
 from bot.effect.outbox import Question
 from bot.effect.rules import Answer, CheckNotFound, check_answer
-from bot.errors import StorageUnavailable
+from bot.errors import DeviationNotFound, StorageUnavailable
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.service import authorize, load_deviation
 from bot.office import Office
@@ -50,7 +50,7 @@ def question_for(db: Database, clock: Clock, leaders: LeaderDirectory, office: O
     (anyone else is refused, and the attempt audited)."""
     authorize(db, clock, leaders, office, user_id, ANSWERED, deviation_id)
     try:
-        with db.reading() as session:
+        with db.transaction() as session:  # committed, not rolled back: what it read stays loaded
             deviation = deviations_store.by_id(session, deviation_id) if deviation_id else None
             check = store.check_of(session, deviation_id) if deviation is not None else None
             if deviation is None or check is None or deviation.office_id != office.id:
@@ -71,7 +71,10 @@ def answer_check(db: Database, clock: Clock, leaders: LeaderDirectory, office: O
     note = (note or "").strip() or None
     try:
         with db.transaction() as session:
-            deviation = locked_deviation(session, office, deviation_id)  # the case first, as every change does
+            try:
+                deviation = locked_deviation(session, office, deviation_id)  # the case first, as every change does
+            except DeviationNotFound:
+                raise CheckNotFound() from None
             check = store.check_of(session, deviation.id, lock=True)
             if check is None or check.office_id != office.id:
                 raise CheckNotFound()
