@@ -207,7 +207,8 @@ def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock):
     assert state_of(bot, case) == "registrert"
     with db.transaction() as session:
         events = session.scalars(select(Event).where(Event.deviation_id == case).order_by(Event.id)).all()
-    assert [(e.kind, e.actor_id) for e in events[-2:]] == [("effekt_vurdert", OTHER_LEADER), ("gjenapnet", OTHER_LEADER)]
+    assert [(e.kind, e.actor_id) for e in events[-2:]] == [("effekt_vurdert", OTHER_LEADER),
+                                                            ("gjenapnet", OTHER_LEADER)]
     assert events[-1].detail["reason"] == note
     # The DM the leader pressed «Nei» in now says what was answered, without its buttons.
     [update] = bot.fake.of("chat.update", lambda c: c.params["channel"] == DM["channel_id"])
