@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.app import install_senders
+from bot.deviations.retention import run_daily
 from bot.effect.jobs import scheduled_checks
 from bot.reminders.jobs import scheduled_nudges
 from bot.scheduler import create_scheduler
@@ -311,3 +312,14 @@ def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db
     bot.fake.settle(quiet=0.1)
     summaries = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
     assert len(summaries) == 2 and "effekt-sjekk" not in text_of(summaries[-1])
+
+
+def test_the_note_is_erased_with_the_case_s_other_words_and_the_answer_kept(bot, db, clock):
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    view = press(bot, "delvis", case)
+    bot.client.submit(view, {ids.Effect.NOTE: "Virker på dagtid, ikke på kveldsvakter."}, user=OTHER_LEADER)
+    clock.set(oslo(date(2028, 10, 23)))  # 730 days and more after the closure
+    run_daily(bot.services)  # the scheduler's nightly job
+    check = check_of(bot, case)
+    assert (check.answer, check.note, check.answered_by) == ("delvis", None, OTHER_LEADER)
