@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.deviations.rules import Command, State, check_reopen
 from bot.deviations.workflow import apply, locked_deviation, record_step
 from bot.effect.outbox import Question
-from bot.effect.rules import Answer, CheckNotFound, check_answer
+from bot.effect.rules import AlreadyAnswered, Answer, CheckNotFound, check_answer
 from bot.errors import DeviationNotFound, StorageUnavailable
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.service import authorize, load_deviation
@@ -55,7 +55,8 @@ def question_for(db: Database, clock: Clock, leaders: LeaderDirectory, office: O
             check = store.check_of(session, deviation_id) if deviation is not None else None
             if deviation is None or check is None or deviation.office_id != office.id:
                 raise CheckNotFound()
-            check_answer(check.answered_at is not None, Answer.WORKED, False, None)
+            if check.answered_at is not None:
+                raise AlreadyAnswered()
             return Question(check, deviation, store.done_actions(session, deviation.id))
     except Unavailable as exc:
         raise StorageUnavailable() from exc

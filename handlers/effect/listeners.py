@@ -76,7 +76,8 @@ def submit_answer(ack: Ack, client: WebClient, services: Services, office: Offic
     """The answer stored once, audited, and the case reopened when «Gjenåpne avviket» was ticked."""
     answer = _answer_of(parsed.view.callback_id)
     meta, values = parsed.view.metadata, parsed.view.values()
-    reopen = E.REOPEN_CHOSEN in (values.get(E.REOPEN) or [])  # type: ignore[operator]
+    ticked = values.get(E.REOPEN)
+    reopen = isinstance(ticked, list) and E.REOPEN_CHOSEN in ticked
     try:
         if answer is None:
             raise effect.CheckNotFound()
