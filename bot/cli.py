@@ -271,6 +271,16 @@ def cmd_breach(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_effect(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue 22: «Har tiltaket virket?» for cases closed with actions N workdays ago, and its reminders."""
+    from bot.effect.jobs import describe, run_checks
+
+    services, offices = _job_services(args, settings)
+    for office in offices:
+        print("\n".join(describe(run_checks(services, office, dry_run=args.dry_run), args.dry_run)))
+    return 0
+
+
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.reminders.digest import run_digest
     from bot.reminders.rules import local_date
@@ -449,7 +459,8 @@ def parser() -> argparse.ArgumentParser:
     for name, run, what in (("nudge", cmd_nudge, "send today's reminders, escalations and the leaders' summary"),
                             ("digest", cmd_digest, "post this week's feedback digest to the office channel"),
                             ("quality", cmd_quality, "close, open and remind the half-yearly quality rounds"),
-                            ("breach", cmd_breach, "remind and escalate possible personal-data breaches (hourly)")):
+                            ("breach", cmd_breach, "remind and escalate possible personal-data breaches (hourly)"),
+                            ("effect", cmd_effect, "ask «Har tiltaket virket?» of cases closed with actions; remind")):
         job = commands.add_parser(name, help=f"{what} now (as the scheduler does)")
         job.add_argument("--dry-run", action="store_true", help="print what would be sent; send and store nothing")
         job.add_argument("--office", help="only this office (its id in AVVIK_OFFICE_CONFIG)")

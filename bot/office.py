@@ -47,6 +47,9 @@ class Cadence(_Strict):
     digest_hour: int = Field(default=13, ge=0, le=23)
     post_empty_digest: bool = False
     chart_in_digest: bool = False  # add bot.reports.service.digest_chart() to the monthly digest
+    # Issue 22, «Har tiltaket virket?»: the responsible leader is asked this many workdays after a case
+    # closed with actions (seed 000: «at forbedringer vedvarer»); 0 turns the question off.
+    effect_check_after_workdays: int = Field(default=60, ge=0)
 
 
 class Rules(_Strict):

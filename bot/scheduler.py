@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot import metrics
 from bot.breach.jobs import scheduled_breaches
 from bot.deviations import retention
+from bot.effect.jobs import scheduled_checks
 from bot.learning.jobs import scheduled_question
 from bot.quality.jobs import scheduled_rounds
 from bot.reminders.digest import scheduled_digest
@@ -68,6 +69,9 @@ def create_scheduler(services: Services) -> BackgroundScheduler:
             args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
         # Seed 000's ten discussion questions: the month's on its first workday (bot/learning/jobs.py).
         add(scheduled_question, WorkdayTrigger(cadence.nudge_hour, 0, office.tz), f"discussion:{office.id}",
+            args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
+        # Issue 22: «Har tiltaket virket?» N workdays after a case closed with actions, and its reminders.
+        add(scheduled_checks, WorkdayTrigger(cadence.nudge_hour, 0, office.tz), f"effect:{office.id}",
             args=office_jobs, misfire_grace_time=MISFIRE_GRACE)
     # Issue 21: a possible personal-data breach's 72 hours run in calendar time: every hour, every day.
     for office in services.offices.office:

@@ -19,6 +19,7 @@ def install(app: App, services: Services) -> None:
     from handlers import actions, commands, envelope, middleware, payloads
     from handlers.breach import listeners as breach
     from handlers.dialogue import listeners as dialogue
+    from handlers.effect import listeners as effect
     from handlers.home import listeners as home
     from handlers.leaders import listeners as leaders
     from handlers.learning import listeners as learning
@@ -31,7 +32,7 @@ def install(app: App, services: Services) -> None:
     envelope.register(app)  # first: a request Slack could not have sent reaches no listener
     app.use(middleware.provide(services))  # then every listener may ask for `services`
     for package in (commands, registration, routing, home, leaders, quality, reminders, breach, learning, actions,
-                    dialogue):
+                    dialogue, effect):
         package.register(app)
     install_senders(services.messenger)
 
@@ -42,12 +43,13 @@ def install_senders(messenger: Messenger) -> None:
     from handlers.breach import senders as breach
     from handlers.deviations import senders as deviations
     from handlers.dialogue import senders as dialogue
+    from handlers.effect import senders as effect
     from handlers.leaders import senders as leaders
     from handlers.learning import senders as learning
     from handlers.quality import senders as quality
     from handlers.registration import senders as registration
     from handlers.reminders import senders as reminders
 
-    for package in (registration, deviations, leaders, reminders, quality, dialogue, breach, learning):
+    for package in (registration, deviations, leaders, reminders, quality, dialogue, breach, learning, effect):
         package.register(messenger)
     messenger.check_senders()

@@ -154,3 +154,22 @@ class Breach:
     DECISION: Final = "breach_decision"
     NOTIFIED_ON: Final = "breach_notified_on"
     REASON: Final = "breach_reason"
+
+
+class Effect:
+    """Issue 22, «Har tiltaket virket?»: the DM's three buttons (`effect_answer:nei`, value: the case's id),
+    the answer's modal (`effect_answer_view:nei`: the answer pressed) and its fields."""
+
+    ANSWER: Final = "effect_answer"
+    VIEW: Final = "effect_answer_view"
+    NOTE: Final = "effect_note"
+    REOPEN: Final = "effect_reopen"
+    REOPEN_CHOSEN: Final = "gjenapne"
+
+
+def effect_action(answer: str) -> str:
+    return f"{Effect.ANSWER}:{answer}"
+
+
+def effect_view(answer: str) -> str:
+    return f"{Effect.VIEW}:{answer}"

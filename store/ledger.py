@@ -85,6 +85,9 @@ class MessageKind(StrEnum):
     EXERCISE_REVEAL = "exercise_reveal"  # the poll replaced by the seed's answer and the tally
     DISCUSSION_QUESTION = "discussion_question"  # the month's question to the office channel
     QUALITY_GOOD_PRACTICE = "quality_good_practice"  # «fungerer bra» answers the leaders share with the office
+    # «Har tiltaket virket?» (issue 22): asked once per case closed with actions, then reminded
+    EFFECT_CHECK = "effect_check"  # the question to the responsible leader (or the leader channel)
+    EFFECT_REMINDER = "effect_reminder"  # an unanswered question again, one per reminder round (its workday)
 
 
 class TargetKind(StrEnum):

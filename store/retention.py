@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from store.deviations import CLOSED
-from store.models import Deviation, DialogueMessage, Event
+from store.models import Deviation, DialogueMessage, EffectCheck, Event
 
 DEVIATION_TEXT = ("what_happened", "cause", "immediate_action", "suggested_action", "assessment_note",
                   "closure_feedback", "lesson")
@@ -66,6 +66,11 @@ def erase_text(session: Session, deviation: Deviation, now: datetime) -> list[st
         action.description, action.completion_note = "", None
     # Issue 20: the questions to an anonymous reporter and their answers go with the rest of the words.
     session.execute(update(DialogueMessage).where(DialogueMessage.deviation_id == deviation.id).values(text=None))
+    # Issue 22: the note answering «Har tiltaket virket?» is words too; the answer itself is kept.
+    noted = session.execute(update(EffectCheck).where(EffectCheck.deviation_id == deviation.id,
+                                                      EffectCheck.note.is_not(None)).values(note=None))
+    if noted.rowcount:
+        erased.append("effect_check.note")
     for event in session.scalars(select(Event).where(Event.deviation_id == deviation.id)):
         kept = {k: v for k, v in (event.detail or {}).items() if not isinstance(v, str) or _CODE.fullmatch(v)}
         if kept != event.detail:

@@ -22,9 +22,10 @@ from bot.messenger import Entry
 from bot.reminders.jobs import OPEN
 from bot.reminders.rules import escalation_level, local_date, still_due
 from store import breach as breach_store
+from store import effect as effect_store
 from store import reminders as store
 from store.ledger import TargetKind, id_of
-from store.models import Action, Breach, Deviation, Digest, NudgeEntry
+from store.models import Action, Breach, Deviation, Digest, EffectCheck, NudgeEntry
 
 
 def nudges(session: Session, entry: Entry) -> list[tuple[NudgeEntry, Deviation, Action | None]]:
@@ -59,6 +60,7 @@ class Summary:
     # Issue 20: open anonymous cases waiting for their reporter's answer or reference, and for which.
     waiting_on_reporter: Sequence[tuple[Deviation, Waiting]] = ()
     missed_breaches: Sequence[tuple[Breach, Deviation]] = ()  # issue 21: a breach's 72 hours passed
+    effect_waiting: Sequence[tuple[EffectCheck, Deviation]] = ()  # issue 22: «Har tiltaket virket?» unanswered
 
 
 def summary(session: Session, entry: Entry) -> Summary:
@@ -72,6 +74,7 @@ def summary(session: Session, entry: Entry) -> Summary:
         ready=store.open_in_state(session, office.id, State.READY_TO_CLOSE),
         waiting_on_reporter=dialogue.waiting_on_reporter(session, office.id),
         missed_breaches=breach_store.missed(session, office.id, asof - timedelta(days=7), asof),
+        effect_waiting=effect_store.unanswered(session, office.id),
     )
 
 

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 
 from bot.deviations import outbox as deviations
 from bot.deviations.rules import ActionState, Command, State, closure_offered
+from bot.effect.service import ANSWERED as EFFECT_ANSWERED
 from bot.i18n import Locale, format_date, format_datetime, has, t, t_count
 from bot.leaders import outbox
 from bot.leaders.service import ACTION_ADDED, ACTION_CHANGED, ACTION_DONE, ACTION_DROPPED
@@ -81,6 +82,8 @@ def step_text(event: Event, deviation: Deviation, office: Office, client: WebCli
                             reference=escape(deviation.decision_reference or ""))
     elif event.kind == Command.REOPEN:
         what = t("thread.reopened", loc, reason=_quote(str(event.detail.get("reason") or "")))
+    elif event.kind == EFFECT_ANSWERED and has(f"effect.answer.{event.detail.get('answer')}"):
+        what = t("effect.thread", loc, answer=t(f"effect.answer.{event.detail.get('answer')}", loc))
     else:
         what = t("thread.moved", loc, before=_state(event.from_state, loc), after=_state(event.to_state, loc))
     changed = event.detail.get("severity") if isinstance(event.detail, dict) else None

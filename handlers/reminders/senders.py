@@ -182,6 +182,13 @@ def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
     missed = breach_blocks.missed_lines(list(summary.missed_breaches), delivery.office)  # issue 21
     if missed:
         blocks.append(SectionBlock(text=mrkdwn(f"{missed[0]}\n{_lines(missed[1:], loc)}")))
+    if summary.effect_waiting:  # issue 22: «Har tiltaket virket?» not yet answered
+        lines = [t("effect.summary.line", loc, reference=d.reference, title=_title(d, loc),
+                   asked=format_date(check.due_on, loc),
+                   leader=f"<@{check.leader_id}>" if check.leader_id else t("effect.summary.leaders", loc))
+                 for check, d in summary.effect_waiting]
+        header = t_count("effect.summary.header", loc, len(lines))
+        blocks.append(SectionBlock(text=mrkdwn(f"{header}\n{_lines(lines, loc)}")))
     text = t("summary.fallback", loc, new=len(new), unassessed=len(unassessed), overdue=len(overdue), ready=len(ready))
     delivery.client.chat_postMessage(channel=delivery.entry.recipient, blocks=[b.to_dict() for b in blocks], text=text)
 

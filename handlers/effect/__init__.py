@@ -1,0 +1,1 @@
+"""«Har tiltaket virket?»: the question by DM, its reminders, the answer's modal (issue 22)."""

@@ -1,0 +1,325 @@
+"""Issue 22, «Har tiltaket virket?»: on a controlled clock, through the jobs the scheduler runs and
+signed requests as Slack sends them.
+
+Sixty workdays after a case closed with actions (public holidays not counted), its responsible leader
+is asked, once across two scheduler processes; a case closed without actions never is. «Nei» with
+«Gjenåpne avviket» reopens the case with the note as its reason. Someone who is not a leader, a case of
+another office, an id without a check and a second answer are refused and change nothing. An
+unanswered check is reminded every two workdays and shows in the leaders' weekly summary.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.app import install_senders
+from bot.deviations.retention import run_daily
+from bot.effect.jobs import scheduled_checks
+from bot.reminders.jobs import scheduled_nudges
+from bot.scheduler import create_scheduler
+from bot.services import build_services
+from bot.settings import EXAMPLE_OFFICE_CONFIG
+from handlers import ids
+from store.db import Database
+from store.models import Deviation, EffectCheck, Event, LedgerEntry
+from tests.conftest import make_settings
+from tests.support import seeding
+from tests.support.flows import posted_to, text_of
+
+OSLO = ZoneInfo("Europe/Oslo")
+OFFICE = "lillehammer-gausdal"
+LEADER, OTHER_LEADER, STAFF = "U0LEADER1", "U0LEADER2", "U0STAFF1"
+LEADER_CHANNEL = "C0LEADERS"
+DM = {"type": "message", "channel_id": "D0LEADER2", "message_ts": "1768377600.000100"}  # where the question is
+
+CLOSED_ON = date(2026, 10, 20)  # a Tuesday
+# 60 workdays later: Thursday 14 January 2027. 25 December and 1 January are Fridays (public holidays), so
+# counting weekdays alone would make it Tuesday the 12th.
+DUE = date(2027, 1, 14)
+MARKER = "Har tiltaket virket?"
+
+
+def oslo(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=OSLO)
+
+
+def closed_with_action(db: Database, *, title: str = "Vedtak uten begrunnelse", responsible: str | None = OTHER_LEADER,
+                       office_id: str = OFFICE) -> int:
+    """A case assessed with one action, the action done with its note, and the case closed on CLOSED_ON."""
+    deviation_id = seeding.add_deviation(db, oslo(date(2026, 10, 5)), state="tiltak_pagar",
+                                         responsible_leader=responsible, title=title, office_id=office_id)
+    action_id = seeding.add_action(db, deviation_id, "U0OWNER1", date(2026, 10, 16), oslo(date(2026, 10, 5)),
+                                   description="Ny sjekkliste for begrunnelse i vedtaksbrev")
+    seeding.finish_action(db, action_id, oslo(date(2026, 10, 15)))
+    seeding.close(db, deviation_id, oslo(CLOSED_ON, 14), feedback="Sjekklisten er tatt i bruk.")
+    with db.transaction() as session:  # its card, as registration posted it
+        session.get(Deviation, deviation_id).card_channel = LEADER_CHANNEL
+        session.get(Deviation, deviation_id).card_ts = f"1760000000.{deviation_id:06d}"
+    return deviation_id
+
+
+def closed_without_action(db: Database) -> int:
+    deviation_id = seeding.add_deviation(db, oslo(date(2026, 10, 5)), state="klar_for_lukking",
+                                         responsible_leader=OTHER_LEADER, title="Enkeltstående glipp")
+    seeding.close(db, deviation_id, oslo(CLOSED_ON, 14), feedback="Ingen tiltak trengs.")
+    return deviation_id
+
+
+def effect_job(bot, clock, day: date) -> None:
+    clock.set(oslo(day))
+    scheduled_checks(bot.services, OFFICE)
+    bot.fake.settle(quiet=0.1)
+
+
+def run_two_schedulers(bot, clock, slack, day: date) -> None:
+    """Two scheduler processes' effect jobs at once, each with its own engine and messenger."""
+    clock.set(oslo(day))
+    jobs, both = [], []
+    for _ in range(2):
+        services = build_services(make_settings(slack, bot.services.db.url, EXAMPLE_OFFICE_CONFIG), clock=clock,
+                                  db=Database(bot.services.db.url))
+        install_senders(services)
+        job = create_scheduler(services).get_job(f"effect:{OFFICE}")
+        jobs.append(threading.Thread(target=job.func, args=job.args))
+        both.append(services)
+    for thread in jobs:
+        thread.start()
+    for thread in jobs:
+        thread.join(30)
+    for services in both:
+        services.messenger.close()
+        services.db.dispose()
+    bot.fake.settle(quiet=0.1)
+
+
+def questions_to(bot, recipient: str) -> list[dict]:
+    return [p for p in posted_to(bot.fake, recipient) if MARKER in text_of(p) and "Påminnelse" not in text_of(p)]
+
+
+def reminders_to(bot, recipient: str) -> list[dict]:
+    return [p for p in posted_to(bot.fake, recipient) if MARKER in text_of(p) and "Påminnelse" in text_of(p)]
+
+
+def button(params: dict, answer: str) -> dict:
+    return next(e for b in params["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == ids.effect_action(answer))
+
+
+def press(bot, answer: str, value: str | int, *, user: str = OTHER_LEADER) -> dict | None:
+    """Press Ja / Delvis / Nei in the DM: the modal the bot opened, or None (refused)."""
+    before = len(bot.fake.of("views.open"))
+    response = bot.client.click(ids.effect_action(answer), value=str(value), user=user, container=DM)
+    assert response.status == 200, response.body
+    bot.fake.settle(quiet=0.2)
+    opened = bot.fake.of("views.open")
+    return opened[-1].params["view"] if len(opened) > before else None
+
+
+def ephemerals(bot, user: str) -> list[str]:
+    return [c.params["text"] for c in bot.fake.of("chat.postEphemeral", lambda c: c.params.get("user") == user)]
+
+
+def check_of(bot, deviation_id: int) -> EffectCheck | None:
+    with bot.services.db.transaction() as session:
+        return session.scalar(select(EffectCheck).where(EffectCheck.deviation_id == deviation_id))
+
+
+def state_of(bot, deviation_id: int) -> str:
+    with bot.services.db.transaction() as session:
+        return session.get(Deviation, deviation_id).state
+
+
+# --- when, and how often ---------------------------------------------------------------------------
+
+def test_the_responsible_leader_is_asked_on_the_sixtieth_workday_once_across_two_schedulers(bot, db, clock, slack):
+    asked = closed_with_action(db, title="Brev uten begrunnelse")
+    closed_without_action(db)
+
+    for day in (date(2027, 1, 12), date(2027, 1, 13)):  # 58 and 59 workdays: holidays are not workdays
+        run_two_schedulers(bot, clock, slack, day)
+    assert questions_to(bot, OTHER_LEADER) == []
+
+    run_two_schedulers(bot, clock, slack, DUE)
+    [question] = questions_to(bot, OTHER_LEADER)
+    text = text_of(question)
+    assert "AVV-2026-0001" in text and "Brev uten begrunnelse" in text and "Lukket 20.10.2026" in text
+    assert "«Ny sjekkliste for begrunnelse i vedtaksbrev» — Gjort." in text
+    assert [button(question, a)["text"]["text"] for a in ("virket", "delvis", "nei")] == ["Ja", "Delvis", "Nei"]
+    assert button(question, "nei")["value"] == str(asked)
+
+    run_two_schedulers(bot, clock, slack, date(2027, 1, 15))  # the next day, and a restart: nothing again
+    assert len(questions_to(bot, OTHER_LEADER)) == 1
+    assert not any(MARKER in text_of(p) for user in (LEADER, LEADER_CHANNEL) for p in posted_to(bot.fake, user))
+    with db.transaction() as session:
+        checks = session.scalars(select(EffectCheck)).all()
+        rows = session.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.what == "effect_check"))
+    assert [(c.deviation_id, c.leader_id, c.due_on) for c in checks] == [(asked, OTHER_LEADER, DUE)]  # not the other
+    assert rows == 1
+
+
+def test_a_case_without_a_responsible_leader_is_asked_in_the_leader_channel(bot, db, clock):
+    closed_with_action(db, responsible=None)
+    effect_job(bot, clock, DUE)
+    assert len(questions_to(bot, LEADER_CHANNEL)) == 1
+
+
+def test_an_office_can_turn_the_question_off(bot, db, clock, slack, tmp_path):
+    config = tmp_path / "office.toml"
+    config.write_text(EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8").replace(
+        "effect_check_after_workdays = 60", "effect_check_after_workdays = 0"), encoding="utf-8")
+    closed_with_action(db)
+    services = build_services(make_settings(slack, db.url, config), clock=clock, db=db)
+    install_senders(services)
+    clock.set(oslo(DUE))
+    scheduled_checks(services, OFFICE)
+    services.messenger.close()
+    assert check_of(bot, 1) is None and questions_to(bot, OTHER_LEADER) == []
+
+
+# --- answering ---------------------------------------------------------------------------------------
+
+def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock):
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    clock.set(oslo(DUE, 11))
+
+    view = press(bot, "nei", case)
+    assert view["callback_id"] == ids.effect_view("nei")
+    assert "Ditt svar: *Nei*" in text_of(view)
+    reopen = next(b for b in view["blocks"] if b.get("block_id") == ids.Effect.REOPEN)
+    assert reopen["element"]["options"][0]["text"]["text"] == "Gjenåpne avviket"
+
+    answer = bot.client.submit(view, {ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]}, user=OTHER_LEADER)
+    assert answer.json()["errors"] == {ids.Effect.NOTE: "Skriv hvorfor avviket gjenåpnes."}  # the note is the reason
+    assert state_of(bot, case) == "lukket" and check_of(bot, case).answer is None
+
+    note = "Sjekklisten brukes ikke på kveldsvakter; samme feil igjen i desember."
+    answer = bot.client.submit(view, {ids.Effect.NOTE: note, ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]},
+                               user=OTHER_LEADER)
+    assert answer.status == 200 and answer.body in ("", "{}"), answer.body
+    bot.fake.settle(quiet=0.2)
+
+    check = check_of(bot, case)
+    assert (check.answer, check.note, check.answered_by, check.reopened) == ("nei", note, OTHER_LEADER, True)
+    assert state_of(bot, case) == "registrert"
+    with db.transaction() as session:
+        events = session.scalars(select(Event).where(Event.deviation_id == case).order_by(Event.id)).all()
+    assert [(e.kind, e.actor_id) for e in events[-2:]] == [("effekt_vurdert", OTHER_LEADER),
+                                                            ("gjenapnet", OTHER_LEADER)]
+    assert events[-1].detail["reason"] == note
+    # The DM the leader pressed «Nei» in now says what was answered, without its buttons.
+    [update] = bot.fake.of("chat.update", lambda c: c.params["channel"] == DM["channel_id"])
+    assert update.params["ts"] == DM["message_ts"]
+    shown = text_of(update.params)
+    assert "Svar: *Nei*" in shown and "Avviket er gjenåpnet" in shown
+    assert not any(b["type"] == "actions" for b in update.params["blocks"])
+    # The card's thread tells it; the reporter hears the case was reopened.
+    thread = [text_of(c.params) for c in bot.fake.of("chat.postMessage", lambda c: "thread_ts" in c.params)]
+    assert any("Har tiltaket virket? Svar: Nei" in line for line in thread)
+    assert any("Gjenåpnet" in line and "kveldsvakter" in line for line in thread)
+
+    # Answered twice: refused privately, nothing changes.
+    assert press(bot, "virket", case) is None
+    assert ephemerals(bot, OTHER_LEADER)[-1].startswith("Denne effekt-sjekken er allerede besvart")
+    assert check_of(bot, case).answer == "nei"
+
+
+def test_ja_is_stored_without_reopening(bot, db, clock):
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    view = press(bot, "virket", case, user=LEADER)  # any leader of the office may answer
+    assert all(b.get("block_id") != ids.Effect.REOPEN for b in view["blocks"])  # «Ja» offers no reopening
+    assert bot.client.submit(view, {}, user=LEADER).status == 200
+    check = check_of(bot, case)
+    assert (check.answer, check.note, check.answered_by, check.reopened) == ("virket", None, LEADER, False)
+    assert state_of(bot, case) == "lukket"
+
+
+def test_a_forged_answer_is_refused_and_changes_nothing(bot, db, clock):
+    case = closed_with_action(db)
+    elsewhere = closed_with_action(db, office_id="nav-annet")
+    without_check = closed_without_action(db)
+    effect_job(bot, clock, DUE)
+    with db.transaction() as session:  # the other office's case has its own check
+        session.add(EffectCheck(deviation_id=elsewhere, office_id="nav-annet", due_on=DUE, leader_id=OTHER_LEADER,
+                                created_at=oslo(DUE)))
+
+    assert press(bot, "nei", case, user=STAFF) is None  # not a leader
+    assert ephemerals(bot, STAFF) == ["Dette kan bare ledere gjøre. Spør en leder om du mener du skal ha tilgang."]
+    for forged in (elsewhere, without_check, 999999, "1; DROP TABLE"):
+        assert press(bot, "nei", forged) is None
+    assert ephemerals(bot, OTHER_LEADER) == ["Fant ingen effekt-sjekk for dette avviket på kontoret ditt."] * 4
+    with db.reading() as session:
+        refused = session.scalars(select(Event.actor_id).where(Event.kind == "ikke_tilgang")).all()
+    assert refused == [STAFF]  # the refused attempt is in the audit log
+
+    # A submission naming another office's case is refused; «Ja» cannot reopen, whatever the form says.
+    view = press(bot, "virket", case)
+    forged = {**view, "private_metadata": f'{{"case":{elsewhere}}}'}
+    assert bot.client.submit(forged, {}, user=OTHER_LEADER).json()["errors"] == {
+        ids.Effect.NOTE: "Fant ingen effekt-sjekk for dette avviket på kontoret ditt."}
+    tampered = {**view, "blocks": [*view["blocks"], {
+        "type": "input", "block_id": ids.Effect.REOPEN, "label": {"type": "plain_text", "text": "x"},
+        "element": {"type": "checkboxes", "action_id": ids.VALUE, "options": [
+            {"text": {"type": "plain_text", "text": "x"}, "value": ids.Effect.REOPEN_CHOSEN}]}}]}
+    answer = bot.client.submit(tampered, {ids.Effect.NOTE: "Virket ikke likevel", ids.Effect.REOPEN: [
+        ids.Effect.REOPEN_CHOSEN]}, user=OTHER_LEADER)
+    assert answer.json()["errors"] == {
+        ids.Effect.NOTE: "Avviket kan bare gjenåpnes når svaret er Delvis eller Nei."}
+    for deviation_id in (case, elsewhere):
+        assert check_of(bot, deviation_id).answer is None
+    assert state_of(bot, case) == "lukket" and state_of(bot, elsewhere) == "lukket"
+
+
+# --- reminders and the weekly summary ------------------------------------------------------------------
+
+def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db, clock):
+    case = closed_with_action(db, title="Brev uten begrunnelse")
+    effect_job(bot, clock, DUE)  # Thursday: asked
+    effect_job(bot, clock, date(2027, 1, 15))
+    assert reminders_to(bot, OTHER_LEADER) == []
+
+    effect_job(bot, clock, date(2027, 1, 18))  # Monday, two workdays on: the first reminder
+    effect_job(bot, clock, date(2027, 1, 18))
+    [reminder] = reminders_to(bot, OTHER_LEADER)
+    assert "Påminnelse: spurt 14.01.2027, ikke besvart ennå." in text_of(reminder)
+    assert button(reminder, "delvis")["value"] == str(case)
+
+    scheduled_nudges(bot.services, OFFICE)  # Monday's weekly summary in the leader channel
+    bot.fake.settle(quiet=0.1)
+    [summary] = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
+    assert "*1 effekt-sjekk venter på svar*" in text_of(summary)
+    assert "AVV-2026-0001* · Brev uten begrunnelse — spurt 14.01.2027 (<@U0LEADER2>)" in text_of(summary)
+
+    effect_job(bot, clock, date(2027, 1, 19))
+    assert len(reminders_to(bot, OTHER_LEADER)) == 1
+    effect_job(bot, clock, date(2027, 1, 20))
+    assert len(reminders_to(bot, OTHER_LEADER)) == 2
+
+    view = press(bot, "delvis", case)
+    assert bot.client.submit(view, {ids.Effect.NOTE: "Virker på dagtid, ikke på kveldsvakter."},
+                             user=OTHER_LEADER).status == 200
+    assert (check_of(bot, case).answer, state_of(bot, case)) == ("delvis", "lukket")  # not reopened: not ticked
+    for day in (date(2027, 1, 22), date(2027, 1, 25)):
+        effect_job(bot, clock, day)
+    assert len(reminders_to(bot, OTHER_LEADER)) == 2  # answered: no more reminders
+    clock.set(oslo(date(2027, 1, 25)))
+    scheduled_nudges(bot.services, OFFICE)
+    bot.fake.settle(quiet=0.1)
+    summaries = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
+    assert len(summaries) == 2 and "effekt-sjekk" not in text_of(summaries[-1])
+
+
+def test_the_note_is_erased_with_the_case_s_other_words_and_the_answer_kept(bot, db, clock):
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    view = press(bot, "delvis", case)
+    bot.client.submit(view, {ids.Effect.NOTE: "Virker på dagtid, ikke på kveldsvakter."}, user=OTHER_LEADER)
+    clock.set(oslo(date(2028, 10, 23)))  # 730 days and more after the closure
+    run_daily(bot.services)  # the scheduler's nightly job
+    check = check_of(bot, case)
+    assert (check.answer, check.note, check.answered_by) == ("delvis", None, OTHER_LEADER)
