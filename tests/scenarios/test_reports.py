@@ -447,7 +447,7 @@ def test_the_cli_writes_an_xlsx_with_every_sheet_and_no_personal_data(db, office
     leaders = tmp_path / "ledere.xlsx"
     assert run_cli(db, tmp_path, "--period", "2025", "--audience", "ledere", "--out", str(leaders)).returncode == 0
     actions = list(openpyxl.load_workbook(leaders)["Tiltak"].iter_rows(values_only=True))
-    assert actions[0][-1] == "Ansvarlig (Slack-id)"
+    assert actions[0][-1] == "Ansvarlig"
     assert {row[-1] for row in actions[1:]} <= {f"U0OWNER{i}" for i in range(1, 5)}
     assert "U0STAFF" not in every_cell(openpyxl.load_workbook(leaders))
 
