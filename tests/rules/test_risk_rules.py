@@ -104,8 +104,9 @@ def test_the_risk_form_takes_only_what_the_office_offers():
     causes = ("rutine_mangler", "annet")
     form = parse_risk({"risk_likelihood": "2", "risk_consequence": "5", "cause_types": ["annet", "annet"]}, causes)
     assert (form.likelihood, form.consequence, form.cause_types) == (2, 5, ("annet",))
-    for values, field in (({"risk_likelihood": "6"}, "risk_likelihood"),
-                          ({"risk_consequence": "x"}, "risk_consequence"), ({"cause_types": ["ukjent"]}, "cause_types")):
+    refusals = (({"risk_likelihood": "6"}, "risk_likelihood"), ({"risk_consequence": "x"}, "risk_consequence"),
+                ({"cause_types": ["ukjent"]}, "cause_types"))
+    for values, field in refusals:
         with pytest.raises(FieldErrors) as refused:
             parse_risk({"risk_likelihood": "2", "risk_consequence": "5", "cause_types": ["annet"], **values}, causes)
         assert refused.value.errors == {field: "error.risk.invalid"}
