@@ -24,6 +24,7 @@ from tests.support.leader_flows import (
     ONE_ACTION,
     OTHER_LEADER,
     STAFF,
+    add_action_row,
     assess,
     audit,
     block,
@@ -103,6 +104,12 @@ def test_risk_and_cause_set_at_assessment_appear_on_the_card(bot):
     assert causes == ["Rutine mangler", "Rutine ukjent", "Rutine ikke fulgt", "Opplæring", "Kapasitet/arbeidsmengde",
                       "System/teknisk", "Samhandling", "Annet"]
 
+    # «Legg til tiltak» rebuilds the modal: the risk and causes chosen so far stay chosen.
+    view = add_action_row(bot, view, {**ONE_ACTION, **RED})
+    assert block(view, "risk_likelihood")["element"]["initial_option"]["value"] == "4"
+    assert block(view, "risk_consequence")["element"]["initial_option"]["value"] == "4"
+    assert [o["value"] for o in block(view, "cause_types")["element"]["initial_options"]] == ["rutine_mangler",
+                                                                                              "opplaering"]
     assert submit(bot, view, {**ONE_ACTION, **RED}) is None
     saved = stored(bot, deviation.id)
     assert (saved.risk_likelihood, saved.risk_consequence, saved.cause_types) == (4, 4, ["rutine_mangler",
