@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.deviations.rules import by_risk
 from bot.reminders.jobs import scheduled_nudges
 from handlers import ids
 from store import deviations as store
@@ -308,3 +309,17 @@ def test_the_weekly_summary_and_the_reminders_list_cases_by_risk_then_age(bot, d
     assert order_of(shown, *expected) == sorted(order_of(shown, *expected)), shown
     with bot.services.db.transaction() as session:
         assert len(session.scalars(select(Deviation)).all()) == 7
+
+
+def test_the_store_reads_open_cases_in_the_rule_s_order_so_a_cut_keeps_the_most_serious(db):
+    """`/avvik oversikt` reads at most 200 open cases: the database orders them as bot.deviations.rules does."""
+    made = []
+    for day, risk in ((2, None), (3, (1, 2)), (4, (5, 5)), (5, None), (6, (2, 3)), (7, (3, 2)), (8, (5, 5))):
+        made.append(seeding.add_deviation(db, oslo(date(2026, 11, day)), state="tiltak_pagar"))
+        if risk:
+            score(db, made[-1], *risk, ["annet"])
+    with db.transaction() as session:
+        everything = store.open_deviations(session, seeding.OFFICE)
+        assert [d.id for d in everything] == [d.id for d in by_risk(everything)]
+        assert [d.id for d in everything] == [made[i] for i in (2, 6, 4, 5, 1, 0, 3)]
+        assert [d.id for d in store.open_deviations(session, seeding.OFFICE, limit=2)] == [made[2], made[6]]
