@@ -143,16 +143,17 @@ def parse_risk(values: Mapping[str, object], cause_ids: Collection[str]) -> Risk
         value = values.get(name)
         if _blank(value):
             errors[name] = "error.field.choose"
-        elif not isinstance(value, str) or not value.isdigit() or int(value) not in RISK_LEVELS:
+        elif not isinstance(value, str) or value not in {str(level) for level in RISK_LEVELS}:  # "1" … "5" only
             errors[name] = "error.risk.invalid"
         else:
             chosen[name] = int(value)
     picked = values.get(CAUSE_TYPES)
-    causes = tuple(dict.fromkeys(picked)) if isinstance(picked, list) else ()
-    if not causes:
+    picked = picked if isinstance(picked, list) else []
+    if not picked:
         errors[CAUSE_TYPES] = "error.risk.cause_required"
-    elif any(not isinstance(cause, str) or cause not in cause_ids for cause in causes):
+    elif any(not isinstance(cause, str) or cause not in cause_ids for cause in picked):
         errors[CAUSE_TYPES] = "error.risk.invalid"
+    causes = tuple(dict.fromkeys(c for c in picked if isinstance(c, str)))
     if errors:
         raise FieldErrors(errors)
     return RiskForm(likelihood=chosen[LIKELIHOOD], consequence=chosen[CONSEQUENCE], cause_types=causes)

@@ -105,7 +105,10 @@ def test_the_risk_form_takes_only_what_the_office_offers():
     form = parse_risk({"risk_likelihood": "2", "risk_consequence": "5", "cause_types": ["annet", "annet"]}, causes)
     assert (form.likelihood, form.consequence, form.cause_types) == (2, 5, ("annet",))
     refusals = (({"risk_likelihood": "6"}, "risk_likelihood"), ({"risk_consequence": "x"}, "risk_consequence"),
-                ({"cause_types": ["ukjent"]}, "cause_types"))
+                ({"risk_likelihood": "²"}, "risk_likelihood"), ({"risk_likelihood": 3}, "risk_likelihood"),
+                ({"risk_consequence": ["3"]}, "risk_consequence"), ({"cause_types": ["ukjent"]}, "cause_types"),
+                ({"cause_types": [{"value": "annet"}]}, "cause_types"),
+                ({"cause_types": ["annet", None]}, "cause_types"))
     for values, field in refusals:
         with pytest.raises(FieldErrors) as refused:
             parse_risk({"risk_likelihood": "2", "risk_consequence": "5", "cause_types": ["annet"], **values}, causes)

@@ -160,6 +160,8 @@ def test_risk_and_cause_are_required_and_forged_values_are_refused(bot):
         {"risk_consequence": {"type": "static_select", "selected_option": {"value": "3; DROP TABLE deviations"}}},
         {"cause_types": {"type": "checkboxes", "selected_options": [{"value": "rutine_mangler"},
                                                                     {"value": "hemmelig_årsak"}]}},
+        {"risk_likelihood": {"type": "static_select", "selected_option": {"value": ["4"]}}},
+        {"cause_types": {"type": "checkboxes", "selected_options": [{"value": {"id": "annet"}}]}},
     ]
     for forged in forgeries:
         answer = submit_state(bot, view, {**ONE_ACTION, **RED}, forged)
