@@ -9,12 +9,14 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.deviations.rules import DEFAULT_CAUSE_TYPES, RISK_LEVELS, RISK_MAX, RiskBand, risk_band
 from bot.errors import ConfigError
+from bot.i18n import Locale, t
 from bot.routing.rules import Category, Destination, Route, route
 
 
@@ -117,6 +119,61 @@ class Learning(_Strict):
     exercises: tuple[ExerciseCase, ...] = ()
 
 
+Word = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class RiskScale(_Strict):
+    """Issue 22, risk at assessment: sannsynlighet × konsekvens, each 1–5. The five words of each scale,
+    lowest first (empty: the catalogue's, «Svært lite sannsynlig» … «Svært sannsynlig» and «Ubetydelig»
+    … «Svært alvorlig» in Bokmål), and the score's colour: green up to and including `green_up_to`,
+    yellow up to and including `yellow_up_to`, red above."""
+
+    likelihood: tuple[Word, ...] = ()
+    consequence: tuple[Word, ...] = ()
+    green_up_to: int = Field(default=4, ge=1, le=RISK_MAX - 2)
+    yellow_up_to: int = Field(default=12, ge=2, le=RISK_MAX - 1)
+
+    @field_validator("likelihood", "consequence")
+    @classmethod
+    def _five_words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        if words and len(words) != len(RISK_LEVELS):
+            raise ValueError(f"name all {len(RISK_LEVELS)} steps, lowest first (or none, for the default words)")
+        return words
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RiskScale:
+        if self.green_up_to >= self.yellow_up_to:
+            raise ValueError("green_up_to must be below yellow_up_to")
+        return self
+
+    def band(self, score: int) -> RiskBand:
+        return risk_band(score, self.green_up_to, self.yellow_up_to)
+
+    def likelihood_word(self, value: int, loc: Locale) -> str:
+        return self.likelihood[value - 1] if self.likelihood else t(f"risk.likelihood.{value}", loc)
+
+    def consequence_word(self, value: int, loc: Locale) -> str:
+        return self.consequence[value - 1] if self.consequence else t(f"risk.consequence.{value}", loc)
+
+
+class CauseType(_Strict):
+    """One of the cause types a leader picks at assessment (issue 22). The defaults' labels are in the
+    catalogue (`cause.<id>`); an office's own cause type needs its label."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str | None = Field(default=None, min_length=1, max_length=75)
+
+    @model_validator(mode="after")
+    def _labelled(self) -> CauseType:
+        if self.label is None and self.id not in DEFAULT_CAUSE_TYPES:
+            raise ValueError(f"cause type {self.id!r} needs a label")
+        return self
+
+
+DEFAULT_CAUSES = tuple(CauseType(id=cause) for cause in DEFAULT_CAUSE_TYPES)
+MAX_CAUSES = 10  # Slack's checkboxes hold at most ten options
+
+
 class Office(_Strict):
     """One NAV office: who leads it, where the bot posts, and how deviations are routed."""
 
@@ -147,6 +204,16 @@ class Office(_Strict):
     privacy_contact: str | None = Field(default=None, pattern=r"^[USW][A-Z0-9]+$")
     breach: BreachTrack = BreachTrack()
     learning: Learning = Learning()
+    risk: RiskScale = RiskScale()
+    causes: tuple[CauseType, ...] = Field(default=DEFAULT_CAUSES, min_length=1, max_length=MAX_CAUSES)
+
+    @field_validator("causes")
+    @classmethod
+    def _unique_causes(cls, causes: tuple[CauseType, ...]) -> tuple[CauseType, ...]:
+        ids = [cause.id for cause in causes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two cause types share an id")
+        return causes
 
     @field_validator("timezone")
     @classmethod
@@ -175,6 +242,17 @@ class Office(_Strict):
 
     def destination(self, destination: Destination | str) -> DestinationInfo:
         return self.destinations[Destination(destination)]
+
+    @property
+    def cause_ids(self) -> tuple[str, ...]:
+        return tuple(cause.id for cause in self.causes)
+
+    def cause_label(self, cause_id: str, loc: Locale) -> str:
+        """A cause type's label; one the config no longer lists is shown by its catalogue label or its id."""
+        found = next((cause for cause in self.causes if cause.id == cause_id), None)
+        if found is not None and found.label:
+            return found.label
+        return t(f"cause.{cause_id}", loc) if cause_id in DEFAULT_CAUSE_TYPES else cause_id
 
 
 class County(_Strict):

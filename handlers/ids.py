@@ -53,6 +53,7 @@ ADD_ACTION_ROW: Final = "assessment_add_action"
 ADD_ACTION: Final = "case_add_action"  # «Legg til tiltak» on a card while the actions are under way
 CHANGE_ACTION: Final = "case_change_action"  # «Endre tiltak»: a new responsible person or due date
 FOLLOWED_UP: Final = "case_followed_up_elsewhere"  # a forwarded case with its reference: followed up there
+CHANGE_RISK: Final = "case_change_risk"  # «Endre risiko» (issue 22): risk and cause types after the assessment
 
 ASSESSMENT_VIEW: Final = "assessment"
 CLOSURE_VIEW: Final = "closure"
@@ -61,6 +62,7 @@ DROP_VIEW: Final = "drop_action"
 FOLLOWED_UP_VIEW: Final = "followed_up_elsewhere"
 ADD_ACTION_VIEW: Final = "add_action"
 CHANGE_ACTION_VIEW: Final = "change_action"
+RISK_VIEW: Final = "change_risk"
 COMPLETION_VIEW: Final = "action_completion"  # a case's action or a quality round's measure: both say «Utført»
 COMPLETION_NOTE: Final = "note"  # its one field
 NOTICE_VIEW: Final = "leader_notice"  # a refusal or an error, with a close button only
@@ -82,6 +84,9 @@ class Leader:
     FOLLOWED_UP: Final = "followed_up"  # the confirmation's text (errors land on it)
     NEW_OWNER: Final = "new_owner"
     NEW_DUE_ON: Final = "new_due_on"
+    LIKELIHOOD: Final = "risk_likelihood"  # issue 22: «Hvor sannsynlig er det at det skjer igjen?»
+    CONSEQUENCE: Final = "risk_consequence"  # «Hvor alvorlig blir det for brukeren eller kontoret?»
+    CAUSE_TYPES: Final = "cause_types"
 
 
 def action_block(row: int, field: str) -> str:

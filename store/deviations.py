@@ -18,6 +18,12 @@ OPEN_ACTION = "apen"
 IS_OPEN = Deviation.state != literal_column(f"'{CLOSED}'")
 
 
+# Issue 22, bot.deviations.rules.risk_order in SQL: scored cases before «ikke vurdert», the highest risk
+# (sannsynlighet × konsekvens) first, then the oldest.
+RISK_SCORE = Deviation.risk_likelihood * Deviation.risk_consequence
+BY_RISK = (RISK_SCORE.is_(None), RISK_SCORE.desc(), Deviation.created_at, Deviation.id)
+
+
 def is_open(states: Sequence[str]) -> ColumnElement[bool]:
     """Open deviations: the partial index's predicate, and the open states named, so that SQLite without
     statistics (no ANALYZE) also prefers `ix_deviations_open (office_id, state)` to any index on
@@ -74,11 +80,12 @@ def by_reporter(session: Session, office_id: str, reporter_id: str, limit: int =
 
 
 def open_deviations(session: Session, office_id: str, limit: int = 200) -> Sequence[Deviation]:
-    """Every deviation not closed, oldest first, with its actions (through `ix_deviations_open`)."""
+    """Every deviation not closed, by risk then age, with its actions (through `ix_deviations_open`): the
+    `limit` cut keeps the most serious, not merely the oldest."""
     query = (
         select(Deviation)
         .where(Deviation.office_id == office_id, IS_OPEN)
-        .order_by(Deviation.created_at, Deviation.id)
+        .order_by(*BY_RISK)
         .options(selectinload(Deviation.actions))
         .limit(limit)
     )

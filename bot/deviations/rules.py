@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from bot.errors import (
     ActionAlreadyFinished,
@@ -18,6 +19,8 @@ from bot.errors import (
     InvalidTransition,
     ReasonRequired,
 )
+
+T = TypeVar("T")
 
 
 class Kind(StrEnum):
@@ -272,3 +275,75 @@ def format_reference(year: int, seq: int, prefix: str | None = None) -> str:
     """`AVV-2026-0042`, or `AVV-LHG-2026-0042` with the office's prefix: unique across the offices
     of one workspace (issue 24)."""
     return f"AVV-{prefix}-{year}-{seq:04d}" if prefix else f"AVV-{year}-{seq:04d}"
+
+
+# --- risk and cause at assessment (issue 22) -------------------------------------------------------
+
+RISK_LEVELS = (1, 2, 3, 4, 5)  # sannsynlighet and konsekvens: each 1–5, the office names the steps
+RISK_MAX = RISK_LEVELS[-1] * RISK_LEVELS[-1]
+
+
+class RiskBand(StrEnum):
+    """The colour of a risk score, as Norwegian QHSE systems show sannsynlighet × konsekvens."""
+
+    GREEN = "gronn"
+    YELLOW = "gul"
+    RED = "rod"
+
+
+# The office config's cause types by default (issue 22; Arbeidstilsynet asks that the cause be
+# registered «slik at det samme ikke skjer igjen»). Labels are in the catalogue (`cause.<id>`).
+DEFAULT_CAUSE_TYPES = ("rutine_mangler", "rutine_ukjent", "rutine_ikke_fulgt", "opplaering", "kapasitet", "system",
+                       "samhandling", "annet")
+
+
+def risk_score(likelihood: int | None, consequence: int | None) -> int | None:
+    """Sannsynlighet × konsekvens, 1–25; None while either is «ikke vurdert»."""
+    if likelihood is None or consequence is None:
+        return None
+    if likelihood not in RISK_LEVELS or consequence not in RISK_LEVELS:
+        raise ValueError(f"risk outside 1–5: {likelihood} × {consequence}")
+    return likelihood * consequence
+
+
+def risk_band(score: int, green_up_to: int, yellow_up_to: int) -> RiskBand:
+    """Green up to and including `green_up_to`, yellow up to and including `yellow_up_to`, red above
+    (the office config's thresholds; 4 and 12 by default)."""
+    if score <= green_up_to:
+        return RiskBand.GREEN
+    if score <= yellow_up_to:
+        return RiskBand.YELLOW
+    return RiskBand.RED
+
+
+def risk_order(score: int | None, created_at: datetime, tie: int = 0) -> tuple:
+    """How open cases are listed (oversikt, the weekly summary, reminders): the highest risk first, then
+    the oldest; cases whose risk is «ikke vurdert» after every scored one, oldest first (they wait for
+    an assessment, which their own reminders ask for). `tie` (the case id) keeps the order stable."""
+    return (score is None, -(score or 0), created_at, tie)
+
+
+def risk_then_age(deviation) -> tuple:
+    """A case's place in a list by risk_order; a stored value outside the scale counts as «ikke vurdert»."""
+    try:
+        score = risk_score(deviation.risk_likelihood, deviation.risk_consequence)
+    except ValueError:
+        score = None
+    return risk_order(score, deviation.created_at, deviation.id)
+
+
+def by_risk(deviations: Iterable[T]) -> list[T]:
+    """Open cases as oversikt, the weekly summary and the reminders list them (issue 22): risk, then age."""
+    return sorted(deviations, key=risk_then_age)
+
+
+def risk_changeable(state: State) -> bool:
+    """«Endre risiko» after the assessment, while the case is open: a case waiting for its assessment
+    gets its risk there, and a closed case keeps what it was closed with."""
+    return state not in (State.REGISTERED, State.CLOSED)
+
+
+def check_risk_changeable(state: State) -> None:
+    if not risk_changeable(state):
+        raise InvalidTransition(state=state.value, command="endre_risiko")
+

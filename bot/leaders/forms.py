@@ -17,6 +17,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from bot.deviations.rules import (
+    RISK_LEVELS,
     ClosureRequest,
     Severity,
     Term,
@@ -37,6 +38,8 @@ UserId = Annotated[str, Field(pattern=USER_ID)]
 
 # Assessment fields. An action row's fields are named `action_<row>_<field>`.
 NEEDS_ACTIONS, REASONS, RESPONSIBLE, SEVERITY = "needs_actions", "reasons", "responsible", "severity"
+# Issue 22: risk and cause at assessment (and «Endre risiko» later).
+LIKELIHOOD, CONSEQUENCE, CAUSE_TYPES = "risk_likelihood", "risk_consequence", "cause_types"
 TERM, DESCRIPTION, OWNER, DUE_ON = "term", "description", "owner", "due_on"
 ACTION_FIELDS = (TERM, DESCRIPTION, OWNER, DUE_ON)
 YES, NO, CLOSE_NOW = "ja", "nei", "lukk"  # «Ingen tiltak – lukk nå»: no action, closed in the same modal
@@ -82,6 +85,16 @@ class ClosureForm(BaseModel):
                               decision_reference=self.decision_reference)
 
 
+class RiskForm(BaseModel):
+    """Issue 22: sannsynlighet and konsekvens (1–5 each) and one or more of the office's cause types."""
+
+    model_config = ConfigDict(frozen=True)
+
+    likelihood: int
+    consequence: int
+    cause_types: tuple[str, ...]
+
+
 class AssessmentForm(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -91,6 +104,7 @@ class AssessmentForm(BaseModel):
     actions: tuple[ActionDraft, ...] = ()
     severity: Severity | None = None  # the leader's judgement; None keeps the case's as it is
     closure: ClosureForm | None = None  # «Ingen tiltak – lukk nå»: the closure, in the same modal
+    risk: RiskForm | None = None  # required from the modal (parse_assessment); None only where none was asked
 
 
 # Which field a closure refusal from bot.deviations.rules.check_closure is about.
@@ -120,14 +134,46 @@ def _blank(value: object) -> bool:
     return clean_text(value) in (None, [], "")
 
 
+def parse_risk(values: Mapping[str, object], cause_ids: Collection[str]) -> RiskForm:
+    """Issue 22: both steps chosen from 1–5 and at least one cause type, every one of them in the office's
+    list. Slack offers only those; anything else was forged and is refused on its field."""
+    errors: dict[str, str] = {}
+    chosen: dict[str, int] = {}
+    for name in (LIKELIHOOD, CONSEQUENCE):
+        value = values.get(name)
+        if _blank(value):
+            errors[name] = "error.field.choose"
+        elif not isinstance(value, str) or value not in {str(level) for level in RISK_LEVELS}:  # "1" … "5" only
+            errors[name] = "error.risk.invalid"
+        else:
+            chosen[name] = int(value)
+    picked = values.get(CAUSE_TYPES)
+    picked = picked if isinstance(picked, list) else []
+    if not picked:
+        errors[CAUSE_TYPES] = "error.risk.cause_required"
+    elif any(not isinstance(cause, str) or cause not in cause_ids for cause in picked):
+        errors[CAUSE_TYPES] = "error.risk.invalid"
+    causes = tuple(dict.fromkeys(c for c in picked if isinstance(c, str)))
+    if errors:
+        raise FieldErrors(errors)
+    return RiskForm(likelihood=chosen[LIKELIHOOD], consequence=chosen[CONSEQUENCE], cause_types=causes)
+
+
 def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: date,
-                     leaders: Collection[str], *, current_severity: Severity = Severity.MEDIUM,
+                     leaders: Collection[str], *, cause_ids: Collection[str],
+                     current_severity: Severity = Severity.MEDIUM,
                      leader_group_decision: bool = True) -> AssessmentForm:
     """Check the assessment modal. The leader sets the severity (DESIGN.md: «the reporter suggests,
-    the assessing leader decides»). Without actions the reasons are required; with actions, each
-    filled row needs its term, description, owner and a due date from today on; empty rows are
-    skipped. The responsible leader must be one of the office's leaders."""
+    the assessing leader decides») and the risk and cause (issue 22: required for every new
+    assessment). Without actions the reasons are required; with actions, each filled row needs its
+    term, description, owner and a due date from today on; empty rows are skipped. The responsible
+    leader must be one of the office's leaders."""
     errors: dict[str, str] = {}
+    risk: RiskForm | None = None
+    try:
+        risk = parse_risk(values, cause_ids)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
     choice = values.get(NEEDS_ACTIONS)
     needs = {YES: True, NO: False, CLOSE_NOW: False}.get(choice if isinstance(choice, str) else "")
     close_now = choice == CLOSE_NOW
@@ -179,7 +225,7 @@ def parse_assessment(values: Mapping[str, object], rows: Sequence[int], today: d
         raise FieldErrors(errors)
     try:
         return AssessmentForm(needs_actions=bool(needs), reasons=reasons, responsible=responsible,
-                              actions=tuple(drafts) if needs else (), severity=severity, closure=closure)
+                              actions=tuple(drafts) if needs else (), severity=severity, closure=closure, risk=risk)
     except ValidationError as exc:  # a leader id in the config that is not a Slack user id
         raise FieldErrors(_errors(exc, fields=(RESPONSIBLE, REASONS)) or {RESPONSIBLE: "error.field.invalid"}) \
             from None

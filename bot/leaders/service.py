@@ -23,10 +23,12 @@ from bot.deviations.rules import (
     Severity,
     State,
     assessment_command,
+    by_risk,
     check_actions_changeable,
     check_closure,
     check_followed_up,
     check_reopen,
+    check_risk_changeable,
     command_after_actions,
     current_actions,
     finish_action,
@@ -44,7 +46,7 @@ from bot.errors import (
     StorageUnavailable,
 )
 from bot.leaders.directory import LeaderDirectory
-from bot.leaders.forms import ActionChange, ActionDraft, AssessmentForm, ClosureForm
+from bot.leaders.forms import ActionChange, ActionDraft, AssessmentForm, ClosureForm, RiskForm
 from bot.office import Office
 from store import deviations as store
 from store.db import Database, Unavailable
@@ -57,6 +59,7 @@ T = TypeVar("T")
 REFUSED = "ikke_tilgang"  # audit event kind of a refused attempt
 ACTION_DONE, ACTION_DROPPED = "tiltak_utfort", "tiltak_forkastet"  # audit event kinds of an action's end
 ACTION_ADDED, ACTION_CHANGED = "tiltak_lagt_til", "tiltak_endret"  # … of an action added or changed under way
+RISK_CHANGED = "risiko_endret"  # … of «Endre risiko» (issue 22): numbers and cause ids only, never free text
 # The open states in the order a case passes them: the overview's sections.
 OVERVIEW_ORDER = (State.REGISTERED, State.FORWARDED, State.ACTIONS_ONGOING, State.READY_TO_CLOSE)
 
@@ -177,8 +180,9 @@ def deviation_for(db: Database, leaders: LeaderDirectory, office: Office, refere
 
 
 def overview(db: Database, office: Office) -> dict[State, list[Deviation]]:
-    """Open cases by state, oldest first (seed 000: leaders «jevnlig etterspør informasjon om meldte avvik»)."""
-    deviations = _unit(db, lambda session: store.open_deviations(session, office.id))
+    """Open cases by state, each state's by risk then age (seed 000: leaders «jevnlig etterspør
+    informasjon om meldte avvik»; issue 22: the most serious first)."""
+    deviations = by_risk(list(_unit(db, lambda session: store.open_deviations(session, office.id))))
     grouped: dict[State, list[Deviation]] = {state: [] for state in OVERVIEW_ORDER}
     for deviation in deviations:
         state = State(deviation.state)
@@ -213,10 +217,14 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
     created: list[Action] = []
 
     detail: dict = {"actions": len(form.actions), "responsible": form.responsible}
+    if form.risk is not None:
+        detail.update(_risk_detail(form.risk))
 
     def change(deviation: Deviation) -> None:
         deviation.responsible_leader = form.responsible
         deviation.assessment_note = form.reasons
+        if form.risk is not None:
+            _set_risk(deviation, form.risk)
         if form.severity is not None and form.severity.value != deviation.severity:
             # DESIGN.md: «the reporter suggests, the assessing leader decides»; the suggestion is kept.
             detail["severity"] = {"from": deviation.severity, "to": form.severity.value}
@@ -251,6 +259,42 @@ def assess(db: Database, clock: Clock, office: Office, deviation_id: int, form: 
                        detail=closing.detail, messages=closing.messages)
         return Moved(closed.deviation_id, closed.reference, assessed.from_state, closed.to_state, closed.event_id,
                      assessed.ledger_ids + closed.ledger_ids)
+
+    return _unit(db, work)
+
+
+def _risk_detail(risk: RiskForm) -> dict:
+    return {"risk": {"likelihood": risk.likelihood, "consequence": risk.consequence},
+            "cause_types": list(risk.cause_types)}
+
+
+def _set_risk(deviation: Deviation, risk: RiskForm) -> None:
+    deviation.risk_likelihood = risk.likelihood
+    deviation.risk_consequence = risk.consequence
+    deviation.cause_types = list(risk.cause_types)
+
+
+def change_risk(db: Database, clock: Clock, office: Office, deviation_id: int, risk: RiskForm, *,
+                actor_id: str) -> list[int]:
+    """Issue 22, «Endre risiko»: a leader changes the risk and the cause types of an assessed, open case.
+    One audit event (`risiko_endret`) with what changed, from and to, as numbers and cause ids; the card
+    and its thread follow. Nothing changed: nothing recorded."""
+    now = clock.now()
+
+    def work(session) -> list[int]:
+        deviation = locked_deviation(session, office, deviation_id)
+        check_risk_changeable(State(deviation.state))
+        detail: dict = {}
+        if (deviation.risk_likelihood, deviation.risk_consequence) != (risk.likelihood, risk.consequence):
+            detail["likelihood"] = {"from": deviation.risk_likelihood, "to": risk.likelihood}
+            detail["consequence"] = {"from": deviation.risk_consequence, "to": risk.consequence}
+        causes_before = list(deviation.cause_types or [])
+        if causes_before != list(risk.cause_types):
+            detail["cause_types"] = {"from": causes_before, "to": list(risk.cause_types)}
+        if not detail:
+            return []
+        _set_risk(deviation, risk)
+        return record_step(session, office, deviation, RISK_CHANGED, now, actor_id=actor_id, detail=detail)
 
     return _unit(db, work)
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from bot.deviations.outbox import deviation
-from bot.deviations.rules import State
+from bot.deviations.rules import State, by_risk, risk_then_age
 from bot.dialogue import service as dialogue
 from bot.dialogue.rules import Waiting
 from bot.messenger import Entry
@@ -29,9 +29,10 @@ from store.models import Action, Breach, Deviation, Digest, EffectCheck, NudgeEn
 
 
 def nudges(session: Session, entry: Entry) -> list[tuple[NudgeEntry, Deviation, Action | None]]:
-    """The reminders one message gathers that are still due now."""
-    return [(nudge, found, action) for nudge, found, action in store.nudges_of_message(session, entry.id)
-            if still_due(nudge.rule, found.state, action.state if action else None, found.external_reference)]
+    """The reminders one message gathers that are still due now, their cases by risk then age."""
+    due = [(nudge, found, action) for nudge, found, action in store.nudges_of_message(session, entry.id)
+           if still_due(nudge.rule, found.state, action.state if action else None, found.external_reference)]
+    return sorted(due, key=lambda item: risk_then_age(item[1]))  # stable: a case's own reminders keep their order
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def escalation(session: Session, entry: Entry) -> list[Escalated]:
 
 @dataclass(frozen=True)
 class Summary:
-    """The leaders' weekly summary, as the deviations stand when it goes out."""
+    """The leaders' weekly summary, as the deviations stand when it goes out; each list by risk then
+    age (issue 22), the overdue actions by their case's."""
 
     today: date  # the office's date the summary was entered
     new: Sequence[Deviation]  # registered in the week before
@@ -68,10 +70,11 @@ def summary(session: Session, entry: Entry) -> Summary:
     today = local_date(asof, office.tz)
     return Summary(
         today=today,
-        new=store.registered_since(session, office.id, asof - timedelta(days=7), asof),
-        unassessed=store.open_in_state(session, office.id, State.REGISTERED),
-        overdue=store.overdue_actions(session, office.id, OPEN, today),
-        ready=store.open_in_state(session, office.id, State.READY_TO_CLOSE),
+        new=by_risk(store.registered_since(session, office.id, asof - timedelta(days=7), asof)),
+        unassessed=by_risk(store.open_in_state(session, office.id, State.REGISTERED)),
+        overdue=sorted(store.overdue_actions(session, office.id, OPEN, today),
+                       key=lambda pair: risk_then_age(pair[1])),  # stable: a case's actions by due date
+        ready=by_risk(store.open_in_state(session, office.id, State.READY_TO_CLOSE)),
         waiting_on_reporter=dialogue.waiting_on_reporter(session, office.id),
         missed_breaches=breach_store.missed(session, office.id, asof - timedelta(days=7), asof),
         effect_waiting=effect_store.unanswered(session, office.id),

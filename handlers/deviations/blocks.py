@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import ActionState, State, closure_offered
+from bot.deviations.rules import ActionState, State, closure_offered, risk_changeable, risk_score
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, format_date, t
 from bot.office import Office
@@ -46,6 +46,58 @@ def severity_text(deviation: Deviation, loc: Locale) -> str:
     if deviation.reported_severity and deviation.reported_severity != deviation.severity:
         text += " " + t("card.reported_as", loc, severity=t(f"severity.{deviation.reported_severity}", loc))
     return text
+
+
+def score_of(deviation: Deviation) -> int | None:
+    """The case's risk score, or None when «ikke vurdert» (a value outside the scale counts as none)."""
+    try:
+        return risk_score(deviation.risk_likelihood, deviation.risk_consequence)
+    except ValueError:
+        return None
+
+
+def risk_words(likelihood: int | None, consequence: int | None, office: Office) -> str:
+    """Issue 22: «:large_yellow_circle: Gul (12) · sannsynlighet: Sannsynlig · konsekvens: Alvorlig», or «Risiko
+    ikke vurdert»; colour and words from the office config."""
+    loc = office.locale
+    try:
+        score = risk_score(likelihood, consequence)
+    except ValueError:
+        score = None
+    if score is None or likelihood is None or consequence is None:
+        return t("risk.none", loc)
+    band = office.risk.band(score).value
+    return t("risk.words", loc, emoji=t(f"risk.emoji.{band}", loc), band=t(f"risk.band.{band}", loc), score=score,
+             likelihood=escape(office.risk.likelihood_word(likelihood, loc)),
+             consequence=escape(office.risk.consequence_word(consequence, loc)))
+
+
+def risk_short(deviation: Deviation, office: Office) -> str:
+    """The colour and score that begin a line in a list (`:red_circle: 16 · `); nothing while «ikke vurdert»."""
+    score = score_of(deviation)
+    if score is None:
+        return ""
+    band = office.risk.band(score).value
+    return t("risk.short", office.locale, emoji=t(f"risk.emoji.{band}", office.locale), score=score)
+
+
+def causes_text(cause_types: list[str] | None, office: Office) -> str:
+    return ", ".join(escape(office.cause_label(c, office.locale)) for c in cause_types or []) or "–"
+
+
+def risk_block(deviation: Deviation, office: Office, *, button: bool = False) -> SectionBlock:
+    """The risk with its colour, and the cause types the leaders chose, for leaders' eyes; with `button`,
+    «Endre risiko» beside it while the case is open and assessed (issue 22; «Vurder» asks it before)."""
+    loc = office.locale
+    lines = [t("risk.card", loc, risk=risk_words(deviation.risk_likelihood, deviation.risk_consequence, office))
+             if score_of(deviation) is not None else t("risk.none", loc)]
+    if deviation.cause_types:
+        lines.append(t("risk.causes_line", loc, causes=causes_text(deviation.cause_types, office)))
+    accessory = None
+    if button and risk_changeable(State(deviation.state)):
+        key = "card.change_risk" if score_of(deviation) is not None else "card.set_risk"
+        accessory = ButtonElement(text=plain(key, loc), action_id=ids.CHANGE_RISK, value=str(deviation.id))
+    return SectionBlock(block_id=f"risk:{deviation.id}", text=mrkdwn("\n".join(lines)[:3000]), accessory=accessory)
 
 
 def card_fields(deviation: Deviation, office: Office, name: Callable[[str], str] | None = None) -> list:
@@ -115,7 +167,7 @@ def action_lines(deviation: Deviation, loc: Locale, *, owners: bool = True) -> l
 def followup_blocks(deviation: Deviation, office: Office) -> list:
     """What the leaders have decided so far: responsible leader, reasons, actions, closure."""
     loc = office.locale
-    blocks: list = []
+    blocks: list = [risk_block(deviation, office, button=True)]
     if deviation.responsible_leader:
         blocks.append(ContextBlock(elements=[mrkdwn(t("card.responsible", loc,
                                                       leader=f"<@{deviation.responsible_leader}>"))]))

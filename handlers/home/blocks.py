@@ -17,7 +17,7 @@ from bot.i18n import Locale, format_date, t
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, lines_within, mrkdwn, plain
-from handlers.deviations.blocks import action_lines
+from handlers.deviations.blocks import action_lines, risk_block
 from handlers.dialogue.blocks import home_button
 from handlers.routing.blocks import process_block, status_next, where_blocks
 from store.models import Deviation
@@ -132,6 +132,8 @@ def status_blocks(office: Office, deviation: Deviation, *, leader: bool) -> list
             mrkdwn(f"*{t('card.destination', loc)}*\n{office.destination(deviation.destination).name}"),
         ]),
     ]
+    if leader:  # issue 22: the leaders' risk and cause, for leaders only
+        blocks.append(risk_block(deviation, office))
     lines = action_lines(deviation, loc, owners=leader)
     if lines:
         blocks.append(SectionBlock(text=mrkdwn(f"*{t('card.actions', loc)}*\n{lines_within(lines, loc)}")))

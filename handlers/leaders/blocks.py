@@ -12,7 +12,7 @@ avgjørelse og informerer om det på kontoret.»
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -34,7 +34,7 @@ from slack_sdk.models.blocks.block_elements import (
 )
 from slack_sdk.models.views import View
 
-from bot.deviations.rules import ActionState, Severity, Term, decision_required
+from bot.deviations.rules import RISK_LEVELS, ActionState, Severity, Term, decision_required
 from bot.forms import TEXT_MAX
 from bot.i18n import Locale, t
 from bot.leaders.forms import CLOSE_NOW, MAX_ACTIONS, NO, NONE_NEW, REFERENCE_MAX, YES
@@ -90,6 +90,55 @@ def _severity(deviation: Deviation, loc: Locale, typed: Typed) -> InputBlock:
                       element=RadioButtonsElement(action_id=ids.VALUE, options=choices, initial_option=chosen))
 
 
+def _scale(block_id: str, office: Office, key: str, word: Callable[[int, Locale], str], current: object,
+           typed: Typed) -> InputBlock:
+    loc = office.locale
+    choices = [Option(value=str(n), label=t("risk.option", loc, value=n, word=word(n, loc))[:75])
+               for n in RISK_LEVELS]
+    chosen_value = typed.get(block_id) if block_id in typed else (str(current) if current is not None else None)
+    chosen = next((o for o in choices if o.value == chosen_value), None)
+    return InputBlock(block_id=block_id, label=plain(f"{key}.label", loc), optional=False,
+                      element=StaticSelectElement(action_id=ids.VALUE, options=choices, initial_option=chosen,
+                                                  placeholder=plain("risk.pick", loc)))
+
+
+def risk_inputs(office: Office, deviation: Deviation, typed: Typed) -> list:
+    """Issue 22: «Hvor sannsynlig er det at det skjer igjen?», «Hvor alvorlig blir det for brukeren eller
+    kontoret?» (the office's five words each), how the score is coloured, and one or more cause types;
+    what the case has already (a reassessment, «Endre risiko») is chosen to begin with."""
+    loc = office.locale
+    causes = [Option(value=c.id, label=office.cause_label(c.id, loc)[:75]) for c in office.causes]
+    picked = typed.get(L.CAUSE_TYPES) if L.CAUSE_TYPES in typed else deviation.cause_types
+    initial = [o for o in causes if isinstance(picked, list) and o.value in picked]
+    return [
+        _scale(L.LIKELIHOOD, office, "risk.likelihood", office.risk.likelihood_word, deviation.risk_likelihood, typed),
+        _scale(L.CONSEQUENCE, office, "risk.consequence", office.risk.consequence_word, deviation.risk_consequence,
+               typed),
+        ContextBlock(elements=[mrkdwn(t("risk.scale", loc, green=office.risk.green_up_to,
+                                        yellow=office.risk.yellow_up_to))]),
+        InputBlock(block_id=L.CAUSE_TYPES, label=plain("risk.causes.label", loc), optional=False,
+                   element=CheckboxesElement(action_id=ids.VALUE, options=causes, initial_options=initial or None)),
+    ]
+
+
+def _reporter_cause(deviation: Deviation, loc: Locale) -> list:
+    """The reporter's answer to «Hva gjorde at det kunne skje?» (issue 16), when there is one."""
+    if not deviation.cause:
+        return []
+    return [ContextBlock(elements=[mrkdwn(t("assess.cause", loc, text=escape(deviation.cause)[:2500]))])]
+
+
+def risk_view(office: Office, deviation: Deviation) -> View:
+    """«Endre risiko» (issue 22): the risk and cause types of an assessed, open case, as they are now."""
+    loc = office.locale
+    return View(type="modal", callback_id=ids.RISK_VIEW, title=plain("risk.change_title", loc),
+                submit=plain("risk.change_submit", loc), close=plain("modal.cancel", loc),
+                private_metadata=metadata(case=deviation.id),
+                blocks=[_deviation_line(deviation, loc), *_reporter_cause(deviation, loc),
+                        *risk_inputs(office, deviation, {}),
+                        ContextBlock(elements=[mrkdwn(t("risk.change_told", loc))])])
+
+
 def action_row(row: int, number: int, loc: Locale, typed: Typed) -> list:
     """One action: short- or long-term, what, who, by when. All optional in Slack's eyes: an empty
     row is skipped, a half-filled one gets field errors from the server."""
@@ -110,9 +159,7 @@ def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], a
                     typed: Typed | None = None) -> View:
     loc = office.locale
     typed = typed or {}
-    blocks: list = [_deviation_line(deviation, loc)]
-    if deviation.cause:  # the reporter's answer to «Hva gjorde at det kunne skje?» (issue 16)
-        blocks.append(ContextBlock(elements=[mrkdwn(t("assess.cause", loc, text=escape(deviation.cause)[:2500]))]))
+    blocks: list = [_deviation_line(deviation, loc), *_reporter_cause(deviation, loc)]
     if deviation.suggested_action:
         blocks.append(ContextBlock(elements=[mrkdwn(t("assess.suggested", loc,
                                                       text=escape(deviation.suggested_action)[:2500]))]))
@@ -122,6 +169,7 @@ def assessment_view(office: Office, deviation: Deviation, rows: Sequence[int], a
                 option("assess.choice", CLOSE_NOW, loc)], typed, optional=False),
         _text(L.REASONS, loc, "assess.reasons", typed, optional=True, hint=True),
         _severity(deviation, loc, typed),
+        *risk_inputs(office, deviation, typed),
         _user(L.RESPONSIBLE, loc, "assess.responsible", typed.get(L.RESPONSIBLE) or actor_id, optional=False),
         DividerBlock(),
         # «Ingen tiltak – lukk nå»: the closure's feedback and experience in the same modal (issue 16).

@@ -25,6 +25,7 @@ from bot.deviations.rules import (
     check_actions_changeable,
     check_closable,
     check_followed_up,
+    check_risk_changeable,
 )
 from bot.errors import DomainError, InvalidTransition
 from bot.forms import FieldErrors
@@ -38,6 +39,7 @@ from bot.leaders.forms import (
     parse_closure,
     parse_new_action,
     parse_reason,
+    parse_risk,
 )
 from bot.office import Office
 from bot.services import Services
@@ -63,6 +65,7 @@ from handlers.leaders.blocks import (
     drop_view,
     followed_up_view,
     reopen_view,
+    risk_view,
     typed_values,
 )
 from handlers.middleware import authorized, for_leaders, leaders_only, parse, view_deviation
@@ -117,6 +120,12 @@ def change_action_form(office: Office, deviation: Deviation, click: BlockAction)
     if not any(a.state == ActionState.OPEN.value for a in deviation.actions):
         raise InvalidTransition(state=deviation.state, command="endre_tiltak")
     return change_action_view(office, deviation)
+
+
+def risk_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
+    """«Endre risiko» (issue 22): while the case is open and past its assessment."""
+    check_risk_changeable(State(deviation.state))
+    return risk_view(office, deviation)
 
 
 def reopening_form(office: Office, deviation: Deviation, click: BlockAction) -> View:
@@ -208,7 +217,7 @@ def submit_assessment(ack: Ack, services: Services, office: Office, deviation: D
     def work() -> list[int]:
         form = parse_assessment(parsed.view.values(), _rows(parsed.view.metadata.get("rows")) or [0],
                                 today(services, office), services.leaders.leaders(office),
-                                current_severity=Severity(deviation.severity),
+                                cause_ids=office.cause_ids, current_severity=Severity(deviation.severity),
                                 leader_group_decision=office.rules.leader_group_decision)
         return leaders_service.assess(services.db, services.clock, office, deviation.id, form,
                                       actor_id=parsed.user.id).ledger_ids
@@ -273,6 +282,16 @@ def submit_change_action(ack: Ack, services: Services, office: Office, deviation
     _answer(ack, services, office, work, L.ACTION)
 
 
+def submit_risk(ack: Ack, services: Services, office: Office, deviation: Deviation, parsed: ViewSubmission) -> None:
+    """«Endre risiko»: values checked against the office config; the change is audited and the card follows."""
+    def work() -> list[int]:
+        risk = parse_risk(parsed.view.values(), office.cause_ids)
+        return leaders_service.change_risk(services.db, services.clock, office, deviation.id, risk,
+                                           actor_id=parsed.user.id)
+
+    _answer(ack, services, office, work, L.LIKELIHOOD)
+
+
 def _drop_form(values: dict[str, object]) -> tuple[int, str]:
     """The action to drop and why; FieldErrors names both when both are missing."""
     errors: dict[str, str] = {}
@@ -309,6 +328,7 @@ def register(app: App) -> None:
     app.action(ids.ADD_ACTION, middleware=[card])(for_leaders("legg_til_tiltak", add_action_form))
     app.action(ids.CHANGE_ACTION, middleware=[card])(for_leaders("endre_tiltak", change_action_form))
     app.action(ids.FOLLOWED_UP, middleware=[card])(for_leaders("fulgt_opp_eksternt", followed_up_form))
+    app.action(ids.CHANGE_RISK, middleware=[card])(for_leaders("endre_risiko", risk_form))
     app.action(ids.ADD_ACTION_ROW, middleware=[parse(ModalAction)])(add_action_row)
 
     for callback_id, attempt, general_field, listener in (
@@ -319,6 +339,7 @@ def register(app: App) -> None:
         (ids.FOLLOWED_UP_VIEW, "fulgt_opp_eksternt", L.FOLLOWED_UP, submit_followed_up),
         (ids.ADD_ACTION_VIEW, "legg_til_tiltak", ids.action_block(0, "description"), submit_add_action),
         (ids.CHANGE_ACTION_VIEW, "endre_tiltak", L.ACTION, submit_change_action),
+        (ids.RISK_VIEW, "endre_risiko", L.LIKELIHOOD, submit_risk),
     ):
         app.view(callback_id, middleware=[parse(ViewSubmission, errors_on=general_field),
                                           leaders_only(attempt, view_deviation, errors_on=general_field)])(listener)

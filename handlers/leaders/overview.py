@@ -25,7 +25,7 @@ from bot.operations.service import office_refusals
 from bot.services import Services
 from handlers.blocks import SECTION_MAX, escape, mrkdwn, plain
 from handlers.common import reply, say
-from handlers.deviations.blocks import card_buttons
+from handlers.deviations.blocks import card_buttons, risk_short
 from handlers.leaders.blocks import delivery_reason
 from handlers.payloads import SlashCommand
 from store.models import Deviation
@@ -47,7 +47,8 @@ def case_reference(deviation: Deviation, links: Mapping[int, str]) -> str:
 
 def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]], now: datetime,
                     links: Mapping[int, str] | None = None, waiting: Mapping[int, Waiting] | None = None) -> list:
-    """Open cases by state, oldest first, with how long each has waited, each linked to its card
+    """Open cases by state, each state's by risk then age (bot.leaders.service.overview), with its risk's
+    colour and score, how long each has waited, each linked to its card
     (`links`) and carrying its next button, so a leader acts from the list; an anonymous case waiting
     for its reporter says so (issue 20: nobody can be reminded)."""
     loc, links = office.locale, links or {}
@@ -64,8 +65,8 @@ def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]]
         blocks.append(SectionBlock(text=mrkdwn(t("overview.state", loc, state=t(f"state.{state.value}", loc),
                                                  count=len(deviations)))))
         for d in room:
-            line = t("overview.line", loc, reference=case_reference(d, links), title=escape(d.title)[:120],
-                     date=format_date(d.created_at.astimezone(office.tz).date(), loc),
+            line = t("overview.line", loc, risk=risk_short(d, office), reference=case_reference(d, links),
+                     title=escape(d.title)[:120], date=format_date(d.created_at.astimezone(office.tz).date(), loc),
                      days=max((now - d.created_at).days, 0)) + _waiting(d.id, waiting, loc)
             blocks.append(SectionBlock(text=mrkdwn(line[:SECTION_MAX]), block_id=f"card:{d.id}",
                                        accessory=next_button(d, office)))
@@ -94,7 +95,7 @@ def home_extra_blocks(services: Services, office: Office, user_id: str) -> list:
 
 
 def overview(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    """`/avvik oversikt` (leaders): open cases by state, oldest first."""
+    """`/avvik oversikt` (leaders): open cases by state, highest risk first, then oldest."""
     loc = office.locale
     try:
         leaders_service.authorize(services.db, services.clock, services.leaders, office, command.user_id, "oversikt")

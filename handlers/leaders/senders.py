@@ -17,7 +17,7 @@ from bot.deviations.rules import ActionState, Command, State, closure_offered
 from bot.effect.service import ANSWERED as EFFECT_ANSWERED
 from bot.i18n import Locale, format_date, format_datetime, has, t, t_count
 from bot.leaders import outbox
-from bot.leaders.service import ACTION_ADDED, ACTION_CHANGED, ACTION_DONE, ACTION_DROPPED
+from bot.leaders.service import ACTION_ADDED, ACTION_CHANGED, ACTION_DONE, ACTION_DROPPED, RISK_CHANGED
 from bot.messenger import Delivery, MessageKind, Messenger
 from bot.office import Office
 from bot.operations.service import Refusal, leader_channel_refusal
@@ -26,6 +26,7 @@ from bot.reports.wording import one_line
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.common import display_name, who
+from handlers.deviations.blocks import causes_text, risk_words
 from handlers.leaders.blocks import action_dm_blocks, delivery_reason
 from store.models import Action, Deviation, Event
 
@@ -84,12 +85,18 @@ def step_text(event: Event, deviation: Deviation, office: Office, client: WebCli
         what = t("thread.reopened", loc, reason=_quote(str(event.detail.get("reason") or "")))
     elif event.kind == EFFECT_ANSWERED and has(f"effect.answer.{event.detail.get('answer')}"):
         what = t("effect.thread", loc, answer=t(f"effect.answer.{event.detail.get('answer')}", loc))
+    elif event.kind == RISK_CHANGED:
+        what = _risk_changed(event.detail, office)
     else:
         what = t("thread.moved", loc, before=_state(event.from_state, loc), after=_state(event.to_state, loc))
     changed = event.detail.get("severity") if isinstance(event.detail, dict) else None
     if isinstance(changed, dict):
         what += " " + t("thread.severity", loc, before=_severity(changed.get("from"), loc),
                         after=_severity(changed.get("to"), loc))
+    risk = event.detail.get("risk") if isinstance(event.detail, dict) else None
+    if isinstance(risk, dict):  # issue 22: the risk and cause set at assessment
+        what += " " + t("thread.risk", loc, risk=_risk(risk.get("likelihood"), risk.get("consequence"), office))
+        what += " " + t("risk.causes_line", loc, causes=causes_text(_ids(event.detail.get("cause_types")), office))
     actor = f"{display_name(client, event.actor_id)} · " if event.actor_id else ""
     return t("thread.line", loc, when=format_datetime(event.at, office.locale, office.tz), who=actor, what=what)
 
@@ -106,6 +113,33 @@ def _changes(detail: dict, loc: Locale, person: Callable[[str | None], str], nam
     if isinstance(due, dict):
         parts.append(t("thread.change.due", loc, before=_iso_date(due.get("from"), loc),
                        after=_iso_date(due.get("to"), loc)))
+    return " ".join(parts) or "–"
+
+
+def _number(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ids(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _risk(likelihood: object, consequence: object, office: Office) -> str:
+    return risk_words(_number(likelihood), _number(consequence), office)
+
+
+def _risk_changed(detail: dict, office: Office) -> str:
+    """«Endre risiko» (issue 22): the risk before and after, and the cause types before and after."""
+    loc, parts = office.locale, []
+    likelihood, consequence = detail.get("likelihood"), detail.get("consequence")
+    if isinstance(likelihood, dict) and isinstance(consequence, dict):
+        before = _risk(likelihood.get("from"), consequence.get("from"), office)
+        parts.append(t("thread.risk_changed", loc, before=before,
+                       after=_risk(likelihood.get("to"), consequence.get("to"), office)))
+    causes = detail.get("cause_types")
+    if isinstance(causes, dict):
+        parts.append(t("thread.causes_changed", loc, before=causes_text(_ids(causes.get("from")), office),
+                       after=causes_text(_ids(causes.get("to")), office)))
     return " ".join(parts) or "–"
 
 

@@ -22,7 +22,7 @@ from bot.reminders.rules import LEADER_RULES, SNOOZABLE, Rule, iso_week
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
 from handlers.breach import blocks as breach_blocks
-from handlers.deviations.blocks import card_buttons
+from handlers.deviations.blocks import card_buttons, risk_short
 from store.models import Action, Deviation, NudgeEntry
 
 MAX_CASES = 20  # per reminder message: 2 blocks each stays well inside Block Kit's 50
@@ -76,7 +76,8 @@ def nudge_blocks(items: Sequence[tuple[NudgeEntry, Deviation, Action | None]], o
     for deviation, lines, leader in list(deviations.values())[:MAX_CASES]:
         reference = f"<{links[deviation.id]}|{deviation.reference}>" if leader and deviation.id in links \
             else deviation.reference
-        head = t("nudge.case", loc, reference=reference, title=_title(deviation, loc))
+        head = t("nudge.case", loc, risk=risk_short(deviation, office), reference=reference,
+                 title=_title(deviation, loc))
         blocks.append(SectionBlock(text=mrkdwn(_clip("\n".join([head, *lines])))))
         buttons = card_buttons(deviation, office) if leader else []
         if deviation.id in snoozable:
@@ -153,16 +154,18 @@ def _lines(lines: list[str], loc: Locale) -> str:
 
 def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
     """Seed 000: leaders «jevnlig etterspør informasjon om meldte avvik». New, unassessed, overdue
-    and ready-to-close cases, as they stand when the summary goes out."""
+    and ready-to-close cases, as they stand when the summary goes out, each list by risk then age
+    (bot.reminders.outbox.summary), each case with its risk's colour and score."""
     loc = delivery.office.locale
     new, unassessed, ready, overdue = summary.new, summary.unassessed, summary.ready, summary.overdue
 
     def deviation_line(d: Deviation) -> str:
-        return t("summary.case_line", loc, reference=d.reference, title=_title(d, loc),
-                 state=t(f"state.{d.state}", loc))
+        return t("summary.case_line", loc, risk=risk_short(d, delivery.office), reference=d.reference,
+                 title=_title(d, loc), state=t(f"state.{d.state}", loc))
 
-    overdue_lines = [t("summary.action_line", loc, reference=d.reference, action=escape(a.description[:120]),
-                       owner=a.owner_id, due=format_date(a.due_on, loc)) for a, d in overdue]
+    overdue_lines = [t("summary.action_line", loc, risk=risk_short(d, delivery.office), reference=d.reference,
+                       action=escape(a.description[:120]), owner=a.owner_id, due=format_date(a.due_on, loc))
+                     for a, d in overdue]
     sections = [
         ("summary.new", [deviation_line(d) for d in new]),
         ("summary.unassessed", [deviation_line(d) for d in unassessed]),

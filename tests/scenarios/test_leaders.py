@@ -15,6 +15,7 @@ from tests.support.leader_flows import (
     OTHER_LEADER,
     OTHER_OWNER,
     OWNER,
+    RISK,
     STAFF,
     add_action_row,
     assess,
@@ -45,7 +46,7 @@ def test_a_leader_walks_a_case_through_every_state(bot):
     assert "action_0_description" in block_ids(view) and "action_1_description" not in block_ids(view)
     first = {"needs_actions": "ja", "responsible": OTHER_LEADER, "action_0_term": "kort",
              "action_0_description": "Gå gjennom malen for vedtaksbrev", "action_0_owner": OWNER,
-             "action_0_due_on": "2026-11-30"}
+             "action_0_due_on": "2026-11-30", **RISK}
     view = add_action_row(bot, view, first)
     assert block(view, "action_0_description")["element"]["initial_value"] == "Gå gjennom malen for vedtaksbrev"
     assert block(view, "action_0_owner")["element"]["initial_user"] == OWNER

@@ -20,6 +20,7 @@ from tests.support.leader_flows import (
     OTHER_LEADER,
     OTHER_OWNER,
     OWNER,
+    RISK,
     STAFF,
     add_action_row,
     assess,
@@ -302,7 +303,7 @@ def test_an_anonymous_reporter_is_told_nothing_but_a_named_one_is(bot):
 
 # --- 7. a case that needs no action closes in one modal -----------------------------------------------
 
-CLOSE_NOW = {"needs_actions": "lukk", "responsible": LEADER,
+CLOSE_NOW = {"needs_actions": "lukk", "responsible": LEADER, **RISK,
              "reasons": "En enkeltstående glipp som alt er rettet; rutinen er god nok.",
              "feedback": "Brevet er sendt på nytt med begrunnelse.", "no_new_lesson": ["ingen"]}
 

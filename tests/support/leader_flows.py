@@ -115,11 +115,13 @@ def block_ids(view: dict[str, Any]) -> list[str]:
     return [b["block_id"] for b in view["blocks"] if b.get("block_id")]
 
 
+# Issue 22: every assessment scores the risk (sannsynlighet, konsekvens: 1–5) and picks one or more cause types.
+RISK = {"risk_likelihood": "3", "risk_consequence": "4", "cause_types": ["rutine_ikke_fulgt"]}
 ONE_ACTION = {"needs_actions": "ja", "responsible": OTHER_LEADER, "action_0_term": "kort",
               "action_0_description": "Gå gjennom malen for vedtaksbrev", "action_0_owner": OWNER,
-              "action_0_due_on": "2026-11-30"}
+              "action_0_due_on": "2026-11-30", **RISK}
 NO_ACTION = {"needs_actions": "nei", "responsible": LEADER,
-             "reasons": "Rutinen er god nok; dette var en enkeltstående glipp som alt er rettet."}
+             "reasons": "Rutinen er god nok; dette var en enkeltstående glipp som alt er rettet.", **RISK}
 
 
 def assess(bot: Any, deviation_id: int, answers: dict[str, Any], *, user: str = LEADER) -> dict[str, Any] | None:
