@@ -15,42 +15,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.deviations.rules import DEFAULT_CAUSE_TYPES, RiskBand, risk_band, risk_score
 from bot.i18n import Locale, t
 
 NOT_ASSESSED = "ikke_vurdert"  # a case without risk or cause types (every case from before issue 22)
 UNANSWERED = "ubesvart"  # an effect check asked, not (yet) answered
 
-RISK_BANDS = ("gronn", "gul", "rod")
+RISK_BANDS = tuple(band.value for band in RiskBand)  # gronn, gul, rod
 EFFECT_ANSWERS = ("virket", "delvis", "nei")
 
 # Issue 22: «rutine mangler, rutine ukjent, rutine ikke fulgt, opplæring, kapasitet/arbeidsmengde,
 # system/teknisk, samhandling, annet — the list in the office config». These are the defaults.
-DEFAULT_CAUSES = ("rutine_mangler", "rutine_ukjent", "rutine_ikke_fulgt", "opplaering", "kapasitet", "system",
-                  "samhandling", "annet")
+DEFAULT_CAUSES = DEFAULT_CAUSE_TYPES
 
 
 @dataclass(frozen=True)
 class RiskScale:
     """Sannsynlighet × konsekvens (each 1–5) in three colours: a score up to `green` is green, up to
-    `yellow` yellow, above it red. The defaults are the office config's."""
+    `yellow` yellow, above it red. The defaults are the office config's (`[office.risk]`)."""
 
     green: int = 4
     yellow: int = 12
 
     def band(self, likelihood: int | None, consequence: int | None) -> str:
         """«gronn», «gul», «rod», or «ikke_vurdert» when either half is missing."""
-        if likelihood is None or consequence is None:
-            return NOT_ASSESSED
-        score = likelihood * consequence
-        return "gronn" if score <= self.green else "gul" if score <= self.yellow else "rod"
+        score = risk_score(likelihood, consequence)
+        return NOT_ASSESSED if score is None else risk_band(score, self.green, self.yellow).value
 
 
 DEFAULT_SCALE = RiskScale()
 
 
 def cause_labels(locale: Locale, causes: Sequence[str] = DEFAULT_CAUSES) -> dict[str, str]:
-    """The cause types in the office's order, each with its label (the catalogue's, for the defaults)."""
-    return {cause: t(f"report.cause.{cause}", locale) for cause in causes}
+    """The default cause types in order, each with the catalogue's label (an office's own list comes
+    from its config: `Office.cause_label`)."""
+    return {cause: t(f"cause.{cause}", locale) for cause in causes}
 
 
 def count_causes(cause_lists: Iterable[Sequence[str] | None], vocabulary: Sequence[str]) -> dict[str, int]:

@@ -21,7 +21,7 @@ from bot.quality.rules import Area, Scored, shareable_tags
 from bot.reports import chart
 from bot.reports.figures import ActionFacts, Audience, DeviationFacts, EffectFacts, Report, compute
 from bot.reports.periods import Period, Span, last_complete_month
-from bot.reports.risk import DEFAULT_SCALE, cause_labels
+from bot.reports.risk import RiskScale
 from bot.reports.wording import period_name
 from store import quality as quality_store
 from store import reports as store
@@ -53,9 +53,9 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
             session, office.id, period.start(tz), period.end(tz))]
     effects = [EffectFacts(**row._asdict()) for row in store.effect_checks_during(
         session, office.id, before.first, period.last, start, end)]
-    # Issue 22: the office config's `[risk]` thresholds and cause list belong here once they exist;
-    # until then the defaults (bot/reports/risk.py).
-    scale, causes = DEFAULT_SCALE, cause_labels(office.locale)
+    # Issue 22: the office config's `[office.risk]` thresholds and its cause types, in its order.
+    scale = RiskScale(green=office.risk.green_up_to, yellow=office.risk.yellow_up_to)
+    causes = {cause.id: office.cause_label(cause.id, office.locale) for cause in office.causes}
     report = compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures,
                      effects, scale, causes)
     return replace(report, breaches=breach_report.load(session, office.id, period.start(tz), period.end(tz)))

@@ -309,3 +309,21 @@ def test_the_edges_of_risk_cause_and_effect(db, bot, office):
     assert {k: v for k, v in march_report.previous.by_effect.items() if v} == {"ubesvart": 1}
     markdown = render(march_report, office, Format.MD).decode()
     assert "| ukjent_id | 1 | 0 | +1 |" in markdown  # a stored type no longer in the list keeps its count
+
+
+def test_the_report_follows_the_offices_own_thresholds_and_cause_types(db, bot, office):
+    """`[office.risk]` and `[[office.causes]]` from the config, not the defaults: a score of 6 is red
+    where the office says red starts above 5, and its own cause type is counted under its own label."""
+    own = office.model_copy(update={
+        "risk": office.risk.model_copy(update={"green_up_to": 2, "yellow_up_to": 5}),
+        "causes": (*office.causes, type(office.causes[0])(id="tolk", label="Tolk manglet")),
+    })
+    registered = datetime(2026, 3, 2, 10, 0, tzinfo=OSLO)
+    for likelihood, consequence, causes in ((2, 3, ["tolk"]), (1, 2, ["tolk", "system"]), (1, 3, None)):
+        set_risk(db, add_deviation(db, registered, office_id=office.id), likelihood, consequence, causes)
+    with bot.services.db.transaction() as session:
+        report = build_report(session, own, parse_period("2026-03", AFTER_2026.date()), AFTER_2026)
+    assert {k: v for k, v in report.current.by_risk.items() if v} == {"rod": 1, "gronn": 1, "gul": 1}
+    assert report.current.by_cause["tolk"] == 2 and report.current.by_cause["system"] == 1
+    assert report.causes["tolk"] == "Tolk manglet"
+    assert "Tolk manglet" in render(report, own, Format.MD).decode()
