@@ -131,6 +131,17 @@ def test_risk_and_cause_set_at_assessment_appear_on_the_card(bot):
     reporter = text_of(bot.client.command(f"status {deviation.reference}", user=STAFF).json())
     assert "Rød (16)" not in reporter and "Rutine mangler" not in reporter
 
+    # And the business plan counts it: the leader's period report for the month it was registered.
+    month = stored(bot, deviation.id).created_at.astimezone(OSLO).strftime("%Y-%m")
+    bot.client.command(f"rapport {month}", user=LEADER)
+    [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == LEADER
+                             and "Risiko (sannsynlighet × konsekvens)" in text_of(c.params))
+    fields = {f["text"].split("\n")[0]: f["text"].split("\n")[1:]
+              for b in dm.params["blocks"] for f in b.get("fields") or []}
+    assert "Rød: *1* (+1)" in fields["*Risiko (sannsynlighet × konsekvens)*"]
+    assert {"Rutine mangler: *1* (+1)", "Opplæring: *1* (+1)"} <= set(fields["*Årsak*"])
+    bot.fake.wait_for("files.completeUploadExternal")  # the charts follow the report
+
 
 def test_the_colour_follows_the_office_thresholds(bot):
     for answers, colour in (({"risk_likelihood": "2", "risk_consequence": "2"}, ":large_green_circle: Grønn (4)"),
