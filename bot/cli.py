@@ -107,10 +107,12 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     unless --offline)."""
     from bot.office import load_offices
     from bot.operations.checks import check_slack, database_problem, failed_messages, shape_problems
-    from bot.operations.startup import describe_setup
+    from bot.operations.startup import describe_setup, list_offices
     from store.db import Database
 
     offices = load_offices(settings.avvik_office_config)
+    if settings.avvik_office_config.is_dir() or offices.county:
+        print("\n".join(list_offices(offices)))
     db = Database(settings.database_url)
     try:
         problem = database_problem(db)
