@@ -358,9 +358,10 @@ def describe_quality(plan: RoundsPlan, reviewers: int, dry_run: bool) -> list[st
                      f"{plan.kept_out_by.closes_on}")
     for reviewer, lacking in sorted(plan.behind.items()):
         lines.append(f"  reminder to {reviewer}: {lacking} review(s) short of the target")
-    for measure_id, due_on, leaders in plan.overdue:
-        lines.append(f"  measure {measure_id} overdue since {due_on}: its owner"
-                     + (" and the leader channel" if leaders else "") + " (once each)")
+    for measure_id, due_on, leaders, county in plan.overdue:
+        who = " and the county's leaders (if the office is in a county)" if county else " and the leader channel"
+        lines.append(f"  measure {measure_id} overdue since {due_on}: its owner" + (who if leaders else "")
+                     + " (once each)")
     if len(lines) == 1:
         lines.append("  nothing to do")
     return lines

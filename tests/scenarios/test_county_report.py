@@ -373,3 +373,41 @@ def test_the_county_report_is_written_as_xlsx_and_markdown_without_free_text(bot
 
     refused = run_report(bot, tmp_path, "--county", "innlandet", "--out", str(tmp_path / "fylke.csv"))
     assert refused.returncode == 2 and "the county report is written as .xlsx or .md" in refused.stderr
+
+
+# --- measures «i fylkets regi» follow the county's leaders ----------------------------------------
+
+def test_a_county_measure_is_told_to_the_countys_leaders_and_its_overdue_notice_goes_to_them(bot, clock):
+    from bot.quality.jobs import scheduled_rounds
+
+    clock.set(oslo(date(2027, 3, 1), 9))
+    scheduled_rounds(bot.services)  # the spring round opens in every office
+    measures = (("fylke", "Felles opplæring i arbeidsrettet oppfølging"), ("kontor", "Ukentlig porteføljemøte"))
+    for opened, (scope, text) in enumerate(measures, start=1):
+        assert bot.client.command("tiltak", command="/kvalitet", user="U0LEADER2").status == 200
+        view = bot.fake.wait_for("views.open", opened)[-1].params["view"]
+        response = bot.client.submit(view, {"description": text, "area": "fremdrift", "scope": scope,
+                                            "owner": "U0REV2", "due_on": "2027-03-19"}, user="U0LEADER2",
+                                     view_id=f"V{scope.upper()}")
+        assert response.status == 200 and response.body == ""
+    bot.services.messenger.wait_idle()
+    bot.fake.settle()
+    for leader in ("U0COUNTY1", "U0LEADER1"):
+        [told] = [text_of(p) for p in posted_to(bot.fake, leader)]
+        assert "Nytt tiltak i fylkets regi fra *Kvalitetsmåling vår 2027* ved NAV Lillehammer–Gausdal" in told
+        assert "Felles opplæring" in told and "Ansvarlig: <@U0REV2>, frist 19.03.2027" in told
+    assert posted_to(bot.fake, "U0LEADER2") == []  # an office leader, not the county's
+
+    for moment in (date(2027, 3, 22), date(2027, 3, 30), date(2027, 4, 6)):
+        clock.set(oslo(moment, 9))
+        scheduled_rounds(bot.services)
+        scheduled_rounds(bot.services)
+    bot.services.messenger.wait_idle()
+    bot.fake.settle()
+    for leader in ("U0COUNTY1", "U0LEADER1"):
+        overdue = [text_of(p) for p in posted_to(bot.fake, leader) if "passert fristen" in text_of(p)]
+        assert len(overdue) == 1
+        assert "Tiltaket i fylkets regi fra *Kvalitetsmåling vår 2027* ved NAV Lillehammer–Gausdal (Fremdrift) har " \
+               "passert fristen 19.03.2027: Felles opplæring" in overdue[0]
+    channel = [text_of(p) for p in posted_to(bot.fake, "C0LEADERS") if "passert fristen" in text_of(p)]
+    assert len(channel) == 1 and "Ukentlig porteføljemøte" in channel[0]  # the office's own measure stays there
