@@ -27,6 +27,7 @@ KINDS_IN_LEDGERS = {
     "breach_alert", "breach_reminder", "breach_escalation", "breach_countdown",  # issue 21: the 72-hour track
     "delivery_problem",
     "exercise_poll", "exercise_reveal", "discussion_question", "quality_good_practice",  # issue 23: learning
+    "measure_county",  # issue 24: a county's leaders hear of a new measure «i fylkets regi»
 }
 
 
