@@ -343,6 +343,8 @@ def _load_folder(folder: Path) -> OfficeDirectory:
     if not offices:
         raise ConfigError(f"AVVIK_OFFICE_CONFIG: no office file in {folder}; write one TOML file per office there "
                           "(see office.example.toml).")
+    if not isinstance(shared.get("county", []), list):
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {defaults_file}: county: write each county as a [[county]] table.")
     counties: list[County] = []
     for index, raw in enumerate(shared.get("county", [])):
         try:
@@ -371,6 +373,7 @@ def _office_table(file: Path, raw: dict) -> dict:
     extra = sorted(set(raw) - {"office"})
     if not isinstance(table, dict) or extra:
         what = "several [[office]] tables: write one file per office" if isinstance(table, list) else \
+            f"[[county]] tables go in {DEFAULTS_FILE}" if "county" in extra else \
             f"{extra[0]} outside the [office] table" if extra else "no [office] table"
         raise ConfigError(f"AVVIK_OFFICE_CONFIG: {file}: {what}.")
     return dict(table)

@@ -86,8 +86,9 @@ def load_report(db: Database, office: Office, period: Period, now: datetime,
 
 def build_county_report(session: Session, county: County, offices: Sequence[Office], period: Period, now: datetime,
                         thresholds: RiskThresholds = DEFAULT_RISK) -> CountyReport:
-    """The county report (bot/reports/county.py) over `offices`, read in the caller's transaction: counts,
-    dates, risk, answers and scores only; no text of any case, action, measure or review is read."""
+    """The county report (bot/reports/county.py) over `offices`, read in the caller's transaction. No
+    case's text or lesson, action text, effect-check note, review text or tag is read; a measure's
+    description and owner come with its row (store.quality.measures_during) and are dropped at once."""
     facts = [_office_facts(session, office, period, now) for office in offices]
     total = t("report.county.total", offices[0].locale, county=county.name)
     return county_report.compute(county.id, county.name, total, period, now, facts, thresholds)

@@ -171,3 +171,11 @@ def test_a_single_file_with_a_county_still_reads_as_before(tmp_path):
     offices = load_offices(_config(tmp_path, text[len(EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8")):]))
     assert [c.leader_usergroup for c in offices.county] == ["S0COUNTY"]
     assert offices.source_of("lillehammer-gausdal") is None
+
+
+def test_a_county_in_an_office_file_is_sent_to_the_defaults_file(tmp_path):
+    path = folder(tmp_path, **{"lillehammer.toml": _office_file("L", "T1", 1) + COUNTY,
+                               "hamar.toml": _office_file("H", "T2", 2)})
+    with pytest.raises(ConfigError, match=rf"^AVVIK_OFFICE_CONFIG: {path}/lillehammer.toml: \[\[county\]\] tables go "
+                                          r"in _defaults\.toml\.$"):
+        load_offices(path)
