@@ -46,7 +46,7 @@ KINDS = ("brudd", "hendelse", "observasjon")
 @pytest.fixture
 def office_config(tmp_path: Path) -> Path:
     """Four offices, each in its own workspace; the county of Innlandet holds three of them. Its leaders:
-    U0COUNTY1, and U0LEADER1, who also leads Lillehammer–Gausdal."""
+    U0COUNTY1, U0LEADER1, who also leads Lillehammer–Gausdal, and the members of the user group S0COUNTY."""
     text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8").replace('# team_id = "T0123456789"',
                                                                       f'team_id = "{TEAM}"')
     table = text[text.index("\n[[office]]"):]
@@ -55,7 +55,8 @@ def office_config(tmp_path: Path) -> Path:
             'name = "NAV Lillehammer–Gausdal"', f'name = "{name}"').replace(
             f'team_id = "{TEAM}"', f'team_id = "T0X{n}"')
     text += ('\n[[county]]\nid = "innlandet"\nname = "NAV Innlandet"\n'
-             f'offices = {list(COUNTY_OFFICES)!r}\nleaders = ["U0COUNTY1", "U0LEADER1"]\n').replace("'", '"')
+             f'offices = {list(COUNTY_OFFICES)!r}\nleaders = ["U0COUNTY1", "U0LEADER1"]\n'
+             'leader_usergroup = "S0COUNTY"\n').replace("'", '"')
     path = tmp_path / "offices.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -295,6 +296,15 @@ def test_a_county_leader_gets_the_county_report_in_a_dm_with_no_names_and_no_fre
     # no person, no reference, no free text of any office
     assert SECRET not in text and "U0" not in text and "<@" not in text and "AVV-" not in text
     assert bot.fake.of("files.completeUploadExternal") == []
+
+
+def test_a_member_of_the_countys_leader_group_gets_the_county_report(bot, clock):
+    seed(bot.services.db)
+    clock.set(NOW)
+    bot.fake.usergroups["S0COUNTY"] = ["U0COUNTY2"]
+
+    assert "Lager fylkesrapporten for NAV Innlandet" in bot.client.command("rapport 2026H1", user="U0COUNTY2").body
+    assert "Fylkesrapport 1. halvår 2026" in county_dm(bot, "U0COUNTY2")
 
 
 def test_a_leader_of_an_office_and_the_county_chooses_with_fylke(bot, clock):
