@@ -250,6 +250,11 @@ class OfficeDirectory(_Strict):
     def counties_of(self, office_id: str) -> tuple[County, ...]:
         return tuple(c for c in self.county if office_id in c.offices)
 
+    def counties_in_team(self, team_id: str | None) -> tuple[County, ...]:
+        """The counties with an office in this Slack workspace: the county reports a person there may ask for."""
+        here = {o.id for o in self.in_team(team_id)}
+        return tuple(c for c in self.county if here & set(c.offices))
+
     def source_of(self, office_id: str) -> str | None:
         """The file an office was read from, when the config is a folder."""
         return self._sources.get(office_id)

@@ -53,9 +53,7 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
     words = command.words[1:]
     county_asked = bool(words) and words[0].lower() in COUNTY_WORDS
     if county_asked or not services.leaders.is_leader(office, command.user_id):
-        counties = services.leaders.counties_led(
-            [c for c in services.offices.county
-             if any(o.id in c.offices for o in services.offices.in_team(office.team_id))], command.user_id)
+        counties = services.leaders.counties_led(services.offices.counties_in_team(office.team_id), command.user_id)
         if counties or county_asked:
             run_county(services, office, command, counties, words[1:] if county_asked else words, ack, client)
             return
