@@ -90,6 +90,11 @@ def build_county_report(session: Session, county: County, offices: Sequence[Offi
     case's text or lesson, action text, effect-check note, review text or tag is read; a measure's
     description and owner come with its row (store.quality.measures_during) and are dropped at once."""
     facts = [_office_facts(session, office, period, now) for office in offices]
+    return _county_report(county, offices, period, now, facts, thresholds)
+
+
+def _county_report(county: County, offices: Sequence[Office], period: Period, now: datetime,
+                   facts: Sequence[OfficeFacts], thresholds: RiskThresholds) -> CountyReport:
     total = t("report.county.total", offices[0].locale, county=county.name)
     return county_report.compute(county.id, county.name, total, period, now, facts, thresholds)
 
@@ -114,12 +119,16 @@ def _office_facts(session: Session, office: Office, period: Period, now: datetim
 
 def load_county_report(db: Database, county: County, offices: Sequence[Office], period: Period, now: datetime,
                        thresholds: RiskThresholds = DEFAULT_RISK) -> CountyReport:
-    """build_county_report in a transaction of its own; StorageUnavailable when the database does not answer."""
+    """build_county_report, each office read in a unit of work of its own, so a county of many offices
+    stays inside every unit's deadline; StorageUnavailable when the database does not answer."""
+    facts = []
     try:
-        with db.transaction() as session:
-            return build_county_report(session, county, offices, period, now, thresholds)
+        for office in offices:
+            with db.transaction() as session:
+                facts.append(_office_facts(session, office, period, now))
     except Unavailable as exc:
         raise StorageUnavailable() from exc
+    return _county_report(county, offices, period, now, facts, thresholds)
 
 
 @dataclass(frozen=True)
