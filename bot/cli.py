@@ -16,11 +16,12 @@ if TYPE_CHECKING:
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    from bot.office import Office
+    from bot.office import County, Office
     from bot.quality.jobs import RoundLine, RoundsPlan
     from bot.reminders.digest import DigestPlan
     from bot.reminders.jobs import NudgePlan
     from bot.reports.exports import Format
+    from bot.reports.periods import Period
     from bot.services import Services
     from bot.settings import Settings
     from store.db import Database
@@ -107,10 +108,12 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     unless --offline)."""
     from bot.office import load_offices
     from bot.operations.checks import check_slack, database_problem, failed_messages, shape_problems
-    from bot.operations.startup import describe_setup
+    from bot.operations.startup import describe_setup, list_offices
     from store.db import Database
 
     offices = load_offices(settings.avvik_office_config)
+    if settings.avvik_office_config.is_dir() or offices.county:
+        print("\n".join(list_offices(offices)))
     db = Database(settings.database_url)
     try:
         problem = database_problem(db)
@@ -169,7 +172,14 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out)
     fmt = _report_format(args.format, out)
     offices = load_offices(settings.avvik_office_config)
-    if args.office:
+    county = offices.county_by_id(args.county) if args.county else None
+    if county is not None:
+        if args.office:
+            raise ConfigError("--county and --office: give one of them.")
+        if fmt.value == "csv":
+            raise ConfigError(f"--out {out.name}: the county report is written as .xlsx or .md.")
+        office = offices.by_id(county.offices[0])  # its time zone and language
+    elif args.office:
         office = offices.by_id(args.office)
     elif len(offices.office) == 1:
         office = offices.office[0]
@@ -188,6 +198,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             period = parse_period(args.period, now.astimezone(office.tz).date())
     except InvalidPeriod as error:
         raise ConfigError(t(error.key, "en", **error.params)) from None
+    if county is not None:
+        return _county_report(settings, county, [offices.by_id(i) for i in county.offices], period, out, fmt)
     db = Database(settings.database_url)
     try:
         _check_ready(db)
@@ -200,6 +212,29 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     out.write_bytes(render(report, office, fmt, names) if names else render(report, office, fmt))
     print(f"wrote {out} ({fmt.value}): {office.name}, {period.label} ({period.first}–{period.last}), "
           f"{report.current.registered} case(s), {args.audience} version")
+    return 0
+
+
+def _county_report(settings: Settings, county: County, offices: list[Office], period: Period, out: Path,
+                   fmt: Format) -> int:
+    """Issue 24: the county report as XLSX or Markdown: figures only, so there is no audience to choose."""
+    from bot.clock import SystemClock
+    from bot.errors import StorageUnavailable
+    from bot.reports.exports import render_county
+    from bot.reports.service import load_county_report
+    from store.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        _check_ready(db)
+        report = load_county_report(db, county, offices, period, SystemClock().now())
+    except StorageUnavailable:
+        raise ConfigError("DATABASE_URL: the database stopped answering; try again.") from None
+    finally:
+        db.dispose()
+    out.write_bytes(render_county(report, offices[0].locale, fmt))
+    print(f"wrote {out} ({fmt.value}): {county.name}, {len(offices)} office(s), {period.label} "
+          f"({period.first}–{period.last}), {report.total.registered} case(s)")
     return 0
 
 
@@ -333,9 +368,10 @@ def describe_quality(plan: RoundsPlan, reviewers: int, dry_run: bool) -> list[st
                      f"{plan.kept_out_by.closes_on}")
     for reviewer, lacking in sorted(plan.behind.items()):
         lines.append(f"  reminder to {reviewer}: {lacking} review(s) short of the target")
-    for measure_id, due_on, leaders in plan.overdue:
-        lines.append(f"  measure {measure_id} overdue since {due_on}: its owner"
-                     + (" and the leader channel" if leaders else "") + " (once each)")
+    for measure_id, due_on, leaders, county in plan.overdue:
+        who = " and the county's leaders (if the office is in a county)" if county else " and the leader channel"
+        lines.append(f"  measure {measure_id} overdue since {due_on}: its owner" + (who if leaders else "")
+                     + " (once each)")
     if len(lines) == 1:
         lines.append("  nothing to do")
     return lines
@@ -453,6 +489,8 @@ def parser() -> argparse.ArgumentParser:
                         help="xlsx, csv or md (default: as --out's extension names it)")
     report.add_argument("--out", required=True, metavar="FILE", help="where to write the report")
     report.add_argument("--office", help="the office's id (needed when the config has several)")
+    report.add_argument("--county", help="instead of --office: the county report (xlsx or md) of a [[county]] by its "
+                                         "id: its offices side by side, figures only")
     report.add_argument("--audience", choices=["kontor", "ledere"], default="kontor",
                         help="kontor (default): no names at all; ledere: action owners included")
     report.set_defaults(run=cmd_report)

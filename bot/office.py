@@ -1,18 +1,26 @@
-"""The office config: a TOML file with one `[[office]]` table per NAV office.
+"""The office config: a TOML file with one `[[office]]` table per NAV office, or a folder of them.
 
-One deployment serves many offices, one per Slack team. Names, links and instructions
-for each destination live here, not in code (DESIGN.md, «Routing»).
+One deployment serves many offices, in one Slack workspace or several, and the counties above
+them. Names, links and instructions for each destination live here, not in code (DESIGN.md,
+«Routing»).
+
+A folder (issue 24, «Config that scales») holds one file per office, each with one `[office]`
+table (or one `[[office]]`, as in a single file); its `id` defaults to the file's name. The
+file `_defaults.toml` may hold an `[office]` table merged under every office's own values, table
+by table (an office's `[office.cadence]` changes only the keys it names), and the `[[county]]`
+tables. Every error names the file it is in.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from bot.deviations.rules import DEFAULT_CAUSE_TYPES, RISK_LEVELS, RISK_MAX, RiskBand, risk_band
 from bot.errors import ConfigError
@@ -276,6 +284,8 @@ class OfficeDirectory(_Strict):
 
     office: tuple[Office, ...] = Field(min_length=1)
     county: tuple[County, ...] = ()
+    # The file each office and county was read from, when the config is a folder (for `avvik-bot check`).
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique(self) -> OfficeDirectory:
@@ -321,6 +331,24 @@ class OfficeDirectory(_Strict):
     def counties_of(self, office_id: str) -> tuple[County, ...]:
         return tuple(c for c in self.county if office_id in c.offices)
 
+    def counties_in_team(self, team_id: str | None) -> tuple[County, ...]:
+        """The counties with an office in this Slack workspace: the county reports a person there may ask for."""
+        here = {o.id for o in self.in_team(team_id)}
+        return tuple(c for c in self.county if here & set(c.offices))
+
+    def source_of(self, office_id: str) -> str | None:
+        """The file an office was read from, when the config is a folder."""
+        return self._sources.get(office_id)
+
+    def county_source(self, county_id: str) -> str | None:
+        return self._sources.get(f"county:{county_id}")
+
+    def county_by_id(self, county_id: str) -> County:
+        for county in self.county:
+            if county.id == county_id:
+                return county
+        raise ConfigError(f"no county in AVVIK_OFFICE_CONFIG has id {county_id!r}")
+
     def by_id(self, office_id: str) -> Office:
         for office in self.office:
             if office.id == office_id:
@@ -328,17 +356,110 @@ class OfficeDirectory(_Strict):
         raise ConfigError(f"no office in AVVIK_OFFICE_CONFIG has id {office_id!r}")
 
 
+DEFAULTS_FILE = "_defaults.toml"
+
+
 def load_offices(path: Path) -> OfficeDirectory:
-    """Read and check the office config; any problem is one clear line naming the field."""
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"AVVIK_OFFICE_CONFIG: no file at {path}; copy office.example.toml and edit it.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {path} is not valid TOML ({exc}).") from None
+    """Read and check the office config, a file or a folder; any problem is one clear line naming
+    the file and the field."""
+    path = Path(path)
+    if path.is_dir():
+        return _load_folder(path)
+    raw = _read(path, missing="copy office.example.toml and edit it")
     try:
         return OfficeDirectory.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "the file"
-        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {path}: {where}: {error['msg']}.") from None
+        raise _error(path, exc) from None
+
+
+def _read(path: Path, *, missing: str) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: no file at {path}; {missing}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {path} is not valid TOML ({exc}).") from None
+
+
+def _error(path: Path | str, exc: ValidationError, *, within: tuple[str | int, ...] = ()) -> ConfigError:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in (*within, *error["loc"])) or "the file"
+    return ConfigError(f"AVVIK_OFFICE_CONFIG: {path}: {where}: {error['msg']}.")
+
+
+def merged(defaults: dict, own: dict) -> dict:
+    """`own` over `defaults`, table by table: a table in both is merged key by key; any other
+    value (a list of leaders too) is the office's own when it has one."""
+    out = dict(defaults)
+    for key, value in own.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _load_folder(folder: Path) -> OfficeDirectory:
+    """One office per `*.toml` file, `_defaults.toml` under each and holding the counties."""
+    files = sorted(f for f in folder.glob("*.toml") if not f.name.startswith("."))
+    defaults_file = folder / DEFAULTS_FILE
+    stray = [f.name for f in files if f.name.startswith("_") and f.name != DEFAULTS_FILE]
+    if stray:
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {folder / stray[0]}: only {DEFAULTS_FILE} may start with «_»; "
+                          "rename it after its office, or move its tables into " + DEFAULTS_FILE + ".")
+    shared = _read(defaults_file, missing="") if defaults_file in files else {}
+    unknown = sorted(set(shared) - {"office", "county"})
+    if unknown:
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {defaults_file}: {unknown[0]}: not an [office] defaults table or "
+                          "a [[county]]; an office's own settings go in its own file.")
+    defaults = shared.get("office", {})
+    if not isinstance(defaults, dict):
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {defaults_file}: office: write the defaults as one [office] table.")
+    offices: list[Office] = []
+    sources: dict[str, str] = {}
+    for file in (f for f in files if f != defaults_file):
+        own = _office_table(file, _read(file, missing=""))
+        own.setdefault("id", file.stem)
+        try:
+            office = Office.model_validate(merged(defaults, own))
+        except ValidationError as exc:
+            raise _error(file, exc) from None
+        if office.id in sources:
+            raise ConfigError(f"AVVIK_OFFICE_CONFIG: {file}: id: {sources[office.id]} has the id {office.id!r} too; "
+                              "give each office its own.")
+        offices.append(office)
+        sources[office.id] = str(file)
+    if not offices:
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: no office file in {folder}; write one TOML file per office there "
+                          "(see office.example.toml).")
+    if not isinstance(shared.get("county", []), list):
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {defaults_file}: county: write each county as a [[county]] table.")
+    counties: list[County] = []
+    for index, raw in enumerate(shared.get("county", [])):
+        try:
+            counties.append(County.model_validate(raw))
+        except ValidationError as exc:
+            raise _error(defaults_file, exc, within=("county", index)) from None
+    for county in counties:
+        sources.setdefault(f"county:{county.id}", str(defaults_file))
+    try:
+        directory = OfficeDirectory(office=tuple(offices), county=tuple(counties))
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        named = [sources[o.id] for o in offices if re.search(rf"\b{re.escape(o.id)}\b", message)]
+        if "county" in message:
+            named.insert(0, str(defaults_file))
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {', '.join(dict.fromkeys(named)) or folder}: {message}.") from None
+    directory._sources = sources
+    return directory
+
+
+def _office_table(file: Path, raw: dict) -> dict:
+    """A file's one office: its `[office]` table, or its only `[[office]]`."""
+    table = raw.get("office")
+    if isinstance(table, list) and len(table) == 1:
+        table = table[0]
+    extra = sorted(set(raw) - {"office"})
+    if not isinstance(table, dict) or extra:
+        what = "several [[office]] tables: write one file per office" if isinstance(table, list) else \
+            f"[[county]] tables go in {DEFAULTS_FILE}" if "county" in extra else \
+            f"{extra[0]} outside the [office] table" if extra else "no [office] table"
+        raise ConfigError(f"AVVIK_OFFICE_CONFIG: {file}: {what}.")
+    return dict(table)

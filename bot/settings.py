@@ -22,7 +22,8 @@ _HOW_TO_FIX = {
     "SLACK_APP_TOKEN": "set it to an app-level token (xapp-…) with the connections:write scope",
     "SLACK_API_URL": "set it to the Web API base URL, e.g. https://slack.com/api/",
     "DATABASE_URL": "set it to a SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db or sqlite:///avvik.db",
-    "AVVIK_OFFICE_CONFIG": "set it to the path of the office's TOML file (see office.example.toml)",
+    "AVVIK_OFFICE_CONFIG": "set it to the path of the office config: a TOML file, or a folder of one file per "
+                           "office (see office.example.toml)",
     "LOG_FORMAT": "set it to 'text' or 'json'",
     "LOG_LEVEL": "set it to DEBUG, INFO, WARNING, ERROR or CRITICAL",
 }

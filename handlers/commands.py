@@ -27,7 +27,7 @@ Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 
 
 def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    blocks = help_blocks(office)
+    blocks = help_blocks(office, counties=bool(services.offices.counties_of(office.id)))
     ack(text=t("help.fallback", office.locale), blocks=[b.to_dict() for b in blocks])
 
 

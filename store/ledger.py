@@ -70,6 +70,7 @@ class MessageKind(StrEnum):
     MEASURE_ASSIGNED = "measure_assigned"
     MEASURE_OVERDUE = "measure_overdue"
     MEASURE_OVERDUE_LEADERS = "measure_overdue_leaders"  # the leader channel hears once of an overdue measure
+    MEASURE_COUNTY = "measure_county"  # issue 24: a county's leaders hear of a new measure «i fylkets regi»
     # the anonymous reporter's dialogue (issue 20)
     DIALOGUE_THREAD = "dialogue_thread"  # a question to the reporter, or their answer, in the card's thread
     DIALOGUE_ANSWER = "dialogue_answer"  # the responsible leader hears that the reporter answered

@@ -70,3 +70,44 @@ def effect_checks_during(session: Session, office_id: str, first: date, last: da
         .order_by(EffectCheck.due_on, EffectCheck.id)
     )
     return session.execute(query).all()
+
+
+# --- the county report (issue 24): counts only, so neither the lesson nor any action text is read ------
+
+COUNTY_DEVIATION_COLUMNS = (
+    Deviation.id, Deviation.reference, Deviation.kind, Deviation.category, Deviation.destination,
+    Deviation.severity, Deviation.citizen_rights, Deviation.state, Deviation.created_at, Deviation.assessed_at,
+    Deviation.closed_at, Deviation.risk_likelihood, Deviation.risk_consequence,
+)
+
+
+def county_deviations_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
+    """deviations_during's cases, with their risk and without their lesson."""
+    query = (
+        select(*COUNTY_DEVIATION_COLUMNS)
+        .where(Deviation.office_id == office_id, Deviation.created_at < end,
+               or_(Deviation.closed_at.is_(None), Deviation.closed_at >= start))
+        .order_by(Deviation.created_at, Deviation.id)
+    )
+    return session.execute(query).all()
+
+
+def action_dates_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
+    """actions_during's actions without their description and owner: enough to count the overdue ones."""
+    query = (
+        select(Action.id, Action.deviation_id, Deviation.reference, Deviation.category, Deviation.destination,
+               Action.term, Action.due_on, Action.state, Action.created_at, Action.finished_at)
+        .join(Deviation, Action.deviation_id == Deviation.id)
+        .where(Deviation.office_id == office_id, Action.created_at < end,
+               or_(Action.finished_at.is_(None), Action.finished_at >= start))
+        .order_by(Action.due_on, Action.id)
+    )
+    return session.execute(query).all()
+
+
+def effect_checks_asked(session: Session, office_id: str, first: date, last: date) -> Sequence[Row]:
+    """«Har tiltaket virket?» asked on the days [first, last]: the answer and when it came, never the note."""
+    query = (select(EffectCheck.answer, EffectCheck.answered_at)
+             .where(EffectCheck.office_id == office_id, EffectCheck.due_on >= first, EffectCheck.due_on <= last)
+             .order_by(EffectCheck.id))
+    return session.execute(query).all()

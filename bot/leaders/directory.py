@@ -1,4 +1,5 @@
-"""Who is a leader: the office config's user ids and/or a Slack user group.
+"""Who is a leader: the office config's user ids and/or a Slack user group; and who leads a county
+(issue 24: `[[county]]` with its own `leaders` and/or `leader_usergroup`).
 
 The user group is resolved through the Web API and cached for minutes, not per request.
 Every leader action is checked here on the server, whatever the button payload says.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -19,7 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
 from bot.errors import NotALeader
-from bot.office import Office
+from bot.office import County, Office
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,17 @@ class LeaderDirectory:
     def require(self, office: Office, user_id: str) -> None:
         if not self.is_leader(office, user_id):
             raise NotALeader()
+
+    def county_leaders(self, county: County, *, patient: bool = False) -> frozenset[str]:
+        """A county's leaders: configured ids plus its user group's current members."""
+        members = frozenset(county.leaders)
+        if county.leader_usergroup:
+            members |= self.group_members(county.leader_usergroup, patient=patient)
+        return members
+
+    def counties_led(self, counties: Iterable[County], user_id: str) -> tuple[County, ...]:
+        """The counties among `counties` that `user_id` is a leader of."""
+        return tuple(c for c in counties if user_id in self.county_leaders(c))
 
     def group_members(self, usergroup: str, *, patient: bool = False) -> frozenset[str]:
         """A Slack user group's members, cached for minutes."""

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError
 
-from bot.office import Office, OfficeDirectory
+from bot.office import County, Office, OfficeDirectory
 from bot.operations.rules import TOKEN_ERRORS, IdKind, database_reason, fix_for, shape_problem
 from bot.settings import Settings
 from store import ledger
@@ -36,34 +36,51 @@ class SlackReport:
 
 @dataclass(frozen=True)
 class Setting:
-    """One id in the office config: where it is, and what kind of thing it names."""
+    """One id in the office config: whose it is («office hamar», «county innlandet»), the setting, and
+    what kind of thing it names."""
 
-    office: Office
+    owner: str
     name: str
     value: str
     kind: IdKind
 
     def problem(self, why: str) -> str:
-        return f"office {self.office.id}: {self.name} {self.value}: {why}"
+        return f"{self.owner}: {self.name} {self.value}: {why}"
 
 
 def office_ids(office: Office) -> Iterator[Setting]:
     """Every channel, person and user group the office config names."""
-    yield Setting(office, "leader_channel", office.leader_channel, IdKind.CHANNEL)
-    yield Setting(office, "office_channel", office.office_channel, IdKind.CHANNEL)
+    owner = f"office {office.id}"
+    yield Setting(owner, "leader_channel", office.leader_channel, IdKind.CHANNEL)
+    yield Setting(owner, "office_channel", office.office_channel, IdKind.CHANNEL)
     for leader in office.leaders:
-        yield Setting(office, "leaders", leader, IdKind.USER)
+        yield Setting(owner, "leaders", leader, IdKind.USER)
     if office.leader_usergroup:
-        yield Setting(office, "leader_usergroup", office.leader_usergroup, IdKind.USERGROUP)
+        yield Setting(owner, "leader_usergroup", office.leader_usergroup, IdKind.USERGROUP)
     for reviewer in office.quality.reviewers:
-        yield Setting(office, "quality.reviewers", reviewer, IdKind.USER)
+        yield Setting(owner, "quality.reviewers", reviewer, IdKind.USER)
     if office.quality.reviewer_usergroup:
-        yield Setting(office, "quality.reviewer_usergroup", office.quality.reviewer_usergroup, IdKind.USERGROUP)
+        yield Setting(owner, "quality.reviewer_usergroup", office.quality.reviewer_usergroup, IdKind.USERGROUP)
+
+
+def county_ids(county: County) -> Iterator[Setting]:
+    """A county's leaders: people and a user group (issue 24)."""
+    for leader in county.leaders:
+        yield Setting(f"county {county.id}", "leaders", leader, IdKind.USER)
+    if county.leader_usergroup:
+        yield Setting(f"county {county.id}", "leader_usergroup", county.leader_usergroup, IdKind.USERGROUP)
+
+
+def all_ids(offices: OfficeDirectory) -> Iterator[Setting]:
+    for office in offices.office:
+        yield from office_ids(office)
+    for county in offices.county:
+        yield from county_ids(county)
 
 
 def shape_problems(offices: OfficeDirectory) -> list[str]:
     """Ids that cannot be ids (`#ledergruppa`, `@kari`): found without asking Slack."""
-    return [setting.problem(why) for office in offices.office for setting in office_ids(office)
+    return [setting.problem(why) for setting in all_ids(offices)
             if (why := shape_problem(setting.value, setting.kind))]
 
 
@@ -82,10 +99,9 @@ def check_slack(settings: Settings, offices: OfficeDirectory, *, socket_mode: bo
         client.auth_test()
         if socket_mode or settings.slack_app_token is not None:
             _check_app_token(settings, report)
-        for office in offices.office:
-            for setting in office_ids(office):
-                if shape_problem(setting.value, setting.kind) is None:
-                    _check_id(client, setting, report)
+        for setting in all_ids(offices):
+            if shape_problem(setting.value, setting.kind) is None:
+                _check_id(client, setting, report)
     except SlackApiError as exc:
         error = str(exc.response.get("error"))
         report.problems.append(f"SLACK_BOT_TOKEN: {fix_for(error)} (Slack said {error}).")

@@ -31,6 +31,20 @@ def describe_setup(settings: Settings, offices: OfficeDirectory) -> str:
     return f"office config {config}; {len(offices.office)} office(s): {names}; database {database}"
 
 
+def list_offices(offices: OfficeDirectory) -> list[str]:
+    """`avvik-bot check`'s list of what a folder config (or any config with counties) holds: each office
+    with its name and file, each county with its offices."""
+    lines = []
+    for office in offices.office:
+        source = offices.source_of(office.id)
+        lines.append(f"office {office.id}: {office.name}" + (f" ({source})" if source else ""))
+    for county in offices.county:
+        source = offices.county_source(county.id)
+        lines.append(f"county {county.id}: {county.name}; offices {', '.join(county.offices)}"
+                     + (f" ({source})" if source else ""))
+    return lines
+
+
 def require_slack(settings: Settings, offices: OfficeDirectory, *, socket_mode: bool = False) -> None:
     """Ask Slack as `avvik-bot check` does: refuse to start on a rejected token, warn of the rest."""
     report = check_slack(settings, offices, socket_mode=socket_mode)

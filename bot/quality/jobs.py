@@ -1,17 +1,19 @@
 """The quality rounds' scheduled work (seed 002): each workday, close the rounds whose period has ended,
 open the season's round on its date, remind reviewers who are behind near the end, and the owners of
-measures past their due date (and, once, the leaders). Idempotent through the ledger, so any replica
-(or a cron job running `avvik-bot quality`) may run it."""
+measures past their due date (and, once, the leaders: the office's leader channel, or for a measure
+«i fylkets regi» each of the county's leaders by DM, issue 24). Idempotent through the ledger, so any
+replica (or a cron job running `avvik-bot quality`) may run it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.clock import Clock
 from bot.office import Office
-from bot.quality.rules import Season, behind_target, season_running, window_opened_on
-from bot.quality.service import close_round, open_round, reviewers_of
+from bot.quality.rules import Scope, Season, behind_target, season_running, window_opened_on
+from bot.quality.service import close_round, county_leaders_of, open_round, reviewers_of
 from bot.services import Services
 from bot.workdays import NORWAY
 from store import ledger
@@ -27,10 +29,12 @@ class RoundsRun:
     ledger_ids: list[int] = field(default_factory=list)
 
 
-def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) -> RoundsRun:
+def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str],
+            county_leaders: Sequence[str] = ()) -> RoundsRun:
     """The scheduler's daily pass: close rounds whose period has ended, open the season's round on its
     configured date (after the closing, so a round that just ended never keeps the next one out), and
-    remind reviewers who are behind near the end."""
+    remind reviewers who are behind near the end. `county_leaders` follow up the measures «i fylkets
+    regi» (none: the office's leaders do)."""
     today = clock.now().astimezone(office.tz).date()
     run = RoundsRun()
     with db.transaction() as session:
@@ -45,7 +49,7 @@ def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) ->
         if opened.created:
             run.opened.append(opened.round_id)
             run.ledger_ids += opened.ledger_ids
-    run.ledger_ids += _overdue_measures(db, clock, office, today)
+    run.ledger_ids += _overdue_measures(db, clock, office, today, county_leaders)
     for round_id, closes_on in rounds:
         if closes_on >= today >= closes_on - timedelta(days=office.quality.remind_days_before_close):
             run.ledger_ids += _progress_nudges(db, clock, office, round_id, today)
@@ -58,16 +62,24 @@ def leaders_hear_of_overdue(office: Office, due_on: date, today: date) -> bool:
     return NORWAY.between(due_on, today) >= 1 + office.cadence.overdue_leader_after_workdays
 
 
-def _overdue_measures(db: Database, clock: Clock, office: Office, today: date) -> list[int]:
-    """Measures past their due date: the owner hears once a week until it is done or dropped; the leader
-    channel hears once per measure (no period in the key: exactly once, whatever runs it)."""
+def followers(office: Office, scope: str | None, county_leaders: Sequence[str]) -> list[str]:
+    """Who hears once of an overdue measure: the county's leaders (each by DM) for a measure «i fylkets
+    regi» of an office in a county; otherwise the office's leader channel."""
+    return list(county_leaders) if scope == Scope.COUNTY and county_leaders else [office.leader_channel]
+
+
+def _overdue_measures(db: Database, clock: Clock, office: Office, today: date,
+                      county_leaders: Sequence[str] = ()) -> list[int]:
+    """Measures past their due date: the owner hears once a week until it is done or dropped; the leaders
+    hear once per measure (no period in the key: exactly once, whatever runs it)."""
     year, week, _ = today.isocalendar()
     with db.transaction() as session:
         overdue = store.overdue_measures(session, office.id, today)
         keys = [LedgerKey(MessageKind.MEASURE_OVERDUE, Target.action(m.id), m.owner_id, f"{year}-W{week:02d}")
                 for m in overdue]
-        keys += [LedgerKey(MessageKind.MEASURE_OVERDUE_LEADERS, Target.action(m.id), office.leader_channel)
-                 for m in overdue if leaders_hear_of_overdue(office, m.due_on, today)]
+        keys += [LedgerKey(MessageKind.MEASURE_OVERDUE_LEADERS, Target.action(m.id), recipient)
+                 for m in overdue if leaders_hear_of_overdue(office, m.due_on, today)
+                 for recipient in followers(office, m.scope, county_leaders)]
         return [i for key in keys if (i := ledger.enter(session, office.id, key, clock.now())) is not None]
 
 
@@ -91,7 +103,8 @@ def scheduled_rounds(services: Services, office_id: str | None = None) -> Rounds
     for office in services.offices.office:
         if office_id is not None and office.id != office_id:
             continue
-        run = run_due(services.db, services.clock, office, reviewers_of(services.leaders, office, patient=True))
+        run = run_due(services.db, services.clock, office, reviewers_of(services.leaders, office, patient=True),
+                      county_leaders_of(services.leaders, services.offices, office, patient=True))
         total.opened += run.opened
         total.closed += run.closed
         total.ledger_ids += run.ledger_ids
@@ -120,7 +133,8 @@ class RoundsPlan:
     open: RoundLine | None = None
     kept_out_by: RoundLine | None = None  # the season's round cannot open while this one runs
     behind: dict[str, int] = field(default_factory=dict)  # reviewer → reviews lacking, near the end
-    overdue: list[tuple[int, date, bool]] = field(default_factory=list)  # measure, due date, leaders hear
+    # measure, due date, whether the leaders hear now, and whether they are the county's (a county measure)
+    overdue: list[tuple[int, date, bool, bool]] = field(default_factory=list)
 
 
 def plan_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) -> RoundsPlan:
@@ -148,6 +162,6 @@ def plan_due(db: Database, clock: Clock, office: Office, reviewers: list[str]) -
             elif exists is None:
                 opens_on, closes_on = window_opened_on(office.quality, season, today.year, today)
                 plan.open = RoundLine(season, today.year, opens_on, closes_on)
-        plan.overdue = [(m.id, m.due_on, leaders_hear_of_overdue(office, m.due_on, today))
+        plan.overdue = [(m.id, m.due_on, leaders_hear_of_overdue(office, m.due_on, today), m.scope == Scope.COUNTY)
                         for m in store.overdue_measures(session, office.id, today)]
     return plan

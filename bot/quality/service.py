@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +20,7 @@ from bot.i18n import t
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.forms import parse_reason
 from bot.leaders.service import ACTION_DONE, authorize_owner
-from bot.office import Office
+from bot.office import Office, OfficeDirectory
 from bot.quality.rules import (
     PRESET_THEMES,
     TARGET_GROUP,
@@ -49,6 +49,16 @@ def reviewers_of(leaders: LeaderDirectory, office: Office, *, patient: bool = Fa
     members = set(office.quality.reviewers)
     if office.quality.reviewer_usergroup:
         members |= leaders.group_members(office.quality.reviewer_usergroup, patient=patient)
+    return sorted(members)
+
+
+def county_leaders_of(leaders: LeaderDirectory, offices: OfficeDirectory, office: Office, *,
+                      patient: bool = False) -> list[str]:
+    """Who follows up the office's measures «i fylkets regi» (seed 002): the leaders of its counties.
+    None: the office is in no county, and its own leaders follow them up."""
+    members: set[str] = set()
+    for county in offices.counties_of(office.id):
+        members |= leaders.county_leaders(county, patient=patient)
     return sorted(members)
 
 
@@ -372,8 +382,9 @@ class MeasureForm:
 
 
 def create_measure(db: Database, clock: Clock, office: Office, round_id: int, form: MeasureForm, *,
-                   created_by: str) -> tuple[int, list[int]]:
-    """Turn a finding into a measure: an action with owner and due date, like a deviation's."""
+                   created_by: str, county_leaders: Sequence[str] = ()) -> tuple[int, list[int]]:
+    """Turn a finding into a measure: an action with owner and due date, like a deviation's. A measure
+    «i fylkets regi» is told to the county's leaders too (issue 24), who follow it up."""
     now = clock.now()
     try:
         with db.transaction() as session:
@@ -388,8 +399,11 @@ def create_measure(db: Database, clock: Clock, office: Office, round_id: int, fo
             deviation_store.record_event(session, office_id=office.id, kind="kvalitet_tiltak", at=now,
                                          actor_id=created_by,
                                     action=action, detail={"round_id": rnd.id, "scope": form.scope.value})
-            key = LedgerKey(MessageKind.MEASURE_ASSIGNED, Target.action(action.id), form.owner_id)
-            ids = [i for i in [ledger.enter(session, office.id, key, now)] if i is not None]
+            keys = [LedgerKey(MessageKind.MEASURE_ASSIGNED, Target.action(action.id), form.owner_id)]
+            if form.scope is Scope.COUNTY:
+                keys += [LedgerKey(MessageKind.MEASURE_COUNTY, Target.action(action.id), leader)
+                         for leader in county_leaders if leader != form.owner_id]
+            ids = [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
             return action.id, ids
     except Unavailable as exc:
         raise StorageUnavailable() from exc

@@ -35,14 +35,20 @@ from bot.breach import report as breach_report
 from bot.i18n import Locale, format_date, t, t_count
 from bot.office import Office
 from bot.quality.rules import round_title
+from bot.reports.county import CountyReport, OfficeFigures
 from bot.reports.figures import Audience, DeviationRow, Overdue, Report
 from bot.reports.wording import (
+    COUNTY_DIMENSIONS,
     DIMENSIONS,
     LEARNING,
     action_state_label,
     area_label,
     change_label,
     comparison_line,
+    county_counts,
+    county_dimension_label,
+    county_value_label,
+    county_values,
     decimal,
     dimension_label,
     learning_counts,
@@ -427,3 +433,120 @@ def change_lines(report: Report, office: Office) -> list[str]:
     return [t("report.changes.line", loc, what=change_label(c, office), now=number(c.current, loc),
               before=number(c.previous, loc), delta=signed(c.delta, loc)) for c in moved] or [
         t("report.changes.none", loc)]
+
+
+# --- the county report (issue 24): tables of counts, one row per office and one for the county ---------
+
+def render_county(report: CountyReport, locale: Locale, fmt: Format) -> bytes:
+    """The county report as XLSX or Markdown (a CSV would hold one table of many: not offered)."""
+    if fmt is Format.XLSX:
+        return county_xlsx(report, locale)
+    if fmt is Format.MD:
+        return county_markdown(report, locale).encode("utf-8")
+    raise ValueError("the county report is written as xlsx or md")
+
+
+def county_figure_columns(loc: Locale) -> list[str]:
+    return [t(f"report.county.column.{c}", loc) for c in ("office", "registered", "closed", "median_closure",
+                                                           "open", "overdue")]
+
+
+def county_figure_values(figures: OfficeFigures) -> list[object]:
+    return [figures.name, figures.registered, figures.closed, _round(figures.median_days_to_closure),
+            figures.open_at_end, figures.overdue]
+
+
+def county_table(report: CountyReport, dimension: str, loc: Locale) -> tuple[list[str], list[list[object]]]:
+    """One dimension's counts: a column per value, a row per office, then the county's total."""
+    values = county_values(report, dimension)
+    header = [t("report.county.column.office", loc), *(county_value_label(dimension, v, loc) for v in values)]
+    rows = [[f.name, *(county_counts(f, dimension).get(v, 0) for v in values)]
+            for f in (*report.offices, report.total)]
+    return header, rows
+
+
+def county_quality_rows(report: CountyReport, loc: Locale) -> tuple[list[str], list[list[object]]]:
+    """Per round and area, each office's mean, then the spread between them (seed 002's variation)."""
+    header = [t("report.column.round", loc), t("report.column.area", loc), *(f.name for f in report.offices),
+              t("report.county.column.spread", loc)]
+    rows: list[list[object]] = []
+    for rnd in report.rounds:
+        rows.append([round_title(rnd.name, loc), t("report.column.reviews", loc), *rnd.reviews, None])
+        rows += [[round_title(rnd.name, loc), area_label(a.area.value, loc), *a.means, a.spread] for a in rnd.areas]
+    return header, rows
+
+
+def county_measure_rows(report: CountyReport, loc: Locale) -> tuple[list[str], list[list[object]]]:
+    header = [t(f"report.county.column.{c}", loc) for c in ("office", "measures_office", "measures_county",
+                                                             "measures_overdue")]
+    rows = [[f.name, dict(f.quality.measures_by_scope).get("kontor", 0),
+             dict(f.quality.measures_by_scope).get("fylke", 0), f.quality.measures_overdue]
+            for f in (*report.offices, report.total)]
+    return header, rows
+
+
+def county_xlsx(report: CountyReport, loc: Locale) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    offices = workbook.active
+    offices.title = t("report.county.sheet.offices", loc)
+    offices.append([t("report.county.title", loc, period=period_name(report.period, loc))])
+    offices["A1"].font = Font(bold=True, size=14)
+    offices.append([report.county_name])
+    offices.append([t("report.column.period", loc), report.period.first, report.period.last])
+    offices.append([t("report.column.generated", loc), report.generated_at.astimezone(report.tz).replace(tzinfo=None)])
+    offices.append([])
+    _header(offices, county_figure_columns(loc), bold)
+    for figures in (*report.offices, report.total):
+        offices.append(county_figure_values(figures))
+    for dimension in COUNTY_DIMENSIONS:
+        header, rows = county_table(report, dimension, loc)
+        offices.append([])
+        offices.append([county_dimension_label(dimension, loc)])
+        offices[offices.max_row][0].font = bold
+        _header(offices, header, bold)
+        for row in rows:
+            offices.append(row)
+    quality = workbook.create_sheet(t("report.county.sheet.quality", loc))
+    header, rows = county_quality_rows(report, loc)
+    _header(quality, header, bold)
+    for row in rows:
+        quality.append(row)
+    quality.append([])
+    header, rows = county_measure_rows(report, loc)
+    _header(quality, header, bold)
+    for row in rows:
+        quality.append(row)
+    for sheet in workbook.worksheets:
+        _tidy(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def county_markdown(report: CountyReport, locale: Locale) -> str:
+    loc = locale
+
+    def cells(row: list[object]) -> list[str]:
+        return [decimal(v, loc) if isinstance(v, float) else "–" if v is None else str(v) for v in row]
+
+    out = [f"# {t('report.county.title', loc, period=period_name(report.period, loc))}", "",
+           t_count("report.county.context", loc, len(report.offices), county=report.county_name,
+                   span=span(report.period, loc)), "",
+           *_table(county_figure_columns(loc), [cells(county_figure_values(f))
+                                                for f in (*report.offices, report.total)])]
+    for dimension in COUNTY_DIMENSIONS:
+        header, rows = county_table(report, dimension, loc)
+        out += ["", f"## {county_dimension_label(dimension, loc)}", "", *_table(header, [cells(r) for r in rows])]
+    out += ["", f"## {t('report.county.quality.header', loc)}", "", t("report.county.quality.intro", loc), ""]
+    if report.rounds:
+        header, rows = county_quality_rows(report, loc)
+        out += _table(header, [cells(r) for r in rows])
+    else:
+        out.append(t("report.county.quality.none", loc))
+    header, rows = county_measure_rows(report, loc)
+    out += ["", f"### {t('report.county.quality.measures_header', loc)}", "", *_table(header, [cells(r) for r in rows])]
+    return "\n".join(out).rstrip() + "\n"

@@ -7,6 +7,7 @@ transaction, and renders the chart. Slack is not touched here: the handlers post
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -15,11 +16,14 @@ from sqlalchemy.orm import Session
 from bot.breach import report as breach_report
 from bot.errors import StorageUnavailable
 from bot.i18n import t
-from bot.office import Office
+from bot.office import County, Office
 from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
 from bot.quality.rules import Area, Scored, shareable_tags
 from bot.reports import chart
-from bot.reports.figures import ActionFacts, Audience, DeviationFacts, EffectFacts, Report, compute
+from bot.reports import county as county_report
+from bot.reports.county import DEFAULT_RISK, CaseFacts, CountyReport, OfficeFacts, RiskThresholds
+from bot.reports.county import EffectFacts as CountyEffectFacts
+from bot.reports.figures import ActionFacts, Audience, DeviationFacts, EffectFacts, Report, compute, measured_at
 from bot.reports.periods import Period, Span, last_complete_month
 from bot.reports.risk import RiskScale
 from bot.reports.wording import period_name
@@ -86,6 +90,53 @@ def load_report(db: Database, office: Office, period: Period, now: datetime,
             return build_report(session, office, period, now, audience)
     except Unavailable as exc:
         raise StorageUnavailable() from exc
+
+
+def build_county_report(session: Session, county: County, offices: Sequence[Office], period: Period, now: datetime,
+                        thresholds: RiskThresholds = DEFAULT_RISK) -> CountyReport:
+    """The county report (bot/reports/county.py) over `offices`, read in the caller's transaction. No
+    case's text or lesson, action text, effect-check note, review text or tag is read; a measure's
+    description and owner come with its row (store.quality.measures_during) and are dropped at once."""
+    facts = [_office_facts(session, office, period, now) for office in offices]
+    return _county_report(county, offices, period, now, facts, thresholds)
+
+
+def _county_report(county: County, offices: Sequence[Office], period: Period, now: datetime,
+                   facts: Sequence[OfficeFacts], thresholds: RiskThresholds) -> CountyReport:
+    total = t("report.county.total", offices[0].locale, county=county.name)
+    return county_report.compute(county.id, county.name, total, period, now, facts, thresholds)
+
+
+def _office_facts(session: Session, office: Office, period: Period, now: datetime) -> OfficeFacts:
+    tz = office.tz
+    start, end = period.start(tz), period.end(tz)
+    cases = tuple(CaseFacts(DeviationFacts(**{k: v for k, v in row._asdict().items() if not k.startswith("risk_")}),
+                            row.risk_likelihood, row.risk_consequence)
+                  for row in store.county_deviations_during(session, office.id, start, end))
+    actions = tuple(ActionFacts(**row._asdict(), description=None, owner_id="")
+                    for row in store.action_dates_during(session, office.id, start, end))
+    last_day = min(period.last, measured_at(period, tz, now).astimezone(tz).date())
+    effects = tuple(CountyEffectFacts(row.answer, row.answered_at)
+                    for row in store.effect_checks_asked(session, office.id, period.first, last_day))
+    rounds = tuple(_round_facts(session, rnd, shown=frozenset()) for rnd in quality_store.rounds_during(
+        session, office.id, period.first, period.last, start, end))
+    measures = tuple(MeasureFacts(**{**row._asdict(), "description": "", "owner_id": ""})
+                     for row in quality_store.measures_during(session, office.id, start, end))
+    return OfficeFacts(office.id, office.name, tz, cases, actions, effects, rounds, measures)
+
+
+def load_county_report(db: Database, county: County, offices: Sequence[Office], period: Period, now: datetime,
+                       thresholds: RiskThresholds = DEFAULT_RISK) -> CountyReport:
+    """build_county_report, each office read in a unit of work of its own, so a county of many offices
+    stays inside every unit's deadline; StorageUnavailable when the database does not answer."""
+    facts = []
+    try:
+        for office in offices:
+            with db.transaction() as session:
+                facts.append(_office_facts(session, office, period, now))
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+    return _county_report(county, offices, period, now, facts, thresholds)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from bot.i18n import Locale, format_date, has, t
 from bot.office import Office
 from bot.quality.report import MeasureRow, QualitySection, RoundSummary
 from bot.quality.rules import NOT_RELEVANT, SCALE, AreaSummary, round_title
+from bot.reports.county import CountyReport, OfficeFigures
 from bot.reports.figures import Change, Report
 from bot.reports.periods import Period, Span
 from bot.reports.risk import NOT_ASSESSED, Recurring
@@ -228,3 +229,31 @@ def recurring_line(row: Recurring, report: Report, locale: Locale) -> str:
     mark = recurring_mark(row, locale)
     return t("report.recurring.line", locale, cause=learning_label("cause", row.cause, report, locale),
              now=row.current, before=row.previous, mark=f" · {mark}" if mark else "")
+
+
+# --- the county report (issue 24) -----------------------------------------------------------------
+
+COUNTY_DIMENSIONS = ("kind", "risk", "category", "destination", "effect")
+
+
+def county_dimension_label(dimension: str, locale: Locale) -> str:
+    key = f"report.county.dimension.{dimension}"
+    return t(key, locale) if has(key) else dimension_label(dimension, locale)
+
+
+def county_value_label(dimension: str, value: str, locale: Locale) -> str:
+    """«Brudd», «Rød», «Virket», «TQM (kommunen)»: the county's offices may each name a destination
+    their own way, so the county report names the systems themselves."""
+    key = {"kind": f"kind.{value}", "category": f"category.{value}"}.get(
+        dimension, f"report.county.{dimension}.{value}")
+    return t(key, locale) if has(key) else value
+
+
+def county_counts(figures: OfficeFigures, dimension: str) -> dict[str, int]:
+    return figures.effects if dimension == "effect" else getattr(figures, f"by_{dimension}")
+
+
+def county_values(report: CountyReport, dimension: str) -> list[str]:
+    """The values a table shows: every kind, risk band and answer; the categories and destinations seen."""
+    counts = county_counts(report.total, dimension)
+    return [value for value, n in counts.items() if n or dimension in ("kind", "risk", "effect")]

@@ -56,7 +56,7 @@ def teaching_blocks(office: Office) -> list:
     ]
 
 
-def help_blocks(office: Office) -> list:
+def help_blocks(office: Office, *, counties: bool = False) -> list:
     """`/avvik hjelp`."""
     loc = office.locale
     return [
@@ -69,6 +69,8 @@ def help_blocks(office: Office) -> list:
         SectionBlock(text=mrkdwn(t("dialogue.help", loc))),  # issue 20: what is stored, and what Slack sees
         SectionBlock(text=mrkdwn(t("learning.help.commands", loc))),
         ContextBlock(elements=[mrkdwn(t("report.help_periods", loc))]),
+        # issue 24: where the config has counties, how a county leader (or one who leads both) asks
+        *([ContextBlock(elements=[mrkdwn(t("report.county.help", loc))])] if counties else []),
     ]
 
 

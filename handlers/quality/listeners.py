@@ -20,6 +20,7 @@ from bot.quality import service as quality_service
 from bot.quality.rules import (
     VERDICT,
     Area,
+    Scope,
     Season,
     nearest_round,
     next_opening,
@@ -331,8 +332,10 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
                                                                           office))
         form = quality_service.MeasureForm(measure.description, measure.area, measure.scope, measure.owner,
                                            measure.due_on)
+        county_leaders = quality_service.county_leaders_of(services.leaders, services.offices, office) \
+            if measure.scope is Scope.COUNTY else []
         _, ledger_ids = quality_service.create_measure(services.db, services.clock, office, round_id, form,
-                                                       created_by=user)
+                                                       created_by=user, county_leaders=county_leaders)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, ids.MeasureField.DESCRIPTION))
         return

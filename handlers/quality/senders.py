@@ -89,12 +89,25 @@ def send_measure_overdue(delivery: Delivery, measure: outbox.Measure) -> None:
 
 def send_measure_overdue_leaders(delivery: Delivery, measure: outbox.Measure) -> None:
     """A measure past its due date, told once to the leader channel (as a case's overdue action is told
-    to its responsible leader), with who owns it."""
-    loc = delivery.office.locale
+    to its responsible leader), with who owns it; a county measure to each county leader, naming the office."""
+    office = delivery.office
+    loc = office.locale
     action, parent = measure.action, measure.parent
     if action.state != "apen":
         return  # done or dropped since the reminder was entered: nothing to say
-    text = t("quality.measure.overdue_leaders", loc, round=parent.reference, area=parent.title,
+    key = "quality.measure.overdue_leaders" if delivery.entry.recipient == office.leader_channel else \
+        "quality.measure.overdue_county"
+    text = t(key, loc, round=parent.reference, area=parent.title, office=escape(office.name),
+             description=escape(action.description), due=format_date(action.due_on, loc), owner=action.owner_id)
+    _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
+
+
+def send_measure_county(delivery: Delivery, measure: outbox.Measure) -> None:
+    """Issue 24: a new measure «i fylkets regi» told to each of the county's leaders, who follow it up."""
+    office = delivery.office
+    loc = office.locale
+    action, parent = measure.action, measure.parent
+    text = t("quality.measure.county", loc, round=parent.reference, area=parent.title, office=escape(office.name),
              description=escape(action.description), due=format_date(action.due_on, loc), owner=action.owner_id)
     _post(delivery, text, [SectionBlock(text=mrkdwn(text))])
 
@@ -116,4 +129,5 @@ def register(messenger: Messenger) -> None:
     messenger.register(MessageKind.MEASURE_ASSIGNED, send_measure, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE, send_measure_overdue, outbox.measure)
     messenger.register(MessageKind.MEASURE_OVERDUE_LEADERS, send_measure_overdue_leaders, outbox.measure)
+    messenger.register(MessageKind.MEASURE_COUNTY, send_measure_county, outbox.measure)
     messenger.register(MessageKind.QUALITY_GOOD_PRACTICE, send_good_practices, outbox.good_practices)

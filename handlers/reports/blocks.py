@@ -9,15 +9,23 @@ from bot.breach import report as breach_report
 from bot.i18n import Locale, t, t_count
 from bot.office import Office
 from bot.quality.rules import round_title
+from bot.reports.county import CountyReport, OfficeFigures
 from bot.reports.exports import change_lines, counts, overdue_line
 from bot.reports.figures import Report
 from bot.reports.wording import (
+    COUNTY_DIMENSIONS,
     DIMENSIONS,
     LEARNING,
+    area_label,
     area_line,
     change_label,
     comparison_line,
+    county_counts,
+    county_dimension_label,
+    county_value_label,
+    county_values,
     days,
+    decimal,
     dimension_label,
     learning_counts,
     learning_label,
@@ -164,3 +172,62 @@ def quality_blocks(report: Report, office: Office) -> list:
     lines = [header, measures_summary(quality, loc, running=report.running),
              *[f"• {measure_line(m, loc, mention=lambda user: f'<@{user}>', clean=escape)}" for m in ordered]]
     return [*blocks, SectionBlock(text=mrkdwn(_fit(lines, SECTION_MAX, loc)))]
+
+
+# --- the county report (issue 24) -----------------------------------------------------------------
+
+OFFICES_SHOWN = 30  # Slack holds 50 blocks; a larger county's other offices are in the export
+
+
+def county_figures_text(figures: OfficeFigures, report: CountyReport, loc: Locale) -> str:
+    """One office's (or the county's) figures: the headline line, then each dimension's non-zero counts."""
+    lines = [f"*{escape(figures.name)}*", t("report.county.line_now" if report.running else "report.county.line", loc,
+                                            registered=figures.registered, closed=figures.closed,
+                                            median=days(figures.median_days_to_closure, loc),
+                                            open=figures.open_at_end, overdue=figures.overdue)]
+    for dimension in COUNTY_DIMENSIONS:
+        counts = county_counts(figures, dimension)
+        shown = [f"{county_value_label(dimension, v, loc)} {counts.get(v, 0)}" for v in county_values(report, dimension)
+                 if counts.get(v, 0) or dimension in ("kind", "risk")]
+        lines.append(f"_{county_dimension_label(dimension, loc)}_: " + (" · ".join(shown) or "–"))
+    return _fit(lines, SECTION_MAX, loc)
+
+
+def county_report_blocks(report: CountyReport, loc: Locale) -> list:
+    blocks: list = [
+        HeaderBlock(text=plain("report.county.title", loc, period=period_name(report.period, loc))),
+        ContextBlock(elements=[mrkdwn(escape(t_count("report.county.context", loc, len(report.offices),
+                                                     county=report.county_name, span=span(report.period, loc))))]),
+        SectionBlock(text=mrkdwn(county_figures_text(report.total, report, loc))),
+        DividerBlock(),
+    ]
+    blocks += [SectionBlock(text=mrkdwn(county_figures_text(f, report, loc))) for f in report.offices[:OFFICES_SHOWN]]
+    if len(report.offices) > OFFICES_SHOWN:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("report.county.more", loc, count=len(report.offices) -
+                                                      OFFICES_SHOWN, county=report.county_id))]))
+    return blocks + county_quality_blocks(report, loc)
+
+
+def county_quality_blocks(report: CountyReport, loc: Locale) -> list:
+    """Seed 002's «variasjon i og mellom Nav-kontor»: each round's areas, office beside office."""
+    blocks: list = [DividerBlock(), HeaderBlock(text=plain("report.county.quality.header", loc))]
+    if not report.rounds:
+        blocks.append(SectionBlock(text=mrkdwn(t("report.county.quality.none", loc))))
+    else:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("report.county.quality.intro", loc))]))
+    names = [escape(f.name) for f in report.offices]
+    for rnd in report.rounds[-ROUNDS_SHOWN:]:
+        reviews = " · ".join(f"{name} " + (t("report.county.quality.of", loc, reviews=n, target=target)
+                                           if n is not None else "–")
+                             for name, n, target in zip(names, rnd.reviews, rnd.targets, strict=True))
+        lines = [f"*{round_title(rnd.name, loc)}*", t("report.county.quality.reviews", loc, reviews=reviews)]
+        lines += [t("report.county.quality.area", loc, area=area_label(a.area.value, loc),
+                    means=" · ".join(f"{name} {decimal(mean, loc)}" for name, mean in zip(names, a.means, strict=True)),
+                    spread=decimal(a.spread, loc)) for a in rnd.areas]
+        blocks.append(SectionBlock(text=mrkdwn(_fit(lines, SECTION_MAX, loc))))
+    measures = [t("report.county.quality.measures_line", loc, office=escape(f.name),
+                  local=dict(f.quality.measures_by_scope).get("kontor", 0),
+                  county=dict(f.quality.measures_by_scope).get("fylke", 0), overdue=f.quality.measures_overdue)
+                for f in (*report.offices, report.total)]
+    header = f"*{t('report.county.quality.measures_header', loc)}*"
+    return [*blocks, SectionBlock(text=mrkdwn(_fit([header, *measures], SECTION_MAX, loc)))]

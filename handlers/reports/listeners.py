@@ -12,6 +12,10 @@ leader's DM with the app (the Messages tab), the charts (cases per month and ope
 cause) uploaded into the same DM with files_upload_v2. It is the direct answer to a request, not
 something the bot sends on its own, so it does not go through the ledger; a failure is logged and
 the leader can ask again.
+
+The county report (issue 24) goes the same way to a county's leaders: `/avvik rapport fylke [periode]`,
+or `/avvik rapport [periode]` from someone who leads a county and not the office. A person who leads
+both gets the office's report unless they say `fylke`. It has no chart and no names, only figures.
 """
 
 from __future__ import annotations
@@ -26,24 +30,34 @@ from slack_sdk.models.blocks import SectionBlock
 from bot.deviations.audit import record_refusal
 from bot.errors import InvalidPeriod, NotALeader, StorageUnavailable
 from bot.i18n import t
-from bot.office import Office
+from bot.office import County, Office
 from bot.reports.figures import Audience, Report
 from bot.reports.periods import parse_period
-from bot.reports.service import Chart, learning_chart, load_report, report_chart
+from bot.reports.service import Chart, learning_chart, load_county_report, load_report, report_chart
 from bot.reports.wording import period_name, span
 from bot.services import Services
 from handlers.blocks import mrkdwn
 from handlers.common import today
 from handlers.payloads import SlashCommand
-from handlers.reports.blocks import report_blocks
+from handlers.reports.blocks import county_report_blocks, report_blocks
 
 log = logging.getLogger(__name__)
+
+
+COUNTY_WORDS = frozenset({"fylke", "county"})
 
 
 def run(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
     """Leaders only (checked here, on the server); the period is read before the ack so a typo is
     answered at once, and the report is computed and posted after it."""
     loc = office.locale
+    words = command.words[1:]
+    county_asked = bool(words) and words[0].lower() in COUNTY_WORDS
+    if county_asked or not services.leaders.is_leader(office, command.user_id):
+        counties = services.leaders.counties_led(services.offices.counties_in_team(office.team_id), command.user_id)
+        if counties or county_asked:
+            run_county(services, office, command, counties, words[1:] if county_asked else words, ack, client)
+            return
     try:
         services.leaders.require(office, command.user_id)
     except NotALeader as refused:
@@ -52,7 +66,7 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
                        attempted="rapport")
         return
     try:
-        period = parse_period(" ".join(command.words[1:]), today(services, office))
+        period = parse_period(" ".join(words), today(services, office))
     except InvalidPeriod as error:
         ack(text=t(error.key, loc, **error.params))
         return
@@ -63,6 +77,39 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
         _tell(client, command.user_id, t("report.error.unavailable", loc))
         return
     post_report(client, office, command.user_id, report)
+
+
+def run_county(services: Services, office: Office, command: SlashCommand, counties: tuple[County, ...],
+               words: list[str], ack: Ack, client: WebClient) -> None:
+    """The county report of each county the person leads, each in a DM; anyone else is refused."""
+    loc = office.locale
+    if not counties:
+        ack(text=t("report.county.refused", loc))
+        record_refusal(services.db, services.clock, office, deviation_id=None, actor_id=command.user_id,
+                       attempted="fylkesrapport")
+        return
+    try:
+        period = parse_period(" ".join(words), today(services, office))
+    except InvalidPeriod as error:
+        ack(text=t(error.key, loc, **error.params))
+        return
+    ack(text="\n".join(t("report.county.working", loc, county=c.name, period=period_name(period, loc),
+                         span=span(period, loc)) for c in counties))
+    for county in counties:
+        offices = [services.offices.by_id(office_id) for office_id in county.offices]
+        try:
+            report = load_county_report(services.db, county, offices, period, services.clock.now())
+        except StorageUnavailable:
+            _tell(client, command.user_id, t("report.error.unavailable", loc))
+            return
+        blocks = [b.to_dict() for b in county_report_blocks(report, loc)]
+        text = t("report.county.fallback", loc, period=period_name(period, loc), county=county.name,
+                 registered=report.total.registered)
+        try:
+            client.chat_postMessage(channel=command.user_id, text=text, blocks=blocks)
+        except (SlackApiError, SlackClientError) as exc:
+            code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("county report %s: not delivered (%s)", period.label, code)
 
 
 def post_report(client: WebClient, office: Office, user_id: str, report: Report) -> None:

@@ -111,3 +111,34 @@ def test_offline_check_asks_slack_nothing_but_still_reads_the_ids(slack, db, tmp
     assert lines(result) == [f"office {OFFICE}: office_channel kontoret: not a Slack channel id: use the channel id, "
                              "e.g. C0123ABCD: right-click the channel → Copy link"]
     assert not [c for c in slack.calls if c.method in ("auth.test", "conversations.info", "users.info")]
+
+
+def test_check_lists_the_offices_and_counties_a_config_folder_holds(slack, db, tmp_path):
+    from tests.ops.test_config import _office_file, folder
+
+    path = folder(tmp_path, **{"lillehammer.toml": _office_file("NAV Lillehammer", "T1", 1),
+                               "hamar.toml": _office_file("NAV Hamar", "T2", 2)})
+    result = check(slack, db, tmp_path, "--offline", AVVIK_OFFICE_CONFIG=str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed, ok = lines(result)[:-1], lines(result)[-1]
+    assert listed == [f"office hamar: NAV Hamar ({path}/hamar.toml)",
+                      f"office lillehammer: NAV Lillehammer ({path}/lillehammer.toml)",
+                      f"county innlandet: NAV Innlandet; offices lillehammer, hamar ({path}/_defaults.toml)"]
+    assert ok.startswith(f"ok: office config {path}; 2 office(s)")
+
+    slack.unknown.add("U0COUNTY1")  # asked of Slack like an office's leaders
+    result = check(slack, db, tmp_path, AVVIK_OFFICE_CONFIG=str(path))
+    assert result.returncode == 1
+    assert lines(result)[-1] == ("county innlandet: leaders U0COUNTY1: no such person in this workspace: check the id "
+                                 "in the office config (Slack said user_not_found)")
+
+
+def test_a_broken_office_file_stops_check_naming_the_file(slack, db, tmp_path):
+    from tests.ops.test_config import _office_file, folder
+
+    path = folder(tmp_path, **{"lillehammer.toml": _office_file("NAV Lillehammer", "T1", 1).replace(
+        'leader_channel = "C1LEAD"\n', ""), "hamar.toml": _office_file("NAV Hamar", "T2", 2)})
+    result = check(slack, db, tmp_path, "--offline", AVVIK_OFFICE_CONFIG=str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"avvik-bot: AVVIK_OFFICE_CONFIG: {path}/lillehammer.toml: leader_channel: "
+                                     "Field required.")

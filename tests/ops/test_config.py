@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,123 @@ def test_the_cli_stops_with_one_line_when_a_setting_is_missing(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "avvik-bot: SLACK_BOT_TOKEN is not set: set it to the app's Bot User OAuth Token (xoxb-…) "
         "from «OAuth & Permissions»."]
+
+
+# --- a folder of office files (issue 24, «Config that scales») -----------------------------------
+
+def _shared(text: str) -> str:
+    """The example's office table without what is each office's own: id, name, channels, leaders."""
+    text = text.replace("[[office]]", "[office]")
+    head, rest = text.split("\n[office.", 1)
+    head = re.sub(r"^(id|name|leader_channel|office_channel|leaders) = .*\n", "", head, flags=re.MULTILINE)
+    return head + "\n[office." + rest
+
+
+DEFAULTS = _shared(EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8"))
+COUNTY = ('\n[[county]]\nid = "innlandet"\nname = "NAV Innlandet"\noffices = ["lillehammer", "hamar"]\n'
+          'leaders = ["U0COUNTY1"]\n')
+
+
+def _office_file(name: str, team: str, n: int, extra: str = "") -> str:
+    return (f'[office]\nname = "{name}"\nteam_id = "{team}"\nleader_channel = "C{n}LEAD"\n'
+            f'office_channel = "C{n}OFF"\nleaders = ["U{n}LEAD"]\n{extra}')
+
+
+def folder(tmp_path: Path, **files: str) -> Path:
+    """A config folder: `_defaults.toml` is the example's office table (destinations, cadence …) under
+    every office, and a county of the offices named; each keyword argument is one more file."""
+    where = tmp_path / "offices"
+    where.mkdir()
+    files.setdefault("_defaults.toml", DEFAULTS + COUNTY)
+    for name, text in files.items():
+        if text is not None:
+            (where / name).write_text(text, encoding="utf-8")
+    return where
+
+
+def test_a_folder_holds_one_office_per_file_with_the_shared_defaults_under_each(tmp_path):
+    path = folder(tmp_path, **{
+        "lillehammer.toml": _office_file("NAV Lillehammer", "T1", 1, "[office.cadence]\nnudge_hour = 7\n"),
+        "hamar.toml": _office_file("NAV Hamar", "T2", 2).replace("[office]", "[[office]]")})
+    offices = load_offices(path)
+    lillehammer, hamar = offices.by_id("lillehammer"), offices.by_id("hamar")
+    assert (lillehammer.name, hamar.name) == ("NAV Lillehammer", "NAV Hamar")  # the id is the file's name
+    # deep-merged: the office's own nudge hour, the defaults' digest hour beside it
+    assert (lillehammer.cadence.nudge_hour, lillehammer.cadence.digest_hour) == (7, 13)
+    assert (hamar.cadence.nudge_hour, hamar.cadence.digest_hour) == (9, 13)
+    assert "Porten" in hamar.destination("asys").instructions
+    assert hamar.privacy_contact == "U0PRIVACY"
+    [county] = offices.county
+    assert (county.id, county.offices, county.leaders) == ("innlandet", ("lillehammer", "hamar"), ("U0COUNTY1",))
+    assert offices.source_of("hamar") == str(path / "hamar.toml")
+
+
+def test_an_error_in_an_office_file_names_the_file_and_the_field(tmp_path):
+    text = _office_file("NAV Lillehammer", "T1", 1).replace('leader_channel = "C1LEAD"\n', "")
+    path = folder(tmp_path, **{"lillehammer.toml": text, "hamar.toml": _office_file("NAV Hamar", "T2", 2)})
+    with pytest.raises(ConfigError) as raised:
+        load_offices(path)
+    assert str(raised.value) == f"AVVIK_OFFICE_CONFIG: {path}/lillehammer.toml: leader_channel: Field required."
+
+
+def test_a_wrong_default_names_the_defaults_file(tmp_path):
+    shared = DEFAULTS.replace("nudge_hour = 9", "nudge_hour = 25")
+    path = folder(tmp_path, **{"_defaults.toml": shared, "hamar.toml": _office_file("NAV Hamar", "T2", 2)})
+    with pytest.raises(ConfigError, match=rf"^AVVIK_OFFICE_CONFIG: {path}/hamar.toml: cadence\.nudge_hour: "):
+        load_offices(path)
+
+
+def test_a_county_error_names_the_defaults_file(tmp_path):
+    shared = DEFAULTS + COUNTY
+    path = folder(tmp_path, **{"_defaults.toml": shared.replace('leaders = ["U0COUNTY1"]\n', ""),
+                               "lillehammer.toml": _office_file("L", "T1", 1),
+                               "hamar.toml": _office_file("H", "T2", 2)})
+    with pytest.raises(ConfigError, match=rf"^AVVIK_OFFICE_CONFIG: {path}/_defaults.toml: county\.0: .*leaders"):
+        load_offices(path)
+    shared = shared.replace('"lillehammer", "hamar"', '"lillehammer", "gjovik"')
+    (path / "_defaults.toml").write_text(shared, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^AVVIK_OFFICE_CONFIG: {path}/_defaults.toml: county innlandet names "
+                                          "offices not configured: gjovik"):
+        load_offices(path)
+
+
+def test_two_office_files_with_one_id_or_one_channel_are_refused_naming_both_files(tmp_path):
+    path = folder(tmp_path, **{"lillehammer.toml": _office_file("L", "T1", 1),
+                               "hamar.toml": _office_file("H", "T1", 2, 'id = "lillehammer"\n')})
+    with pytest.raises(ConfigError, match=rf"{path}/lillehammer.toml: id: {path}/hamar.toml has the id"):
+        load_offices(path)
+    (path / "hamar.toml").write_text(_office_file("H", "T1", 2).replace("C2LEAD", "C1LEAD"), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_offices(path)
+    assert str(raised.value).startswith(f"AVVIK_OFFICE_CONFIG: {path}/hamar.toml, {path}/lillehammer.toml: ")
+
+
+def test_a_file_with_two_offices_is_refused(tmp_path):
+    two = _office_file("L", "T1", 1).replace("[office]", "[[office]]") + \
+        _office_file("H", "T2", 2).replace("[office]", "[[office]]")
+    path = folder(tmp_path, **{"both.toml": two})
+    with pytest.raises(ConfigError, match=rf"^AVVIK_OFFICE_CONFIG: {path}/both.toml: several \[\[office\]\] tables"):
+        load_offices(path)
+
+
+def test_an_empty_folder_says_what_to_put_in_it(tmp_path):
+    (tmp_path / "offices").mkdir()
+    with pytest.raises(ConfigError, match=r"no office file in .*one TOML file per office"):
+        load_offices(tmp_path / "offices")
+
+
+def test_a_single_file_with_a_county_still_reads_as_before(tmp_path):
+    text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8") + (
+        '\n[[county]]\nid = "innlandet"\nname = "NAV Innlandet"\noffices = ["lillehammer-gausdal"]\n'
+        'leader_usergroup = "S0COUNTY"\n')
+    offices = load_offices(_config(tmp_path, text[len(EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8")):]))
+    assert [c.leader_usergroup for c in offices.county] == ["S0COUNTY"]
+    assert offices.source_of("lillehammer-gausdal") is None
+
+
+def test_a_county_in_an_office_file_is_sent_to_the_defaults_file(tmp_path):
+    path = folder(tmp_path, **{"lillehammer.toml": _office_file("L", "T1", 1) + COUNTY,
+                               "hamar.toml": _office_file("H", "T2", 2)})
+    with pytest.raises(ConfigError, match=rf"^AVVIK_OFFICE_CONFIG: {path}/lillehammer.toml: \[\[county\]\] tables go "
+                                          r"in _defaults\.toml\.$"):
+        load_offices(path)

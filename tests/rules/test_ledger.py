@@ -28,6 +28,7 @@ KINDS_IN_LEDGERS = {
     "delivery_problem",
     "exercise_poll", "exercise_reveal", "discussion_question", "quality_good_practice",  # issue 23: learning
     "effect_check", "effect_reminder",  # issue 22: «Har tiltaket virket?»
+    "measure_county",  # issue 24: a county's leaders hear of a new measure «i fylkets regi»
 }
 
 
