@@ -84,7 +84,8 @@ def answered_blocks(office: Office, deviation: Deviation, answer: Answer, by: st
 
 def answer_view(office: Office, question: Question, answer: Answer, channel: str | None, ts: str | None) -> View:
     """The answer pressed, an optional note, and, for «Delvis» or «Nei», «Gjenåpne avviket» with the
-    note as the reason. The DM it came from (channel, ts) is updated once it is saved."""
+    note as the reason (or, when the case was reopened since the question, a line saying so).
+    The DM it came from (channel, ts) is updated once it is saved."""
     loc = office.locale
     blocks: list = [
         SectionBlock(text=mrkdwn(case_line(office, question.deviation))),
@@ -93,7 +94,9 @@ def answer_view(office: Office, question: Question, answer: Answer, channel: str
                    hint=plain("effect.modal.note.hint", loc),
                    element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=NOTE_MAX)),
     ]
-    if answer in REOPEN_OFFERED:
+    if answer in REOPEN_OFFERED and question.deviation.closed_at is None:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("effect.modal.reopened_since", loc))]))
+    elif answer in REOPEN_OFFERED:
         reopen = Option(value=E.REOPEN_CHOSEN, label=t("effect.modal.reopen.option", loc),
                         description=t("effect.modal.reopen.description", loc))
         blocks.append(InputBlock(block_id=E.REOPEN, label=plain("effect.modal.reopen.label", loc), optional=True,

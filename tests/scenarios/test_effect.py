@@ -275,6 +275,42 @@ def test_a_forged_answer_is_refused_and_changes_nothing(bot, db, clock):
     assert state_of(bot, case) == "lukket" and state_of(bot, elsewhere) == "lukket"
 
 
+def test_a_case_reopened_from_its_card_meanwhile_is_answered_without_reopening_it_again(bot, db, clock):
+    """The question went out; a leader reopened the case from its card before anyone answered. «Nei»
+    no longer offers «Gjenåpne avviket» but says the case is reopened; a modal opened before that, with
+    the box ticked, is told plainly (not «status: Registrert»); the answer itself is still saved."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    clock.set(oslo(DUE, 10))
+    stale = press(bot, "nei", case)  # opened while the case was closed: offers reopening
+    assert any(b.get("block_id") == ids.Effect.REOPEN for b in stale["blocks"])
+
+    before = len(bot.fake.of("views.open"))
+    assert bot.client.click(ids.REOPEN, value=str(case), user=LEADER).status == 200  # the card's «Gjenåpne»
+    reopen_view = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert reopen_view["callback_id"] == "reopen"
+    assert bot.client.submit(reopen_view, {"reason": "Samme feil igjen i dag."}, user=LEADER).body in ("", "{}")
+    assert state_of(bot, case) == "registrert"
+
+    view = press(bot, "nei", case)
+    assert all(b.get("block_id") != ids.Effect.REOPEN for b in view["blocks"])
+    assert "Avviket er allerede gjenåpnet og følges opp på nytt." in text_of(view)
+
+    note = "Sjekklisten brukes ikke på kveldsvakter."
+    answer = bot.client.submit(stale, {ids.Effect.NOTE: note, ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]},
+                               user=OTHER_LEADER)
+    assert answer.json()["errors"] == {
+        ids.Effect.NOTE: "Avviket er allerede gjenåpnet. Fjern krysset for «Gjenåpne avviket» og lagre svaret."}
+    assert check_of(bot, case).answer is None
+
+    assert bot.client.submit(view, {ids.Effect.NOTE: note}, user=OTHER_LEADER).body in ("", "{}")
+    check = check_of(bot, case)
+    assert (check.answer, check.reopened, state_of(bot, case)) == ("nei", False, "registrert")
+    with db.transaction() as session:
+        reopened = session.scalars(select(Event).where(Event.deviation_id == case, Event.kind == "gjenapnet")).all()
+    assert [e.actor_id for e in reopened] == [LEADER]  # once, from the card
+
+
 # --- reminders and the weekly summary ------------------------------------------------------------------
 
 def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db, clock):
