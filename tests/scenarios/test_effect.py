@@ -224,7 +224,7 @@ def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock):
 
     # Answered twice: refused privately, nothing changes.
     assert press(bot, "virket", case) is None
-    assert ephemerals(bot, OTHER_LEADER)[-1].startswith("Denne effekt-sjekken er allerede besvart")
+    assert ephemerals(bot, OTHER_LEADER)[-1].startswith("«Har tiltaket virket?» er allerede besvart for dette avviket.")
     assert check_of(bot, case).answer == "nei"
 
 
@@ -252,7 +252,8 @@ def test_a_forged_answer_is_refused_and_changes_nothing(bot, db, clock):
     assert ephemerals(bot, STAFF) == ["Dette kan bare ledere gjøre. Spør en leder om du mener du skal ha tilgang."]
     for forged in (elsewhere, without_check, 999999, "1; DROP TABLE"):
         assert press(bot, "nei", forged) is None
-    assert ephemerals(bot, OTHER_LEADER) == ["Fant ingen effekt-sjekk for dette avviket på kontoret ditt."] * 4
+    not_found = "Fant ikke spørsmålet «Har tiltaket virket?» for dette avviket på kontoret ditt."
+    assert ephemerals(bot, OTHER_LEADER) == [not_found] * 4
     with db.reading() as session:
         refused = session.scalars(select(Event.actor_id).where(Event.kind == "ikke_tilgang")).all()
     assert refused == [STAFF]  # the refused attempt is in the audit log
@@ -261,7 +262,7 @@ def test_a_forged_answer_is_refused_and_changes_nothing(bot, db, clock):
     view = press(bot, "virket", case)
     forged = {**view, "private_metadata": f'{{"case":{elsewhere}}}'}
     assert bot.client.submit(forged, {}, user=OTHER_LEADER).json()["errors"] == {
-        ids.Effect.NOTE: "Fant ingen effekt-sjekk for dette avviket på kontoret ditt."}
+        ids.Effect.NOTE: not_found}
     tampered = {**view, "blocks": [*view["blocks"], {
         "type": "input", "block_id": ids.Effect.REOPEN, "label": {"type": "plain_text", "text": "x"},
         "element": {"type": "checkboxes", "action_id": ids.VALUE, "options": [
@@ -328,7 +329,7 @@ def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db
     scheduled_nudges(bot.services, OFFICE)  # Monday's weekly summary in the leader channel
     bot.fake.settle(quiet=0.1)
     [summary] = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
-    assert "*1 effekt-sjekk venter på svar*" in text_of(summary)
+    assert "*Har tiltaket virket? 1 avvik venter på svar*" in text_of(summary)
     assert "AVV-2026-0001* · Brev uten begrunnelse — spurt 14.01.2027 (<@U0LEADER2>)" in text_of(summary)
 
     effect_job(bot, clock, date(2027, 1, 19))
@@ -347,7 +348,7 @@ def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db
     scheduled_nudges(bot.services, OFFICE)
     bot.fake.settle(quiet=0.1)
     summaries = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
-    assert len(summaries) == 2 and "effekt-sjekk" not in text_of(summaries[-1])
+    assert len(summaries) == 2 and "venter på svar" not in text_of(summaries[-1])
 
 
 def test_the_note_is_erased_with_the_case_s_other_words_and_the_answer_kept(bot, db, clock):
