@@ -199,6 +199,8 @@ def test_the_leader_reads_risk_cause_and_effect_in_the_report_dm_with_a_chart_fo
             sign = "±0" if delta == 0 else f"{delta:+d}"
             assert shown[label] == f"{label}: *{n}* ({sign})", (label, shown.get(label))
     text = text_of(dm)
+    # the day a check counts from is the day it was asked: no deadline («frist») a leader would look for
+    assert "Svar gitt i perioden, og spørsmål stilt i perioden som ikke var besvart ved periodens slutt." in text
     assert "*Årsaker som går igjen, sammenlignet med 2. halvår 2025*" in text
     for cause, mark in marks(now["cause"], before["cause"]).items():
         line = f"• {CAUSE[cause]}: {now['cause'][cause]} (før: {before['cause'][cause]})" + (mark and f" · {mark}")
