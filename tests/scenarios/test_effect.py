@@ -10,6 +10,8 @@ unanswered check is reminded every two workdays and shows in the leaders' weekly
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -182,7 +184,8 @@ def test_an_office_can_turn_the_question_off(bot, db, clock, slack, tmp_path):
 
 # --- answering ---------------------------------------------------------------------------------------
 
-def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock):
+def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock, caplog):
+    caplog.set_level(logging.INFO)
     case = closed_with_action(db)
     effect_job(bot, clock, DUE)
     clock.set(oslo(DUE, 11))
@@ -226,6 +229,35 @@ def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock):
     assert press(bot, "virket", case) is None
     assert ephemerals(bot, OTHER_LEADER)[-1].startswith("«Har tiltaket virket?» er allerede besvart for dette avviket.")
     assert check_of(bot, case).answer == "nei"
+    assert "kveldsvakter" not in caplog.text  # the note is words a person wrote: never logged
+
+
+def test_a_double_click_on_send_answers_once_and_reopens_once(bot, db, clock):
+    """Two submissions of the same modal at once (a double click on «Lagre svar», or Slack's retry):
+    one is saved; the other is told it is already answered. One answer, one reopening, one message
+    to the reporter."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    clock.set(oslo(DUE, 11))
+    view = press(bot, "nei", case)
+    answers = {ids.Effect.NOTE: "Samme feil igjen i desember.", ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]}
+    responses: list = []
+    clicks = [threading.Thread(target=lambda: responses.append(bot.client.submit(
+        view, answers, user=OTHER_LEADER, view_id="V0EFFECT1"))) for _ in range(2)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join(30)
+    bot.fake.settle(quiet=0.3)
+
+    bodies = sorted(r.body for r in responses)
+    assert bodies[0] in ("", "{}") and "allerede besvart" in json.loads(bodies[1])["errors"][ids.Effect.NOTE]
+    with db.transaction() as session:
+        kinds = [e.kind for e in session.scalars(select(Event).where(Event.deviation_id == case))]
+        told = session.scalar(select(func.count()).select_from(LedgerEntry).where(
+            LedgerEntry.what == "reporter_reopened"))
+    assert (kinds.count("effekt_vurdert"), kinds.count("gjenapnet"), told) == (1, 1, 1)
+    assert len(bot.fake.of("chat.update", lambda c: c.params["channel"] == DM["channel_id"])) == 1
 
 
 def test_ja_is_stored_without_reopening(bot, db, clock):
