@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 
 from bot.effect.outbox import Question
 from bot.effect.rules import REOPEN_OFFERED, Answer
-from bot.i18n import Locale, format_date, t
+from bot.i18n import Locale, format_date, t, t_count
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
@@ -63,7 +63,8 @@ def question_blocks(office: Office, question: Question, *, reminder: bool = Fals
         blocks.append(ContextBlock(elements=[mrkdwn(t("effect.reminder", loc, asked=format_date(
             question.check.due_on, loc)))]))
     blocks += [SectionBlock(text=mrkdwn(case_line(office, deviation))),
-               SectionBlock(text=mrkdwn(f"{t('effect.actions', loc)}\n{action_lines(question, loc)}"[:3000])),
+               SectionBlock(text=mrkdwn(f"{t_count('effect.actions', loc, len(question.actions))}\n"
+                                        f"{action_lines(question, loc)}"[:3000])),
                ContextBlock(elements=[mrkdwn(t("effect.why", loc))]),
                ActionsBlock(block_id=f"effect:{deviation.id}", elements=[
                    ButtonElement(text=plain(f"effect.answer.{answer.value}", loc), action_id=ids.effect_action(

@@ -149,7 +149,7 @@ def test_the_responsible_leader_is_asked_on_the_sixtieth_workday_once_across_two
     [question] = questions_to(bot, OTHER_LEADER)
     text = text_of(question)
     assert "AVV-2026-0001" in text and "Brev uten begrunnelse" in text and "Lukket 20.10.2026" in text
-    assert "«Ny sjekkliste for begrunnelse i vedtaksbrev» — Gjort." in text
+    assert "*Tiltaket som ble gjennomført:*\n• «Ny sjekkliste for begrunnelse i vedtaksbrev» — Gjort." in text
     assert [button(question, a)["text"]["text"] for a in ("virket", "delvis", "nei")] == ["Ja", "Delvis", "Nei"]
     assert button(question, "nei")["value"] == str(asked)
 
