@@ -392,3 +392,17 @@ def test_the_note_is_erased_with_the_case_s_other_words_and_the_answer_kept(bot,
     run_daily(bot.services)  # the scheduler's nightly job
     check = check_of(bot, case)
     assert (check.answer, check.note, check.answered_by) == ("delvis", None, OTHER_LEADER)
+
+
+def test_a_note_written_after_retention_erased_the_case_s_words_is_not_kept(bot, db, clock):
+    """Nobody answered for two years; retention erased the case's words. An answer given now is kept,
+    its note is not: nothing would ever erase it."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    view = press(bot, "delvis", case)
+    clock.set(oslo(date(2028, 10, 23)))
+    run_daily(bot.services)
+    assert bot.client.submit(view, {ids.Effect.NOTE: "Virker på dagtid, ikke på kveldsvakter."},
+                             user=OTHER_LEADER).body in ("", "{}")
+    check = check_of(bot, case)
+    assert (check.answer, check.note, check.answered_by) == ("delvis", None, OTHER_LEADER)
