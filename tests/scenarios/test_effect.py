@@ -260,6 +260,27 @@ def test_a_double_click_on_send_answers_once_and_reopens_once(bot, db, clock):
     assert len(bot.fake.of("chat.update", lambda c: c.params["channel"] == DM["channel_id"])) == 1
 
 
+def test_the_dm_shows_the_answer_at_once_while_slack_is_slow_with_the_thread(bot, db, clock):
+    """Slack holds the posts (the card's thread line, the reporter's message): the DM the leader
+    answered in already shows the answer; the posts follow once Slack answers."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    view = press(bot, "nei", case)
+    bot.fake.hold("chat.postMessage")
+    answer = bot.client.submit(view, {ids.Effect.NOTE: "Samme feil igjen i desember.",
+                                      ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]}, user=OTHER_LEADER)
+    assert answer.status == 200 and answer.body in ("", "{}")
+    bot.fake.wait_held("chat.postMessage")
+    [update] = bot.fake.wait_for("chat.update", where=lambda c: c.params["channel"] == DM["channel_id"])
+    assert "Svar: *Nei*" in text_of(update.params)
+    bot.fake.release("chat.postMessage", drop=False)
+    bot.services.messenger.wait_idle()
+    bot.fake.settle(quiet=0.2)
+    assert any("Har tiltaket virket? Svar: Nei" in text_of(c.params)
+               for c in bot.fake.of("chat.postMessage", lambda c: "thread_ts" in c.params))
+    assert len(posted_to(bot.fake, "U0STAFF1")) == 1  # the reporter hears it was reopened
+
+
 def test_ja_is_stored_without_reopening(bot, db, clock):
     case = closed_with_action(db)
     effect_job(bot, clock, DUE)
