@@ -4,8 +4,10 @@ signed requests as Slack sends them.
 Sixty workdays after a case closed with actions (public holidays not counted), its responsible leader
 is asked, once across two scheduler processes; a case closed without actions never is. «Nei» with
 «Gjenåpne avviket» reopens the case with the note as its reason. Someone who is not a leader, a case of
-another office, an id without a check and a second answer are refused and change nothing. An
-unanswered check is reminded every two workdays and shows in the leaders' weekly summary.
+another office, an id without a check and a second answer are refused and change nothing; a double
+click on «Lagre svar» answers and reopens once; a case reopened from its card meanwhile is not
+reopened again; the DM shows the answer at once however slow Slack is with the rest. An unanswered
+check is reminded every two workdays and shows in the leaders' weekly summary.
 """
 
 from __future__ import annotations
