@@ -46,6 +46,12 @@ class ReopenNotOffered(DomainError):
     key = "effect.error.reopen_not_offered"
 
 
+class AlreadyReopened(DomainError):
+    """The case was reopened (from its card) after the question went out: it is followed up already."""
+
+    key = "effect.error.already_reopened"
+
+
 def parse_answer(value: object) -> Answer | None:
     """A button's answer, if it is one of the three (a crafted payload's is not)."""
     try:
@@ -98,11 +104,14 @@ def reminder_round(asked_on: date, today: date, repeat: int, rounds: int, workda
     return due
 
 
-def check_answer(answered: bool, answer: Answer, reopen: bool, note: str | None) -> None:
-    """One answer per check; reopening only with «Delvis» or «Nei», and then the note is the reason."""
+def check_answer(answered: bool, answer: Answer, reopen: bool, note: str | None, *, closed: bool = True) -> None:
+    """One answer per check; reopening only with «Delvis» or «Nei», only a case still closed, and then
+    the note is the reason."""
     if answered:
         raise AlreadyAnswered()
     if reopen and answer not in REOPEN_OFFERED:
         raise ReopenNotOffered()
+    if reopen and not closed:
+        raise AlreadyReopened()
     if reopen and not (note or "").strip():
         raise ReasonRequired("error.reopen_needs_reason")

@@ -79,8 +79,11 @@ def answer_check(db: Database, clock: Clock, leaders: LeaderDirectory, office: O
             check = store.check_of(session, deviation.id, lock=True)
             if check is None or check.office_id != office.id:
                 raise CheckNotFound()
-            check_answer(check.answered_at is not None, answer, reopen, note)
-            check.answer, check.note, check.answered_by, check.answered_at = answer.value, note, actor_id, now
+            check_answer(check.answered_at is not None, answer, reopen, note,
+                         closed=deviation.state == State.CLOSED.value)
+            # A case whose words retention has erased already gets none back: nothing would erase them again.
+            kept = note if deviation.text_erased_at is None else None
+            check.answer, check.note, check.answered_by, check.answered_at = answer.value, kept, actor_id, now
             ids = record_step(session, office, deviation, ANSWERED, now, actor_id=actor_id,
                               detail={"answer": answer.value, "reopen": reopen})
             if reopen:

@@ -84,6 +84,16 @@ class Recurring:
     def rising(self) -> bool:
         return self.recurs and self.current > self.previous
 
+    @property
+    def new(self) -> bool:
+        """Seen this period and not in the one before."""
+        return self.current > 0 and self.previous == 0
+
+    @property
+    def gone(self) -> bool:
+        """Seen in the period before and not in this one."""
+        return self.current == 0 and self.previous > 0
+
 
 def recurring(current: Mapping[str, int], previous: Mapping[str, int]) -> list[Recurring]:
     """Every cause type seen in either period (not «ikke vurdert»): rising first, then the others that

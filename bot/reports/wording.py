@@ -218,10 +218,13 @@ def learning_counts(report: Report, dimension: str) -> list[tuple[str, int, int]
 
 
 def recurring_mark(row: Recurring, locale: Locale) -> str:
-    """«går igjen, flere enn før», «går igjen», or nothing."""
+    """«går igjen, flere enn før», «går igjen», «ny» or «ikke i denne perioden»: a line under «Årsaker som
+    går igjen» without a mark would read as one that recurs."""
     if row.rising:
         return t("report.recurring.rising", locale)
-    return t("report.recurring.recurs", locale) if row.recurs else ""
+    if row.recurs:
+        return t("report.recurring.recurs", locale)
+    return t("report.recurring.new", locale) if row.new else t("report.recurring.gone", locale)
 
 
 def recurring_line(row: Recurring, report: Report, locale: Locale) -> str:

@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 
 from bot.effect.outbox import Question
 from bot.effect.rules import REOPEN_OFFERED, Answer
-from bot.i18n import Locale, format_date, t
+from bot.i18n import Locale, format_date, t, t_count
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, mrkdwn, plain
@@ -63,7 +63,8 @@ def question_blocks(office: Office, question: Question, *, reminder: bool = Fals
         blocks.append(ContextBlock(elements=[mrkdwn(t("effect.reminder", loc, asked=format_date(
             question.check.due_on, loc)))]))
     blocks += [SectionBlock(text=mrkdwn(case_line(office, deviation))),
-               SectionBlock(text=mrkdwn(f"{t('effect.actions', loc)}\n{action_lines(question, loc)}"[:3000])),
+               SectionBlock(text=mrkdwn(f"{t_count('effect.actions', loc, len(question.actions))}\n"
+                                        f"{action_lines(question, loc)}"[:3000])),
                ContextBlock(elements=[mrkdwn(t("effect.why", loc))]),
                ActionsBlock(block_id=f"effect:{deviation.id}", elements=[
                    ButtonElement(text=plain(f"effect.answer.{answer.value}", loc), action_id=ids.effect_action(
@@ -84,7 +85,8 @@ def answered_blocks(office: Office, deviation: Deviation, answer: Answer, by: st
 
 def answer_view(office: Office, question: Question, answer: Answer, channel: str | None, ts: str | None) -> View:
     """The answer pressed, an optional note, and, for «Delvis» or «Nei», «Gjenåpne avviket» with the
-    note as the reason. The DM it came from (channel, ts) is updated once it is saved."""
+    note as the reason (or, when the case was reopened since the question, a line saying so).
+    The DM it came from (channel, ts) is updated once it is saved."""
     loc = office.locale
     blocks: list = [
         SectionBlock(text=mrkdwn(case_line(office, question.deviation))),
@@ -93,7 +95,9 @@ def answer_view(office: Office, question: Question, answer: Answer, channel: str
                    hint=plain("effect.modal.note.hint", loc),
                    element=PlainTextInputElement(action_id=ids.VALUE, multiline=True, max_length=NOTE_MAX)),
     ]
-    if answer in REOPEN_OFFERED:
+    if answer in REOPEN_OFFERED and question.deviation.closed_at is None:
+        blocks.append(ContextBlock(elements=[mrkdwn(t("effect.modal.reopened_since", loc))]))
+    elif answer in REOPEN_OFFERED:
         reopen = Option(value=E.REOPEN_CHOSEN, label=t("effect.modal.reopen.option", loc),
                         description=t("effect.modal.reopen.description", loc))
         blocks.append(InputBlock(block_id=E.REOPEN, label=plain("effect.modal.reopen.label", loc), optional=True,

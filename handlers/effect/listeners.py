@@ -87,7 +87,9 @@ def submit_answer(ack: Ack, client: WebClient, services: Services, office: Offic
         ack(response_action="errors", errors=form_errors(exc, office, E.NOTE))
         return
     ack()
-    services.messenger.deliver(answered.ledger_ids)
+    # The card, its thread and the reporter in the background (ledger rows: retried if this fails), so
+    # the leader's own DM shows the answer at once even when Slack is slow.
+    services.messenger.deliver_soon(answered.ledger_ids)
     _show_answer(client, services, office, meta, answered, parsed.user.id)
 
 

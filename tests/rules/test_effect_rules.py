@@ -10,6 +10,7 @@ import pytest
 from bot.effect.rules import (
     CATCH_UP_WORKDAYS,
     AlreadyAnswered,
+    AlreadyReopened,
     Answer,
     ReopenNotOffered,
     check_answer,
@@ -72,4 +73,7 @@ def test_one_answer_and_reopening_only_with_partly_or_no_and_a_reason():
         check_answer(False, Answer.WORKED, True, "Likevel")
     with pytest.raises(ReasonRequired):
         check_answer(False, Answer.PARTLY, True, "  ")
+    with pytest.raises(AlreadyReopened):  # reopened from its card since the question: not reopened twice
+        check_answer(False, Answer.NOT, True, "Samme feil igjen", closed=False)
+    check_answer(False, Answer.NOT, False, "Samme feil igjen", closed=False)  # the answer itself is still taken
     assert parse_answer("nei") is Answer.NOT and parse_answer("ja") is None

@@ -4,12 +4,16 @@ signed requests as Slack sends them.
 Sixty workdays after a case closed with actions (public holidays not counted), its responsible leader
 is asked, once across two scheduler processes; a case closed without actions never is. «Nei» with
 «Gjenåpne avviket» reopens the case with the note as its reason. Someone who is not a leader, a case of
-another office, an id without a check and a second answer are refused and change nothing. An
-unanswered check is reminded every two workdays and shows in the leaders' weekly summary.
+another office, an id without a check and a second answer are refused and change nothing; a double
+click on «Lagre svar» answers and reopens once; a case reopened from its card meanwhile is not
+reopened again; the DM shows the answer at once however slow Slack is with the rest. An unanswered
+check is reminded every two workdays and shows in the leaders' weekly summary.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -147,7 +151,7 @@ def test_the_responsible_leader_is_asked_on_the_sixtieth_workday_once_across_two
     [question] = questions_to(bot, OTHER_LEADER)
     text = text_of(question)
     assert "AVV-2026-0001" in text and "Brev uten begrunnelse" in text and "Lukket 20.10.2026" in text
-    assert "«Ny sjekkliste for begrunnelse i vedtaksbrev» — Gjort." in text
+    assert "*Tiltaket som ble gjennomført:*\n• «Ny sjekkliste for begrunnelse i vedtaksbrev» — Gjort." in text
     assert [button(question, a)["text"]["text"] for a in ("virket", "delvis", "nei")] == ["Ja", "Delvis", "Nei"]
     assert button(question, "nei")["value"] == str(asked)
 
@@ -182,7 +186,8 @@ def test_an_office_can_turn_the_question_off(bot, db, clock, slack, tmp_path):
 
 # --- answering ---------------------------------------------------------------------------------------
 
-def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock):
+def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock, caplog):
+    caplog.set_level(logging.INFO)
     case = closed_with_action(db)
     effect_job(bot, clock, DUE)
     clock.set(oslo(DUE, 11))
@@ -224,8 +229,58 @@ def test_nei_reopens_the_case_with_the_note_as_its_reason(bot, db, clock):
 
     # Answered twice: refused privately, nothing changes.
     assert press(bot, "virket", case) is None
-    assert ephemerals(bot, OTHER_LEADER)[-1].startswith("Denne effekt-sjekken er allerede besvart")
+    assert ephemerals(bot, OTHER_LEADER)[-1].startswith("«Har tiltaket virket?» er allerede besvart for dette avviket.")
     assert check_of(bot, case).answer == "nei"
+    assert "kveldsvakter" not in caplog.text  # the note is words a person wrote: never logged
+
+
+def test_a_double_click_on_send_answers_once_and_reopens_once(bot, db, clock):
+    """Two submissions of the same modal at once (a double click on «Lagre svar», or Slack's retry):
+    one is saved; the other is told it is already answered. One answer, one reopening, one message
+    to the reporter."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    clock.set(oslo(DUE, 11))
+    view = press(bot, "nei", case)
+    answers = {ids.Effect.NOTE: "Samme feil igjen i desember.", ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]}
+    responses: list = []
+    clicks = [threading.Thread(target=lambda: responses.append(bot.client.submit(
+        view, answers, user=OTHER_LEADER, view_id="V0EFFECT1"))) for _ in range(2)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join(30)
+    bot.fake.settle(quiet=0.3)
+
+    bodies = sorted(r.body for r in responses)
+    assert bodies[0] in ("", "{}") and "allerede besvart" in json.loads(bodies[1])["errors"][ids.Effect.NOTE]
+    with db.transaction() as session:
+        kinds = [e.kind for e in session.scalars(select(Event).where(Event.deviation_id == case))]
+        told = session.scalar(select(func.count()).select_from(LedgerEntry).where(
+            LedgerEntry.what == "reporter_reopened"))
+    assert (kinds.count("effekt_vurdert"), kinds.count("gjenapnet"), told) == (1, 1, 1)
+    assert len(bot.fake.of("chat.update", lambda c: c.params["channel"] == DM["channel_id"])) == 1
+
+
+def test_the_dm_shows_the_answer_at_once_while_slack_is_slow_with_the_thread(bot, db, clock):
+    """Slack holds the posts (the card's thread line, the reporter's message): the DM the leader
+    answered in already shows the answer; the posts follow once Slack answers."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    view = press(bot, "nei", case)
+    bot.fake.hold("chat.postMessage")
+    answer = bot.client.submit(view, {ids.Effect.NOTE: "Samme feil igjen i desember.",
+                                      ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]}, user=OTHER_LEADER)
+    assert answer.status == 200 and answer.body in ("", "{}")
+    bot.fake.wait_held("chat.postMessage")
+    [update] = bot.fake.wait_for("chat.update", where=lambda c: c.params["channel"] == DM["channel_id"])
+    assert "Svar: *Nei*" in text_of(update.params)
+    bot.fake.release("chat.postMessage", drop=False)
+    bot.services.messenger.wait_idle()
+    bot.fake.settle(quiet=0.2)
+    assert any("Har tiltaket virket? Svar: Nei" in text_of(c.params)
+               for c in bot.fake.of("chat.postMessage", lambda c: "thread_ts" in c.params))
+    assert len(posted_to(bot.fake, "U0STAFF1")) == 1  # the reporter hears it was reopened
 
 
 def test_ja_is_stored_without_reopening(bot, db, clock):
@@ -252,7 +307,8 @@ def test_a_forged_answer_is_refused_and_changes_nothing(bot, db, clock):
     assert ephemerals(bot, STAFF) == ["Dette kan bare ledere gjøre. Spør en leder om du mener du skal ha tilgang."]
     for forged in (elsewhere, without_check, 999999, "1; DROP TABLE"):
         assert press(bot, "nei", forged) is None
-    assert ephemerals(bot, OTHER_LEADER) == ["Fant ingen effekt-sjekk for dette avviket på kontoret ditt."] * 4
+    not_found = "Fant ikke spørsmålet «Har tiltaket virket?» for dette avviket på kontoret ditt."
+    assert ephemerals(bot, OTHER_LEADER) == [not_found] * 4
     with db.reading() as session:
         refused = session.scalars(select(Event.actor_id).where(Event.kind == "ikke_tilgang")).all()
     assert refused == [STAFF]  # the refused attempt is in the audit log
@@ -261,7 +317,7 @@ def test_a_forged_answer_is_refused_and_changes_nothing(bot, db, clock):
     view = press(bot, "virket", case)
     forged = {**view, "private_metadata": f'{{"case":{elsewhere}}}'}
     assert bot.client.submit(forged, {}, user=OTHER_LEADER).json()["errors"] == {
-        ids.Effect.NOTE: "Fant ingen effekt-sjekk for dette avviket på kontoret ditt."}
+        ids.Effect.NOTE: not_found}
     tampered = {**view, "blocks": [*view["blocks"], {
         "type": "input", "block_id": ids.Effect.REOPEN, "label": {"type": "plain_text", "text": "x"},
         "element": {"type": "checkboxes", "action_id": ids.VALUE, "options": [
@@ -273,6 +329,42 @@ def test_a_forged_answer_is_refused_and_changes_nothing(bot, db, clock):
     for deviation_id in (case, elsewhere):
         assert check_of(bot, deviation_id).answer is None
     assert state_of(bot, case) == "lukket" and state_of(bot, elsewhere) == "lukket"
+
+
+def test_a_case_reopened_from_its_card_meanwhile_is_answered_without_reopening_it_again(bot, db, clock):
+    """The question went out; a leader reopened the case from its card before anyone answered. «Nei»
+    no longer offers «Gjenåpne avviket» but says the case is reopened; a modal opened before that, with
+    the box ticked, is told plainly (not «status: Registrert»); the answer itself is still saved."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    clock.set(oslo(DUE, 10))
+    stale = press(bot, "nei", case)  # opened while the case was closed: offers reopening
+    assert any(b.get("block_id") == ids.Effect.REOPEN for b in stale["blocks"])
+
+    before = len(bot.fake.of("views.open"))
+    assert bot.client.click(ids.REOPEN, value=str(case), user=LEADER).status == 200  # the card's «Gjenåpne»
+    reopen_view = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert reopen_view["callback_id"] == "reopen"
+    assert bot.client.submit(reopen_view, {"reason": "Samme feil igjen i dag."}, user=LEADER).body in ("", "{}")
+    assert state_of(bot, case) == "registrert"
+
+    view = press(bot, "nei", case)
+    assert all(b.get("block_id") != ids.Effect.REOPEN for b in view["blocks"])
+    assert "Avviket er allerede gjenåpnet og følges opp på nytt." in text_of(view)
+
+    note = "Sjekklisten brukes ikke på kveldsvakter."
+    answer = bot.client.submit(stale, {ids.Effect.NOTE: note, ids.Effect.REOPEN: [ids.Effect.REOPEN_CHOSEN]},
+                               user=OTHER_LEADER)
+    assert answer.json()["errors"] == {
+        ids.Effect.NOTE: "Avviket er allerede gjenåpnet. Fjern krysset for «Gjenåpne avviket» og lagre svaret."}
+    assert check_of(bot, case).answer is None
+
+    assert bot.client.submit(view, {ids.Effect.NOTE: note}, user=OTHER_LEADER).body in ("", "{}")
+    check = check_of(bot, case)
+    assert (check.answer, check.reopened, state_of(bot, case)) == ("nei", False, "registrert")
+    with db.transaction() as session:
+        reopened = session.scalars(select(Event).where(Event.deviation_id == case, Event.kind == "gjenapnet")).all()
+    assert [e.actor_id for e in reopened] == [LEADER]  # once, from the card
 
 
 # --- reminders and the weekly summary ------------------------------------------------------------------
@@ -292,7 +384,7 @@ def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db
     scheduled_nudges(bot.services, OFFICE)  # Monday's weekly summary in the leader channel
     bot.fake.settle(quiet=0.1)
     [summary] = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
-    assert "*1 effekt-sjekk venter på svar*" in text_of(summary)
+    assert "*Har tiltaket virket? 1 avvik venter på svar*" in text_of(summary)
     assert "AVV-2026-0001* · Brev uten begrunnelse — spurt 14.01.2027 (<@U0LEADER2>)" in text_of(summary)
 
     effect_job(bot, clock, date(2027, 1, 19))
@@ -311,7 +403,7 @@ def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db
     scheduled_nudges(bot.services, OFFICE)
     bot.fake.settle(quiet=0.1)
     summaries = [p for p in posted_to(bot.fake, LEADER_CHANNEL) if "Avvik denne uken" in text_of(p)]
-    assert len(summaries) == 2 and "effekt-sjekk" not in text_of(summaries[-1])
+    assert len(summaries) == 2 and "venter på svar" not in text_of(summaries[-1])
 
 
 def test_the_note_is_erased_with_the_case_s_other_words_and_the_answer_kept(bot, db, clock):
@@ -321,5 +413,19 @@ def test_the_note_is_erased_with_the_case_s_other_words_and_the_answer_kept(bot,
     bot.client.submit(view, {ids.Effect.NOTE: "Virker på dagtid, ikke på kveldsvakter."}, user=OTHER_LEADER)
     clock.set(oslo(date(2028, 10, 23)))  # 730 days and more after the closure
     run_daily(bot.services)  # the scheduler's nightly job
+    check = check_of(bot, case)
+    assert (check.answer, check.note, check.answered_by) == ("delvis", None, OTHER_LEADER)
+
+
+def test_a_note_written_after_retention_erased_the_case_s_words_is_not_kept(bot, db, clock):
+    """Nobody answered for two years; retention erased the case's words. An answer given now is kept,
+    its note is not: nothing would ever erase it."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    view = press(bot, "delvis", case)
+    clock.set(oslo(date(2028, 10, 23)))
+    run_daily(bot.services)
+    assert bot.client.submit(view, {ids.Effect.NOTE: "Virker på dagtid, ikke på kveldsvakter."},
+                             user=OTHER_LEADER).body in ("", "{}")
     check = check_of(bot, case)
     assert (check.answer, check.note, check.answered_by) == ("delvis", None, OTHER_LEADER)

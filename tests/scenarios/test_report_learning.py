@@ -130,11 +130,14 @@ def counted(learning: Learning, first: date, last: date, now: datetime = AFTER_2
 
 
 def marks(now: Counter, before: Counter) -> dict[str, str]:
-    """The mark each cause type should carry: «går igjen», «går igjen, flere enn før», or none."""
+    """The mark each cause type should carry: «går igjen», «går igjen, flere enn før», or, when it is in
+    one period only, «ny denne perioden» or «ikke i denne perioden»."""
     out = {}
     for cause in (set(now) | set(before)) - {"ikke_vurdert"}:
-        recurs = now[cause] > 0 and before[cause] > 0
-        out[cause] = ("går igjen, flere enn før" if now[cause] > before[cause] else "går igjen") if recurs else ""
+        if now[cause] > 0 and before[cause] > 0:
+            out[cause] = "går igjen, flere enn før" if now[cause] > before[cause] else "går igjen"
+        elif now[cause] > 0 or before[cause] > 0:
+            out[cause] = "ny denne perioden" if now[cause] > 0 else "ikke i denne perioden"
     return out
 
 
@@ -171,7 +174,8 @@ def test_the_figures_match_an_independent_count(bot, office, seeded):
         assert Counter({k: v for k, v in figures.by_effect.items() if v}) == want["effect"]
         assert sum(figures.by_risk.values()) == figures.registered == want["registered"]["all"]
     want_marks = marks(counted(seeded, *H1)["cause"], counted(seeded, *H2_BEFORE)["cause"])
-    assert {r.cause: ("går igjen, flere enn før" if r.rising else "går igjen" if r.recurs else "")
+    assert {r.cause: ("går igjen, flere enn før" if r.rising else "går igjen" if r.recurs else
+                      "ny denne perioden" if r.new else "ikke i denne perioden" if r.gone else "")
             for r in report.recurring_causes()} == want_marks
 
 
@@ -195,6 +199,8 @@ def test_the_leader_reads_risk_cause_and_effect_in_the_report_dm_with_a_chart_fo
             sign = "±0" if delta == 0 else f"{delta:+d}"
             assert shown[label] == f"{label}: *{n}* ({sign})", (label, shown.get(label))
     text = text_of(dm)
+    # the day a check counts from is the day it was asked: no deadline («frist») a leader would look for
+    assert "Svar gitt i perioden, og spørsmål stilt i perioden som ikke var besvart ved periodens slutt." in text
     assert "*Årsaker som går igjen, sammenlignet med 2. halvår 2025*" in text
     for cause, mark in marks(now["cause"], before["cause"]).items():
         line = f"• {CAUSE[cause]}: {now['cause'][cause]} (før: {before['cause'][cause]})" + (mark and f" · {mark}")
@@ -237,7 +243,8 @@ def test_the_xlsx_and_markdown_carry_the_same_counts(bot, office, seeded, tmp_pa
     assert cause[0][4:] == ("Går igjen", "Flere enn før")
     assert {row[0]: row[1:] for row in cause[1:]} == {
         CAUSE[c]: (now["cause"][c], before["cause"][c], now["cause"][c] - before["cause"][c],
-                   *((("ja" if want_marks[c] else "nei"), ("ja" if want_marks[c].endswith("før") else "nei"))
+                   *((("ja" if want_marks[c].startswith("går igjen") else "nei"),
+                        ("ja" if want_marks[c].endswith("før") else "nei"))
                      if c != "ikke_vurdert" else (None, None)))
         for c in CAUSE if now["cause"][c] or before["cause"][c]}
     assert {row[0]: row[1:3] for row in effect[1:] if row[1] is not None} == {
