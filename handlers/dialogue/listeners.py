@@ -25,10 +25,11 @@ from bot.i18n import t
 from bot.office import Office
 from bot.routing import service as routing
 from bot.services import Services
+from bot.workspace import Subject
 from handlers import ids
 from handlers.common import form_errors, notice_view, open_view, say
 from handlers.dialogue.blocks import case_view, code_view, question_view
-from handlers.middleware import for_leaders, leaders_only, parse, view_deviation
+from handlers.middleware import by_value, for_leaders, leaders_only, parse, view_deviation
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from store.models import Deviation
 
@@ -135,13 +136,14 @@ def submit_question(ack: Ack, services: Services, office: Office, deviation: Dev
 
 
 def register(app: App) -> None:
+    case_button = parse(BlockAction, about=by_value(Subject.CASE))
     if not any(isinstance(f, codes.RedactCodes) for f in app.logger.filters):
         app.logger.addFilter(codes.RedactCodes())  # Bolt's DEBUG lines would show the receipt's code
     app.action(ids.DIALOGUE_OPEN, middleware=[parse(BlockAction)])(open_code_form)
     app.view(ids.DIALOGUE_CODE_VIEW,
              middleware=[parse(ViewSubmission, errors_on=ids.DIALOGUE_CODE_FIELD)])(submit_code)
     app.view(ids.DIALOGUE_VIEW, middleware=[parse(ViewSubmission, errors_on=ANSWER)])(submit_dialogue)
-    app.action(ids.DIALOGUE_ASK, middleware=[parse(BlockAction)])(for_leaders(dialogue.ASKED, question_form))
+    app.action(ids.DIALOGUE_ASK, middleware=[case_button])(for_leaders(dialogue.ASKED, question_form))
     app.view(ids.DIALOGUE_QUESTION_VIEW,
              middleware=[parse(ViewSubmission, errors_on=QUESTION),
                          leaders_only(dialogue.ASKED, view_deviation, errors_on=QUESTION)])(submit_question)

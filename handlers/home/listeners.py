@@ -71,4 +71,4 @@ def status(services: Services, office: Office, command: SlashCommand, ack: Ack, 
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened", middleware=[parse(HomeOpened)])(publish_home)
+    app.event("app_home_opened", middleware=[parse(HomeOpened, for_leaders=True)])(publish_home)
