@@ -317,3 +317,35 @@ def test_app_home_of_a_leader_shows_the_overview_of_their_office_only(bot):
     home = json.dumps(bot.fake.wait_for("views.publish", before + 1)[-1].params["view"], ensure_ascii=False)
     assert "AVV-HAM-2026-0001" in home and "AVV-LHG" not in home
 
+
+
+# --- quality rounds and the anonymous reporter's code, per office --------------------------------------
+
+def test_each_offices_leader_opens_their_own_offices_quality_round(bot):
+    from store.models import QualityRound
+
+    assert bot.client.command("ny", command="/kvalitet", user=HAM_LEADER).status == 200
+    with bot.services.db.reading() as session:
+        assert [r.office_id for r in session.scalars(select(QualityRound))] == [HAM]
+    # Lillehammer has no round yet: its leader's `/kvalitet status` does not show Hamar's.
+    status = bot.client.command("status", command="/kvalitet", user=LHG_LEADER).body
+    assert "Det finnes ingen kvalitetsmåling ennå." in status
+    assert bot.client.command("ny", command="/kvalitet", user=LHG_LEADER).status == 200
+    with bot.services.db.reading() as session:
+        assert sorted(r.office_id for r in session.scalars(select(QualityRound))) == [HAM, LHG]
+
+
+def test_an_anonymous_reporter_follows_their_case_by_code_whatever_office_the_command_lands_in(bot):
+    import re
+
+    view = open_form(bot, user="U0STAFF5", channel=HAM_STAFF)
+    receipt = text_of(send(bot, view, user="U0STAFF5", view_id="VCODE1", anonymous=["anonymous"])["view"])
+    code = re.search(r"```([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})```", receipt).group(1)
+    assert latest(bot).office_id == HAM
+
+    bot.fake.usergroups[LHG_GROUP] = ["U0STAFF5"]  # the command is taken for Lillehammer–Gausdal
+    before = len(bot.fake.of("views.open"))
+    assert bot.client.command(f"kode {code}", user="U0STAFF5").status == 200
+    case = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert case["callback_id"] == ids.DIALOGUE_VIEW
+    assert "AVV-HAM-2026-0001" in text_of(case)
