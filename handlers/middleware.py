@@ -17,6 +17,10 @@ step here only does what the answer itself needs: parsing, in-memory lookups, an
 *form* (whose errors go back in the ack) the leaders-only check. A leader's *button* is checked
 after its ack, by `for_leaders`: the check reads the database, may ask Slack for the leader
 user group, and writes a refusal to the audit log, none of which may hold Slack's 3 seconds.
+
+One exception, in a workspace several offices share (issue 24): finding the office may read one row
+(the case a button is about, the person's last «Kontor») and a staff user group, cached for minutes
+as leader groups are; the answer's words and the leaders-only check depend on it.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from bot.i18n import DEFAULT_LOCALE, Locale, t
 from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
-from bot.workspace import Hints, Subject, which
+from bot.workspace import Found, Hints, Subject, Which, which
 from handlers import ids
 from handlers.blocks import mrkdwn, plain
 from handlers.common import id_of, modal_or_notice, open_from, open_view, say
@@ -72,7 +76,7 @@ def _locale_of(services: Services, body: dict) -> Locale:
 
 def parse(model: type[BaseModel], *, errors_on: str | None = None, about: About | None = None,
           for_leaders: bool | Callable[[Any], bool] = False) -> Middleware:
-    """The body as `model` (`parsed`) and the office it is for (`office`, found as bot.offices says:
+    """The body as `model` (`parsed`) and the office it is for (`office`, found as bot.workspace says:
     `about` names the row a button is about; a modal's own metadata names its row; `for_leaders`,
     leaders' work, tries the offices the person leads before their staff group).
 
@@ -91,8 +95,11 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None, about: About 
         if not offices:  # a workspace no office is configured for: say so, to the person only
             log.warning("refused a request from a workspace with no office")
             return _no_office(ack, client, parsed, errors_on)
-        leaders_work = for_leaders(parsed) if callable(for_leaders) else for_leaders
-        found = which(services.db, services.leaders, offices, _hints(parsed, about, leaders_work))
+        if len(offices) == 1:  # as always: nothing to find
+            found = Which(offices[0], Found.ONLY, offices)
+        else:
+            leaders_work = for_leaders(parsed) if callable(for_leaders) else for_leaders
+            found = which(services.db, services.leaders, offices, _hints(parsed, about, leaders_work))
         context[OFFICE], context[WHICH] = found.office, found
         context[PARSED] = parsed
         next()
@@ -102,7 +109,7 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None, about: About 
 
 
 def _hints(parsed: BaseModel, about: About | None, for_leaders: bool) -> Hints:
-    """What the request says about its office (bot.offices checks each against the workspace)."""
+    """What the request says about its office (bot.workspace checks each against the workspace)."""
     meta = parsed.view.metadata if getattr(parsed, "view", None) is not None else {}  # type: ignore[attr-defined]
     row = about(parsed) if about else None
     for key in (Subject.CASE, Subject.ACTION, Subject.NUDGE, Subject.ROUND):
