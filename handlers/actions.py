@@ -12,10 +12,11 @@ from bot.errors import StorageUnavailable
 from bot.office import Office
 from bot.quality import service as quality_service
 from bot.services import Services
+from bot.workspace import Subject
 from handlers import ids
 from handlers.common import id_of
 from handlers.leaders import listeners as leaders
-from handlers.middleware import parse
+from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, ViewSubmission
 from handlers.quality import listeners as quality
 
@@ -46,5 +47,5 @@ def _is_measure(services: Services, value: object) -> bool:
 
 
 def register(app: App) -> None:
-    app.action(ids.ACTION_DONE, middleware=[parse(BlockAction)])(open_completion)
+    app.action(ids.ACTION_DONE, middleware=[parse(BlockAction, about=by_value(Subject.ACTION))])(open_completion)
     app.view(ids.COMPLETION_VIEW, middleware=[parse(ViewSubmission, errors_on=ids.COMPLETION_NOTE)])(submit_completion)

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import SectionBlock
 from bot.i18n import t
 from bot.office import Office
 from bot.services import Services
+from bot.workspace import Which
 from handlers import ids
 from handlers.blocks import escape, mrkdwn
 from handlers.dialogue.listeners import by_code
@@ -48,10 +49,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 
-def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, parsed: SlashCommand) -> None:
+def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, which: Which,
+             parsed: SlashCommand) -> None:
     if not parsed.words:
         ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
-        open_registration(services, client, office, parsed.trigger_id)
+        open_registration(services, client, which, parsed.trigger_id)
         return
     handler = SUBCOMMANDS.get(parsed.words[0].lower())
     if handler is None:
@@ -67,5 +69,11 @@ def _unknown(office: Office, command: SlashCommand, ack: Ack) -> None:
     ack(text=text, blocks=[b.to_dict() for b in blocks])
 
 
+def _leaders_work(command: SlashCommand) -> bool:
+    """Any subcommand: with several offices in the workspace, the offices the person leads count
+    before their staff group (`/avvik` alone registers: the channel, the staff group, or «Kontor»)."""
+    return bool(command.words)
+
+
 def register(app: App) -> None:
-    app.command(ids.COMMAND, middleware=[parse(SlashCommand)])(on_avvik)
+    app.command(ids.COMMAND, middleware=[parse(SlashCommand, for_leaders=_leaders_work)])(on_avvik)

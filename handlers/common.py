@@ -1,4 +1,4 @@
-"""What every listener shares: the office of a request and its «today», opening and updating a
+"""What every listener shares: the «today» of a request's office, opening and updating a
 modal, a domain error in words (in a notice, or on a form's fields), ids and metadata from payloads."""
 
 from __future__ import annotations
@@ -24,10 +24,6 @@ from handlers.blocks import mrkdwn, plain
 from handlers.payloads import ActionView, BlockAction, seal
 
 log = logging.getLogger(__name__)
-
-
-def office_of(services: Services, team_id: str | None) -> Office:
-    return services.offices.for_team(team_id)
 
 
 def today(services: Services, office: Office) -> date:

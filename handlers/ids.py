@@ -28,6 +28,7 @@ class Field:
     SEVERITY: Final = "severity"
     CITIZEN_RIGHTS: Final = "citizen_rights"
     ANONYMOUS: Final = "anonymous"
+    OFFICE: Final = "office"  # issue 24: «Kontor», when the workspace has several offices and none was found
 
 
 # Buttons.

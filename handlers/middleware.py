@@ -6,6 +6,7 @@ middleware or matcher that names it as a parameter, just as it passes `ack` and 
     services   Services    every request (`provide`, app-wide)
     parsed     the request's body as a model from handlers.payloads  (`parse`)
     office     Office      the office the request is for             (`parse`)
+    which      Which       how that office was found, and the workspace's offices (`parse`)
     deviation  Deviation   the deviation a leader's form is about    (`leaders_only`)
 
 So a listener reads like `def submit_closure(ack, services, office, deviation, parsed)`. (The
@@ -16,6 +17,10 @@ step here only does what the answer itself needs: parsing, in-memory lookups, an
 *form* (whose errors go back in the ack) the leaders-only check. A leader's *button* is checked
 after its ack, by `for_leaders`: the check reads the database, may ask Slack for the leader
 user group, and writes a refusal to the audit log, none of which may hold Slack's 3 seconds.
+
+One exception, in a workspace several offices share (issue 24): finding the office may read one row
+(the case a button is about, the person's last «Kontor») and a staff user group, cached for minutes
+as leader groups are; the answer's words and the leaders-only check depend on it.
 """
 
 from __future__ import annotations
@@ -31,24 +36,26 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
-from bot.errors import ConfigError, DeviationNotFound, DomainError
+from bot.errors import DeviationNotFound, DomainError
 from bot.i18n import DEFAULT_LOCALE, Locale, t
 from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
+from bot.workspace import Found, Hints, Subject, Which, which
 from handlers import ids
 from handlers.blocks import mrkdwn, plain
-from handlers.common import id_of, modal_or_notice, office_of, open_from, open_view, say
-from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
+from handlers.common import id_of, modal_or_notice, open_from, open_view, say
+from handlers.payloads import BlockAction, HomeOpened, MessageShortcut, SlashCommand, ViewSubmission
 from store.models import Deviation
 
 log = logging.getLogger(__name__)
 
-SERVICES, PARSED, OFFICE, DEVIATION = "services", "parsed", "office", "deviation"
+SERVICES, PARSED, OFFICE, WHICH, DEVIATION = "services", "parsed", "office", "which", "deviation"
 
 Next = Callable[[], None]
 Middleware = Callable[..., BoltResponse | None]
 DeviationOf = Callable[[Any], int | None]  # the id of the deviation a request is about, from its parsed body
+About = Callable[[Any], "tuple[Subject, int] | None"]  # the row a request is about, from its parsed body
 
 
 def provide(services: Services) -> Middleware:
@@ -63,14 +70,15 @@ def provide(services: Services) -> Middleware:
 def _locale_of(services: Services, body: dict) -> Locale:
     """The office's language for a body that did not parse: its team, if that is an office's."""
     team = body.get("team")
-    try:
-        return office_of(services, team.get("id") if isinstance(team, dict) else None).locale
-    except ConfigError:
-        return DEFAULT_LOCALE
+    offices = services.offices.in_team(team.get("id") if isinstance(team, dict) else None)
+    return offices[0].locale if offices else DEFAULT_LOCALE
 
 
-def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware:
-    """The body as `model` (`parsed`) and the office it is for (`office`).
+def parse(model: type[BaseModel], *, errors_on: str | None = None, about: About | None = None,
+          for_leaders: bool | Callable[[Any], bool] = False) -> Middleware:
+    """The body as `model` (`parsed`) and the office it is for (`office`, found as bot.workspace says:
+    `about` names the row a button is about; a modal's own metadata names its row; `for_leaders`,
+    leaders' work, tries the offices the person leads before their staff group).
 
     A body Slack would not send in that shape is acked and goes no further; a form's, with a
     generic error on its field `errors_on`, so the person keeps what they typed.
@@ -83,16 +91,53 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None) -> Middleware
             if not errors_on:
                 return ack()
             return ack(response_action="errors", errors={errors_on: t("error.generic", _locale_of(services, body))})
-        try:
-            context[OFFICE] = office_of(services, parsed.team_id)  # type: ignore[attr-defined]
-        except ConfigError:  # a workspace no office is configured for: say so, to the person only
+        offices = services.offices.in_team(parsed.team_id)  # type: ignore[attr-defined]
+        if not offices:  # a workspace no office is configured for: say so, to the person only
             log.warning("refused a request from a workspace with no office")
             return _no_office(ack, client, parsed, errors_on)
+        if len(offices) == 1:  # as always: nothing to find
+            found = Which(offices[0], Found.ONLY, offices)
+        else:
+            leaders_work = for_leaders(parsed) if callable(for_leaders) else for_leaders
+            found = which(services.db, services.leaders, offices, _hints(parsed, about, leaders_work))
+        context[OFFICE], context[WHICH] = found.office, found
         context[PARSED] = parsed
         next()
         return None
 
     return parse_payload
+
+
+def _hints(parsed: BaseModel, about: About | None, for_leaders: bool) -> Hints:
+    """What the request says about its office (bot.workspace checks each against the workspace)."""
+    meta = parsed.view.metadata if getattr(parsed, "view", None) is not None else {}  # type: ignore[attr-defined]
+    row = about(parsed) if about else None
+    for key in (Subject.CASE, Subject.ACTION, Subject.NUDGE, Subject.ROUND):
+        if row is None and id_of(meta.get(key.value)) is not None:
+            row = (key, id_of(meta.get(key.value)))
+    if isinstance(parsed, SlashCommand):
+        words = parsed.words
+        return Hints(user_id=parsed.user_id, team_id=parsed.team_id, channel=parsed.channel_id, for_leaders=for_leaders,
+                     reference=words[1] if len(words) > 1 and words[0].lower() == "status" else None)
+    if isinstance(parsed, HomeOpened):
+        return Hints(user_id=parsed.event.user, team_id=parsed.team_id, for_leaders=for_leaders)
+    channel = meta.get("channel")
+    if isinstance(parsed, MessageShortcut):
+        channel = parsed.channel.id
+    elif isinstance(parsed, BlockAction) and parsed.container is not None and parsed.container.channel_id:
+        channel = parsed.container.channel_id
+    user = getattr(parsed, "user", None)
+    return Hints(user_id=user.id if user else None, team_id=parsed.team_id,  # type: ignore[attr-defined]
+                 about=row, sealed_office=meta.get("office"), channel=channel, for_leaders=for_leaders)
+
+
+def by_value(subject: Subject) -> About:
+    """A button whose value is the id of a `subject` row (a case card's buttons carry the case's id)."""
+    def about(click: BlockAction) -> tuple[Subject, int] | None:
+        row_id = id_of(click.value)
+        return (subject, row_id) if row_id is not None else None
+
+    return about
 
 
 def _no_office(ack: Ack, client: WebClient, parsed: BaseModel, errors_on: str | None) -> BoltResponse | None:

@@ -82,6 +82,7 @@ Id = Annotated[int, Field(strict=True, gt=0, lt=2**63)]  # as the bot wrote it: 
 ChannelId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{2,30}$")]
 Ts = Annotated[str, Field(pattern=r"^[0-9]{1,12}\.[0-9]{1,9}$")]
 Code = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]  # an office config code, e.g. a category
+OfficeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 
 class MessageRef(_Payload):
@@ -103,10 +104,12 @@ class ViewMetadata(_Payload):
     category: Code | None = None  # the category the registration form was last built for
     until: Id | None = None  # an anonymous reporter's case modal: its permit runs out then (bot/dialogue/codes.py)
     sig: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")] | None = None  # … and the permit's own signature
+    office: OfficeId | None = None  # issue 24: the office the bot found when it opened the modal
 
 
-# What only a sealed metadata is trusted with: where the bot will write (chat.update) afterwards.
-_MESSAGE_REFS = ("channel", "ts", "message")
+# What only a sealed metadata is trusted with: where the bot will write (chat.update) afterwards, and
+# the office the bot found for the modal.
+_MESSAGE_REFS = ("channel", "ts", "message", "office")
 
 
 def use_seal_key(signing_secret: str) -> None:

@@ -69,10 +69,13 @@ def by_reference(session: Session, office_id: str, reference: str) -> Deviation 
     return session.scalars(query.options(selectinload(Deviation.actions))).one_or_none()
 
 
-def by_reporter(session: Session, office_id: str, reporter_id: str, limit: int = 20) -> Sequence[Deviation]:
+def by_reporter(session: Session, office_id: str | Sequence[str], reporter_id: str,
+                limit: int = 20) -> Sequence[Deviation]:
+    """A person's own cases, in one office or in several (the offices of one workspace)."""
+    offices = [office_id] if isinstance(office_id, str) else list(office_id)
     query = (
         select(Deviation)
-        .where(Deviation.office_id == office_id, Deviation.reporter_id == reporter_id)
+        .where(Deviation.office_id.in_(offices), Deviation.reporter_id == reporter_id)
         .order_by(Deviation.created_at.desc(), Deviation.id.desc())
         .limit(limit)
     )

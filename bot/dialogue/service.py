@@ -9,6 +9,7 @@ events no actor; wrong attempts are counted in memory only (bot/dialogue/throttl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated
@@ -122,10 +123,11 @@ def keep_code(session: Session, new: NewCode, deviation_id: int, now: datetime) 
 
 
 def follow(db: Database, clock: Clock, throttle: CodeThrottle, key: bytes, office: Office, *, requester: str,
-           typed: str) -> Followed:
+           typed: str, within: Sequence[Office] = ()) -> Followed:
     """The case a typed code opens. TooManyAttempts before anything is verified when the requester (or
     the office as a whole) has tried too many wrong codes lately; WrongCode, the same for every code
-    that opens nothing here, after the same work."""
+    that opens nothing here, after the same work. `within`: the offices of the requester's workspace
+    (issue 24), any of whose cases the code may open; by default `office` only."""
     now = clock.now()
     if not throttle.allows(office.id, requester, now):
         raise TooManyAttempts()
@@ -133,7 +135,7 @@ def follow(db: Database, clock: Clock, throttle: CodeThrottle, key: bytes, offic
     deviation_id = _find(db, key, code) if code else None
     if deviation_id is not None:
         try:
-            return followed(db, office, deviation_id)
+            return _followed(db, within or (office,), deviation_id)
         except DeviationNotFound:
             pass  # another office's case: as wrong as any other code here
     throttle.wrong(office.id, requester, now)
@@ -156,10 +158,15 @@ def _find(db: Database, key: bytes, code: str) -> int | None:
 
 def followed(db: Database, office: Office, deviation_id: int) -> Followed:
     """An anonymous case of this office, as its code shows it."""
+    return _followed(db, (office,), deviation_id)
+
+
+def _followed(db: Database, offices: Sequence[Office], deviation_id: int) -> Followed:
+    """An anonymous case of one of these offices."""
     try:
         with db.transaction() as session:  # read only; committed, so what it loaded stays readable after
             deviation = deviation_store.by_id(session, deviation_id)
-            if deviation is None or deviation.office_id != office.id or not deviation.anonymous:
+            if deviation is None or deviation.office_id not in {o.id for o in offices} or not deviation.anonymous:
                 raise DeviationNotFound()
             messages = list(store.messages_of(session, deviation_id))
             return Followed(deviation, messages, _waiting(deviation, messages))

@@ -11,7 +11,7 @@ transaction. Who may do what is checked here, on the server, whatever a button's
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -164,9 +164,11 @@ def action_to_complete(db: Database, clock: Clock, leaders: LeaderDirectory, off
     return deviation, action
 
 
-def my_deviations(db: Database, office: Office, user_id: str) -> list[Deviation]:
-    """A person's own cases; anonymous ones have no reporter, so they are never among them."""
-    return list(_unit(db, lambda session: store.by_reporter(session, office.id, user_id)))
+def my_deviations(db: Database, office: Office, user_id: str, offices: Sequence[Office] = ()) -> list[Deviation]:
+    """A person's own cases, in `office` or in any of `offices` (their workspace's, issue 24); anonymous
+    ones have no reporter, so they are never among them."""
+    ids = [o.id for o in offices] or office.id
+    return list(_unit(db, lambda session: store.by_reporter(session, ids, user_id)))
 
 
 def deviation_for(db: Database, leaders: LeaderDirectory, office: Office, reference: str, user_id: str) -> Deviation:

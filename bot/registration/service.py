@@ -30,6 +30,7 @@ from bot.registration import rules
 from bot.routing.rules import Category, Route
 from store import deviations as store
 from store import ledger
+from store import offices as office_choices
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey, MessageKind, Target
 from store.models import Deviation
@@ -168,7 +169,7 @@ def initial_state(route: Route) -> State:
 
 def register(db: Database, clock: Clock, office: Office, form: RegistrationForm, *,
              reporter_id: str, view_id: str, channel_id: str | None = None,
-             code_key: bytes | None = None) -> Registered | Redirected:
+             code_key: bytes | None = None, chosen_in: str | None = None) -> Registered | Redirected:
     """Store a deviation with its audit event and its messages, all in one transaction.
 
     A second submission of the same form (Slack retry, double click) returns the first case.
@@ -176,13 +177,18 @@ def register(db: Database, clock: Clock, office: Office, form: RegistrationForm,
     the ledger; their receipt is the modal itself, with the case code (bot/dialogue) made here when
     `code_key` is given. A retried anonymous submission gets a fresh code, for the old one was never
     shown: Slack shows one answer to a submission.
+
+    `chosen_in`: the team whose «Kontor» select the person chose this office in (issue 24); it is
+    remembered for next time, in the same transaction, unless the report is anonymous: an anonymous
+    report leaves no trace of who chose what.
     """
     route = office.route(form.category)
     now = clock.now()
     key = submission_key(view_id, reporter_id)
     fresh = dialogue.new_code(code_key) if form.anonymous and code_key and route.creates_deviation else None
     try:
-        return _register(db, office, form, route, now, key, reporter_id, channel_id, fresh)
+        remember = chosen_in if chosen_in and not form.anonymous else None
+        return _register(db, office, form, route, now, key, reporter_id, channel_id, fresh, remember)
     except IntegrityError:
         # The same submission, delivered twice at once (Slack's retry while the first still ran): the
         # other delivery stored it first, so this one answers with that case, as a later retry would.
@@ -207,9 +213,12 @@ def _registered(db: Database, key: str, route: Route, fresh: dialogue.NewCode | 
 
 
 def _register(db: Database, office: Office, form: RegistrationForm, route: Route, now: datetime, key: str,
-              reporter_id: str, channel_id: str | None, fresh: dialogue.NewCode | None) -> Registered | Redirected:
+              reporter_id: str, channel_id: str | None, fresh: dialogue.NewCode | None,
+              remember_in: str | None = None) -> Registered | Redirected:
     """The one transaction of `register`."""
     with db.transaction() as session:
+        if remember_in:
+            office_choices.remember(session, remember_in, reporter_id, office.id, now)
         if not route.creates_deviation:
             # Counted for statistics only (once, however often Slack retries); who asked is not recorded.
             if not store.redirect_counted(session, office.id, key):

@@ -13,10 +13,11 @@ from bot.errors import DeviationNotFound, DomainError
 from bot.forms import FieldErrors
 from bot.office import Office
 from bot.services import Services
+from bot.workspace import Subject
 from handlers import ids
 from handlers.breach.blocks import assessment_view
 from handlers.common import form_errors, today
-from handlers.middleware import for_leaders, leaders_only, parse, view_deviation
+from handlers.middleware import by_value, for_leaders, leaders_only, parse, view_deviation
 from handlers.payloads import BlockAction, ViewSubmission
 from store.models import Deviation
 
@@ -47,7 +48,8 @@ def submit_assessment(ack: Ack, services: Services, office: Office, deviation: D
 
 
 def register(app: App) -> None:
-    app.action(ids.Breach.ASSESS, middleware=[parse(BlockAction)])(for_leaders(ATTEMPT, assessment_form))
+    case_button = parse(BlockAction, about=by_value(Subject.CASE))
+    app.action(ids.Breach.ASSESS, middleware=[case_button])(for_leaders(ATTEMPT, assessment_form))
     app.view(ids.Breach.VIEW, middleware=[parse(ViewSubmission, errors_on=ids.Breach.DECISION),
                                           leaders_only(ATTEMPT, view_deviation, errors_on=ids.Breach.DECISION)])(
         submit_assessment)

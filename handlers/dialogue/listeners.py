@@ -25,10 +25,11 @@ from bot.i18n import t
 from bot.office import Office
 from bot.routing import service as routing
 from bot.services import Services
+from bot.workspace import Subject
 from handlers import ids
 from handlers.common import form_errors, notice_view, open_view, say
 from handlers.dialogue.blocks import case_view, code_view, question_view
-from handlers.middleware import for_leaders, leaders_only, parse, view_deviation
+from handlers.middleware import by_value, for_leaders, leaders_only, parse, view_deviation
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from store.models import Deviation
 
@@ -49,7 +50,7 @@ def by_code(services: Services, office: Office, command: SlashCommand, ack: Ack,
         return
     typed = " ".join(command.words[1:])[:TYPED_MAX]
     try:
-        view = _case(services, office, _follow(services, office, command.user_id, typed))
+        view = _case(services, office, _follow(services, office, command.team_id, command.user_id, typed))
     except DomainError as exc:
         view = notice_view(office, say(exc, office.locale))
     open_view(client, command.trigger_id, view)
@@ -64,19 +65,25 @@ def open_code_form(ack: Ack, client: WebClient, office: Office, parsed: BlockAct
 def submit_code(ack: Ack, services: Services, office: Office, parsed: ViewSubmission) -> None:
     typed = parsed.view.values().get(ids.DIALOGUE_CODE_FIELD)
     try:
-        followed = _follow(services, office, parsed.user.id, typed[:TYPED_MAX] if isinstance(typed, str) else "")
+        followed = _follow(services, office, parsed.team_id, parsed.user.id,
+                           typed[:TYPED_MAX] if isinstance(typed, str) else "")
     except DomainError as exc:
         ack(response_action="errors", errors={ids.DIALOGUE_CODE_FIELD: say(exc, office.locale)})
         return
     ack(response_action="update", view=_case(services, office, followed).to_dict())
 
 
-def _follow(services: Services, office: Office, requester: str, typed: str) -> dialogue.Followed:
+def _follow(services: Services, office: Office, team_id: str | None, requester: str,
+            typed: str) -> dialogue.Followed:
+    """The case a code opens, in whichever office of the workspace it is (issue 24: the code names the
+    case; the reporter need not know which office the command was taken for)."""
     return dialogue.follow(services.db, services.clock, services.code_throttle, services.dialogue_key(), office,
-                           requester=requester, typed=typed)
+                           requester=requester, typed=typed, within=services.offices.in_team(team_id))
 
 
 def _case(services: Services, office: Office, followed: dialogue.Followed, *, sent: bool = False) -> View:
+    """The case's modal, in the language of the case's own office."""
+    office = next((o for o in (office, *services.offices.office) if o.id == followed.deviation.office_id), office)
     sealed = codes.seal(services.dialogue_key(), followed.deviation.id, services.clock.now())
     return case_view(office, followed, sealed, sent=sent)
 
@@ -135,13 +142,14 @@ def submit_question(ack: Ack, services: Services, office: Office, deviation: Dev
 
 
 def register(app: App) -> None:
+    case_button = parse(BlockAction, about=by_value(Subject.CASE))
     if not any(isinstance(f, codes.RedactCodes) for f in app.logger.filters):
         app.logger.addFilter(codes.RedactCodes())  # Bolt's DEBUG lines would show the receipt's code
     app.action(ids.DIALOGUE_OPEN, middleware=[parse(BlockAction)])(open_code_form)
     app.view(ids.DIALOGUE_CODE_VIEW,
              middleware=[parse(ViewSubmission, errors_on=ids.DIALOGUE_CODE_FIELD)])(submit_code)
     app.view(ids.DIALOGUE_VIEW, middleware=[parse(ViewSubmission, errors_on=ANSWER)])(submit_dialogue)
-    app.action(ids.DIALOGUE_ASK, middleware=[parse(BlockAction)])(for_leaders(dialogue.ASKED, question_form))
+    app.action(ids.DIALOGUE_ASK, middleware=[case_button])(for_leaders(dialogue.ASKED, question_form))
     app.view(ids.DIALOGUE_QUESTION_VIEW,
              middleware=[parse(ViewSubmission, errors_on=QUESTION),
                          leaders_only(dialogue.ASKED, view_deviation, errors_on=QUESTION)])(submit_question)

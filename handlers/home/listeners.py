@@ -8,12 +8,14 @@ import logging
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import HeaderBlock, PlainTextObject
 
 from bot.errors import DeviationNotFound, DomainError
 from bot.i18n import t
 from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
+from bot.workspace import Which
 from handlers.blocks import escape
 from handlers.common import reply, say
 from handlers.home.blocks import home_view, mine_blocks, status_blocks
@@ -24,17 +26,29 @@ from handlers.payloads import HomeOpened, SlashCommand
 log = logging.getLogger(__name__)
 
 
-def publish_home(client: WebClient, services: Services, office: Office, parsed: HomeOpened) -> None:
-    """The Home tab as the person should see it now (the Messages tab publishes nothing)."""
+def publish_home(client: WebClient, services: Services, office: Office, which: Which, parsed: HomeOpened) -> None:
+    """The Home tab as the person should see it now (the Messages tab publishes nothing). In a workspace
+    with several offices (issue 24): their own cases in any of them, and the overview of each office
+    they lead, under its name."""
     if parsed.event.tab != "home":
         return
     user_id = parsed.event.user
-    mine = leaders_service.my_deviations(services.db, office, user_id)
-    view = home_view(office, mine, home_extra_blocks(services, office, user_id))
+    mine = leaders_service.my_deviations(services.db, office, user_id, which.offices)
+    if len(which.offices) == 1:
+        extra = home_extra_blocks(services, office, user_id)
+    else:
+        extra = [block for led in which.offices
+                 for block in _under_name(led, home_extra_blocks(services, led, user_id))]
+    view = home_view(office, mine, extra)
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as exc:
         log.warning("views.publish failed: %s", exc.response.get("error"))
+
+
+def _under_name(office: Office, blocks: list) -> list:
+    """One office's overview on a Home with several: its name first."""
+    return [blocks[0], HeaderBlock(text=PlainTextObject(text=office.name[:150])), *blocks[1:]] if blocks else []
 
 
 # --- /avvik mine, /avvik status REF ----------------------------------------------------------
@@ -43,7 +57,8 @@ def mine(services: Services, office: Office, command: SlashCommand, ack: Ack, cl
     """`/avvik mine`: my own cases (anonymous ones have no owner and are never listed)."""
     loc = office.locale
     try:
-        deviations = leaders_service.my_deviations(services.db, office, command.user_id)
+        deviations = leaders_service.my_deviations(services.db, office, command.user_id,
+                                                   services.offices.in_team(command.team_id))
     except DomainError as exc:
         reply(ack, say(exc, loc))
         return
@@ -71,4 +86,4 @@ def status(services: Services, office: Office, command: SlashCommand, ack: Ack, 
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened", middleware=[parse(HomeOpened)])(publish_home)
+    app.event("app_home_opened", middleware=[parse(HomeOpened, for_leaders=True)])(publish_home)

@@ -43,6 +43,7 @@ from bot.leaders.forms import (
 )
 from bot.office import Office
 from bot.services import Services
+from bot.workspace import Subject
 from handlers import ids
 from handlers.common import (
     form_errors,
@@ -68,7 +69,7 @@ from handlers.leaders.blocks import (
     risk_view,
     typed_values,
 )
-from handlers.middleware import authorized, for_leaders, leaders_only, parse, view_deviation
+from handlers.middleware import authorized, by_value, for_leaders, leaders_only, parse, view_deviation
 from handlers.payloads import BlockAction, ModalAction, ViewSubmission
 from store.models import Deviation
 
@@ -320,7 +321,7 @@ def submit_drop(ack: Ack, services: Services, office: Office, deviation: Deviati
 
 
 def register(app: App) -> None:
-    card = parse(BlockAction)
+    card = parse(BlockAction, about=by_value(Subject.CASE))
     app.action(ids.ASSESS, middleware=[card])(for_leaders("vurder", assessment_form))
     app.action(ids.DROP_ACTION, middleware=[card])(for_leaders("forkast_tiltak", drop_form))
     app.action(ids.CLOSE, middleware=[card])(for_leaders("lukk", closure_form))

@@ -19,11 +19,12 @@ from bot.learning import service as learning
 from bot.learning.rules import Outcome, Question, cases, find_case, valid_answer
 from bot.office import Office
 from bot.services import Services, lookup_client
+from bot.workspace import Subject
 from handlers import ids
 from handlers.blocks import escape
 from handlers.common import id_of, reply, say
 from handlers.learning.blocks import answer_label, discussion_blocks, poll_blocks, question_text
-from handlers.middleware import parse
+from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, SlashCommand
 
 log = logging.getLogger(__name__)
@@ -140,5 +141,6 @@ def on_reveal(ack: Ack, client: WebClient, services: Services, office: Office, p
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{ids.EXERCISE_VOTE}:"), middleware=[parse(BlockAction)])(on_vote)
-    app.action(ids.EXERCISE_REVEAL, middleware=[parse(BlockAction)])(on_reveal)
+    exercise_button = parse(BlockAction, about=by_value(Subject.EXERCISE))
+    app.action(re.compile(rf"^{ids.EXERCISE_VOTE}:"), middleware=[exercise_button])(on_vote)
+    app.action(ids.EXERCISE_REVEAL, middleware=[exercise_button])(on_reveal)

@@ -34,6 +34,7 @@ from bot.quality.rules import (
     window,
 )
 from bot.services import Services
+from bot.workspace import Subject
 from handlers import ids
 from handlers.common import (
     form_errors,
@@ -45,7 +46,7 @@ from handlers.common import (
     open_view,
     today,
 )
-from handlers.middleware import parse
+from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
 from handlers.quality.blocks import (
     close_view,
@@ -375,8 +376,9 @@ def submit_measure_completion(ack: Ack, client: WebClient, services: Services, o
 
 
 def register(app: App) -> None:
-    app.command(ids.QUALITY_COMMAND, middleware=[parse(SlashCommand)])(on_kvalitet)
-    app.action(ids.QUALITY_OPEN_REVIEW, middleware=[parse(BlockAction)])(open_review_from_invite)
+    app.command(ids.QUALITY_COMMAND, middleware=[parse(SlashCommand, for_leaders=True)])(on_kvalitet)
+    app.action(ids.QUALITY_OPEN_REVIEW, middleware=[parse(BlockAction, about=by_value(Subject.ROUND))])(
+        open_review_from_invite)
     app.view(ids.QUALITY_REVIEW, middleware=[parse(ViewSubmission, errors_on=REVIEW_GENERAL)])(submit_review)
     app.view(ids.QUALITY_CLOSE, middleware=[parse(ViewSubmission, errors_on=f"{VERDICT}.{Area.MAPPING.value}")])(
         submit_close)

@@ -56,7 +56,7 @@ def _text_input(field: str, locale: Locale, *, multiline: bool, max_length: int,
 
 def registration_view(office: Office, today: date, *, prefill: str | None = None,
                       channel_id: str | None = None, category: Category | None = None,
-                      now: datetime | None = None) -> View:
+                      now: datetime | None = None, offices: tuple[Office, ...] = (), ask: bool = False) -> View:
     """The modal `/avvik` opens. Help first (seed 000: what a deviation is, and that a report is
     about the system, not about a colleague), then the fields of DESIGN.md.
 
@@ -67,6 +67,9 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
     category say so. Every input keeps its block id and action id, so Slack keeps what the
     person has typed. The category the form was built for goes in the metadata: the submission
     never refuses as empty a field this form showed as optional.
+
+    In a workspace with several `offices` (issue 24), the office the bot found goes in the sealed
+    metadata; when it found none (`ask`), a required «Kontor» select comes first, `office` chosen in it.
     """
     loc = office.locale
     route = office.route(category) if category else None
@@ -118,14 +121,16 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
                                          option("anonymous", "anonymous", loc)]))],
     }
     blocks = [
+        *([_office_select(office, offices)] if ask and len(offices) > 1 else []),
         SectionBlock(text=mrkdwn(t("modal.intro", loc))),
         ContextBlock(elements=[mrkdwn(t("modal.not_about_colleague", loc))]),
         DividerBlock(),
         *(block for field, built in fields.items() if field in asked for block in built),
         ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))]),
     ]
-    metadata = {key: value for key, value in (("channel", channel_id), ("category", category and category.value))
-                if value}
+    sealed_office = office.id if len(offices) > 1 and not ask else None
+    metadata = {key: value for key, value in (("channel", channel_id), ("category", category and category.value),
+                                              ("office", sealed_office)) if value}
     return View(
         type="modal",
         callback_id=ids.REGISTRATION,
@@ -138,6 +143,17 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
 
 
 OPTION_TEXT_MAX = 75  # Block Kit's limit for an option's text
+
+
+def _office_select(chosen: Office, offices: tuple[Office, ...]) -> InputBlock:
+    """«Kontor»: the workspace's offices by name, the remembered (or first) one chosen."""
+    loc = chosen.locale
+    choices = [Option(value=o.id, text=PlainTextObject(text=o.name[:OPTION_TEXT_MAX], emoji=False)) for o in offices]
+    return InputBlock(block_id=F.OFFICE, label=plain("field.office.label", loc), hint=plain("field.office.hint", loc),
+                      element=StaticSelectElement(
+                          action_id=ids.VALUE, placeholder=plain("field.office.placeholder", loc),
+                          options=choices[:100],
+                          initial_option=next((c for c in choices if c.value == chosen.id), None)))
 
 
 def _category_option(category: Category, loc: Locale) -> Option:

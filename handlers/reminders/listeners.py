@@ -17,9 +17,10 @@ from bot.office import Office
 from bot.reminders import service as reminders_service
 from bot.services import Services
 from bot.workdays import NORWAY
+from bot.workspace import Subject
 from handlers import ids
 from handlers.common import form_errors, id_of, modal_or_notice, open_from, today
-from handlers.middleware import parse
+from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, ViewSubmission
 from handlers.reminders.blocks import snooze_view
 
@@ -67,5 +68,5 @@ def submit_snooze(ack: Ack, services: Services, office: Office, parsed: ViewSubm
 
 
 def register(app: App) -> None:
-    app.action(ids.SNOOZE, middleware=[parse(BlockAction)])(open_snooze)
+    app.action(ids.SNOOZE, middleware=[parse(BlockAction, about=by_value(Subject.NUDGE))])(open_snooze)
     app.view(ids.SNOOZE_VIEW, middleware=[parse(ViewSubmission, errors_on=S.REASON)])(submit_snooze)

@@ -17,24 +17,30 @@ from bot.office import Office
 from bot.routing import service as routing_service
 from bot.routing.rules import Category
 from bot.services import Services
+from bot.workspace import Subject, Which
 from handlers import ids
 from handlers.common import form_errors, id_of, open_from, say, today, update_view
-from handlers.middleware import parse
+from handlers.middleware import by_value, parse
 from handlers.payloads import ViewAction, ViewSubmission
 from handlers.registration.blocks import dm_receipt_blocks, registration_view
+from handlers.registration.listeners import chosen_office
 from handlers.routing.blocks import notice_view, reference_view, saved_view
 
 log = logging.getLogger(__name__)
 
 
-def show_destination(ack: Ack, client: WebClient, services: Services, office: Office, parsed: ViewAction) -> None:
-    """A category chosen in the registration modal: rebuild it with where that goes and why."""
+def show_destination(ack: Ack, client: WebClient, services: Services, which: Which, parsed: ViewAction) -> None:
+    """A category chosen in the registration modal: rebuild it with where that goes and why (with the
+    office chosen in «Kontor» so far, when the form asks it: its destinations)."""
     ack()
     if parsed.view is None or parsed.view.callback_id != ids.REGISTRATION:
         return
     category = Category(parsed.selected) if parsed.selected in set(Category) else None
-    view = registration_view(office, today(services, office), channel_id=parsed.view.metadata.get("channel"),
-                             category=category, now=services.clock.now())
+    values, meta = parsed.view.values(), parsed.view.metadata
+    office = chosen_office(which, values, meta) or which.office
+    view = registration_view(office, today(services, office), channel_id=meta.get("channel"), category=category,
+                             now=services.clock.now(), offices=which.offices if len(which.offices) > 1 else (),
+                             ask=ids.Field.OFFICE in values)
     update_view(client, parsed.view, view)
 
 
@@ -112,6 +118,7 @@ def _refresh_receipt(client: WebClient, services: Services, office: Office, devi
 def register(app: App) -> None:
     app.action({"block_id": ids.Field.CATEGORY, "action_id": ids.VALUE},
                middleware=[parse(ViewAction)])(show_destination)
-    app.action(ids.REPORTED_EXTERNALLY, middleware=[parse(ViewAction)])(open_reference_form)
+    app.action(ids.REPORTED_EXTERNALLY, middleware=[parse(ViewAction, about=by_value(Subject.CASE))])(
+        open_reference_form)
     app.view(ids.EXTERNAL_REFERENCE_VIEW,
              middleware=[parse(ViewSubmission, errors_on=ids.EXTERNAL_REFERENCE_FIELD)])(submit_reference)

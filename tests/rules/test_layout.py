@@ -31,8 +31,8 @@ COMPOSITION_ROOT = ROOT / "bot" / "app.py"
 # bot/'s top level: the composition roots, then the shared kernel. A new kernel module is added here,
 # on purpose; anything that belongs to one feature goes in that feature's package instead.
 COMPOSITION_ROOTS = {"app", "server", "socket_mode", "cli", "scheduler"}
-KERNEL = {"services", "settings", "logs", "clock", "errors", "i18n", "office", "workdays", "privacy", "forms",
-          "messenger", "metrics"}
+KERNEL = {"services", "settings", "logs", "clock", "errors", "i18n", "office", "workspace", "workdays", "privacy",
+          "forms", "messenger", "metrics"}
 
 DATABASE = {"sqlalchemy", "store"}
 SLACK = {"slack_sdk", "slack_bolt"}

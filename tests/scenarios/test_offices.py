@@ -1,0 +1,351 @@
+"""Two NAV offices in one Slack workspace (issue 24): the office of a report is found by the channel,
+by the reporter's staff user group, or chosen in the form («Kontor», remembered unless anonymous);
+references never collide; each office's leaders, reminders and digests see only their own cases; a
+forged click or submission across offices changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.reminders.digest import scheduled_digest
+from bot.reminders.jobs import scheduled_nudges
+from bot.settings import EXAMPLE_OFFICE_CONFIG
+from handlers import ids
+from handlers.payloads import unseal
+from store.models import Deviation, Event, OfficeChoice
+from tests.support import seeding
+from tests.support.flows import ANSWERS, posted_to, text_of
+from tests.support.leader_flows import ONE_ACTION, press, submit
+from tests.support.slack_client import TEAM, fill
+
+OSLO = ZoneInfo("Europe/Oslo")
+LHG, HAM, GJO = "lillehammer-gausdal", "hamar", "gjovik"
+LHG_LEADERS, LHG_OFFICE, LHG_STAFF = "C0LEADERS", "C0OFFICE", "C0LHGSTAFF"
+HAM_LEADERS, HAM_OFFICE, HAM_STAFF = "C0HAMLEAD", "C0HAMOFF", "C0HAMSTAFF"
+LHG_LEADER, HAM_LEADER = "U0LEADER1", "U0HAMLEAD1"
+LHG_GROUP, HAM_GROUP = "S0LHGSTAFF", "S0HAMSTAFF"
+
+
+@pytest.fixture
+def office_config(tmp_path: Path) -> Path:
+    """Lillehammer–Gausdal and Hamar in our workspace, each with its channels, staff group and reference
+    prefix; Gjøvik in another workspace."""
+    text = EXAMPLE_OFFICE_CONFIG.read_text(encoding="utf-8")
+
+    def office(office_id: str, team: str, prefix: str, staff: str, group: str, leaders: str, office_channel: str,
+               leader_ids: str) -> str:
+        body = text[text.index("\n[[office]]"):]
+        name = {LHG: "NAV Lillehammer–Gausdal", HAM: "NAV Hamar", GJO: "NAV Gjøvik"}[office_id]
+        return (body.replace('id = "lillehammer-gausdal"', f'id = "{office_id}"')
+                .replace('name = "NAV Lillehammer–Gausdal"', f'name = "{name}"')
+                .replace('# team_id = "T0123456789"', f'team_id = "{team}"\nchannels = ["{staff}"]\n'
+                                                      f'staff_usergroup = "{group}"\nreference_prefix = "{prefix}"')
+                .replace('leader_channel = "C0LEADERS"', f'leader_channel = "{leaders}"')
+                .replace('office_channel = "C0OFFICE"', f'office_channel = "{office_channel}"')
+                .replace('leaders = ["U0LEADER1", "U0LEADER2"]', f"leaders = {leader_ids}"))
+
+    path = tmp_path / "offices.toml"
+    path.write_text("\n".join([
+        office(LHG, TEAM, "LHG", LHG_STAFF, LHG_GROUP, LHG_LEADERS, LHG_OFFICE, '["U0LEADER1", "U0LEADER2"]'),
+        office(HAM, TEAM, "HAM", HAM_STAFF, HAM_GROUP, HAM_LEADERS, HAM_OFFICE, f'["{HAM_LEADER}"]'),
+        office(GJO, "T0OTHER", "GJO", "C0GJOSTAFF", "S0GJOSTAFF", "C0GJOLEAD", "C0GJOOFF", '["U0GJOLEAD"]'),
+    ]), encoding="utf-8")
+    return path
+
+
+def open_form(bot: Any, *, user: str = "U0STAFF1", channel: str = "C0GENERAL") -> dict[str, Any]:
+    before = len(bot.fake.of("views.open"))
+    assert bot.client.command("", user=user, channel=channel).status == 200
+    return bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+
+
+def send(bot: Any, view: dict[str, Any], *, user: str = "U0STAFF1", view_id: str, **answers: Any) -> dict[str, Any]:
+    response = bot.client.submit(view, {**ANSWERS, **answers}, user=user, view_id=view_id)
+    assert response.status == 200, response.body
+    bot.services.messenger.wait_idle()
+    return response.json()
+
+
+def report(bot: Any, *, user: str = "U0STAFF1", channel: str = "C0GENERAL", view_id: str,
+           **answers: Any) -> Deviation:
+    send(bot, open_form(bot, user=user, channel=channel), user=user, view_id=view_id, **answers)
+    return latest(bot)
+
+
+def latest(bot: Any) -> Deviation:
+    with bot.services.db.transaction() as session:
+        return session.scalars(select(Deviation).order_by(Deviation.id.desc()).limit(1)).one()
+
+
+def count(bot: Any, model: type) -> int:
+    with bot.services.db.reading() as session:
+        return len(list(session.scalars(select(model))))
+
+
+def choice_of(bot: Any, user: str) -> str | None:
+    with bot.services.db.reading() as session:
+        row = session.get(OfficeChoice, (TEAM, user))
+        return row.office_id if row else None
+
+
+def office_select(view: dict[str, Any]) -> dict[str, Any] | None:
+    return next((b for b in view["blocks"] if b.get("block_id") == ids.Field.OFFICE), None)
+
+
+def cards_in(bot: Any, channel: str) -> list[str]:
+    return [text_of(p) for p in posted_to(bot.fake, channel) if "thread_ts" not in p]
+
+
+# --- which office -----------------------------------------------------------------------------------
+
+def test_a_report_from_an_offices_channel_belongs_to_that_office_without_asking(bot):
+    view = open_form(bot, channel=HAM_STAFF)
+    assert office_select(view) is None
+    assert unseal(view["private_metadata"])["office"] == HAM
+
+    send(bot, view, view_id="VHAM1")
+    deviation = latest(bot)
+    assert (deviation.office_id, deviation.reference) == (HAM, "AVV-HAM-2026-0001")
+    bot.fake.wait_for("chat.postMessage", 1, where=lambda c: c.params["channel"] == HAM_LEADERS)
+    assert any("AVV-HAM-2026-0001" in card for card in cards_in(bot, HAM_LEADERS))
+    assert cards_in(bot, LHG_LEADERS) == []
+
+
+def test_the_message_shortcut_in_an_offices_channel_reports_to_that_office(bot):
+    before = len(bot.fake.of("views.open"))
+    shortcut = bot.client.message_shortcut(ids.MESSAGE_SHORTCUT, "Brevet manglet begrunnelse", channel=LHG_STAFF)
+    assert shortcut.status == 200
+    view = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert office_select(view) is None
+    send(bot, view, view_id="VLHG1")
+    assert (latest(bot).office_id, latest(bot).reference) == (LHG, "AVV-LHG-2026-0001")
+
+
+def test_a_member_of_an_offices_staff_group_reports_to_it_from_anywhere(bot):
+    bot.fake.usergroups[HAM_GROUP] = ["U0STAFF1"]
+    view = open_form(bot)  # in a channel of no office
+    assert office_select(view) is None
+    send(bot, view, view_id="VGRP1")
+    assert latest(bot).office_id == HAM
+
+    before = len(bot.fake.of("views.open"))
+    bot.client.shortcut(ids.GLOBAL_SHORTCUT)  # the global shortcut has no channel at all
+    shortcut_view = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert office_select(shortcut_view) is None
+    assert unseal(shortcut_view["private_metadata"])["office"] == HAM
+
+
+def test_a_person_no_channel_or_group_places_chooses_the_office_and_it_is_remembered(bot):
+    view = open_form(bot, user="U0STAFF9")
+    select_block = office_select(view)
+    assert select_block is not None and view["blocks"][0] is select_block  # at the top of the form
+    assert select_block["label"]["text"] == "Kontor"
+    assert select_block["element"]["initial_option"]["value"] == LHG  # nothing remembered: the first
+    # The offices of this workspace only: not Gjøvik's, which is in another.
+    names = [o["text"]["text"] for o in select_block["element"]["options"]]
+    assert names == ["NAV Lillehammer–Gausdal", "NAV Hamar"]
+
+    send(bot, view, user="U0STAFF9", view_id="VCHOOSE1", office=HAM)
+    assert (latest(bot).office_id, latest(bot).reference) == (HAM, "AVV-HAM-2026-0001")
+    assert choice_of(bot, "U0STAFF9") == HAM
+
+    again = open_form(bot, user="U0STAFF9")
+    assert office_select(again)["element"]["initial_option"]["value"] == HAM
+
+
+def test_an_anonymous_report_leaves_no_remembered_choice(bot):
+    view = open_form(bot, user="U0STAFF8")
+    send(bot, view, user="U0STAFF8", view_id="VANON1", office=HAM, anonymous=["anonymous"])
+    assert latest(bot).office_id == HAM and latest(bot).reporter_id is None
+    assert choice_of(bot, "U0STAFF8") is None
+    assert count(bot, OfficeChoice) == 0
+
+    # A person who chose before: an anonymous report elsewhere does not move their choice either.
+    send(bot, open_form(bot, user="U0STAFF7"), user="U0STAFF7", view_id="VNAMED", office=LHG)
+    send(bot, open_form(bot, user="U0STAFF7"), user="U0STAFF7", view_id="VANON2", office=HAM,
+         anonymous=["anonymous"])
+    assert latest(bot).office_id == HAM
+    assert choice_of(bot, "U0STAFF7") == LHG
+
+
+def test_choosing_a_category_keeps_the_office_select_and_shows_the_chosen_offices_route(bot):
+    from tests.support.flows import choose_category
+
+    view = open_form(bot, user="U0STAFF9")
+    updated = choose_category(bot, view, "informasjonssikkerhet", user="U0STAFF9", typed={"office": HAM})
+    assert office_select(updated["view"])["element"]["initial_option"]["value"] == HAM
+    assert "ASYS" in text_of(updated["view"])
+
+
+def test_references_of_two_offices_never_collide(bot):
+    first = report(bot, channel=LHG_STAFF, view_id="VREF1")
+    second = report(bot, channel=HAM_STAFF, view_id="VREF2")
+    third = report(bot, channel=LHG_STAFF, view_id="VREF3")
+    assert [first.reference, second.reference, third.reference] == [
+        "AVV-LHG-2026-0001", "AVV-HAM-2026-0001", "AVV-LHG-2026-0002"]
+
+
+# --- each office's leaders see and act on their own cases only -------------------------------------
+
+def test_a_leader_of_one_office_cannot_open_another_offices_case_by_a_forged_button(bot):
+    theirs = report(bot, channel=HAM_STAFF, view_id="VF1")
+    events = count(bot, Event)
+
+    notice = press(bot, ids.ASSESS, theirs.id, user=LHG_LEADER,
+                   container={"type": "message", "channel_id": LHG_LEADERS, "message_ts": "1.1"})
+    assert notice["callback_id"] == ids.NOTICE_VIEW
+    assert "Dette kan bare ledere gjøre." in text_of(notice)
+    with bot.services.db.reading() as session:
+        refused = session.scalars(select(Event).where(Event.deviation_id == theirs.id,
+                                                      Event.kind == "ikke_tilgang")).all()
+        assert [(e.office_id, e.actor_id) for e in refused] == [(HAM, LHG_LEADER)]
+    assert count(bot, Event) == events + 1  # the refusal, and nothing else
+    assert latest(bot).state == "registrert"
+
+    form = press(bot, ids.ASSESS, theirs.id, user=HAM_LEADER)  # their own leader may
+    assert form["callback_id"] == ids.ASSESSMENT_VIEW
+
+
+def test_a_leader_of_one_office_cannot_submit_another_offices_form(bot):
+    theirs = report(bot, channel=HAM_STAFF, view_id="VF2")
+    form = press(bot, ids.ASSESS, theirs.id, user=HAM_LEADER)  # the form Hamar's leader opened …
+    answers = {**ONE_ACTION, "responsible": HAM_LEADER}
+    refused = submit(bot, form, answers, user=LHG_LEADER)  # … sent by Lillehammer's
+    assert refused and refused["response_action"] == "errors"
+    assert latest(bot).state == "registrert" and latest(bot).responsible_leader is None
+
+    assert submit(bot, form, answers, user=HAM_LEADER) is None
+    assert latest(bot).state == "tiltak_pagar"
+
+
+def test_each_offices_overview_lists_its_own_cases(bot):
+    report(bot, channel=LHG_STAFF, view_id="VO1", title="Lillehammers sak om vedtak")
+    report(bot, channel=HAM_STAFF, view_id="VO2", title="Hamars sak om brev")
+
+    ham = bot.client.command("oversikt", user=HAM_LEADER).json()
+    lhg = bot.client.command("oversikt", user=LHG_LEADER).json()
+    assert "AVV-HAM-2026-0001" in json.dumps(ham) and "AVV-LHG" not in json.dumps(ham)
+    assert "AVV-LHG-2026-0001" in json.dumps(lhg) and "AVV-HAM" not in json.dumps(lhg)
+
+
+def test_status_by_reference_finds_the_office_from_its_prefix(bot):
+    theirs = report(bot, channel=HAM_STAFF, view_id="VS1")
+    answer = bot.client.command(f"status {theirs.reference}", user="U0STAFF1").json()
+    assert theirs.reference in json.dumps(answer, ensure_ascii=False)
+
+
+# --- forged submissions --------------------------------------------------------------------------------
+
+def _with_office(view: dict[str, Any], office_id: str) -> dict[str, Any]:
+    state = fill(view, ANSWERS)
+    state[ids.Field.OFFICE] = {ids.VALUE: {"type": "static_select", "selected_option": {
+        "value": office_id, "text": {"type": "plain_text", "text": office_id}}}}
+    return state
+
+
+@pytest.mark.parametrize("forged", [GJO, "finnes-ikke"])
+def test_a_submission_naming_an_office_not_offered_is_refused_with_nothing_stored(bot, forged):
+    view = open_form(bot, user="U0STAFF9")
+    payload = {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": "U0STAFF9"}, "api_app_id": "A0AVVIK",
+               "view": {**view, "id": "VFORGED", "hash": "1.a", "state": {"values": _with_office(view, forged)}}}
+    answer = bot.client.interaction(payload).json()
+    assert answer["response_action"] == "errors"
+    assert answer["errors"] == {ids.Field.OFFICE: "Velg et av kontorene i lista."}
+    assert count(bot, Deviation) == 0 and count(bot, OfficeChoice) == 0
+
+
+def test_a_submission_without_an_office_in_a_workspace_of_several_is_refused(bot):
+    view = open_form(bot, user="U0STAFF9")
+    bare = {**view, "blocks": [b for b in view["blocks"] if b.get("block_id") != ids.Field.OFFICE]}
+    answer = bot.client.submit(bare, ANSWERS, user="U0STAFF9", view_id="VBARE").json()
+    assert answer["response_action"] == "errors" and ids.Field.TITLE in answer["errors"]
+    assert count(bot, Deviation) == 0
+
+
+# --- reminders and digests, per office -------------------------------------------------------------------
+
+def oslo(day: date, hour: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=OSLO)
+
+
+def test_reminders_go_to_each_offices_own_leaders_about_its_own_cases(bot, db, clock):
+    monday = date(2026, 11, 23)
+    seeding.add_deviation(db, oslo(monday, 8), office_id=LHG, title="Lillehammers sak")
+    seeding.add_deviation(db, oslo(monday, 8), office_id=HAM, title="Hamars sak")
+    clock.set(oslo(date(2026, 11, 25), 9))
+    for office in (LHG, HAM):
+        scheduled_nudges(bot.services, office)
+    bot.services.messenger.wait_idle()
+
+    def reminders(user: str) -> str:
+        return "\n".join(text_of(p) for p in posted_to(bot.fake, user) if "Påminnelser om avvik" in text_of(p))
+
+    assert "Hamars sak" in reminders(HAM_LEADER) and "Lillehammers sak" not in reminders(HAM_LEADER)
+    for leader in ("U0LEADER1", "U0LEADER2"):
+        assert "Lillehammers sak" in reminders(leader) and "Hamars sak" not in reminders(leader)
+
+
+def test_each_offices_digest_tells_its_own_closures_in_its_own_channel(bot, db, clock):
+    monday = date(2026, 11, 23)
+    lhg = seeding.add_deviation(db, oslo(monday, 8), office_id=LHG, title="Lillehammers sak")
+    ham = seeding.add_deviation(db, oslo(monday, 8), office_id=HAM, title="Hamars sak")
+    seeding.close(db, lhg, oslo(monday, 10), feedback="Lillehammer laget en sjekkliste.")
+    seeding.close(db, ham, oslo(monday, 11), feedback="Hamar endret brevmalen.")
+    clock.set(oslo(date(2026, 11, 27), 13))  # Friday, the digest hour
+    for office in (LHG, HAM):
+        scheduled_digest(bot.services, office)
+    bot.services.messenger.wait_idle()
+
+    lhg_digest = "\n".join(text_of(p) for p in posted_to(bot.fake, LHG_OFFICE))
+    ham_digest = "\n".join(text_of(p) for p in posted_to(bot.fake, HAM_OFFICE))
+    assert "Lillehammer laget en sjekkliste." in lhg_digest and "Hamar endret" not in lhg_digest
+    assert "Hamar endret brevmalen." in ham_digest and "Lillehammer laget" not in ham_digest
+
+
+def test_app_home_of_a_leader_shows_the_overview_of_their_office_only(bot):
+    report(bot, channel=HAM_STAFF, view_id="VH1")
+    report(bot, channel=LHG_STAFF, view_id="VH2")
+    before = len(bot.fake.of("views.publish"))
+    bot.client.event({"type": "app_home_opened", "user": HAM_LEADER, "tab": "home", "channel": "D0HOME"})
+    home = json.dumps(bot.fake.wait_for("views.publish", before + 1)[-1].params["view"], ensure_ascii=False)
+    assert "AVV-HAM-2026-0001" in home and "AVV-LHG" not in home
+
+
+
+# --- quality rounds and the anonymous reporter's code, per office --------------------------------------
+
+def test_each_offices_leader_opens_their_own_offices_quality_round(bot):
+    from store.models import QualityRound
+
+    assert bot.client.command("ny", command="/kvalitet", user=HAM_LEADER).status == 200
+    with bot.services.db.reading() as session:
+        assert [r.office_id for r in session.scalars(select(QualityRound))] == [HAM]
+    # Lillehammer has no round yet: its leader's `/kvalitet status` does not show Hamar's.
+    status = bot.client.command("status", command="/kvalitet", user=LHG_LEADER).body
+    assert "Det finnes ingen kvalitetsmåling ennå." in status
+    assert bot.client.command("ny", command="/kvalitet", user=LHG_LEADER).status == 200
+    with bot.services.db.reading() as session:
+        assert sorted(r.office_id for r in session.scalars(select(QualityRound))) == [HAM, LHG]
+
+
+def test_an_anonymous_reporter_follows_their_case_by_code_whatever_office_the_command_lands_in(bot):
+    import re
+
+    view = open_form(bot, user="U0STAFF5", channel=HAM_STAFF)
+    receipt = text_of(send(bot, view, user="U0STAFF5", view_id="VCODE1", anonymous=["anonymous"])["view"])
+    code = re.search(r"```([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})```", receipt).group(1)
+    assert latest(bot).office_id == HAM
+
+    bot.fake.usergroups[LHG_GROUP] = ["U0STAFF5"]  # the command is taken for Lillehammer–Gausdal
+    before = len(bot.fake.of("views.open"))
+    assert bot.client.command(f"kode {code}", user="U0STAFF5").status == 200
+    case = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
+    assert case["callback_id"] == ids.DIALOGUE_VIEW
+    assert "AVV-HAM-2026-0001" in text_of(case)
