@@ -23,10 +23,11 @@ from bot.i18n import t
 from bot.leaders.forms import parse_reason
 from bot.office import Office
 from bot.services import Services
+from bot.workspace import Subject
 from handlers import ids
 from handlers.common import display_name, form_errors, id_of, open_from, say
 from handlers.effect.blocks import answer_view, answered_blocks
-from handlers.middleware import parse
+from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, ViewSubmission
 
 log = logging.getLogger(__name__)
@@ -112,5 +113,6 @@ def _show_answer(client: WebClient, services: Services, office: Office, meta: di
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{E.ANSWER}:"), middleware=[parse(BlockAction)])(on_answer)
+    # The button's value is the case: in a workspace of several offices, the request is the case's office's.
+    app.action(re.compile(rf"^{E.ANSWER}:"), middleware=[parse(BlockAction, about=by_value(Subject.CASE))])(on_answer)
     app.view(re.compile(rf"^{E.VIEW}:"), middleware=[parse(ViewSubmission, errors_on=E.NOTE)])(submit_answer)
