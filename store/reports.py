@@ -24,11 +24,12 @@ DEVIATION_COLUMNS = (
 )
 
 
-def deviations_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
+def deviations_during(session: Session, office_id: str, start: datetime, end: datetime,
+                      columns: Sequence[object] = DEVIATION_COLUMNS) -> Sequence[Row]:
     """Every case that existed and was not yet closed at some moment in [start, end): registered
-    before `end`, and open or closed on or after `start`."""
+    before `end`, and open or closed on or after `start`; `columns` of it (COUNTING_COLUMNS: no text)."""
     query = (
-        select(*DEVIATION_COLUMNS)
+        select(*columns)
         .where(Deviation.office_id == office_id, Deviation.created_at < end,
                or_(Deviation.closed_at.is_(None), Deviation.closed_at >= start))
         .order_by(Deviation.created_at, Deviation.id)
@@ -72,24 +73,8 @@ def effect_checks_during(session: Session, office_id: str, first: date, last: da
     return session.execute(query).all()
 
 
-# --- the county report (issue 24): counts only, so neither the lesson nor any action text is read ------
-
-COUNTY_DEVIATION_COLUMNS = (
-    Deviation.id, Deviation.reference, Deviation.kind, Deviation.category, Deviation.destination,
-    Deviation.severity, Deviation.citizen_rights, Deviation.state, Deviation.created_at, Deviation.assessed_at,
-    Deviation.closed_at, Deviation.risk_likelihood, Deviation.risk_consequence,
-)
-
-
-def county_deviations_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
-    """deviations_during's cases, with their risk and without their lesson."""
-    query = (
-        select(*COUNTY_DEVIATION_COLUMNS)
-        .where(Deviation.office_id == office_id, Deviation.created_at < end,
-               or_(Deviation.closed_at.is_(None), Deviation.closed_at >= start))
-        .order_by(Deviation.created_at, Deviation.id)
-    )
-    return session.execute(query).all()
+# The county report (issue 24) counts only: it reads neither the lesson nor any action text.
+COUNTING_COLUMNS = tuple(column for column in DEVIATION_COLUMNS if column.key != "lesson")
 
 
 def action_dates_during(session: Session, office_id: str, start: datetime, end: datetime) -> Sequence[Row]:
@@ -102,12 +87,4 @@ def action_dates_during(session: Session, office_id: str, start: datetime, end: 
                or_(Action.finished_at.is_(None), Action.finished_at >= start))
         .order_by(Action.due_on, Action.id)
     )
-    return session.execute(query).all()
-
-
-def effect_checks_asked(session: Session, office_id: str, first: date, last: date) -> Sequence[Row]:
-    """«Har tiltaket virket?» asked on the days [first, last]: the answer and when it came, never the note."""
-    query = (select(EffectCheck.answer, EffectCheck.answered_at)
-             .where(EffectCheck.office_id == office_id, EffectCheck.due_on >= first, EffectCheck.due_on <= last)
-             .order_by(EffectCheck.id))
     return session.execute(query).all()

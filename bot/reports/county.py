@@ -7,12 +7,14 @@ and names «Tiltak i fylkets regi». A county leader (`[[county]]` in the office
 - cases registered in the period by kind, category, risk band and destination;
 - cases closed in the period and the median days from registration to closure;
 - cases open and actions past their due date at the period's end (or now, while it lasts);
-- «Har tiltaket virket?»: the effect checks asked in the period, by answer;
+- «Har tiltaket virket?»: the effect checks by answer, counted as the office's period report counts them
+  (answered in the period, or due in it and unanswered at its end: «ubesvart»);
 - the quality rounds of the period, office beside office: reviews and mean score per area, and the
   spread between the offices' means (the variation between offices); and the measures under way.
 
-Each office's figures come from bot/reports/figures.py (`figures`), in its own local days, so a
-county figure is the sum of its offices' (the median is taken over every office's closures).
+Each office's figures come from bot/reports/figures.py (`figures`), in its own local days and with its
+own risk thresholds (`[office.risk]`), by the very rules of the office's period report, so a county
+figure is the sum of its offices' (the median is taken over every office's closures).
 
 No personal data and no free text from any office: no reference, reporter, owner, lesson,
 action or measure description, review text or tag reaches this report — only counts, medians and
@@ -26,68 +28,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.quality.report import MeasureFacts, RoundFacts, RoundName, RoundSummary, section
 from bot.quality.rules import Area
-from bot.reports.figures import DAY, ActionFacts, Audience, DeviationFacts, figures, measured_at
+from bot.reports.figures import DAY, ActionFacts, Audience, DeviationFacts, EffectFacts, figures, measured_at
 from bot.reports.periods import Period
-
-
-class RiskBand(StrEnum):
-    """Risk = sannsynlighet × konsekvens, set at assessment; none set: «ikke vurdert»."""
-
-    GREEN = "gronn"
-    YELLOW = "gul"
-    RED = "rod"
-    UNASSESSED = "ikke_vurdert"
-
-
-@dataclass(frozen=True)
-class RiskThresholds:
-    """The bands' upper bounds (the office config's `[risk]`, when it has one): green ≤ 4, yellow ≤ 12,
-    red above."""
-
-    green_max: int = 4
-    yellow_max: int = 12
-
-
-DEFAULT_RISK = RiskThresholds()
-
-
-def risk_band(likelihood: int | None, consequence: int | None,
-              thresholds: RiskThresholds = DEFAULT_RISK) -> RiskBand:
-    if likelihood is None or consequence is None:
-        return RiskBand.UNASSESSED
-    score = likelihood * consequence
-    if score <= thresholds.green_max:
-        return RiskBand.GREEN
-    return RiskBand.YELLOW if score <= thresholds.yellow_max else RiskBand.RED
-
-
-class EffectAnswer(StrEnum):
-    """«Har tiltaket virket?» (effect_checks.answer), and no answer yet."""
-
-    WORKED = "virket"
-    PARTLY = "delvis"
-    NO = "nei"
-    UNANSWERED = "ubesvart"
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """A case as the county report knows it: what a period report knows, with its risk, never its text."""
-
-    deviation: DeviationFacts
-    risk_likelihood: int | None
-    risk_consequence: int | None
-
-
-@dataclass(frozen=True)
-class EffectFacts:
-    answer: str | None
-    answered_at: datetime | None
+from bot.reports.risk import DEFAULT_SCALE, RiskScale
 
 
 @dataclass(frozen=True)
@@ -97,9 +44,10 @@ class OfficeFacts:
     office_id: str
     name: str
     tz: ZoneInfo
-    cases: tuple[CaseFacts, ...]
+    cases: tuple[DeviationFacts, ...]  # no lesson
     actions: tuple[ActionFacts, ...]  # no description, no owner
-    effects: tuple[EffectFacts, ...]  # the checks asked in the period
+    effects: tuple[EffectFacts, ...]  # the checks answered or due in the period; never the note
+    scale: RiskScale = DEFAULT_SCALE  # the office's own `[office.risk]` thresholds
     rounds: tuple[RoundFacts, ...] = ()  # no tags: the themes are the reviewers' words
     measures: tuple[MeasureFacts, ...] = ()  # no description, no owner
 
@@ -126,7 +74,7 @@ class OfficeFigures:
     closure_days: tuple[float, ...]
     open_at_end: int
     overdue: int
-    effects: dict[str, int]
+    by_effect: dict[str, int]
     quality: QualityFigures = QualityFigures()
 
     @property
@@ -169,36 +117,21 @@ class CountyReport:
     tz: ZoneInfo  # the first office's: how the report writes the moment it was made
 
 
-RISK_ORDER = [b.value for b in RiskBand]
-EFFECT_ORDER = [a.value for a in EffectAnswer]
-
-
-def _count(values: Iterable[str], vocabulary: Sequence[str]) -> dict[str, int]:
-    counted = Counter(values)
-    return {word: counted.get(word, 0) for word in vocabulary} | {
-        value: n for value, n in counted.items() if value not in vocabulary}
-
-
-def office_figures(facts: OfficeFacts, period: Period, now: datetime, thresholds: RiskThresholds) -> OfficeFigures:
-    """One office's figures for the period, measured at its end (or now)."""
+def office_figures(facts: OfficeFacts, period: Period, now: datetime) -> OfficeFigures:
+    """One office's figures for the period, measured at its end (or now): the period report's, banded by
+    the office's own risk scale."""
     tz = facts.tz
     start, end = period.start(tz), period.end(tz)
     at = measured_at(period, tz, now)
-    base = figures(period, tz, now, [c.deviation for c in facts.cases], facts.actions, 0, Audience.OFFICE)
-    registered = [c for c in facts.cases if start <= c.deviation.created_at < end]
-    closed = [c.deviation for c in facts.cases if c.deviation.closed_at and start <= c.deviation.closed_at < end]
-    effects = _count((e.answer if e.answer and e.answered_at and e.answered_at < at else EffectAnswer.UNANSWERED.value
-                      for e in facts.effects), EFFECT_ORDER)
+    base = figures(period, tz, now, facts.cases, facts.actions, 0, Audience.OFFICE, facts.effects, facts.scale)
+    closed = [c for c in facts.cases if c.closed_at and start <= c.closed_at < end]
     quality = section(facts.rounds, facts.measures, start=start, at=at, tz=tz, leaders=False)
     scopes = Counter(m.scope for m in quality.measures)
     return OfficeFigures(
         office_id=facts.office_id, name=facts.name, registered=base.registered, by_kind=base.by_kind,
-        by_category=base.by_category,
-        by_risk=_count((risk_band(c.risk_likelihood, c.risk_consequence, thresholds).value for c in registered),
-                       RISK_ORDER),
-        by_destination=base.by_destination, closed=base.closed,
+        by_category=base.by_category, by_risk=base.by_risk, by_destination=base.by_destination, closed=base.closed,
         closure_days=tuple((c.closed_at - c.created_at).total_seconds() / DAY for c in closed),
-        open_at_end=base.open_at_end, overdue=len(base.overdue), effects=effects,
+        open_at_end=base.open_at_end, overdue=len(base.overdue), by_effect=base.by_effect,
         quality=QualityFigures(quality.rounds, tuple(sorted(scopes.items())), len(quality.overdue)))
 
 
@@ -218,7 +151,7 @@ def total_of(offices: Sequence[OfficeFigures], name: str) -> OfficeFigures:
         by_risk=_sum(o.by_risk for o in offices), by_destination=_sum(o.by_destination for o in offices),
         closed=sum(o.closed for o in offices), closure_days=tuple(d for o in offices for d in o.closure_days),
         open_at_end=sum(o.open_at_end for o in offices), overdue=sum(o.overdue for o in offices),
-        effects=_sum(o.effects for o in offices),
+        by_effect=_sum(o.by_effect for o in offices),
         quality=QualityFigures((), tuple(sorted(_sum(dict(o.quality.measures_by_scope) for o in offices).items())),
                                sum(o.quality.measures_overdue for o in offices)))
 
@@ -237,8 +170,8 @@ def side_by_side(offices: Sequence[OfficeFigures]) -> tuple[RoundSideBySide, ...
 
 
 def compute(county_id: str, county_name: str, total_name: str, period: Period, now: datetime,
-            offices: Sequence[OfficeFacts], thresholds: RiskThresholds = DEFAULT_RISK) -> CountyReport:
-    per_office = tuple(office_figures(f, period, now, thresholds) for f in offices)
+            offices: Sequence[OfficeFacts]) -> CountyReport:
+    per_office = tuple(office_figures(f, period, now) for f in offices)
     running = any(now < period.end(f.tz) for f in offices)
     return CountyReport(county_id, county_name, period, now, running, per_office, total_of(per_office, total_name),
                         side_by_side(per_office), offices[0].tz)

@@ -510,6 +510,8 @@ def county_xlsx(report: CountyReport, loc: Locale) -> bytes:
         _header(offices, header, bold)
         for row in rows:
             offices.append(row)
+        if dimension == "effect":
+            offices.append([t("report.effect.scope", loc)])
     quality = workbook.create_sheet(t("report.county.sheet.quality", loc))
     header, rows = county_quality_rows(report, loc)
     _header(quality, header, bold)
@@ -541,6 +543,8 @@ def county_markdown(report: CountyReport, locale: Locale) -> str:
     for dimension in COUNTY_DIMENSIONS:
         header, rows = county_table(report, dimension, loc)
         out += ["", f"## {county_dimension_label(dimension, loc)}", "", *_table(header, [cells(r) for r in rows])]
+        if dimension == "effect":
+            out += ["", f"_{t('report.effect.scope', loc)}_"]
     out += ["", f"## {t('report.county.quality.header', loc)}", "", t("report.county.quality.intro", loc), ""]
     if report.rounds:
         header, rows = county_quality_rows(report, loc)

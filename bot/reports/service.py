@@ -21,9 +21,8 @@ from bot.quality.report import MeasureFacts, ReviewFacts, RoundFacts
 from bot.quality.rules import Area, Scored, shareable_tags
 from bot.reports import chart
 from bot.reports import county as county_report
-from bot.reports.county import DEFAULT_RISK, CaseFacts, CountyReport, OfficeFacts, RiskThresholds
-from bot.reports.county import EffectFacts as CountyEffectFacts
-from bot.reports.figures import ActionFacts, Audience, DeviationFacts, EffectFacts, Report, compute, measured_at
+from bot.reports.county import CountyReport, OfficeFacts
+from bot.reports.figures import ActionFacts, Audience, DeviationFacts, EffectFacts, Report, compute
 from bot.reports.periods import Period, Span, last_complete_month
 from bot.reports.risk import RiskScale
 from bot.reports.wording import period_name
@@ -57,12 +56,17 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
             session, office.id, period.start(tz), period.end(tz))]
     effects = [EffectFacts(**row._asdict()) for row in store.effect_checks_during(
         session, office.id, before.first, period.last, start, end)]
-    # Issue 22: the office config's `[office.risk]` thresholds and its cause types, in its order.
-    scale = RiskScale(green=office.risk.green_up_to, yellow=office.risk.yellow_up_to)
+    # Issue 22: the office's cause types, in its order.
     causes = {cause.id: office.cause_label(cause.id, office.locale) for cause in office.causes}
     report = compute(office.id, tz, period, now, deviations, actions, redirected, audience, rounds, measures,
-                     effects, scale, causes)
+                     effects, risk_scale(office), causes)
     return replace(report, breaches=breach_report.load(session, office.id, period.start(tz), period.end(tz)))
+
+
+def risk_scale(office: Office) -> RiskScale:
+    """Issue 22: the office config's `[office.risk]` thresholds, as every report colours the office's cases
+    (its own period report, and its part of the county report)."""
+    return RiskScale(green=office.risk.green_up_to, yellow=office.risk.yellow_up_to)
 
 
 def _round_facts(session: Session, rnd: QualityRound, *, with_previous: bool = True,
@@ -92,51 +96,51 @@ def load_report(db: Database, office: Office, period: Period, now: datetime,
         raise StorageUnavailable() from exc
 
 
-def build_county_report(session: Session, county: County, offices: Sequence[Office], period: Period, now: datetime,
-                        thresholds: RiskThresholds = DEFAULT_RISK) -> CountyReport:
+def build_county_report(session: Session, county: County, offices: Sequence[Office], period: Period,
+                        now: datetime) -> CountyReport:
     """The county report (bot/reports/county.py) over `offices`, read in the caller's transaction. No
     case's text or lesson, action text, effect-check note, review text or tag is read; a measure's
     description and owner come with its row (store.quality.measures_during) and are dropped at once."""
-    facts = [_office_facts(session, office, period, now) for office in offices]
-    return _county_report(county, offices, period, now, facts, thresholds)
+    facts = [_office_facts(session, office, period) for office in offices]
+    return _county_report(county, offices, period, now, facts)
 
 
 def _county_report(county: County, offices: Sequence[Office], period: Period, now: datetime,
-                   facts: Sequence[OfficeFacts], thresholds: RiskThresholds) -> CountyReport:
+                   facts: Sequence[OfficeFacts]) -> CountyReport:
     total = t("report.county.total", offices[0].locale, county=county.name)
-    return county_report.compute(county.id, county.name, total, period, now, facts, thresholds)
+    return county_report.compute(county.id, county.name, total, period, now, facts)
 
 
-def _office_facts(session: Session, office: Office, period: Period, now: datetime) -> OfficeFacts:
+def _office_facts(session: Session, office: Office, period: Period) -> OfficeFacts:
+    """One office's facts for the county: the period report's facts, read as build_report reads them
+    (the same effect checks, the office's own risk scale) but without the lesson or any action text."""
     tz = office.tz
     start, end = period.start(tz), period.end(tz)
-    cases = tuple(CaseFacts(DeviationFacts(**{k: v for k, v in row._asdict().items() if not k.startswith("risk_")}),
-                            row.risk_likelihood, row.risk_consequence)
-                  for row in store.county_deviations_during(session, office.id, start, end))
+    cases = tuple(DeviationFacts(**row._asdict())
+                  for row in store.deviations_during(session, office.id, start, end, store.COUNTING_COLUMNS))
     actions = tuple(ActionFacts(**row._asdict(), description=None, owner_id="")
                     for row in store.action_dates_during(session, office.id, start, end))
-    last_day = min(period.last, measured_at(period, tz, now).astimezone(tz).date())
-    effects = tuple(CountyEffectFacts(row.answer, row.answered_at)
-                    for row in store.effect_checks_asked(session, office.id, period.first, last_day))
+    effects = tuple(EffectFacts(**row._asdict()) for row in store.effect_checks_during(
+        session, office.id, period.first, period.last, start, end))
     rounds = tuple(_round_facts(session, rnd, shown=frozenset()) for rnd in quality_store.rounds_during(
         session, office.id, period.first, period.last, start, end))
     measures = tuple(MeasureFacts(**{**row._asdict(), "description": "", "owner_id": ""})
                      for row in quality_store.measures_during(session, office.id, start, end))
-    return OfficeFacts(office.id, office.name, tz, cases, actions, effects, rounds, measures)
+    return OfficeFacts(office.id, office.name, tz, cases, actions, effects, risk_scale(office), rounds, measures)
 
 
-def load_county_report(db: Database, county: County, offices: Sequence[Office], period: Period, now: datetime,
-                       thresholds: RiskThresholds = DEFAULT_RISK) -> CountyReport:
+def load_county_report(db: Database, county: County, offices: Sequence[Office], period: Period,
+                       now: datetime) -> CountyReport:
     """build_county_report, each office read in a unit of work of its own, so a county of many offices
     stays inside every unit's deadline; StorageUnavailable when the database does not answer."""
     facts = []
     try:
         for office in offices:
             with db.transaction() as session:
-                facts.append(_office_facts(session, office, period, now))
+                facts.append(_office_facts(session, office, period))
     except Unavailable as exc:
         raise StorageUnavailable() from exc
-    return _county_report(county, offices, period, now, facts, thresholds)
+    return _county_report(county, offices, period, now, facts)
 
 
 @dataclass(frozen=True)

@@ -245,15 +245,18 @@ def county_dimension_label(dimension: str, locale: Locale) -> str:
 
 
 def county_value_label(dimension: str, value: str, locale: Locale) -> str:
-    """«Brudd», «Rød», «Virket», «TQM (kommunen)»: the county's offices may each name a destination
-    their own way, so the county report names the systems themselves."""
-    key = {"kind": f"kind.{value}", "category": f"category.{value}"}.get(
-        dimension, f"report.county.{dimension}.{value}")
+    """«Brudd», «Rød», «Virket delvis», «Ikke vurdert», «TQM (kommunen)»: risk and answers in the period
+    report's words; the county's offices may each name a destination their own way, so the county report
+    names the systems themselves."""
+    if value == NOT_ASSESSED:
+        return t("report.not_assessed", locale)
+    key = {"kind": f"kind.{value}", "category": f"category.{value}",
+           "destination": f"report.county.destination.{value}"}.get(dimension, f"report.{dimension}.{value}")
     return t(key, locale) if has(key) else value
 
 
 def county_counts(figures: OfficeFigures, dimension: str) -> dict[str, int]:
-    return figures.effects if dimension == "effect" else getattr(figures, f"by_{dimension}")
+    return getattr(figures, f"by_{dimension}")
 
 
 def county_values(report: CountyReport, dimension: str) -> list[str]:

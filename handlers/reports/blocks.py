@@ -199,6 +199,7 @@ def county_report_blocks(report: CountyReport, loc: Locale) -> list:
         ContextBlock(elements=[mrkdwn(escape(t_count("report.county.context", loc, len(report.offices),
                                                      county=report.county_name, span=span(report.period, loc))))]),
         SectionBlock(text=mrkdwn(county_figures_text(report.total, report, loc))),
+        ContextBlock(elements=[mrkdwn(t("report.effect.scope", loc))]),
         DividerBlock(),
     ]
     blocks += [SectionBlock(text=mrkdwn(county_figures_text(f, report, loc))) for f in report.offices[:OFFICES_SHOWN]]

@@ -3,8 +3,9 @@ side, and in total: cases by category, kind, risk band and destination, closure 
 effect checks, and the quality rounds office beside office (seed 002: «variasjon i og mellom Nav-kontor»).
 
 Cases are seeded through the ORM in three offices of the county and one outside it; every figure is
-checked against a count this test makes from what it seeded. Every free text seeded carries SECRET,
-which no county report may show.
+checked against a count this test makes from what it seeded. Hamar colours risk by thresholds of its own
+(`[office.risk]`), the others by the example config's. Every free text seeded carries SECRET, which no
+county report may show.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.i18n import t
+from bot.reports.figures import Audience
 from bot.reports.periods import parse_period
-from bot.reports.service import load_county_report
+from bot.reports.service import load_county_report, load_report
 from bot.routing.rules import Category, Destination
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from store.db import Database
 from store.models import Action, AreaAssessment, Deviation, EffectCheck, Event, QualityReview, QualityRound
 from tests.support.flows import posted_to, text_of
+from tests.support.seeding import add_deviation, add_effect_check
 from tests.support.slack_client import TEAM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +42,8 @@ NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
 SECRET = "HEMMELIG-FYLKE"
 COUNTY_OFFICES = ("lillehammer-gausdal", "hamar", "gjovik")
 OUTSIDE = "oslo"  # an office of no county: never in the county report
+# Each office's `[office.risk]` (green up to, yellow up to): Hamar's differ from the example config's.
+THRESHOLDS = {"lillehammer-gausdal": (4, 12), "hamar": (6, 15), "gjovik": (4, 12), OUTSIDE: (4, 12)}
 AREAS = ("kartlegging", "arbeidsretting", "brukermedvirkning", "fremdrift")
 KINDS = ("brudd", "hendelse", "observasjon")
 
@@ -51,9 +56,11 @@ def office_config(tmp_path: Path) -> Path:
                                                                       f'team_id = "{TEAM}"')
     table = text[text.index("\n[[office]]"):]
     for n, (office_id, name) in enumerate((("hamar", "NAV Hamar"), ("gjovik", "NAV Gjøvik"), (OUTSIDE, "NAV Oslo"))):
+        green, yellow = THRESHOLDS[office_id]
         text += "\n" + table.replace('id = "lillehammer-gausdal"', f'id = "{office_id}"').replace(
             'name = "NAV Lillehammer–Gausdal"', f'name = "{name}"').replace(
-            f'team_id = "{TEAM}"', f'team_id = "T0X{n}"')
+            f'team_id = "{TEAM}"', f'team_id = "T0X{n}"').replace(
+            "green_up_to = 4 ", f"green_up_to = {green} ").replace("yellow_up_to = 12 ", f"yellow_up_to = {yellow} ")
     text += ('\n[[county]]\nid = "innlandet"\nname = "NAV Innlandet"\n'
              f'offices = {list(COUNTY_OFFICES)!r}\nleaders = ["U0COUNTY1", "U0LEADER1"]\n'
              'leader_usergroup = "S0COUNTY"\n').replace("'", '"')
@@ -78,7 +85,7 @@ class Case:
     created: datetime
     closed: datetime | None
     actions: list[tuple[date, datetime, datetime | None]] = field(default_factory=list)  # due, created, finished
-    effect: tuple[date, str | None] | None = None  # asked on, answer
+    effect: tuple[date, str | None, datetime | None] | None = None  # due on, answer, answered at
 
 
 @dataclass
@@ -135,7 +142,7 @@ def seed(db: Database, seed_value: int = 24) -> Seeded:
                     answered = oslo(asked + timedelta(days=rng.randint(0, 3))) if answer else None
                     if answered and answered >= NOW:
                         answer, answered = None, None
-                    case.effect = (asked, answer)
+                    case.effect = (asked, answer, answered)
                     session.add(EffectCheck(deviation_id=row.id, office_id=office, due_on=asked, leader_id="U0LEADER1",
                                             answer=answer, note=f"{SECRET} merknad" if answer else None,
                                             answered_by="U0LEADER1" if answer else None, answered_at=answered,
@@ -171,11 +178,13 @@ def seed(db: Database, seed_value: int = 24) -> Seeded:
     return Seeded(cases, rounds, measures)
 
 
-def band(risk: tuple[int, int] | None) -> str:
+def band(office: str, risk: tuple[int, int] | None) -> str:
+    """The colour by the office's own thresholds."""
     if risk is None:
         return "ikke_vurdert"
+    green, yellow = THRESHOLDS[office]
     score = risk[0] * risk[1]
-    return "gronn" if score <= 4 else "gul" if score <= 12 else "rod"
+    return "gronn" if score <= green else "gul" if score <= yellow else "rod"
 
 
 def expected(seeded: Seeded, offices: tuple[str, ...], first: date, last: date) -> dict:
@@ -186,12 +195,22 @@ def expected(seeded: Seeded, offices: tuple[str, ...], first: date, last: date) 
     closed = [c for c in cases if c.closed and start <= c.closed < end]
     overdue = sum(1 for c in cases for due, created, finished in c.actions
                   if due < end.astimezone(OSLO).date() and created < end and (finished is None or finished >= end))
-    effects = Counter((c.effect[1] or "ubesvart") for c in cases if c.effect and first <= c.effect[0] <= last)
+    # «Har tiltaket virket?» as the office's period report counts it: a check answered in the period
+    # under its answer; a check due in the period and not answered by its end as «ubesvart».
+    effects = Counter()
+    for c in cases:
+        if c.effect is None:
+            continue
+        due, answer, answered = c.effect
+        if answered is not None and start <= answered < end:
+            effects[answer] += 1
+        elif first <= due <= last and (answered is None or answered >= end):
+            effects["ubesvart"] += 1
     return {
         "registered": len(registered),
         "kind": Counter(c.kind for c in registered), "category": Counter(c.category for c in registered),
         "destination": Counter(c.destination for c in registered),
-        "risk": Counter(band(c.risk) for c in registered),
+        "risk": Counter(band(c.office, c.risk) for c in registered),
         "closed": len(closed),
         "median": statistics.median([(c.closed - c.created).total_seconds() / 86400 for c in closed])
         if closed else None,
@@ -228,8 +247,12 @@ def test_a_county_report_over_three_offices_matches_an_independent_count(bot):
         assert figures.closed == want["closed"]
         assert figures.median_days_to_closure == pytest.approx(want["median"])
         assert (figures.open_at_end, figures.overdue) == (want["open"], want["overdue"])
-        assert nonzero(figures.effects) == want["effect"]
+        assert nonzero(figures.by_effect) == want["effect"]
     assert report.total.name == "NAV Innlandet i alt"
+    # one rule: each office's risk and effect figures are its own period report's
+    for figures, office_id in zip(report.offices, COUNTY_OFFICES, strict=True):
+        own = load_report(bot.services.db, offices.by_id(office_id), period, NOW, Audience.OFFICE).current
+        assert (figures.by_risk, figures.by_effect) == (own.by_risk, own.by_effect)
     everything = expected(seeded, (*COUNTY_OFFICES, OUTSIDE), *H1)
     assert report.total.registered < everything["registered"]  # Oslo's cases stay out
 
@@ -251,12 +274,65 @@ def test_a_county_report_over_three_offices_matches_an_independent_count(bot):
         assert figures.quality.measures_overdue == sum(1 for m in mine if m[3] == "apen" and m[2] < date(2026, 7, 1))
 
 
-def test_risk_bands_follow_the_thresholds_given():
-    from bot.reports.county import RiskBand, RiskThresholds, risk_band
+def test_each_office_s_cases_are_coloured_by_its_own_risk_thresholds(bot):
+    """Lillehammer–Gausdal: green up to 4, yellow up to 12; Hamar: green up to 6, yellow up to 15. The same
+    scores land in different colours, in the county report as in each office's own report."""
+    scores = [(2, 2), (2, 3), (3, 5), (4, 4), None]  # 4, 6, 15, 16, not assessed
+    created = oslo(date(2026, 3, 2))
+    with bot.services.db.transaction() as session:
+        for office in ("lillehammer-gausdal", "hamar"):
+            for seq, risk in enumerate(scores, start=1):
+                session.add(Deviation(
+                    office_id=office, year=2026, seq=seq, reference=f"AVV-2026-{seq:04d}", kind="brudd",
+                    category=Category.LOCAL_ROUTINE.value, destination=Destination.OFFICE.value, severity="middels",
+                    citizen_rights="nei", title="t", what_happened="h", occurred_on=created.date(), anonymous=False,
+                    reporter_id="U0STAFF1", state="registrert", created_at=created, updated_at=created,
+                    risk_likelihood=risk[0] if risk else None, risk_consequence=risk[1] if risk else None))
+    offices = bot.services.offices
+    county = offices.county_by_id("innlandet")
+    period = parse_period("2026H1", NOW.date())
 
-    assert [risk_band(*r) for r in ((2, 2), (1, 5), (3, 4), (4, 4), (None, 3), (3, None))] == [
-        RiskBand.GREEN, RiskBand.YELLOW, RiskBand.YELLOW, RiskBand.RED, RiskBand.UNASSESSED, RiskBand.UNASSESSED]
-    assert risk_band(1, 5, RiskThresholds(green_max=6, yellow_max=15)) is RiskBand.GREEN
+    report = load_county_report(bot.services.db, county, [offices.by_id(i) for i in county.offices], period, NOW)
+
+    lillehammer, hamar, gjovik = report.offices
+    assert lillehammer.by_risk == {"gronn": 1, "gul": 1, "rod": 2, "ikke_vurdert": 1}
+    assert hamar.by_risk == {"gronn": 2, "gul": 1, "rod": 1, "ikke_vurdert": 1}
+    assert gjovik.by_risk == {"gronn": 0, "gul": 0, "rod": 0, "ikke_vurdert": 0}
+    assert report.total.by_risk == {"gronn": 3, "gul": 2, "rod": 3, "ikke_vurdert": 2}
+    own = load_report(bot.services.db, offices.by_id("hamar"), period, NOW, Audience.OFFICE)
+    assert own.current.by_risk == hamar.by_risk
+
+
+def test_effect_checks_are_counted_as_in_the_office_report(bot):
+    """«Har tiltaket virket?» in the county report: a check answered in the period counts under its answer
+    (even if it was due before the period), a check due in the period and unanswered at its end counts as
+    «ikke besvart» (even if answered later), as in the office's period report."""
+    from bot.reports.exports import Format, render_county
+
+    db = bot.services.db
+    checks = [(date(2025, 12, 30), "virket", date(2026, 1, 2)), (date(2026, 3, 2), "delvis", date(2026, 3, 3)),
+              (date(2026, 5, 4), None, None), (date(2026, 6, 29), "nei", date(2026, 7, 2)),
+              (date(2026, 7, 1), "nei", date(2026, 7, 1))]  # one check per case
+    for due, answer, answered in checks:
+        case = add_deviation(db, oslo(date(2025, 10, 1)), office_id="hamar")
+        add_effect_check(db, case, due, answer=answer, answered_at=oslo(answered) if answered else None)
+    # Counted by hand for 2026H1: virket (answered 2 January), delvis (answered 3 March), and two not answered
+    # by 30 June (due 4 May, never answered; due 29 June, answered 2 July). The check due in July is not in it.
+    want = {"virket": 1, "delvis": 1, "nei": 0, "ubesvart": 2}
+    offices = bot.services.offices
+    county = offices.county_by_id("innlandet")
+    period = parse_period("2026H1", NOW.date())
+
+    report = load_county_report(db, county, [offices.by_id(i) for i in county.offices], period, NOW)
+
+    hamar = report.offices[1]
+    assert (hamar.name, hamar.by_effect) == ("NAV Hamar", want)
+    assert report.total.by_effect == want
+    assert load_report(db, offices.by_id("hamar"), period, NOW, Audience.OFFICE).current.by_effect == want
+    markdown = render_county(report, "nb", Format.MD).decode("utf-8")
+    assert "| Kontor | Virket | Virket delvis | Virket ikke | Ikke besvart |" in markdown
+    assert "| NAV Hamar | 1 | 1 | 0 | 2 |" in markdown
+    assert t("report.effect.scope") in markdown
 
 
 # --- what a county leader sees in Slack ------------------------------------------------------------
