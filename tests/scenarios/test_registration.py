@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from store.models import Deviation, Event, LedgerEntry
-from tests.support.flows import ANSWERS, open_form, posted_to, register, text_of
+from tests.support.flows import ANSWERS, card_posted, open_form, posted_to, register, text_of, wait_until
 
 LEADER_CHANNEL = "C0LEADERS"
 
@@ -53,7 +53,8 @@ def test_submitting_stores_the_case_sends_a_receipt_and_tells_the_leaders(bot):
     with bot.services.db.transaction() as session:
         events = list(session.scalars(select(Event)))
         assert [(e.kind, e.actor_id, e.to_state) for e in events] == [("registrert", "U0STAFF1", "registrert")]
-        assert session.get(Deviation, deviation.id).card_ts is not None
+    # The card's timestamp is stored once Slack has answered the post (the fake records the call before).
+    wait_until(lambda: card_posted(bot, deviation.id))
 
 
 def test_references_count_up_per_year(bot, clock):
