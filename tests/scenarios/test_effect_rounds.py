@@ -117,6 +117,7 @@ def test_a_case_reopened_by_nei_and_closed_again_is_asked_again_once_about_its_n
     shown = fields["*Har tiltaket virket?*"]
     assert [line.split(" (")[0] for line in shown] == ["Virket: *1*", "Virket delvis: *0*", "Virket ikke: *0*",
                                                        "Ikke besvart: *0*"]
+    bot.fake.wait_for("files.completeUploadExternal")  # the report's files, before the fake Slack stops
 
 
 def test_a_case_closed_again_without_actions_is_not_asked_again(bot, db, clock):
