@@ -27,7 +27,7 @@ Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 
 
 def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    blocks = help_blocks(office)
+    blocks = help_blocks(office, leader=services.leaders.is_leader(office, command.user_id))
     ack(text=t("help.fallback", office.locale), blocks=[b.to_dict() for b in blocks])
 
 
@@ -55,15 +55,16 @@ def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, pa
         return
     handler = SUBCOMMANDS.get(parsed.words[0].lower())
     if handler is None:
-        _unknown(office, parsed, ack)
+        _unknown(services, office, parsed, ack)
         return
     handler(services, office, parsed, ack, client)
 
 
-def _unknown(office: Office, command: SlashCommand, ack: Ack) -> None:
+def _unknown(services: Services, office: Office, command: SlashCommand, ack: Ack) -> None:
     """A subcommand the bot does not know: say so first, then the help."""
     text = t("help.unknown", office.locale, word=escape(command.words[0][:40]))
-    blocks = [SectionBlock(text=mrkdwn(text)), *help_blocks(office)]
+    blocks = [SectionBlock(text=mrkdwn(text)),
+              *help_blocks(office, leader=services.leaders.is_leader(office, command.user_id))]
     ack(text=text, blocks=[b.to_dict() for b in blocks])
 
 
