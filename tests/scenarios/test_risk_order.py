@@ -34,12 +34,13 @@ def mornings(bot, clock, first: date, last: date) -> None:
 def test_the_escalation_post_lists_its_cases_by_risk_then_age(bot, db, clock):
     # Five cases ready to close since the same morning, the oldest first: none is closed, so all five are
     # escalated in the same run.
+    made = {}
     for hour, title, risk in ((8, "Klar uten risiko", None), (9, "Klar grønn", (1, 3)), (10, "Klar rød A", (5, 4)),
                               (11, "Klar gul", (2, 3)), (12, "Klar rød B", (4, 5))):
-        made = seeding.add_deviation(db, oslo(date(2026, 11, 23), hour), state="klar_for_lukking",
-                                     responsible_leader=LEADER, title=title)
+        made[title] = seeding.add_deviation(db, oslo(date(2026, 11, 23), hour), state="klar_for_lukking",
+                                            responsible_leader=LEADER, title=title)
         if risk:
-            score(db, made, *risk, ["annet"])
+            score(db, made[title], *risk, ["annet"])
 
     mornings(bot, clock, date(2026, 11, 24), date(2026, 12, 8))  # three reminders, then the escalation
 
@@ -50,9 +51,9 @@ def test_the_escalation_post_lists_its_cases_by_risk_then_age(bot, db, clock):
     assert order_of(shown, *expected) == sorted(order_of(shown, *expected)), shown
     assert ":warning: :red_circle: 20 · *AVV-2026-0003* · Klar rød A" in shown
     assert ":warning: *AVV-2026-0001* · Klar uten risiko" in shown  # no colour while «ikke vurdert»
-    # Each case's buttons stay with it: the first row of buttons is the first case's (rød A, case 3).
+    # Each case's buttons stay with it, in the same order.
     rows = [b["block_id"] for b in post["blocks"] if b["type"] == "actions"]
-    assert rows == ["card:3", "card:5", "card:4", "card:2", "card:1"]
+    assert rows == [f"card:{made[title]}" for title in expected]
 
 
 def test_the_weekly_summary_lists_the_cases_waiting_for_their_anonymous_reporter_by_risk_then_age(bot, db, clock):
