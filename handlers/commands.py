@@ -28,7 +28,7 @@ Subcommand = Callable[[Services, Office, SlashCommand, Ack, WebClient], None]
 
 
 def _help(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
-    blocks = help_blocks(office, counties=bool(services.offices.counties_of(office.id)))
+    blocks = _help_for(services, office, command)
     ack(text=t("help.fallback", office.locale), blocks=[b.to_dict() for b in blocks])
 
 
@@ -57,15 +57,23 @@ def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, wh
         return
     handler = SUBCOMMANDS.get(parsed.words[0].lower())
     if handler is None:
-        _unknown(office, parsed, ack)
+        _unknown(services, office, parsed, ack)
         return
     handler(services, office, parsed, ack, client)
 
 
-def _unknown(office: Office, command: SlashCommand, ack: Ack) -> None:
+def _help_for(services: Services, office: Office, command: SlashCommand) -> list:
+    """The help as this person needs it: the county report where there are counties, the leaders' part
+    for a leader."""
+    return help_blocks(office, counties=bool(services.offices.counties_of(office.id)),
+                       leader=services.leaders.is_leader(office, command.user_id))
+
+
+def _unknown(services: Services, office: Office, command: SlashCommand, ack: Ack) -> None:
     """A subcommand the bot does not know: say so first, then the help."""
     text = t("help.unknown", office.locale, word=escape(command.words[0][:40]))
-    blocks = [SectionBlock(text=mrkdwn(text)), *help_blocks(office)]
+    blocks = [SectionBlock(text=mrkdwn(text)),
+              *_help_for(services, office, command)]
     ack(text=text, blocks=[b.to_dict() for b in blocks])
 
 

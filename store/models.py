@@ -479,7 +479,9 @@ class EffectCheck(Base):
     """«Har tiltaket virket?»: asked once, a while after a case closed with actions, of its responsible leader.
 
     Seed 000: handling deviations is to «lære av hendelser [...] og at forbedringer vedvarer». One row per
-    case (unique), so the question is asked exactly once across replicas and restarts.
+    case (unique), so the question is asked exactly once across replicas and restarts. A case reopened and
+    closed again with new actions done is asked again: its row starts a new round (answer cleared,
+    `created_at` and `due_on` the new question's); the earlier answer stays in its audit event.
     """
 
     __tablename__ = "effect_checks"
@@ -495,7 +497,7 @@ class EffectCheck(Base):
     answered_by: Mapped[str | None] = mapped_column(String(32))
     answered_at: Mapped[datetime | None]
     reopened: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime]  # when this round was asked: before the case's closed_at, it is a past round's
 
 
 class OfficeChoice(Base):

@@ -62,7 +62,8 @@ def redirected_between(session: Session, office_id: str, start: datetime, end: d
 def effect_checks_during(session: Session, office_id: str, first: date, last: date, start: datetime,
                          end: datetime) -> Sequence[Row]:
     """Every effect check answered in [start, end) or due on a day from `first` to `last`: when it was
-    due and the answer, never the note or who answered."""
+    due and the answer, never the note or who answered. A case has one row, its latest round (a case
+    asked again after a new closure counts by its latest answer; earlier answers are in the audit log)."""
     query = (
         select(EffectCheck.deviation_id, EffectCheck.due_on, EffectCheck.answer, EffectCheck.answered_at)
         .where(EffectCheck.office_id == office_id,

@@ -4,7 +4,11 @@ the unanswered questions.
 On workdays at the office's nudge hour. Planning takes a lock per office (an advisory lock on
 PostgreSQL; SQLite has one writer) and, in one transaction, writes each case's `effect_checks` row
 (unique per case) and its ledger row (unique key) before anything is sent: two replicas, or the
-scheduler and `avvik-bot effect`, ask each case once, and a restart sends what is still unsent.
+scheduler and `avvik-bot effect`, ask each closure once, and a restart sends what is still unsent.
+
+A case reopened (a «Nei» to the question, or «Gjenåpne» on its card) and closed again with new actions
+done is asked again after the new closure (seed 000: «at forbedringer vedvarer»): its row starts a new
+round, and the question's ledger period is the closure's date, so each round is asked once.
 
 The scan reads only the cases closed in a window of days (`bot.effect.rules.closure_window`), through
 `ix_deviations_closed_at`: it grows with the cases closed lately, not with every case closed since
@@ -47,8 +51,10 @@ class EffectPlan:
     ledger_ids: list[int] = field(default_factory=list)
 
 
-def question_key(office: Office, deviation_id: int, leader_id: str | None) -> LedgerKey:
-    return LedgerKey(MessageKind.EFFECT_CHECK, Target.deviation(deviation_id), leader_id or office.leader_channel)
+def question_key(office: Office, deviation_id: int, leader_id: str | None, closed_on: date) -> LedgerKey:
+    """One question per closure: a case closed again after a reopening is asked again, under its own key."""
+    return LedgerKey(MessageKind.EFFECT_CHECK, Target.deviation(deviation_id), leader_id or office.leader_channel,
+                     closed_on.isoformat())
 
 
 def reminder_key(office: Office, deviation_id: int, leader_id: str | None, round_day: date) -> LedgerKey:
@@ -79,15 +85,16 @@ def plan_checks(db: Database, clock: Clock, office: Office, leaders: Iterable[st
         lock(session, f"effect:{office.id}")
         due = store.closed_with_actions(session, office.id, _start_of(first, office),
                                         _start_of(last + timedelta(days=1), office))
-        for deviation_id, _, responsible in due:
+        for deviation_id, closed_at, responsible in due:
             leader_id = who_is_asked(responsible, leaders)
             if dry_run:
                 plan.asked.append(deviation_id)
                 continue
-            if store.add_check(session, office_id=office.id, deviation_id=deviation_id, due_on=today,
-                               leader_id=leader_id, now=now) is None:
+            if store.start_round(session, office_id=office.id, deviation_id=deviation_id, closed_at=closed_at,
+                                 due_on=today, leader_id=leader_id, now=now) is None:
                 continue  # another process asked it a moment ago
-            entered = ledger.enter(session, office.id, question_key(office, deviation_id, leader_id), now)
+            key = question_key(office, deviation_id, leader_id, local_date(closed_at, office.tz))
+            entered = ledger.enter(session, office.id, key, now)
             plan.asked.append(deviation_id)
             plan.ledger_ids += [entered] if entered is not None else []
         for check, _ in store.unanswered(session, office.id):

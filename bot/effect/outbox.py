@@ -23,8 +23,10 @@ class Question:
 
     @property
     def open(self) -> bool:
-        """Still waiting for an answer, and the case still closed (a reopened case is followed up anew)."""
-        return self.check.answered_at is None and self.deviation.closed_at is not None
+        """Still waiting for an answer, and the case still closed since it was asked (a reopened case is
+        followed up anew, and asked again when it closes with actions)."""
+        closed_at = self.deviation.closed_at
+        return self.check.answered_at is None and closed_at is not None and self.check.created_at >= closed_at
 
 
 def question(session: Session, entry: Entry) -> Question:

@@ -42,17 +42,20 @@ class Escalated:
 
 
 def escalation(session: Session, entry: Entry) -> list[Escalated]:
-    """Every case one run escalated, as they are now (an entry from before issue 16 names one case)."""
+    """Every case one run escalated, as they are now, by risk then age (issue 22; an entry from before
+    issue 16 names one case)."""
     if getattr(entry.target, "kind", None) is TargetKind.DEVIATION:
         return [Escalated(deviation(session, entry), escalation_level(entry.period))]
-    return [Escalated(found, escalation_level(row.period))
-            for row, found, _ in store.nudges_of_message(session, entry.id)]
+    escalated = [Escalated(found, escalation_level(row.period))
+                 for row, found, _ in store.nudges_of_message(session, entry.id)]
+    return sorted(escalated, key=lambda item: risk_then_age(item.deviation))
 
 
 @dataclass(frozen=True)
 class Summary:
-    """The leaders' weekly summary, as the deviations stand when it goes out; each list by risk then
-    age (issue 22), the overdue actions by their case's."""
+    """The leaders' weekly summary, as the deviations stand when it goes out; each list of cases by risk
+    then age (issue 22), the overdue actions by their case's; the missed breaches by their deadline and
+    the effect checks (closed cases) by the day they were asked."""
 
     today: date  # the office's date the summary was entered
     new: Sequence[Deviation]  # registered in the week before

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, D
 from slack_sdk.models.views import View
 
 from bot.deviations.rules import State
-from bot.i18n import Locale, format_date, t
+from bot.i18n import Locale, format_date, t, t_count
 from bot.office import Office
 from handlers import ids
 from handlers.blocks import escape, lines_within, mrkdwn, plain
@@ -56,15 +56,27 @@ def teaching_blocks(office: Office) -> list:
     ]
 
 
-def help_blocks(office: Office, *, counties: bool = False) -> list:
-    """`/avvik hjelp`."""
+def leaders_help(office: Office) -> str:
+    """What a leader's assessment asks since issue 22, and when «Har tiltaket virket?» comes: the office's
+    own number of workdays, or nothing while the office has turned the question off."""
+    lines = [t("help.leaders", office.locale)]
+    after = office.cadence.effect_check_after_workdays
+    if after:
+        lines.append(t_count("help.leaders_effect", office.locale, after))
+    return "\n".join(lines)
+
+
+def help_blocks(office: Office, *, counties: bool = False, leader: bool = False) -> list:
+    """`/avvik hjelp`; a leader also reads how the assessment scores risk and cause, and the effect check."""
     loc = office.locale
+    leaders = [SectionBlock(text=mrkdwn(leaders_help(office)))] if leader else []
     return [
         HeaderBlock(text=plain("help.header", loc)),
         *guide_blocks(office),
         DividerBlock(),
         SectionBlock(text=mrkdwn(t("help.form", loc))),  # what the registration form asks (issue 16)
         SectionBlock(text=mrkdwn(t("help.commands", loc))),
+        *leaders,
         SectionBlock(text=mrkdwn(t("help.elsewhere", loc))),
         SectionBlock(text=mrkdwn(t("dialogue.help", loc))),  # issue 20: what is stored, and what Slack sees
         SectionBlock(text=mrkdwn(t("learning.help.commands", loc))),

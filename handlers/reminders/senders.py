@@ -107,8 +107,9 @@ ESCALATIONS_SHOWN = 15  # cases with their buttons in one post (Slack allows 50 
 
 
 def send_escalation(delivery: Delivery, escalated: list[outbox.Escalated]) -> None:
-    """K reminders without progress: one post in the leader channel per run, listing every case escalated,
-    each with its buttons."""
+    """K reminders without progress: one post in the leader channel per run, listing every case escalated
+    by risk then age (bot.reminders.outbox.escalation), each with its risk's colour and score and its
+    buttons."""
     office, loc = delivery.office, delivery.office.locale
     cases = [e for e in escalated if e.deviation.state != State.CLOSED]
     if not cases:
@@ -121,8 +122,8 @@ def send_escalation(delivery: Delivery, escalated: list[outbox.Escalated]) -> No
         count = item.level * office.cadence.escalate_after_nudges
         leader = f"<@{deviation.responsible_leader}>" if deviation.responsible_leader else t("escalation.nobody", loc)
         blocks += [
-            SectionBlock(text=mrkdwn(t("escalation.text", loc, reference=deviation.reference,
-                                       title=_title(deviation, loc), count=count))),
+            SectionBlock(text=mrkdwn(t("escalation.text", loc, risk=risk_short(deviation, office),
+                                       reference=deviation.reference, title=_title(deviation, loc), count=count))),
             ContextBlock(elements=[mrkdwn(t("escalation.state", loc, state=t(f"state.{deviation.state}", loc),
                                             leader=leader))]),
         ]
@@ -178,7 +179,8 @@ def send_leader_summary(delivery: Delivery, summary: outbox.Summary) -> None:
     for key, lines in sections:
         blocks.append(SectionBlock(text=mrkdwn(f"{t(key, loc, count=len(lines))}\n{_lines(lines, loc)}")))
     if summary.waiting_on_reporter:  # issue 20: nobody to remind, so the leaders see it here
-        lines = [t("dialogue.summary.line", loc, reference=d.reference, title=_title(d, loc),
+        lines = [t("dialogue.summary.line", loc, risk=risk_short(d, delivery.office), reference=d.reference,
+                   title=_title(d, loc),
                    waiting=t(f"dialogue.waiting.{what.value}", loc)) for d, what in summary.waiting_on_reporter]
         header = t("dialogue.summary.header", loc, count=len(lines))
         blocks.append(SectionBlock(text=mrkdwn(f"{header}\n{_lines(lines, loc)}")))
