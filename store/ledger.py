@@ -310,9 +310,11 @@ def heartbeat(session: Session, ids: Sequence[int], now: datetime) -> None:
 def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
     """Mark rows sent: one statement, however many rows."""
     if ids:
-        session.execute(update(LedgerEntry).where(LedgerEntry.id.in_(ids))
-                        .values(status=SENT, sent_at=now, last_error=None)
-                        .execution_options(synchronize_session=False))
+        session.connection().execute(_MARK_SENT, {"ids": list(ids), "now": now})
+
+
+_MARK_SENT = (update(LedgerEntry.__table__).where(LedgerEntry.__table__.c.id.in_(bindparam("ids", expanding=True)))
+              .values(status=SENT, sent_at=bindparam("now"), last_error=None))
 
 
 def mark_failed(session: Session, entry_id: int, error: str, retry_at: datetime) -> None:
