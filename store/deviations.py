@@ -62,7 +62,7 @@ _SET_REFERENCE = (update(Deviation.__table__).where(Deviation.__table__.c.id == 
                   .values(seq=bindparam("seq"), reference=bindparam("reference")))
 # Statements run on every registration and every message about a case, built once: only the
 # parameters change, and building one cost more CPU than running it.
-_BY_SUBMISSION_KEY = select(Deviation).where(Deviation.submission_key == bindparam("key"))
+_ID_BY_SUBMISSION_KEY = select(Deviation.__table__.c.id).where(Deviation.__table__.c.submission_key == bindparam("key"))
 # Reading a case with its actions and breach in one query (joined) rather than three (selectin): the
 # messenger reads one for every message about a case. Locking takes the selectin form: PostgreSQL
 # locks no row on the nullable side of an outer join.
@@ -73,7 +73,10 @@ _BY_ID_LOCKED = (select(Deviation).where(Deviation.id == bindparam("deviation_id
 
 
 def by_submission_key(session: Session, key: str) -> Deviation | None:
-    return session.scalars(_BY_SUBMISSION_KEY, {"key": key}).one_or_none()
+    """The case a submission stored, if any. Nearly always none (the submission is new): asked
+    for the id alone, so the ORM builds nothing unless a case is there."""
+    found = session.connection().execute(_ID_BY_SUBMISSION_KEY, {"key": key}).scalar_one_or_none()
+    return None if found is None else session.get(Deviation, found)
 
 
 def by_id(session: Session, deviation_id: int, *, lock: bool = False) -> Deviation | None:
