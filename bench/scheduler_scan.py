@@ -15,7 +15,7 @@ the reporter's «closed» message and the reminder's message, all sent; the week
 told its closure (one `digests` row and ledger row per week, one `digest_cases` row per case).
 Prints a table and the query plan of the open-case query on each backend.
 
-    python bench/scheduler_scan.py [--million]           # SQLite (a temporary file)
+    python bench/scheduler_scan.py [--million] [--postgresql-only]  # SQLite (a temporary file)
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python bench/scheduler_scan.py
 
 `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) names a PostgreSQL server the benchmark may
@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -260,7 +261,7 @@ def run(name: str, url: str, million: bool = False) -> list[tuple]:
         builder.close(9_000)
         builder.add(900_000, open_=False)
         measure("1M")
-        with db.reading() as session:
+        with db.reading(deadline=None) as session:
             counts = {model.__tablename__: session.scalar(select(text("count(*)")).select_from(model))
                       for model in (LedgerEntry, Digest, DigestDeviation, NudgeEntry, Event)}
         print("  rows: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()), flush=True)
@@ -271,7 +272,8 @@ def run(name: str, url: str, million: bool = False) -> list[tuple]:
 def main() -> int:
     backends: list[tuple[str, str, str | None]] = []
     tmp = tempfile.mkdtemp(prefix="avvik-bench-")
-    backends.append(("sqlite", f"sqlite:///{tmp}/bench.db", None))
+    if "--postgresql-only" not in sys.argv:
+        backends.append(("sqlite", f"sqlite:///{tmp}/bench.db", None))
     admin = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if admin:
         name = f"avvik_bench_{uuid.uuid4().hex[:8]}"
@@ -287,6 +289,7 @@ def main() -> int:
         for name, url, _ in backends:
             rows += run(name, url, million="--million" in sys.argv)
     finally:
+        shutil.rmtree(tmp, ignore_errors=True)
         for _, url, admin_url in backends:
             if admin_url:
                 engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
