@@ -122,7 +122,7 @@ class Builder:
                                     "since": posted - timedelta(days=7), "until": posted, "reported": 0,
                                     "closed": 0, "open": 0, "ledger_id": message["id"], "created_at": posted})
                 told.append({"digest_id": self.digests[week], "deviation_id": ident, "closed_at": closed_at})
-        with self.db.transaction() as session:
+        with self.db.transaction(deadline=None) as session:
             for model, rows in ((Deviation, deviations), (Action, actions), (Event, events), (LedgerEntry, ledger),
                                 (NudgeEntry, nudges), (Digest, digests), (DigestDeviation, told)):
                 for start in range(0, len(rows), 5000):
@@ -136,7 +136,7 @@ class Builder:
 
     def reopen(self, count: int) -> None:
         """Give `count` closed cases back to the open states (series 2)."""
-        with self.db.transaction() as session:
+        with self.db.transaction(deadline=None) as session:
             ids = list(session.scalars(select(Deviation.id).where(Deviation.state == "lukket")
                                        .order_by(Deviation.id.desc()).limit(count)))
             for start in range(0, len(ids), 5000):
@@ -144,7 +144,7 @@ class Builder:
                                 .values(state="registrert", closed_at=None))
 
     def close(self, count: int) -> None:
-        with self.db.transaction() as session:
+        with self.db.transaction(deadline=None) as session:
             ids = list(session.scalars(select(Deviation.id).where(is_open(OPEN)).order_by(Deviation.id)
                                        .limit(count)))
             session.execute(update(Deviation).where(Deviation.id.in_(ids)).values(state="lukket", closed_at=NOW))
@@ -186,6 +186,7 @@ def analyze(db: Database) -> None:
     a deployment will not, so the SQLite figures are without them."""
     if db.dialect == "postgresql":
         with db.engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")  # the bot's 2 s is for requests
             connection.exec_driver_sql("ANALYZE")
 
 
