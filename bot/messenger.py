@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import urllib.error
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -41,6 +42,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web import SlackResponse
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot import metrics
@@ -85,7 +87,7 @@ class Entry:
     office: Office
 
     @classmethod
-    def of(cls, row: LedgerEntry, office: Office) -> Entry:
+    def of(cls, row: LedgerEntry | Row, office: Office) -> Entry:
         """Raises ValueError for a kind this version does not know, LookupError for a target it cannot read."""
         return cls(row.id, MessageKind(row.what), ledger.parse_target(row.target), row.recipient, row.period,
                    row.created_at, office)
@@ -198,6 +200,7 @@ class Messenger:
         # or rate-limiting Web API never delays the next person's acknowledgement.
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ledger")
         self._pending: set[Future[DeliveryReport]] = set()
+        self._pending_lock = threading.Lock()
         # Told when Slack refuses a message for good (office, error, recipient): the leaders hear of it.
         self.refused: list[Callable[[Office, str, str], None]] = []
         self._database = db.engine.url.render_as_string(hide_password=True)
@@ -220,14 +223,28 @@ class Messenger:
         """Send these ledger rows in the background; whatever fails is retried by the scheduler."""
         if not ids:
             return None
-        future = self._pool.submit(self.deliver, list(ids))
-        self._pending.add(future)
+        with self._pending_lock:  # handed out and pending at once, as `wait_idle` sees them
+            future = self._pool.submit(self.deliver, list(ids))
+            self._pending.add(future)
         future.add_done_callback(self._pending.discard)
         return future
 
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        """Wait for the background sends started so far (graceful shutdown; tests)."""
-        wait(list(self._pending), timeout=timeout)
+    def wait_idle(self, timeout: float = 10.0, *, entered: bool = False) -> None:
+        """Wait for the background sends started so far (graceful shutdown; tests). With `entered`,
+        also for the rows this process entered to be handed to a send first (a listener acks,
+        then starts sending what its transaction entered)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._pending_lock:
+                pending, waiting = list(self._pending), entered and ledger.entered(self._database)
+            if pending:
+                wait(pending, timeout=max(deadline - time.monotonic(), 0))
+            elif not waiting or time.monotonic() >= deadline:
+                return
+            else:
+                time.sleep(0.005)
+            if time.monotonic() >= deadline:
+                return
 
     def register(self, kind: MessageKind, send: Send[T], load: Load[T]) -> None:
         """`send` sends a `kind` of message from what `load` reads; one sender per kind."""
@@ -299,7 +316,7 @@ class Messenger:
         retry_after = timedelta(0)
         try:
             with self.db.reading(deadline=None) as session:  # held while Slack answers
-                row = session.get(LedgerEntry, entry_id)
+                row = ledger.row(session, entry_id)
                 if row is None or row.status != ledger.SENDING or row.attempts != attempt:
                     return None
                 route = self._route(row.what)

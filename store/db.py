@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import logging
 import os
 import socket
 import threading
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.write_lock import LockingConnection, LockTimeout
 
 READ_ONLY = "avvik_read_only"
+log = logging.getLogger(__name__)
 
 
 class ReadOnlySession(Exception):
@@ -142,7 +144,7 @@ class _Unit:
     """One unit of work's deadline, and the connection to cut when it passes."""
 
     def __init__(self, at: float) -> None:
-        self.at, self.expired = at, False
+        self.at, self.expired, self.began = at, False, time.monotonic()
         self._connection: object | None = None
         self._lock = threading.Lock()
 
@@ -253,10 +255,13 @@ class Database:
                 with self.sessions.begin() as session:
                     yield session
             except OperationalError as exc:
-                raise Unavailable(_why(exc, unit)) from exc
+                raise _unavailable(exc, unit) from exc
             except DBAPIError as exc:
                 if exc.connection_invalidated or (unit is not None and unit.expired):
-                    raise Unavailable(_why(exc, unit)) from exc
+                    raise _unavailable(exc, unit) from exc
+                raise
+            except Unavailable as exc:  # the pool's checkout, at the deadline
+                _log_unavailable(str(exc), unit)
                 raise
 
     @contextmanager
@@ -269,7 +274,7 @@ class Database:
                 yield session
             except (OperationalError, DBAPIError) as exc:
                 if isinstance(exc, OperationalError) or exc.connection_invalidated or (unit and unit.expired):
-                    raise Unavailable(_why(exc, unit)) from exc
+                    raise _unavailable(exc, unit) from exc
                 raise
             finally:
                 with contextlib.suppress(OperationalError, DBAPIError):  # a cut connection is discarded
@@ -298,6 +303,22 @@ class Database:
 
 
 _pinger = ThreadPoolExecutor(max_workers=2, thread_name_prefix="db-ping")
+
+
+def _unavailable(exc: DBAPIError, unit: _Unit | None) -> Unavailable:
+    why = _why(exc, unit)
+    _log_unavailable(why, unit)
+    return Unavailable(why)
+
+
+def _log_unavailable(why: str, unit: _Unit | None) -> None:
+    """Why a unit of work failed and how long it had run (no statement, no values): what tells a
+    deadline passed under load from a lock waited on, or a lost connection."""
+    if unit is None:
+        log.warning("database: unit of work failed (%s)", why)
+    else:
+        log.warning("database: unit of work failed (%s) after %.0f ms of its %.0f ms", why,
+                    (time.monotonic() - unit.began) * 1000, (unit.at - unit.began) * 1000)
 
 
 def _why(exc: DBAPIError, unit: _Unit | None) -> str:

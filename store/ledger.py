@@ -27,8 +27,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
-from sqlalchemy import func, literal_column, or_, select
+from sqlalchemy import URL, Insert, Row, bindparam, func, literal_column, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session
@@ -200,21 +201,36 @@ _entered_lock = threading.Lock()
 
 
 def _database(session: Session) -> str:
-    return session.get_bind().url.render_as_string(hide_password=True)
+    return _rendered(session.get_bind().url)
+
+
+@lru_cache(maxsize=16)
+def _rendered(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+@lru_cache(maxsize=4)
+def _enter_statement(dialect: str) -> Insert:
+    """The INSERT `enter` runs, built once per dialect (a new statement each time cost more CPU
+    than running it): Core, on the table, so the ORM's bulk-insert machinery is not involved."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = bindparam("now")
+    return (
+        insert(LedgerEntry.__table__)
+        .values(office_id=bindparam("office_id"), what=bindparam("what"), target=bindparam("target"),
+                recipient=bindparam("recipient"), period=bindparam("period"), status=SENDING, attempts=1,
+                not_before=now, claimed_at=now, created_at=now)
+        .on_conflict_do_nothing(index_elements=["what", "target", "recipient", "period"])
+        .returning(LedgerEntry.__table__.c.id)
+    )
 
 
 def enter(session: Session, office_id: str, key: LedgerKey, now: datetime) -> int | None:
     """Enter a message to send, claimed by this process (sent by it once the transaction commits);
     None when the same key is already in the ledger."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(LedgerEntry)
-        .values(office_id=office_id, **key.columns(), status=SENDING, attempts=1, not_before=now, claimed_at=now,
-                created_at=now)
-        .on_conflict_do_nothing(index_elements=["what", "target", "recipient", "period"])
-        .returning(LedgerEntry.id)
-    )
-    entry_id = session.execute(statement).scalar_one_or_none()
+    connection = session.connection()
+    statement = _enter_statement(connection.dialect.name)
+    entry_id = connection.execute(statement, {"office_id": office_id, **key.columns(), "now": now}).scalar_one_or_none()
     if entry_id is not None:
         session.info.setdefault(_ENTERED, (_database(session), {}))[1][entry_id] = key.what.value
     return entry_id
@@ -277,6 +293,17 @@ def claim(session: Session, now: datetime, lease: timedelta, ids: Sequence[int] 
     return entries
 
 
+_ROW = select(*(LedgerEntry.__table__.c[name] for name in (
+    "id", "office_id", "what", "target", "recipient", "period", "status", "attempts", "created_at",
+))).where(LedgerEntry.__table__.c.id == bindparam("entry_id"))
+
+
+def row(session: Session, entry_id: int) -> Row | None:
+    """A row's key, state and attempt, as the messenger checks it before sending (Core: no ORM
+    object to build, on every message)."""
+    return session.connection().execute(_ROW, {"entry_id": entry_id}).one_or_none()
+
+
 def heartbeat(session: Session, ids: Sequence[int], now: datetime) -> None:
     """Keep a live sender's claims fresh, so only a dead process's rows are claimed again."""
     if ids:
@@ -287,9 +314,11 @@ def heartbeat(session: Session, ids: Sequence[int], now: datetime) -> None:
 def mark_sent(session: Session, ids: Sequence[int], now: datetime) -> None:
     """Mark rows sent: one statement, however many rows."""
     if ids:
-        session.execute(update(LedgerEntry).where(LedgerEntry.id.in_(ids))
-                        .values(status=SENT, sent_at=now, last_error=None)
-                        .execution_options(synchronize_session=False))
+        session.connection().execute(_MARK_SENT, {"ids": list(ids), "now": now})
+
+
+_MARK_SENT = (update(LedgerEntry.__table__).where(LedgerEntry.__table__.c.id.in_(bindparam("ids", expanding=True)))
+              .values(status=SENT, sent_at=bindparam("now"), last_error=None))
 
 
 def mark_failed(session: Session, entry_id: int, error: str, retry_at: datetime) -> None:

@@ -293,9 +293,8 @@ def _number(session, office: Office, deviation: Deviation) -> None:
     """Give the case its reference, as the transaction's last statements: the office's counter row
     stays locked from here to COMMIT only, so concurrent registrations overlap in everything else
     and the numbers stay gap-free (a registration that rolls back never took one)."""
-    deviation.seq = store.next_sequence(session, office.id, deviation.year)
-    deviation.reference = format_reference(deviation.year, deviation.seq, office.reference_prefix)
-    session.flush()
+    seq = store.next_sequence(session, office.id, deviation.year)
+    store.set_reference(session, deviation, seq, format_reference(deviation.year, seq, office.reference_prefix))
 
 
 def _required(value: _T | None) -> _T:

@@ -34,7 +34,7 @@ def register(bot: Any, *, user: str = "U0STAFF1", view_id: str | None = None, **
     view = open_form(bot, user)
     response = bot.client.submit(view, {**ANSWERS, **answers}, user=user, view_id=view_id)
     assert response.status == 200, response.body
-    bot.services.messenger.wait_idle()  # the receipt and the card, sent after the ack
+    bot.services.messenger.wait_idle(entered=True)  # the receipt and the card, sent after the ack
     return response.json()
 
 
