@@ -450,7 +450,11 @@ class Client:
             return elapsed, f"HTTP {response.status}"
         if elapsed > 3.0:
             return elapsed, "late"
-        if data and json.loads(data).get("response_action") == "errors":
+        try:
+            answer = json.loads(data) if data else {}
+        except ValueError:
+            answer = {}  # a command's ack may carry plain text
+        if isinstance(answer, dict) and answer.get("response_action") == "errors":
             return elapsed, "errors"
         return elapsed, None
 
