@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.deviations.rules import State
+from bot.deviations.rules import OPEN_STATES, State
 from bot.deviations.workflow import enter, locked_deviation
 from bot.dialogue import codes
 from bot.dialogue.rules import Author, Waiting, normalise, waiting_for
@@ -229,12 +229,15 @@ def _step(session: Session, office: Office, deviation: Deviation, kind: str, now
     return enter(session, office, keys, now)
 
 
+OPEN = sorted(state.value for state in OPEN_STATES)  # every open state, for the index (store.deviations)
+
+
 # --- what waits on a reporter ---------------------------------------------------------------------
 
 def waiting_on_reporter(session: Session, office_id: str) -> list[tuple[Deviation, Waiting]]:
     """The office's open anonymous cases that wait for their reporter, oldest first, and for what."""
     found = ((deviation, _waiting(deviation, list(deviation.dialogue)))
-             for deviation in store.open_anonymous(session, office_id))
+             for deviation in store.open_anonymous(session, office_id, OPEN))
     return [(deviation, what) for deviation, what in found if what is not None]
 
 
