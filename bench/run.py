@@ -17,6 +17,7 @@
    per process and in total, idle and after registrations; start-up to a healthy /healthz; and
    `avvik-bot --help`.
 3. Scheduler scan and digest build as the data grows (bench/scheduler_scan.py).
+4. With `--many-offices`: 250 offices in one workspace, 500,000 cases (bench/many_offices.py).
 
 Uses only the standard library, gunicorn and the project itself. `--bot-tree DIR` measures another
 checkout of the bot (e.g. main, for a before/after) with this benchmark; `--json FILE` keeps the figures.
@@ -416,6 +417,8 @@ def main() -> None:
     parser.add_argument("--bot-tree", type=Path, default=ROOT, help="the checkout of the bot to measure")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--no-scan", action="store_true", help="skip the scheduler scan")
+    parser.add_argument("--many-offices", action="store_true",
+                        help="then the many-office run (bench/many_offices.py: 250 offices, 500,000 cases)")
     args = parser.parse_args()
     args.bot_tree = args.bot_tree.resolve()
     args.requests = 100 if args.quick else 200
@@ -453,6 +456,9 @@ def main() -> None:
     scan = ROOT / "bench" / "scheduler_scan.py"
     if scan.exists() and not args.no_scan:
         subprocess.run([sys.executable, str(scan), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
+    many = ROOT / "bench" / "many_offices.py"  # issue 24: the scheduler's passes over many offices
+    if args.many_offices and many.exists():
+        subprocess.run([sys.executable, str(many), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
     print(f"\n(total {time.monotonic() - started:.0f} s)")
 
 

@@ -95,18 +95,45 @@ def nudges_given(session: Session, deviation_ids: Iterable[int], chunk: int = 50
     return given
 
 
-def enter_nudge(session: Session, *, office_id: str, rule: str, target: str, deviation_id: int,
-                action_id: int | None, recipient: str, period: str, workdays: int, now: datetime) -> int | None:
-    """Record a reminder; None when the same one (rule, target, recipient, period) was given before."""
+NudgeKey = tuple[str, str, str, str]  # rule, target, recipient, period: unique among reminders given
+
+
+@dataclass(frozen=True)
+class NewNudge:
+    rule: str
+    target: str
+    deviation_id: int
+    action_id: int | None
+    recipient: str
+    period: str
+    workdays: int
+
+    @property
+    def key(self) -> NudgeKey:
+        return self.rule, self.target, self.recipient, self.period
+
+
+def enter_nudges(session: Session, office_id: str, nudges: Sequence[NewNudge], now: datetime,
+                 chunk: int = 500) -> dict[NudgeKey, int]:
+    """Record reminders, a few hundred to a statement; the ids of those entered now, by key. One given
+    before under the same key (rule, target, recipient, period) is left as it was and has no id here.
+
+    One INSERT per chunk rather than per reminder: a day's run enters thousands over many offices,
+    and each statement's own cost was most of the run (bench/many_offices.py)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(NudgeEntry)
-        .values(office_id=office_id, rule=rule, target=target, deviation_id=deviation_id, action_id=action_id,
-                recipient=recipient, period=period, workdays=workdays, created_at=now)
-        .on_conflict_do_nothing(index_elements=["rule", "target", "recipient", "period"])
-        .returning(NudgeEntry.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    entered: dict[NudgeKey, int] = {}
+    for start in range(0, len(nudges), chunk):
+        rows = [{"office_id": office_id, "rule": n.rule, "target": n.target, "deviation_id": n.deviation_id,
+                 "action_id": n.action_id, "recipient": n.recipient, "period": n.period, "workdays": n.workdays,
+                 "created_at": now} for n in nudges[start:start + chunk]]
+        statement = (
+            insert(NudgeEntry).values(rows)
+            .on_conflict_do_nothing(index_elements=["rule", "target", "recipient", "period"])
+            .returning(NudgeEntry.id, NudgeEntry.rule, NudgeEntry.target, NudgeEntry.recipient, NudgeEntry.period)
+        )
+        for nudge_id, *key in session.execute(statement):
+            entered[tuple(key)] = nudge_id  # type: ignore[index]
+    return entered
 
 
 def attach_to_message(session: Session, nudge_ids: Sequence[int], ledger_id: int) -> None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.deviations.rules import State, by_risk
+from bot.deviations.rules import OPEN_STATES, State, by_risk
 from bot.deviations.workflow import enter, locked_deviation
 from bot.dialogue import codes
 from bot.dialogue.rules import Author, Waiting, normalise, waiting_for
@@ -236,13 +236,16 @@ def _step(session: Session, office: Office, deviation: Deviation, kind: str, now
     return enter(session, office, keys, now)
 
 
+OPEN = sorted(state.value for state in OPEN_STATES)  # every open state, for the index (store.deviations)
+
+
 # --- what waits on a reporter ---------------------------------------------------------------------
 
 def waiting_on_reporter(session: Session, office_id: str) -> list[tuple[Deviation, Waiting]]:
     """The office's open anonymous cases that wait for their reporter, and for what: by risk then age, as
     the leaders' other lists of open cases (issue 22)."""
     found = ((deviation, _waiting(deviation, list(deviation.dialogue)))
-             for deviation in by_risk(store.open_anonymous(session, office_id)))
+             for deviation in by_risk(store.open_anonymous(session, office_id, OPEN)))
     return [(deviation, what) for deviation, what in found if what is not None]
 
 

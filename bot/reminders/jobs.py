@@ -132,12 +132,12 @@ def _summary_key(office: Office, week: str) -> LedgerKey:
 def _enter_nudges(session: Session, office: Office, today: date, now: datetime, fresh: list[Nudge],
                   stalled: list[Escalation], summary: str | None) -> NudgePlan:
     plan = NudgePlan(office, today)
+    rows = [store.NewNudge(nudge.rule.value, nudge.target, nudge.deviation_id, nudge.action_id, nudge.recipient,
+                           nudge.period.isoformat(), nudge.workdays) for nudge in fresh]
+    ids = store.enter_nudges(session, office.id, rows, now)
     entered: dict[str, list[tuple[int, Nudge]]] = defaultdict(list)
-    for nudge in fresh:
-        nudge_id = store.enter_nudge(session, office_id=office.id, rule=nudge.rule.value, target=nudge.target,
-                                     deviation_id=nudge.deviation_id, action_id=nudge.action_id,
-                                     recipient=nudge.recipient, period=nudge.period.isoformat(),
-                                     workdays=nudge.workdays, now=now)
+    for row, nudge in zip(rows, fresh, strict=True):
+        nudge_id = ids.pop(row.key, None)  # popped: a key twice in one run is one reminder, as before
         if nudge_id is not None:
             entered[nudge.recipient].append((nudge_id, nudge))
     for recipient, items in entered.items():
@@ -148,13 +148,12 @@ def _enter_nudges(session: Session, office: Office, today: date, now: datetime, 
             store.attach_to_message(session, ids, ledger_id)
             plan.ledger_ids.append(ledger_id)
             plan.nudges += [nudge for _, nudge in items]
+    rows = [store.NewNudge(ESCALATED, str(Target.deviation(e.deviation_id)), e.deviation_id, None,
+                           office.leader_channel, e.period, e.rounds) for e in stalled]
+    ids = store.enter_nudges(session, office.id, rows, now)
     escalated: list[tuple[int, Escalation]] = []
-    for escalation in stalled:
-        row_id = store.enter_nudge(session, office_id=office.id, rule=ESCALATED,
-                                   target=str(Target.deviation(escalation.deviation_id)),
-                                   deviation_id=escalation.deviation_id, action_id=None,
-                                   recipient=office.leader_channel, period=escalation.period,
-                                   workdays=escalation.rounds, now=now)
+    for row, escalation in zip(rows, stalled, strict=True):
+        row_id = ids.pop(row.key, None)
         if row_id is not None:
             escalated.append((row_id, escalation))
     if escalated:
