@@ -412,3 +412,20 @@ def test_the_effect_check_of_the_second_offices_case_is_answered_by_its_leader_o
         check = session.scalar(select(EffectCheck).where(EffectCheck.deviation_id == ham))
         assert (check.answer, check.answered_by) == ("virket", HAM_LEADER)
 
+
+
+def test_a_leaders_command_in_another_offices_channel_is_for_the_office_they_lead(bot):
+    report(bot, channel=LHG_STAFF, view_id="VOC1")
+    report(bot, channel=HAM_STAFF, view_id="VOC2")
+    events = count(bot, Event)
+
+    # Hamar's leader in Lillehammer's staff channel: Hamar's overview, not a refusal written to the audit log.
+    ham = json.dumps(bot.client.command("oversikt", user=HAM_LEADER, channel=LHG_STAFF).json(), ensure_ascii=False)
+    assert "AVV-HAM-2026-0001" in ham and "AVV-LHG" not in ham
+    assert count(bot, Event) == events
+
+    # A leader of both: the channel says which of their offices.
+    in_ham = json.dumps(bot.client.command("oversikt", user=BOTH, channel=HAM_LEADERS).json(), ensure_ascii=False)
+    in_lhg = json.dumps(bot.client.command("oversikt", user=BOTH, channel=LHG_STAFF).json(), ensure_ascii=False)
+    assert "AVV-HAM-2026-0001" in in_ham and "AVV-LHG" not in in_ham
+    assert "AVV-LHG-2026-0001" in in_lhg and "AVV-HAM" not in in_lhg
