@@ -46,7 +46,8 @@ def case_reference(deviation: Deviation, links: Mapping[int, str]) -> str:
 
 
 def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]], now: datetime,
-                    links: Mapping[int, str] | None = None, waiting: Mapping[int, Waiting] | None = None) -> list:
+                    links: Mapping[int, str] | None = None, waiting: Mapping[int, Waiting] | None = None,
+                    max_cases: int = MAX_CASES) -> list:
     """Open cases by state, each state's by risk then age (bot.leaders.service.overview), with its risk's
     colour and score, how long each has waited, each linked to its card
     (`links`) and carrying its next button, so a leader acts from the list; an anonymous case waiting
@@ -59,7 +60,7 @@ def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]]
         return blocks
     shown = 0
     for state, deviations in grouped.items():
-        room = deviations[:MAX_CASES - shown]
+        room = deviations[:max_cases - shown]
         if not room:
             continue
         blocks.append(SectionBlock(text=mrkdwn(t("overview.state", loc, state=t(f"state.{state.value}", loc),
@@ -81,8 +82,9 @@ def _waiting(deviation_id: int, waiting: Mapping[int, Waiting] | None, loc: str)
     return f" · _{t(f'dialogue.waiting.{what.value}', loc)}_" if what else ""
 
 
-def home_extra_blocks(services: Services, office: Office, user_id: str) -> list:
-    """App Home for leaders: the overview under their own cases."""
+def home_extra_blocks(services: Services, office: Office, user_id: str, *, max_cases: int = MAX_CASES) -> list:
+    """App Home for leaders: the overview under their own cases (a leader of several offices has one per
+    office, `max_cases` each, so all of them fit in a Home tab's 100 blocks)."""
     if not services.leaders.is_leader(office, user_id):
         return []
     grouped = leaders_service.overview(services.db, office)
@@ -91,7 +93,8 @@ def home_extra_blocks(services: Services, office: Office, user_id: str) -> list:
                                            reason=delivery_reason(refusal, office.locale))))
                 for refusal in office_refusals(services.db, office)]
     waiting = dialogue.waiting_cases(services.db, office)
-    return [DividerBlock(), *problems, *overview_blocks(office, grouped, services.clock.now(), links, waiting)]
+    return [DividerBlock(), *problems,
+            *overview_blocks(office, grouped, services.clock.now(), links, waiting, max_cases)]
 
 
 def overview(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.i18n import t
 from bot.reminders.digest import scheduled_digest
 from bot.reminders.jobs import scheduled_nudges
 from bot.settings import EXAMPLE_OFFICE_CONFIG
@@ -429,3 +430,22 @@ def test_a_leaders_command_in_another_offices_channel_is_for_the_office_they_lea
     in_lhg = json.dumps(bot.client.command("oversikt", user=BOTH, channel=LHG_STAFF).json(), ensure_ascii=False)
     assert "AVV-HAM-2026-0001" in in_ham and "AVV-LHG" not in in_ham
     assert "AVV-LHG-2026-0001" in in_lhg and "AVV-HAM" not in in_lhg
+
+
+def test_app_home_of_a_leader_of_both_offices_shows_each_offices_overview_within_its_100_blocks(bot, db, clock):
+    for n in range(45):
+        seeding.add_deviation(db, oslo(date(2026, 11, 2), 8), office_id=LHG, title=f"Lillehammers sak {n}")
+        seeding.add_deviation(db, oslo(date(2026, 11, 2), 8), office_id=HAM, title=f"Hamars sak {n}")
+    before = len(bot.fake.of("views.publish"))
+    bot.client.event({"type": "app_home_opened", "user": BOTH, "tab": "home", "channel": "D0HOME"})
+    view = bot.fake.wait_for("views.publish", before + 1)[-1].params["view"]
+    assert len(view["blocks"]) <= 100
+    home = text_of(view)
+    assert "NAV Lillehammer–Gausdal" in home and "NAV Hamar" in home
+    # Each office's cases shown one by one, up to its share, then how many more: none left out unsaid.
+    shown = {office: sum(1 for b in view["blocks"] if b.get("block_id", "").startswith("card:")
+                         and title in json.dumps(b, ensure_ascii=False))
+             for office, title in ((LHG, "Lillehammers sak"), (HAM, "Hamars sak"))}
+    assert shown == {LHG: 20, HAM: 20}
+    assert home.count("… og 25 til") == 2
+    assert view["blocks"][-1]["text"]["text"] == t("dialogue.help", "nb")  # the help at the bottom is not cut off
