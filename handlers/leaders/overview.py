@@ -47,13 +47,15 @@ def case_reference(deviation: Deviation, links: Mapping[int, str]) -> str:
 
 def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]], now: datetime,
                     links: Mapping[int, str] | None = None, waiting: Mapping[int, Waiting] | None = None,
-                    max_cases: int = MAX_CASES) -> list:
+                    max_cases: int = MAX_CASES, named: bool = False) -> list:
     """Open cases by state, each state's by risk then age (bot.leaders.service.overview), with its risk's
     colour and score, how long each has waited, each linked to its card
     (`links`) and carrying its next button, so a leader acts from the list; an anonymous case waiting
-    for its reporter says so (issue 20: nobody can be reminded)."""
+    for its reporter says so (issue 20: nobody can be reminded). At most `max_cases` one by one, then
+    «… og N til»; `named`, in a workspace of several offices (issue 24), the header names the office."""
     loc, links = office.locale, links or {}
-    blocks: list = [HeaderBlock(text=plain("overview.header", loc))]
+    header = plain("overview.header_named", loc, office=office.name[:100]) if named else plain("overview.header", loc)
+    blocks: list = [HeaderBlock(text=header)]
     total = sum(len(deviations) for deviations in grouped.values())
     if not total:
         blocks.append(ContextBlock(elements=[mrkdwn(t("overview.none", loc))]))
@@ -108,4 +110,6 @@ def overview(services: Services, office: Office, command: SlashCommand, ack: Ack
         reply(ack, say(exc, loc))
         return
     links = card_links(services.client, office, [d for ds in grouped.values() for d in ds])
-    reply(ack, t("overview.header", loc), overview_blocks(office, grouped, services.clock.now(), links, waiting))
+    named = len(services.offices.in_team(command.team_id)) > 1
+    reply(ack, t("overview.header", loc), overview_blocks(office, grouped, services.clock.now(), links, waiting,
+                                                          named=named))

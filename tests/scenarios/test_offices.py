@@ -430,6 +430,9 @@ def test_a_leaders_command_in_another_offices_channel_is_for_the_office_they_lea
     in_lhg = json.dumps(bot.client.command("oversikt", user=BOTH, channel=LHG_STAFF).json(), ensure_ascii=False)
     assert "AVV-HAM-2026-0001" in in_ham and "AVV-LHG" not in in_ham
     assert "AVV-LHG-2026-0001" in in_lhg and "AVV-HAM" not in in_lhg
+    # … and the overview says whose it is: in a DM, a leader of both gets the first office's, named.
+    in_dm = bot.client.command("oversikt", user=BOTH, channel="D0BOTH").json()
+    assert in_dm["blocks"][0]["text"]["text"] == "Åpne avvik – NAV Lillehammer–Gausdal"
 
 
 def test_app_home_of_a_leader_of_both_offices_shows_each_offices_overview_within_its_100_blocks(bot, db, clock):
