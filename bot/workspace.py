@@ -88,11 +88,15 @@ def which(db: Database, leaders: LeaderDirectory, offices: Sequence[Office], hin
         return Which(prefixed, Found.ROW, team)
     channel = next((o for o in team if hints.channel and hints.channel in owned_channels(o)), None)
     user = hints.user_id
-    led = led_by(leaders, team, user) if user and hints.for_leaders else ()
-    if channel and (not led or channel in led):
+    leaders_work = bool(user and hints.for_leaders)
+    if channel and (not leaders_work or leaders.is_leader(channel, user)):  # type: ignore[arg-type]
         return Which(channel, Found.CHANNEL, team)
-    if led:  # leaders' work in another office's channel: the office they lead, not a refusal
-        return Which(led[0], Found.LEADER, team)
+    if leaders_work:  # in another office's channel too: the office they lead, not a refusal
+        led = next((o for o in team if leaders.is_leader(o, user)), None)  # type: ignore[arg-type]
+        if led:
+            return Which(led, Found.LEADER, team)
+    if channel:
+        return Which(channel, Found.CHANNEL, team)
     if user:
         staff = next((o for o in team if o.staff_usergroup and user in leaders.group_members(o.staff_usergroup)), None)
         if staff:
