@@ -150,7 +150,8 @@ def test_a_person_no_channel_or_group_places_chooses_the_office_and_it_is_rememb
     select_block = office_select(view)
     assert select_block is not None and view["blocks"][0] is select_block  # at the top of the form
     assert select_block["label"]["text"] == "Kontor"
-    assert select_block["element"]["initial_option"]["value"] == LHG  # nothing remembered: the first
+    # Nothing remembered: no office is chosen for them (a guess would send the case to leaders they never picked).
+    assert "initial_option" not in select_block["element"]
     # The offices of this workspace only: not Gjøvik's, which is in another.
     names = [o["text"]["text"] for o in select_block["element"]["options"]]
     assert names == ["NAV Lillehammer–Gausdal", "NAV Hamar"]
@@ -185,6 +186,15 @@ def test_choosing_a_category_keeps_the_office_select_and_shows_the_chosen_office
     updated = choose_category(bot, view, "informasjonssikkerhet", user="U0STAFF9", typed={"office": HAM})
     assert office_select(updated["view"])["element"]["initial_option"]["value"] == HAM
     assert "ASYS" in text_of(updated["view"])
+
+
+def test_choosing_a_category_before_an_office_keeps_the_office_unchosen(bot):
+    from tests.support.flows import choose_category
+
+    view = open_form(bot, user="U0STAFF9")
+    updated = choose_category(bot, view, "lokal_rutine", user="U0STAFF9")["view"]
+    assert "initial_option" not in office_select(updated)["element"]
+    assert "office" not in unseal(updated["private_metadata"])  # no office slipped in behind the select
 
 
 def test_references_of_two_offices_never_collide(bot):
