@@ -295,10 +295,18 @@ class OfficeDirectory(_Strict):
         if len(self.office) > 1:
             for team in {o.team_id for o in self.office}:
                 sharing = [o for o in self.office if o.team_id == team]
-                prefixes = [o.reference_prefix for o in sharing]
-                if len(sharing) > 1 and (None in prefixes or len(set(prefixes)) != len(prefixes)):
-                    raise ValueError(f"offices in one workspace ({', '.join(o.id for o in sharing)}) need "
-                                     "distinct reference_prefix values, so references never collide")
+                if len(sharing) < 2:
+                    continue
+                without = [o.id for o in sharing if o.reference_prefix is None]
+                if without:
+                    raise ValueError(f"no reference_prefix for {', '.join(without)}: offices that share a "
+                                     "workspace each need their own, so references never collide")
+                for prefix in dict.fromkeys(o.reference_prefix for o in sharing):
+                    same = [o.id for o in sharing if o.reference_prefix == prefix]
+                    if len(same) > 1:
+                        raise ValueError(f"offices in one workspace ({', '.join(same)}) have the same "
+                                         f"reference_prefix {prefix!r}; give each its own, so references "
+                                         "never collide")
             owners: dict[tuple[str | None, str], str] = {}  # channel ids are unique within a workspace
             for o in self.office:
                 for channel in (*o.channels, o.leader_channel, o.office_channel):

@@ -8,7 +8,8 @@ A workspace with one office: that office, as always. With several, in this order
    the case belongs to (and is checked as a leader of *that* office);
 2. the office the bot itself sealed into the modal (it knew when it opened it);
 3. the channel the command, shortcut or button is used in: an office's `channels`, its leader
-   channel and its office channel;
+   channel and its office channel (for leaders' work, only an office the person leads: a leader of
+   Hamar typing `/avvik oversikt` in Lillehammer's channel gets Hamar's, not a refusal);
 4. for leaders' work: the first office, in the config's order, the person leads;
 5. the person's membership of an office's `staff_usergroup` (the Web API, cached as leader groups are);
 6. the office the person last chose in the registration form's «Kontor» select.
@@ -86,13 +87,16 @@ def which(db: Database, leaders: LeaderDirectory, offices: Sequence[Office], hin
     if prefixed:
         return Which(prefixed, Found.ROW, team)
     channel = next((o for o in team if hints.channel and hints.channel in owned_channels(o)), None)
-    if channel:
-        return Which(channel, Found.CHANNEL, team)
     user = hints.user_id
-    if user and hints.for_leaders:
-        led = next((o for o in team if leaders.is_leader(o, user)), None)
+    leaders_work = bool(user and hints.for_leaders)
+    if channel and (not leaders_work or leaders.is_leader(channel, user)):  # type: ignore[arg-type]
+        return Which(channel, Found.CHANNEL, team)
+    if leaders_work:  # in another office's channel too: the office they lead, not a refusal
+        led = next((o for o in team if leaders.is_leader(o, user)), None)  # type: ignore[arg-type]
         if led:
             return Which(led, Found.LEADER, team)
+    if channel:
+        return Which(channel, Found.CHANNEL, team)
     if user:
         staff = next((o for o in team if o.staff_usergroup and user in leaders.group_members(o.staff_usergroup)), None)
         if staff:

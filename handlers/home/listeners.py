@@ -15,11 +15,11 @@ from bot.i18n import t
 from bot.leaders import service as leaders_service
 from bot.office import Office
 from bot.services import Services
-from bot.workspace import Which
+from bot.workspace import Which, led_by
 from handlers.blocks import escape
 from handlers.common import reply, say
 from handlers.home.blocks import home_view, mine_blocks, status_blocks
-from handlers.leaders.overview import home_extra_blocks
+from handlers.leaders.overview import MAX_CASES, home_extra_blocks
 from handlers.middleware import parse
 from handlers.payloads import HomeOpened, SlashCommand
 
@@ -37,8 +37,11 @@ def publish_home(client: WebClient, services: Services, office: Office, which: W
     if len(which.offices) == 1:
         extra = home_extra_blocks(services, office, user_id)
     else:
-        extra = [block for led in which.offices
-                 for block in _under_name(led, home_extra_blocks(services, led, user_id))]
+        led = led_by(services.leaders, which.offices, user_id)
+        share = MAX_CASES // max(len(led), 1)  # every office they lead fits, not the first alone
+        extra = [block for office_led in led
+                 for block in _under_name(office_led, home_extra_blocks(services, office_led, user_id,
+                                                                        max_cases=share))]
     view = home_view(office, mine, extra)
     try:
         client.views_publish(user_id=user_id, view=view)

@@ -46,20 +46,23 @@ def case_reference(deviation: Deviation, links: Mapping[int, str]) -> str:
 
 
 def overview_blocks(office: Office, grouped: Mapping[State, Sequence[Deviation]], now: datetime,
-                    links: Mapping[int, str] | None = None, waiting: Mapping[int, Waiting] | None = None) -> list:
+                    links: Mapping[int, str] | None = None, waiting: Mapping[int, Waiting] | None = None,
+                    max_cases: int = MAX_CASES, named: bool = False) -> list:
     """Open cases by state, each state's by risk then age (bot.leaders.service.overview), with its risk's
     colour and score, how long each has waited, each linked to its card
     (`links`) and carrying its next button, so a leader acts from the list; an anonymous case waiting
-    for its reporter says so (issue 20: nobody can be reminded)."""
+    for its reporter says so (issue 20: nobody can be reminded). At most `max_cases` one by one, then
+    «… og N til»; `named`, in a workspace of several offices (issue 24), the header names the office."""
     loc, links = office.locale, links or {}
-    blocks: list = [HeaderBlock(text=plain("overview.header", loc))]
+    header = plain("overview.header_named", loc, office=office.name[:100]) if named else plain("overview.header", loc)
+    blocks: list = [HeaderBlock(text=header)]
     total = sum(len(deviations) for deviations in grouped.values())
     if not total:
         blocks.append(ContextBlock(elements=[mrkdwn(t("overview.none", loc))]))
         return blocks
     shown = 0
     for state, deviations in grouped.items():
-        room = deviations[:MAX_CASES - shown]
+        room = deviations[:max_cases - shown]
         if not room:
             continue
         blocks.append(SectionBlock(text=mrkdwn(t("overview.state", loc, state=t(f"state.{state.value}", loc),
@@ -81,8 +84,9 @@ def _waiting(deviation_id: int, waiting: Mapping[int, Waiting] | None, loc: str)
     return f" · _{t(f'dialogue.waiting.{what.value}', loc)}_" if what else ""
 
 
-def home_extra_blocks(services: Services, office: Office, user_id: str) -> list:
-    """App Home for leaders: the overview under their own cases."""
+def home_extra_blocks(services: Services, office: Office, user_id: str, *, max_cases: int = MAX_CASES) -> list:
+    """App Home for leaders: the overview under their own cases (a leader of several offices has one per
+    office, `max_cases` each, so all of them fit in a Home tab's 100 blocks)."""
     if not services.leaders.is_leader(office, user_id):
         return []
     grouped = leaders_service.overview(services.db, office)
@@ -91,7 +95,8 @@ def home_extra_blocks(services: Services, office: Office, user_id: str) -> list:
                                            reason=delivery_reason(refusal, office.locale))))
                 for refusal in office_refusals(services.db, office)]
     waiting = dialogue.waiting_cases(services.db, office)
-    return [DividerBlock(), *problems, *overview_blocks(office, grouped, services.clock.now(), links, waiting)]
+    return [DividerBlock(), *problems,
+            *overview_blocks(office, grouped, services.clock.now(), links, waiting, max_cases)]
 
 
 def overview(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
@@ -105,4 +110,6 @@ def overview(services: Services, office: Office, command: SlashCommand, ack: Ack
         reply(ack, say(exc, loc))
         return
     links = card_links(services.client, office, [d for ds in grouped.values() for d in ds])
-    reply(ack, t("overview.header", loc), overview_blocks(office, grouped, services.clock.now(), links, waiting))
+    named = len(services.offices.in_team(command.team_id)) > 1
+    reply(ack, t("overview.header", loc), overview_blocks(office, grouped, services.clock.now(), links, waiting,
+                                                          named=named))

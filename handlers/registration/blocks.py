@@ -56,7 +56,8 @@ def _text_input(field: str, locale: Locale, *, multiline: bool, max_length: int,
 
 def registration_view(office: Office, today: date, *, prefill: str | None = None,
                       channel_id: str | None = None, category: Category | None = None,
-                      now: datetime | None = None, offices: tuple[Office, ...] = (), ask: bool = False) -> View:
+                      now: datetime | None = None, offices: tuple[Office, ...] = (), ask: bool = False,
+                      preselect: bool = True) -> View:
     """The modal `/avvik` opens. Help first (seed 000: what a deviation is, and that a report is
     about the system, not about a colleague), then the fields of DESIGN.md.
 
@@ -69,7 +70,9 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
     never refuses as empty a field this form showed as optional.
 
     In a workspace with several `offices` (issue 24), the office the bot found goes in the sealed
-    metadata; when it found none (`ask`), a required «Kontor» select comes first, `office` chosen in it.
+    metadata; when it found none (`ask`), a required «Kontor» select comes first, with `office` chosen in
+    it when `preselect` (the person's own last choice): a mere guess is not chosen for them, so a case
+    does not reach the leaders of an office the reporter never picked.
     """
     loc = office.locale
     route = office.route(category) if category else None
@@ -121,7 +124,7 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
                                          option("anonymous", "anonymous", loc)]))],
     }
     blocks = [
-        *([_office_select(office, offices)] if ask and len(offices) > 1 else []),
+        *([_office_select(office, offices, preselect)] if ask and len(offices) > 1 else []),
         SectionBlock(text=mrkdwn(t("modal.intro", loc))),
         ContextBlock(elements=[mrkdwn(t("modal.not_about_colleague", loc))]),
         DividerBlock(),
@@ -145,15 +148,16 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
 OPTION_TEXT_MAX = 75  # Block Kit's limit for an option's text
 
 
-def _office_select(chosen: Office, offices: tuple[Office, ...]) -> InputBlock:
-    """«Kontor»: the workspace's offices by name, the remembered (or first) one chosen."""
+def _office_select(chosen: Office, offices: tuple[Office, ...], preselect: bool) -> InputBlock:
+    """«Kontor»: the workspace's offices by name, the remembered one chosen (`preselect`), else none."""
     loc = chosen.locale
     choices = [Option(value=o.id, text=PlainTextObject(text=o.name[:OPTION_TEXT_MAX], emoji=False)) for o in offices]
     return InputBlock(block_id=F.OFFICE, label=plain("field.office.label", loc), hint=plain("field.office.hint", loc),
                       element=StaticSelectElement(
                           action_id=ids.VALUE, placeholder=plain("field.office.placeholder", loc),
                           options=choices[:100],
-                          initial_option=next((c for c in choices if c.value == chosen.id), None)))
+                          initial_option=next((c for c in choices if c.value == chosen.id), None) if preselect
+                          else None))
 
 
 def _category_option(category: Category, loc: Locale) -> Option:

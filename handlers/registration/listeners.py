@@ -18,7 +18,7 @@ from bot.registration import service as registration
 from bot.registration.rules import readable_message
 from bot.registration.service import Redirected, parse_form
 from bot.services import Services
-from bot.workspace import Which
+from bot.workspace import Found, Which
 from handlers import ids
 from handlers.common import form_errors, open_view, today
 from handlers.middleware import parse
@@ -32,19 +32,20 @@ NATIONAL_ID = "error.field.national_id"  # the refusal bot/registration gives a 
 _blank_views: dict[tuple[int, date, bool], tuple[Office, dict]] = {}
 
 
-def blank_registration_view(office: Office, day: date, offices: tuple[Office, ...] = (), ask: bool = False) -> dict:
+def blank_registration_view(office: Office, day: date, offices: tuple[Office, ...] = (), ask: bool = False,
+                            preselect: bool = True) -> dict:
     """The empty form is the same for everyone in an office on a given day (and, with «Kontor», for
     everyone whose choice it preselects): built (and checked by slack_sdk's models, several
     milliseconds of CPU) once, not on every `/avvik`. Keyed by the office object, which lives as long
     as the process; callers only serialise it, never change it."""
-    key = (id(office), day, ask)
+    key = (id(office), day, ask, preselect)
     cached = _blank_views.get(key)
     if cached is None:
         if len(_blank_views) > 64 + 2 * len(offices):
             _blank_views.clear()  # yesterday's forms
         # The office is kept with its form, so its id cannot be reused by another office meanwhile.
-        cached = _blank_views.setdefault(key, (office, registration_view(office, day, offices=offices,
-                                                                         ask=ask).to_dict()))
+        cached = _blank_views.setdefault(key, (office, registration_view(office, day, offices=offices, ask=ask,
+                                                                         preselect=preselect).to_dict()))
     return cached[1]
 
 
@@ -52,14 +53,16 @@ def open_registration(services: Services, client: WebClient, which: Which, trigg
                       prefill: str | None = None, channel_id: str | None = None) -> None:
     """Open the registration modal (the trigger is valid for 3 seconds: call right after ack). In a
     workspace with several offices, one found by channel or staff group is kept in the form's sealed
-    metadata; otherwise the form asks «Kontor», with the person's last choice (or the first) chosen."""
+    metadata; otherwise the form asks «Kontor», with the person's last choice chosen (a guess is not)."""
     office, offices = which.office, (which.offices if len(which.offices) > 1 else ())
     ask = bool(offices) and not which.found.settled
+    preselect = which.found is not Found.GUESS
     day = today(services, office)
     if prefill is None and channel_id is None:
-        view: dict | object = blank_registration_view(office, day, offices, ask)
+        view: dict | object = blank_registration_view(office, day, offices, ask, preselect)
     else:
-        view = registration_view(office, day, prefill=prefill, channel_id=channel_id, offices=offices, ask=ask)
+        view = registration_view(office, day, prefill=prefill, channel_id=channel_id, offices=offices, ask=ask,
+                                 preselect=preselect)
     open_view(client, trigger_id, view)
 
 

@@ -37,10 +37,11 @@ def show_destination(ack: Ack, client: WebClient, services: Services, which: Whi
         return
     category = Category(parsed.selected) if parsed.selected in set(Category) else None
     values, meta = parsed.view.values(), parsed.view.metadata
-    office = chosen_office(which, values, meta) or which.office
+    chosen = chosen_office(which, values, meta)
+    office = chosen or which.office
     view = registration_view(office, today(services, office), channel_id=meta.get("channel"), category=category,
                              now=services.clock.now(), offices=which.offices if len(which.offices) > 1 else (),
-                             ask=ids.Field.OFFICE in values)
+                             ask="office" not in meta, preselect=chosen is not None)  # no office sealed: it asked
     update_view(client, parsed.view, view)
 
 

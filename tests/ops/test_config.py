@@ -179,3 +179,20 @@ def test_a_county_in_an_office_file_is_sent_to_the_defaults_file(tmp_path):
     with pytest.raises(ConfigError, match=rf"^AVVIK_OFFICE_CONFIG: {path}/lillehammer.toml: \[\[county\]\] tables go "
                                           r"in _defaults\.toml\.$"):
         load_offices(path)
+
+
+def test_a_missing_or_shared_reference_prefix_names_only_the_offices_at_fault(tmp_path):
+    path = folder(tmp_path, **{
+        "lillehammer.toml": _office_file("L", "T1", 1, 'reference_prefix = "LHG"\n'),
+        "hamar.toml": _office_file("H", "T1", 2, 'reference_prefix = "LHG"\n'),
+        "gjovik.toml": _office_file("G", "T1", 3, 'reference_prefix = "GJO"\n')})
+    with pytest.raises(ConfigError) as raised:
+        load_offices(path)
+    assert str(raised.value) == (
+        f"AVVIK_OFFICE_CONFIG: {path}/hamar.toml, {path}/lillehammer.toml: offices in one workspace (hamar, "
+        "lillehammer) have the same reference_prefix 'LHG'; give each its own, so references never collide.")
+    (path / "hamar.toml").write_text(_office_file("H", "T1", 2), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_offices(path)
+    assert str(raised.value) == (f"AVVIK_OFFICE_CONFIG: {path}/hamar.toml: no reference_prefix for hamar: offices "
+                                 "that share a workspace each need their own, so references never collide.")

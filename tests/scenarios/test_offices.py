@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.i18n import t
 from bot.reminders.digest import scheduled_digest
 from bot.reminders.jobs import scheduled_nudges
 from bot.settings import EXAMPLE_OFFICE_CONFIG
@@ -30,6 +31,7 @@ LHG, HAM, GJO = "lillehammer-gausdal", "hamar", "gjovik"
 LHG_LEADERS, LHG_OFFICE, LHG_STAFF = "C0LEADERS", "C0OFFICE", "C0LHGSTAFF"
 HAM_LEADERS, HAM_OFFICE, HAM_STAFF = "C0HAMLEAD", "C0HAMOFF", "C0HAMSTAFF"
 LHG_LEADER, HAM_LEADER = "U0LEADER1", "U0HAMLEAD1"
+BOTH = "U0BOTHLEAD"  # leads both offices of the workspace
 LHG_GROUP, HAM_GROUP = "S0LHGSTAFF", "S0HAMSTAFF"
 
 
@@ -53,8 +55,9 @@ def office_config(tmp_path: Path) -> Path:
 
     path = tmp_path / "offices.toml"
     path.write_text("\n".join([
-        office(LHG, TEAM, "LHG", LHG_STAFF, LHG_GROUP, LHG_LEADERS, LHG_OFFICE, '["U0LEADER1", "U0LEADER2"]'),
-        office(HAM, TEAM, "HAM", HAM_STAFF, HAM_GROUP, HAM_LEADERS, HAM_OFFICE, f'["{HAM_LEADER}"]'),
+        office(LHG, TEAM, "LHG", LHG_STAFF, LHG_GROUP, LHG_LEADERS, LHG_OFFICE,
+               f'["U0LEADER1", "U0LEADER2", "{BOTH}"]'),
+        office(HAM, TEAM, "HAM", HAM_STAFF, HAM_GROUP, HAM_LEADERS, HAM_OFFICE, f'["{HAM_LEADER}", "{BOTH}"]'),
         office(GJO, "T0OTHER", "GJO", "C0GJOSTAFF", "S0GJOSTAFF", "C0GJOLEAD", "C0GJOOFF", '["U0GJOLEAD"]'),
     ]), encoding="utf-8")
     return path
@@ -147,7 +150,8 @@ def test_a_person_no_channel_or_group_places_chooses_the_office_and_it_is_rememb
     select_block = office_select(view)
     assert select_block is not None and view["blocks"][0] is select_block  # at the top of the form
     assert select_block["label"]["text"] == "Kontor"
-    assert select_block["element"]["initial_option"]["value"] == LHG  # nothing remembered: the first
+    # Nothing remembered: no office is chosen for them (a guess would send the case to leaders they never picked).
+    assert "initial_option" not in select_block["element"]
     # The offices of this workspace only: not Gjøvik's, which is in another.
     names = [o["text"]["text"] for o in select_block["element"]["options"]]
     assert names == ["NAV Lillehammer–Gausdal", "NAV Hamar"]
@@ -182,6 +186,15 @@ def test_choosing_a_category_keeps_the_office_select_and_shows_the_chosen_office
     updated = choose_category(bot, view, "informasjonssikkerhet", user="U0STAFF9", typed={"office": HAM})
     assert office_select(updated["view"])["element"]["initial_option"]["value"] == HAM
     assert "ASYS" in text_of(updated["view"])
+
+
+def test_choosing_a_category_before_an_office_keeps_the_office_unchosen(bot):
+    from tests.support.flows import choose_category
+
+    view = open_form(bot, user="U0STAFF9")
+    updated = choose_category(bot, view, "lokal_rutine", user="U0STAFF9")["view"]
+    assert "initial_option" not in office_select(updated)["element"]
+    assert "office" not in unseal(updated["private_metadata"])  # no office slipped in behind the select
 
 
 def test_references_of_two_offices_never_collide(bot):
@@ -349,3 +362,103 @@ def test_an_anonymous_reporter_follows_their_case_by_code_whatever_office_the_co
     case = bot.fake.wait_for("views.open", before + 1)[-1].params["view"]
     assert case["callback_id"] == ids.DIALOGUE_VIEW
     assert "AVV-HAM-2026-0001" in text_of(case)
+
+
+# --- review: a leader of both offices, and the second office's own buttons --------------------------------
+
+DM = {"type": "message", "channel_id": "D0LEADERDM", "message_ts": "1768377600.000100"}
+
+
+def test_a_leader_of_both_offices_acts_on_each_offices_case_as_that_office(bot):
+    lhg = report(bot, channel=LHG_STAFF, view_id="VB1")
+    ham = report(bot, channel=HAM_STAFF, view_id="VB2")
+    for case in (lhg, ham):
+        form = press(bot, ids.ASSESS, case.id, user=BOTH, container=DM)
+        assert form["callback_id"] == ids.ASSESSMENT_VIEW
+        assert submit(bot, form, {**ONE_ACTION, "responsible": BOTH}, user=BOTH) is None
+    with bot.services.db.reading() as session:
+        rows = session.scalars(select(Deviation).order_by(Deviation.id)).all()
+        assert [(d.office_id, d.state) for d in rows] == [(LHG, "tiltak_pagar"), (HAM, "tiltak_pagar")]
+        assessed = session.scalars(select(Event).where(Event.actor_id == BOTH)).all()
+        assert {(e.deviation_id, e.office_id) for e in assessed} == {(lhg.id, LHG), (ham.id, HAM)}
+
+
+def test_the_second_offices_leader_changes_the_risk_of_its_case_and_the_first_offices_cannot(bot):
+    ham = report(bot, channel=HAM_STAFF, view_id="VR1")
+    assert submit(bot, press(bot, ids.ASSESS, ham.id, user=HAM_LEADER), {**ONE_ACTION, "responsible": HAM_LEADER},
+                  user=HAM_LEADER) is None
+    refused = press(bot, ids.CHANGE_RISK, ham.id, user=LHG_LEADER, container=DM)
+    assert refused["callback_id"] == ids.NOTICE_VIEW
+    view = press(bot, ids.CHANGE_RISK, ham.id, user=HAM_LEADER, container=DM)
+    assert view["callback_id"] == ids.RISK_VIEW
+    changed = {"risk_likelihood": "2", "risk_consequence": "4", "cause_types": ["kapasitet"]}
+    assert submit(bot, view, changed, user=LHG_LEADER)["response_action"] == "errors"  # sent by the other's leader
+    assert submit(bot, view, changed, user=HAM_LEADER) is None
+    assert (latest(bot).risk_likelihood, latest(bot).risk_consequence) == (2, 4)
+
+
+def test_the_effect_check_of_the_second_offices_case_is_answered_by_its_leader_only(bot, db, clock):
+    ham = seeding.add_deviation(db, oslo(date(2026, 10, 5), 9), state="tiltak_pagar", office_id=HAM,
+                                responsible_leader=HAM_LEADER)
+    action = seeding.add_action(db, ham, "U0OWNER1", date(2026, 10, 16), oslo(date(2026, 10, 5), 9))
+    seeding.finish_action(db, action, oslo(date(2026, 10, 15), 9))
+    seeding.close(db, ham, oslo(date(2026, 10, 20), 14), feedback="Rettet.")
+    seeding.add_effect_check(db, ham, date(2027, 1, 14), leader=HAM_LEADER)
+    clock.set(oslo(date(2027, 1, 14), 9))
+
+    def click(user: str) -> dict | None:
+        before = len(bot.fake.of("views.open"))
+        assert bot.client.click(ids.effect_action("virket"), value=str(ham), user=user, container=DM).status == 200
+        bot.fake.settle(quiet=0.2)
+        opened = bot.fake.of("views.open")
+        return opened[-1].params["view"] if len(opened) > before else None
+
+    assert click(LHG_LEADER) is None
+    view = click(HAM_LEADER)
+    assert view is not None
+    assert bot.client.submit(view, {}, user=LHG_LEADER).json()["response_action"] == "errors"
+    assert bot.client.submit(view, {}, user=HAM_LEADER).status == 200
+    from store.models import EffectCheck
+    with bot.services.db.reading() as session:
+        check = session.scalar(select(EffectCheck).where(EffectCheck.deviation_id == ham))
+        assert (check.answer, check.answered_by) == ("virket", HAM_LEADER)
+
+
+
+def test_a_leaders_command_in_another_offices_channel_is_for_the_office_they_lead(bot):
+    report(bot, channel=LHG_STAFF, view_id="VOC1")
+    report(bot, channel=HAM_STAFF, view_id="VOC2")
+    events = count(bot, Event)
+
+    # Hamar's leader in Lillehammer's staff channel: Hamar's overview, not a refusal written to the audit log.
+    ham = json.dumps(bot.client.command("oversikt", user=HAM_LEADER, channel=LHG_STAFF).json(), ensure_ascii=False)
+    assert "AVV-HAM-2026-0001" in ham and "AVV-LHG" not in ham
+    assert count(bot, Event) == events
+
+    # A leader of both: the channel says which of their offices.
+    in_ham = json.dumps(bot.client.command("oversikt", user=BOTH, channel=HAM_LEADERS).json(), ensure_ascii=False)
+    in_lhg = json.dumps(bot.client.command("oversikt", user=BOTH, channel=LHG_STAFF).json(), ensure_ascii=False)
+    assert "AVV-HAM-2026-0001" in in_ham and "AVV-LHG" not in in_ham
+    assert "AVV-LHG-2026-0001" in in_lhg and "AVV-HAM" not in in_lhg
+    # … and the overview says whose it is: in a DM, a leader of both gets the first office's, named.
+    in_dm = bot.client.command("oversikt", user=BOTH, channel="D0BOTH").json()
+    assert in_dm["blocks"][0]["text"]["text"] == "Åpne avvik – NAV Lillehammer–Gausdal"
+
+
+def test_app_home_of_a_leader_of_both_offices_shows_each_offices_overview_within_its_100_blocks(bot, db, clock):
+    for n in range(45):
+        seeding.add_deviation(db, oslo(date(2026, 11, 2), 8), office_id=LHG, title=f"Lillehammers sak {n}")
+        seeding.add_deviation(db, oslo(date(2026, 11, 2), 8), office_id=HAM, title=f"Hamars sak {n}")
+    before = len(bot.fake.of("views.publish"))
+    bot.client.event({"type": "app_home_opened", "user": BOTH, "tab": "home", "channel": "D0HOME"})
+    view = bot.fake.wait_for("views.publish", before + 1)[-1].params["view"]
+    assert len(view["blocks"]) <= 100
+    home = text_of(view)
+    assert "NAV Lillehammer–Gausdal" in home and "NAV Hamar" in home
+    # Each office's cases shown one by one, up to its share, then how many more: none left out unsaid.
+    shown = {office: sum(1 for b in view["blocks"] if b.get("block_id", "").startswith("card:")
+                         and title in json.dumps(b, ensure_ascii=False))
+             for office, title in ((LHG, "Lillehammers sak"), (HAM, "Hamars sak"))}
+    assert shown == {LHG: 20, HAM: 20}
+    assert home.count("… og 25 til") == 2
+    assert view["blocks"][-1]["text"]["text"] == t("dialogue.help", "nb")  # the help at the bottom is not cut off
