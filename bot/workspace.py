@@ -92,12 +92,14 @@ def which(db: Database, leaders: LeaderDirectory, offices: Sequence[Office], hin
     if channel and (not leaders_work or leaders.is_leader(channel, user)):  # type: ignore[arg-type]
         return Which(channel, Found.CHANNEL, team)
     if leaders_work:  # in another office's channel too: the office they lead, not a refusal
+        leaders.warm(o.leader_usergroup for o in team if o.leader_usergroup)
         led = next((o for o in team if leaders.is_leader(o, user)), None)  # type: ignore[arg-type]
         if led:
             return Which(led, Found.LEADER, team)
     if channel:
         return Which(channel, Found.CHANNEL, team)
     if user:
+        leaders.warm(o.staff_usergroup for o in team if o.staff_usergroup)
         staff = next((o for o in team if o.staff_usergroup and user in leaders.group_members(o.staff_usergroup)), None)
         if staff:
             return Which(staff, Found.GROUP, team)
@@ -113,6 +115,7 @@ def owned_channels(office: Office) -> frozenset[str]:
 
 def led_by(leaders: LeaderDirectory, offices: Sequence[Office], user_id: str) -> tuple[Office, ...]:
     """The offices of a workspace a person leads, in the config's order."""
+    leaders.warm(o.leader_usergroup for o in offices if o.leader_usergroup)
     return tuple(o for o in offices if leaders.is_leader(o, user_id))
 
 

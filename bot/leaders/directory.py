@@ -60,6 +60,26 @@ class LeaderDirectory:
         """The counties among `counties` that `user_id` is a leader of."""
         return tuple(c for c in counties if user_id in self.county_leaders(c))
 
+    def warm(self, usergroups: Iterable[str]) -> None:
+        """Read every user group of the workspace in one call (`usergroups.list` with their members)
+        when more than one of `usergroups` is not cached: finding the office of a request in a
+        workspace of many offices must not cost one Slack call per office before Slack's 3 seconds.
+        A failure leaves the groups to be read one by one, as before."""
+        now = self.clock.now()
+        with self._lock:
+            cold = {g for g in usergroups if not ((c := self._cache.get(g)) and now - c[0] < CACHE_FOR)}
+        if len(cold) < 2:
+            return
+        try:
+            response = self.quick_client.usergroups_list(include_users=True)
+            groups = {g.get("id"): frozenset(g.get("users") or []) for g in response.get("usergroups") or []}
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            log.warning("leaders: could not read the workspace's user groups (%s)", type(exc).__name__)
+            return
+        with self._lock:  # a group the workspace does not list (deleted, disabled) has no members
+            for group in cold:
+                self._cache[group] = (now, groups.get(group, frozenset()))
+
     def group_members(self, usergroup: str, *, patient: bool = False) -> frozenset[str]:
         """A Slack user group's members, cached for minutes."""
         now = self.clock.now()

@@ -30,6 +30,7 @@ SCOPES = {
     "views.push": None,
     "views.publish": None,
     "usergroups.users.list": "usergroups:read",
+    "usergroups.list": "usergroups:read",
     "users.info": "users:read",
     "conversations.open": "im:write",
     "conversations.history": HISTORY,

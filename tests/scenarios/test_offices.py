@@ -137,6 +137,8 @@ def test_a_member_of_an_offices_staff_group_reports_to_it_from_anywhere(bot):
     assert office_select(view) is None
     send(bot, view, view_id="VGRP1")
     assert latest(bot).office_id == HAM
+    # The workspace's staff groups were read in one call, not one per office, before the form opened.
+    assert len(bot.fake.of("usergroups.list")) == 1 and bot.fake.of("usergroups.users.list") == []
 
     before = len(bot.fake.of("views.open"))
     bot.client.shortcut(ids.GLOBAL_SHORTCUT)  # the global shortcut has no channel at all

@@ -353,6 +353,10 @@ class SlackFake:
                                          "profile": {"display_name": name, "real_name": name}}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup"), [])}
+        if method == "usergroups.list":  # with include_users: every group and its members in one answer
+            with_users = str(params.get("include_users", "")).lower() in ("true", "1")
+            return {"ok": True, "usergroups": [{"id": group, **({"users": list(users)} if with_users else {})}
+                                               for group, users in self.usergroups.items()]}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts") or "")
             return {"ok": True, "channel": params.get("channel"),
