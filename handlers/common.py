@@ -159,3 +159,14 @@ def who(client: WebClient, user_id: str | None, *, must_act: bool) -> str:
     if not user_id:
         return "–"
     return f"<@{user_id}>" if must_act else display_name(client, user_id)
+
+
+def tell(client: WebClient, channel: str | None, user: str, text: str, *, about: str) -> None:
+    """An answer only the person who pressed sees (ephemeral, in the channel or DM of the button);
+    `about` names the feature in the log line if Slack refuses it (never the text)."""
+    if not channel:
+        return
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except SlackApiError as exc:
+        log.warning("%s: ephemeral answer not sent (%s)", about, exc.response.get("error"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -25,12 +26,13 @@ from bot.office import Office
 from bot.services import Services
 from bot.workspace import Subject
 from handlers import ids
-from handlers.common import display_name, form_errors, id_of, open_from, say
+from handlers.common import display_name, form_errors, id_of, open_from, say, tell
 from handlers.effect.blocks import answer_view, answered_blocks
 from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, ViewSubmission
 
 log = logging.getLogger(__name__)
+_tell = partial(tell, about="effect check")  # only the person who pressed sees it
 E = ids.Effect
 
 
@@ -38,15 +40,6 @@ def _answer_of(text: str) -> Answer | None:
     """The answer an action id or callback id ends with (`effect_answer:nei`)."""
     return parse_answer(text.rpartition(":")[2])
 
-
-def _tell(client: WebClient, channel: str | None, user: str, text: str) -> None:
-    """Only the person who pressed sees it."""
-    if not channel:
-        return
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError as exc:
-        log.warning("effect check: ephemeral answer not sent (%s)", exc.response.get("error"))
 
 
 def on_answer(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -22,12 +23,13 @@ from bot.services import Services, lookup_client
 from bot.workspace import Subject
 from handlers import ids
 from handlers.blocks import escape
-from handlers.common import id_of, reply, say
+from handlers.common import id_of, reply, say, tell
 from handlers.learning.blocks import answer_label, discussion_blocks, poll_blocks, question_text
 from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, SlashCommand
 
 log = logging.getLogger(__name__)
+_tell = partial(tell, about="exercise")  # only the person who pressed sees it
 
 NOT_THERE = {"channel_not_found", "not_in_channel"}
 
@@ -73,15 +75,6 @@ def discussion(services: Services, office: Office, command: SlashCommand, ack: A
     """`/avvik drøfting`: seed 000's ten questions, for a staff meeting."""
     reply(ack, t("learning.discussion.header", office.locale), discussion_blocks(office))
 
-
-def _tell(client: WebClient, channel: str | None, user: str, text: str) -> None:
-    """Only the voter sees it."""
-    if not channel:
-        return
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    except SlackApiError as exc:
-        log.warning("exercise: ephemeral answer not sent (%s)", exc.response.get("error"))
 
 
 def on_vote(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
