@@ -258,6 +258,13 @@ class Messenger:
         if missing:
             raise MissingSenders(missing)
 
+    def deliver_unsent(self, kinds: Sequence[MessageKind], office_id: str) -> DeliveryReport:
+        """Send an office's messages of these kinds still unsent: a scheduled run's own, and any an
+        earlier run could not send (Slack down, rate limited, a process killed mid-send)."""
+        with self.db.transaction() as session:
+            ids = ledger.unsent_ids(session, kinds, office_id)
+        return self.deliver(ids, limit=max(len(ids), 1))
+
     def deliver(self, ids: Sequence[int] | None = None, limit: int = 50) -> DeliveryReport:
         """Send what is due (only `ids`, when given). Safe to call from any number of processes.
 

@@ -121,9 +121,7 @@ def run_breaches(services: Services, office: Office, *, dry_run: bool = False) -
     plan = plan_breaches(services.db, services.clock, office, dry_run=dry_run,
                          contacts=privacy_contacts(services, office))
     if not dry_run:
-        with services.db.transaction() as session:
-            ids = ledger.unsent_ids(session, SCHEDULED, office.id)
-        services.messenger.deliver(ids, limit=max(len(ids), 1))
+        services.messenger.deliver_unsent(SCHEDULED, office.id)
     return plan
 
 

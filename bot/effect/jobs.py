@@ -118,9 +118,7 @@ def run_checks(services: Services, office: Office, *, dry_run: bool = False) -> 
     plan = plan_checks(services.db, services.clock, office, services.leaders.leaders(office, patient=True),
                        dry_run=dry_run)
     if not dry_run and plan.workday:
-        with services.db.transaction() as session:
-            ids = ledger.unsent_ids(session, SCHEDULED, office.id)  # this run's, and any an earlier run left
-        services.messenger.deliver(ids, limit=max(len(ids), 1))
+        services.messenger.deliver_unsent(SCHEDULED, office.id)  # this run's, and any an earlier run left
     return plan
 
 

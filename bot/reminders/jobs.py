@@ -178,9 +178,7 @@ def _enter_nudges(session: Session, office: Office, today: date, now: datetime, 
 def send_scheduled(services: Services, office: Office) -> None:
     """Send the scheduler's messages still unsent for this office: this run's, and any an earlier
     run could not send (Slack down, rate limited, a process killed mid-send)."""
-    with services.db.transaction() as session:
-        ids = ledger.unsent_ids(session, SCHEDULED, office.id)
-    services.messenger.deliver(ids, limit=max(len(ids), 1))
+    services.messenger.deliver_unsent(SCHEDULED, office.id)
 
 
 def run_nudges(services: Services, office: Office, *, dry_run: bool = False) -> NudgePlan:
