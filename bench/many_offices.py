@@ -24,9 +24,11 @@ admin URL: a scratch database is made on it and dropped afterwards; SQLite runs 
    sizes run the same day with the same open cases.
 3. **The registration ack** at 50 concurrent clients, spread over the offices by the channel the
    command is used in (`channel_id`), next to the same load on one office with an empty database.
-   Each client submits the modal the bot opened for it. When the bot cannot yet tell offices in
-   one workspace apart by channel, every office gets a team id of its own instead, and the table
-   says so.
+   Each client submits the modal the bot opened for it, as the person who typed `/avvik`. Checked:
+   each form names the office of its channel in its sealed metadata (no «Kontor» select), and each
+   case is stored in that office with that office's reference prefix. When the bot cannot tell
+   offices in one workspace apart by channel, every office gets a team id of its own instead, and
+   the table says so. `--ack-only` builds the data at the largest size and measures only this.
 """
 
 from __future__ import annotations
@@ -431,6 +433,7 @@ class Client:
     offices: list[dict]
     verifier: SignatureVerifier = field(default_factory=lambda: SignatureVerifier(SECRET))
     sent: dict[str, dict] = field(default_factory=dict)  # trigger id → the office it came from
+    users: dict[str, str] = field(default_factory=dict)  # trigger id → the person who typed /avvik
 
     def post(self, body: str) -> tuple[float, str | None]:
         ts = str(int(time.time()))
@@ -459,10 +462,12 @@ class Client:
         return elapsed, None
 
     def command(self, n: int) -> tuple[float, str | None]:
-        office = self.offices[n % len(self.offices)]
+        index = n % len(self.offices)
+        office = self.offices[index]
         trigger = f"{n}.{uuid.uuid4().hex[:8]}"
         self.sent[trigger] = office
-        form = {"command": "/avvik", "text": "", "user_id": f"U0C{n % 50:02d}", "team_id": office["team"],
+        self.users[trigger] = reporter(index, n)
+        form = {"command": "/avvik", "text": "", "user_id": self.users[trigger], "team_id": office["team"],
                 "channel_id": office["channel"], "trigger_id": trigger, "response_url": "https://hooks.invalid/x",
                 "api_app_id": "A0"}
         return self.post(urllib.parse.urlencode(form))
@@ -473,9 +478,30 @@ class Client:
 
         office = self.sent[trigger]
         payload = {"type": "view_submission", "team": {"id": office["team"]},
-                   "user": {"id": f"U0C{hash(trigger) % 50}"}, "api_app_id": "A0",
+                   "user": {"id": self.users[trigger]}, "api_app_id": "A0",
                    "view": {**view, "id": f"VB{uuid.uuid4().hex}", "state": {"values": fill(view, ANSWERS)}}}
         return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+
+def reporter(index: int, n: int) -> str:
+    """A person of office `index` (one of 50 there): the office can be read back from a stored case."""
+    return f"U0C{index:03d}{n % 50:02d}"
+
+
+def office_of_reporter(reporter_id: str | None) -> int | None:
+    return int(reporter_id[3:6]) if reporter_id and reporter_id.startswith("U0C") else None
+
+
+def form_office(view: dict) -> str | None:
+    """The office a registration form was opened for: the one sealed into its metadata, or None when
+    it asks «Kontor» (the bot did not find the office) or seals none."""
+    from handlers.ids import Field
+    from handlers.payloads import unseal, use_seal_key
+
+    if any(block.get("block_id") == Field.OFFICE for block in view.get("blocks", [])):
+        return None
+    use_seal_key(SECRET)
+    return unseal(view.get("private_metadata", "")).get("office")
 
 
 def opened_views(fake_url: str) -> dict[str, dict]:
@@ -500,8 +526,9 @@ def percentiles(latencies: list[float]) -> dict:
 
 
 def ack(label: str, env: dict[str, str], work: Path, offices: list[dict], fake_url: str, clients: int,
-        requests: int) -> dict:
-    """`requests` commands from `clients` clients at once, then each submits the modal it was given."""
+        requests: int, *, shared: bool = True) -> dict:
+    """`requests` commands from `clients` clients at once, then each submits the modal it was given.
+    With several offices in one workspace (`shared`), each form must name its channel's office."""
     bot, port = serve(env, work)
     client = Client(port, offices)
     try:
@@ -523,33 +550,46 @@ def ack(label: str, env: dict[str, str], work: Path, offices: list[dict], fake_u
     finally:
         bot.stop()
     reached = len({client.sent[t]["id"] for t in ours})
-    return {"label": label, "offices": reached, "opened": len(ours), "commands": len(commands),
+    several = shared and len(offices) > 1
+    sealed = sum(1 for t in ours if form_office(views[t]) == client.sent[t]["id"]) if several else len(ours)
+    return {"label": label, "offices": reached, "opened": len(ours), "commands": len(commands), "sealed": sealed,
             "command": {**percentiles([e for e, _ in commands]), "failed": sum(1 for _, w in commands if w)},
             "submit": {**percentiles([e for e, _ in submits]), "failed": sum(1 for _, w in submits if w)}}
 
 
 def routes_by_channel(env: dict[str, str], work: Path, offices: list[dict], fake_url: str) -> bool:
     """Does this bot tell offices in one workspace apart by the channel? One /avvik from a channel of
-    an office that is not the first: a modal opens only if it found the office."""
+    an office that is not the first: the form it opens must name that office in its sealed metadata
+    (a bot that did not find it opens no modal, or one that asks «Kontor»)."""
     bot, port = serve(env, work)
     try:
-        before = fake_calls(fake_url)["views.open"]
-        Client(port, offices).command(len(offices) // 2)
+        client = Client(port, offices)
+        client.command(len(offices) // 2)
         time.sleep(1)
-        return fake_calls(fake_url)["views.open"] > before
+        (trigger,) = client.sent
+        view = opened_views(fake_url).get(trigger)
+        return view is not None and form_office(view) == offices[len(offices) // 2]["id"]
     finally:
         bot.stop()
 
 
-def stored_for(url: str, since_id: int) -> Counter[str]:
+def stored_for(url: str, since_id: int, offices: list[dict]) -> dict:
+    """The cases stored since `since_id`: how many, in how many offices, and how many of them in the
+    office whose channel their reporter typed `/avvik` in, with that office's reference prefix."""
     from store.models import Deviation
 
     engine = create_engine(url)
     with engine.connect() as connection:
-        rows = connection.execute(select(Deviation.office_id, func.count()).where(Deviation.id > since_id)
-                                  .group_by(Deviation.office_id)).all()
+        rows = connection.execute(select(Deviation.office_id, Deviation.reference, Deviation.reporter_id)
+                                  .where(Deviation.id > since_id)).all()
     engine.dispose()
-    return Counter(dict(rows))
+    placed = 0
+    for office_id, reference, reporter_id in rows:
+        index = office_of_reporter(reporter_id) if len(offices) > 1 else 0
+        office = offices[index] if index is not None and index < len(offices) else None
+        prefix = office and office.get("prefix")
+        placed += bool(office and office_id == office["id"] and (not prefix or reference.startswith(f"AVV-{prefix}-")))
+    return {"stored": len(rows), "stored_offices": len({office_id for office_id, _, _ in rows}), "placed": placed}
 
 
 # --- running it -------------------------------------------------------------------------------
@@ -586,6 +626,9 @@ def backend(name: str, url: str, args: argparse.Namespace, work: Path, fake_url:
         counts = builder.counts()
         print(f"  {name}: {counts['cases']:,} cases ({counts['open']:,} open, {counts['rows']:,} rows) built in "
               f"{time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+        out["built"] = counts
+        if args.ack_only:
+            continue
         result = {**counts, **passes(url, config, fake_url)}
         result["problems"] = check(result)
         for problem in result["problems"]:
@@ -617,9 +660,8 @@ def ack_section(name: str, url: str, args: argparse.Namespace, work: Path, fake_
     with engine.connect() as connection:
         last = connection.scalar(text("SELECT max(id) FROM deviations")) or 0
     engine.dispose()
-    many = ack(f"{args.offices} offices", env, work, offices, fake_url, args.clients, args.requests)
-    stored = stored_for(url, last)
-    many.update(shared_team=shared, stored=sum(stored.values()), stored_offices=len(stored))
+    many = ack(f"{args.offices} offices", env, work, offices, fake_url, args.clients, args.requests, shared=shared)
+    many.update(shared_team=shared, **stored_for(url, last, offices))
     # The same load on one office and an empty database, as the single-office tables measure it.
     one_url = f"sqlite:///{work}/one.db" if url.startswith("sqlite") else scratch_pg(args.admin)
     try:
@@ -629,17 +671,51 @@ def ack_section(name: str, url: str, args: argparse.Namespace, work: Path, fake_
         example = {"id": "lillehammer-gausdal", "team": "T0001", "channel": "C0B"}
         one = ack("1 office", {**env, "DATABASE_URL": one_url, "AVVIK_OFFICE_CONFIG": str(EXAMPLE_OFFICE_CONFIG)},
                   work, [example], fake_url, args.clients, args.requests)
-        one.update(shared_team=True, stored=sum(stored_for(one_url, 0).values()), stored_offices=1)
+        one.update(shared_team=True, **stored_for(one_url, 0, [example]))
     finally:
         if not one_url.startswith("sqlite"):
             drop_pg(args.admin, one_url)
+    problems = []
     for row in (one, many):
         print(f"  {name} ack {row['label']}: /avvik p99 {row['command']['p99']:.0f} ms, submission p99 "
-              f"{row['submit']['p99']:.0f} ms, stored {row['stored']} of {row['opened']}", file=sys.stderr)
-    return {"rows": [one, many]}
+              f"{row['submit']['p99']:.0f} ms, stored {row['stored']} of {row['opened']}, "
+              f"{row['placed']} in their channel's office", file=sys.stderr)
+        if row["sealed"] != row["opened"]:
+            problems.append(f"{row['label']}: {row['opened'] - row['sealed']} forms did not name their "
+                            f"channel's office")
+        if row["stored"] != row["opened"] or row["placed"] != row["stored"]:
+            problems.append(f"{row['label']}: {row['stored']} of {row['opened']} stored, {row['placed']} of them in "
+                            f"their channel's office with its prefix")
+    for problem in problems:
+        print(f"  WARNING {name} ack: {problem}", file=sys.stderr)
+    return {"rows": [one, many], "problems": problems}
 
 
 def print_tables(results: list[dict], args: argparse.Namespace) -> None:
+    if not args.ack_only:
+        print_passes(results, args)
+    acks = [(r["backend"], r["built"], row) for r in results if "ack" in r for row in r["ack"]["rows"]]
+    if not acks:
+        return
+    print(f"\n## Registration ack at {args.clients} concurrent clients, {args.requests} of each (ms)\n")
+    print("| backend | offices | spread by | `/avvik` p50 | p99 | failed | submission p50 | p99 | failed "
+          "| stored / submitted | in the channel's office | offices with a new case |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, built, row in acks:
+        label = ("1 office, empty database" if row["label"] == "1 office"
+                 else f"{row['label']}, {built['cases']:,} cases")
+        how = "—" if row["label"] == "1 office" else ("channel, one team id" if row["shared_team"]
+                                                      else "team id per office")
+        print(f"| {name} | {label} | {how} | {row['command']['p50']:.0f} | {row['command']['p99']:.0f} "
+              f"| {row['command']['failed']} | {row['submit']['p50']:.0f} | {row['submit']['p99']:.0f} "
+              f"| {row['submit']['failed']} | {row['stored']} / {row['opened']} | {row['placed']} "
+              f"| {row['stored_offices']} |")
+    problems = [p for r in results if "ack" in r for p in r["ack"]["problems"]]
+    print("\nChecked against the forms the fake saw and the cases stored: " + ("; ".join(problems) if problems else
+          "every form named its channel's office, every case is stored there with its prefix."))
+
+
+def print_passes(results: list[dict], args: argparse.Namespace) -> None:
     print(f"\n## Many offices: {args.offices} offices, one workspace; the scheduler's passes over all of them "
           f"(seconds, one office after another)\n")
     print("| backend | cases | open | dry run (plan) | reminder run: plan + ledger | send | messages | reminders "
@@ -655,28 +731,19 @@ def print_tables(results: list[dict], args: argparse.Namespace) -> None:
     problems = [p for result in results for row in result["sizes"] for p in row["problems"]]
     print("\nChecked against the ledger and the Slack fake: " + ("; ".join(problems) if problems else
           "every message planned is one ledger row, sent once; the second run entered nothing."))
-    acks = [(r["backend"], row) for r in results if "ack" in r for row in r["ack"]["rows"]]
-    if not acks:
-        return
-    print(f"\n## Registration ack at {args.clients} concurrent clients (ms)\n")
-    print("| backend | offices | spread by | `/avvik` p50 | p99 | failed | submission p50 | p99 | failed "
-          "| stored / submitted | offices with a new case |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, row in acks:
-        how = "—" if row["label"] == "1 office" else ("channel, one team id" if row["shared_team"]
-                                                      else "team id per office")
-        print(f"| {name} | {row['label']} | {how} | {row['command']['p50']:.0f} | {row['command']['p99']:.0f} "
-              f"| {row['command']['failed']} | {row['submit']['p50']:.0f} | {row['submit']['p99']:.0f} "
-              f"| {row['submit']['failed']} | {row['stored']} / {row['opened']} | {row['stored_offices']} |")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small size, for a smoke run")
     parser.add_argument("--no-ack", action="store_true", help="skip the registration ack")
+    parser.add_argument("--ack-only", action="store_true",
+                        help="build the data at the largest size and measure only the registration ack")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    if args.ack_only and args.no_ack:
+        parser.error("--ack-only and --no-ack leave nothing to measure")
     args.offices = 20 if args.quick else 250
     args.open = 200 if args.quick else 5_000
     args.sizes = [2_000, 10_000] if args.quick else [100_000, 500_000]
@@ -705,6 +772,7 @@ def main() -> int:
         args.json.write_text(json.dumps(results, indent=1, default=str))
     print(f"\n(many offices: {time.monotonic() - started:.0f} s)")
     problems = [p for r in results for row in r["sizes"] for p in row["problems"]]
+    problems += [p for r in results if "ack" in r for p in r["ack"]["problems"]]
     return 1 if problems else 0
 
 
