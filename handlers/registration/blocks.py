@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     Option,
+    OptionGroup,
     PlainTextObject,
     SectionBlock,
 )
@@ -146,18 +147,26 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
 
 
 OPTION_TEXT_MAX = 75  # Block Kit's limit for an option's text
+SELECT_MAX = 100  # and for the options of one select list, or of one group in it
 
 
 def _office_select(chosen: Office, offices: tuple[Office, ...], preselect: bool) -> InputBlock:
-    """«Kontor»: the workspace's offices by name, the remembered one chosen (`preselect`), else none."""
+    """«Kontor»: the workspace's offices by name, the remembered one chosen (`preselect`), else none.
+    Slack shows at most 100 options in a list: more offices go in groups of up to 100, by name."""
     loc = chosen.locale
-    choices = [Option(value=o.id, text=PlainTextObject(text=o.name[:OPTION_TEXT_MAX], emoji=False)) for o in offices]
+    by_name = sorted(offices, key=lambda o: o.name.casefold()) if len(offices) > SELECT_MAX else list(offices)
+    choices = [Option(value=o.id, text=PlainTextObject(text=o.name[:OPTION_TEXT_MAX], emoji=False)) for o in by_name]
+    initial = next((c for c in choices if c.value == chosen.id), None) if preselect else None
+    if len(choices) <= SELECT_MAX:
+        listed: dict[str, object] = {"options": choices}
+    else:
+        chunks = [by_name[i:i + SELECT_MAX] for i in range(0, len(by_name), SELECT_MAX)]
+        listed = {"option_groups": [
+            OptionGroup(label=PlainTextObject(text=f"{chunk[0].name[:36]} – {chunk[-1].name[:36]}", emoji=False),
+                        options=choices[n * SELECT_MAX:(n + 1) * SELECT_MAX]) for n, chunk in enumerate(chunks)]}
     return InputBlock(block_id=F.OFFICE, label=plain("field.office.label", loc), hint=plain("field.office.hint", loc),
-                      element=StaticSelectElement(
-                          action_id=ids.VALUE, placeholder=plain("field.office.placeholder", loc),
-                          options=choices[:100],
-                          initial_option=next((c for c in choices if c.value == chosen.id), None) if preselect
-                          else None))
+                      element=StaticSelectElement(action_id=ids.VALUE, initial_option=initial,
+                                                  placeholder=plain("field.office.placeholder", loc), **listed))
 
 
 def _category_option(category: Category, loc: Locale) -> Option:
