@@ -11,7 +11,8 @@ A workspace with one office: that office, as always. With several, in this order
    channel and its office channel (for leaders' work, only an office the person leads: a leader of
    Hamar typing `/avvik oversikt` in Lillehammer's channel gets Hamar's, not a refusal);
 4. for leaders' work: the first office, in the config's order, the person leads;
-5. the person's membership of an office's `staff_usergroup` (the Web API, cached as leader groups are);
+5. the person's membership of an office's `staff_usergroup` (the Web API, cached as leader groups are),
+   when they are in one office's staff group only;
 6. the office the person last chose in the registration form's «Kontor» select.
 
 Nothing found: the workspace's first office, marked as a guess; the registration form then asks
@@ -100,9 +101,9 @@ def which(db: Database, leaders: LeaderDirectory, offices: Sequence[Office], hin
         return Which(channel, Found.CHANNEL, team)
     if user:
         leaders.warm(o.staff_usergroup for o in team if o.staff_usergroup)
-        staff = next((o for o in team if o.staff_usergroup and user in leaders.group_members(o.staff_usergroup)), None)
-        if staff:
-            return Which(staff, Found.GROUP, team)
+        staff = [o for o in team if o.staff_usergroup and user in leaders.group_members(o.staff_usergroup)]
+        if len(staff) == 1:  # in the staff of several offices: the form asks «Kontor»
+            return Which(staff[0], Found.GROUP, team)
     chosen = _remembered(db, hints.team_id, user)
     if chosen in by_id:
         return Which(by_id[chosen], Found.CHOSEN, team)  # type: ignore[index]

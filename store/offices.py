@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from store.models import Action, Deviation, Exercise, NudgeEntry, OfficeChoice, QualityRound
@@ -53,3 +53,10 @@ def remember(session: Session, team_id: str, user_id: str, office_id: str, now: 
         session.add(OfficeChoice(team_id=team_id, user_id=user_id, office_id=office_id, updated_at=now))
     else:
         row.office_id, row.updated_at = office_id, now
+
+
+def forget_choices_before(session: Session, office_id: str, cutoff: datetime) -> int:
+    """Forget who chose this office when they have not chosen since `cutoff` (the office's retention)."""
+    result = session.execute(delete(OfficeChoice).where(OfficeChoice.office_id == office_id,
+                                                        OfficeChoice.updated_at < cutoff))
+    return result.rowcount or 0

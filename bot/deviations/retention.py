@@ -7,6 +7,9 @@ lesson) is erased, while everything that counts stays: state, kind, category, de
 severity, dates and actions. Each erasure is written to the audit log, and the case card in
 the leader channel is updated so it no longer shows the text either.
 
+The office a person last chose in the registration form's «Kontor» (issue 24) is forgotten once
+they have not chosen it for as long.
+
 `avvik-bot purge --dry-run` lists what would go; `avvik-bot purge` and a daily job erase it.
 """
 
@@ -21,6 +24,7 @@ from bot.deviations.workflow import card_update
 from bot.office import Office, OfficeDirectory
 from bot.services import Services
 from store import deviations as store
+from store import offices as offices_store
 from store import retention
 from store.db import Database
 
@@ -66,6 +70,8 @@ def purge(db: Database, clock: Clock, offices: OfficeDirectory, *, dry_run: bool
                 session.flush()
                 ledger_ids = card_update(session, office, deviation, event) if deviation.card_ts else []
                 done.append(Erasure(office.id, deviation.id, deviation.reference, closed_at, fields, ledger_ids))
+            if not dry_run:  # and who last chose this office in «Kontor», once they have not for as long
+                offices_store.forget_choices_before(session, office.id, cutoff(office, now))
     if done and not dry_run:
         log.info("retention: erased the free text of %s closed case(s)", len(done))
     return done

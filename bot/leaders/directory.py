@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -26,6 +26,7 @@ from bot.office import County, Office
 log = logging.getLogger(__name__)
 
 CACHE_FOR = timedelta(minutes=5)
+BACK_OFF = timedelta(seconds=30)  # after the workspace's groups could not be read, before asking Slack again
 
 
 class LeaderDirectory:
@@ -33,6 +34,7 @@ class LeaderDirectory:
         self.client, self.clock = client, clock
         self.quick_client = quick_client or client
         self._cache: dict[str, tuple[object, frozenset[str]]] = {}
+        self._failed_at: datetime | None = None  # when reading every group at once last failed
         self._lock = threading.Lock()
 
     def leaders(self, office: Office, *, patient: bool = False) -> frozenset[str]:
@@ -75,6 +77,8 @@ class LeaderDirectory:
             groups = {g.get("id"): frozenset(g.get("users") or []) for g in response.get("usergroups") or []}
         except (SlackApiError, SlackClientError, OSError) as exc:
             log.warning("leaders: could not read the workspace's user groups (%s)", type(exc).__name__)
+            with self._lock:  # Slack is struggling: no group is asked one by one for a while either
+                self._failed_at = now
             return
         with self._lock:  # a group the workspace does not list (deleted, disabled) has no members
             for group in cold:
@@ -87,6 +91,10 @@ class LeaderDirectory:
             cached = self._cache.get(usergroup)
             if cached and now - cached[0] < CACHE_FOR:  # type: ignore[operator]
                 return cached[1]
+            if self._failed_at is not None and now - self._failed_at < BACK_OFF:
+                # Reading the whole workspace failed a moment ago: asking each of many groups in turn
+                # would only pile slow calls before Slack's 3 seconds. The last known members, as on a failure.
+                return cached[1] if cached else frozenset()
         try:
             client = self.client if patient else self.quick_client
             response = client.usergroups_users_list(usergroup=usergroup)

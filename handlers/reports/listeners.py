@@ -101,7 +101,7 @@ def run_county(services: Services, office: Office, command: SlashCommand, counti
             report = load_county_report(services.db, county, offices, period, services.clock.now())
         except StorageUnavailable:
             _tell(client, command.user_id, t("report.error.unavailable", loc))
-            return
+            continue  # the next county's report may still be read
         blocks = [b.to_dict() for b in county_report_blocks(report, loc)]
         text = t("report.county.fallback", loc, period=period_name(period, loc), county=county.name,
                  registered=report.total.registered)

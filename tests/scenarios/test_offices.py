@@ -464,3 +464,19 @@ def test_app_home_of_a_leader_of_both_offices_shows_each_offices_overview_within
     assert shown == {LHG: 20, HAM: 20}
     assert home.count("… og 25 til") == 2
     assert view["blocks"][-1]["text"]["text"] == t("dialogue.help", "nb")  # the help at the bottom is not cut off
+
+
+def test_a_person_in_two_offices_staff_groups_chooses_the_office_in_the_form(bot):
+    bot.fake.usergroups[LHG_GROUP] = ["U0STAFF1"]
+    bot.fake.usergroups[HAM_GROUP] = ["U0STAFF1"]
+    view = open_form(bot)
+    assert office_select(view) is not None  # not filed under whichever office the config names first
+    send(bot, view, view_id="VBOTH1", office=HAM)
+    assert latest(bot).office_id == HAM
+
+
+def test_when_slack_cannot_list_the_user_groups_no_group_is_asked_one_by_one_before_the_ack(bot):
+    bot.fake.fail("usergroups.list", times=1)
+    view = open_form(bot, user="U0STAFF9")
+    assert office_select(view) is not None  # no staff group known: the form asks
+    assert bot.fake.of("usergroups.users.list") == []

@@ -157,3 +157,24 @@ def test_the_retention_period_runs_from_closure_not_from_registration(bot, db, c
         assert (kept.title, kept.closure_feedback, kept.text_erased_at) == ("Lenge åpen", "Endelig lukket.", None)
         assert kept.what_happened is not None
         assert (erased.what_happened, erased.closure_feedback, erased.text_erased_at) == (None, None, now)
+
+
+def test_who_last_chose_an_office_is_forgotten_after_the_retention_period(bot, clock):
+    """Issue 24's remembered «Kontor»: a person's id and an office, kept no longer than the office keeps words."""
+    from datetime import timedelta
+
+    from store.models import OfficeChoice
+
+    office = bot.services.offices.office[0]
+    days = office.retention.erase_free_text_after_days
+    with bot.services.db.transaction() as session:
+        session.add(OfficeChoice(team_id="T0TEAM", user_id="U0OLDCHOICE", office_id=office.id,
+                                 updated_at=clock.now() - timedelta(days=days + 1)))
+        session.add(OfficeChoice(team_id="T0TEAM", user_id="U0RECENT", office_id=office.id,
+                                 updated_at=clock.now() - timedelta(days=days - 1)))
+    purge(bot.services.db, clock, bot.services.offices, dry_run=True)
+    with bot.services.db.reading() as session:
+        assert len(session.scalars(select(OfficeChoice)).all()) == 2  # a dry run forgets nothing
+    purge(bot.services.db, clock, bot.services.offices)
+    with bot.services.db.reading() as session:
+        assert [c.user_id for c in session.scalars(select(OfficeChoice))] == ["U0RECENT"]
