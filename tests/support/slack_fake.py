@@ -193,6 +193,7 @@ class SlackFake:
             self.uninvited.clear()
             self.names.clear()
             self.history.clear()
+            self.usergroups.clear()  # one test's groups are not the next test's
 
     def of(self, method: str, where: Callable[[Call], bool] | None = None, *, failed: bool = False) -> list[Call]:
         """The calls to `method` that Slack accepted (or, with failed=True, every attempt)."""
