@@ -34,7 +34,6 @@ admin URL: a scratch database is made on it and dropped afterwards; SQLite runs 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -436,30 +435,9 @@ class Client:
     users: dict[str, str] = field(default_factory=dict)  # trigger id → the person who typed /avvik
 
     def post(self, body: str) -> tuple[float, str | None]:
-        ts = str(int(time.time()))
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-                   "X-Slack-Signature": self.verifier.generate_signature(timestamp=ts, body=body)}
-        began = time.perf_counter()
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-            connection.close()
-        except OSError:
-            return time.perf_counter() - began, "no answer"
-        elapsed = time.perf_counter() - began
-        if response.status != 200:
-            return elapsed, f"HTTP {response.status}"
-        if elapsed > 3.0:
-            return elapsed, "late"
-        try:
-            answer = json.loads(data) if data else {}
-        except ValueError:
-            answer = {}  # a command's ack may carry plain text
-        if isinstance(answer, dict) and answer.get("response_action") == "errors":
-            return elapsed, "errors"
-        return elapsed, None
+        from bench.run import signed_post
+
+        return signed_post(self.port, self.verifier, body)
 
     def command(self, n: int) -> tuple[float, str | None]:
         index = n % len(self.offices)
