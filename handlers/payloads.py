@@ -119,7 +119,7 @@ def use_seal_key(signing_secret: str) -> None:
 
 
 def _signature(key: bytes, text: str) -> str:
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
 def seal(values: dict[str, object]) -> str:
@@ -137,7 +137,9 @@ def unseal(metadata: str) -> dict[str, Any]:
     if not metadata or len(metadata) > METADATA_MAX:
         return {}
     text, _, signature = metadata.rpartition(_SEAL)
-    sealed = bool(text) and _seal_key is not None and hmac.compare_digest(signature, _signature(_seal_key, text))
+    # Compared as bytes: a forged signature may hold any character, and compare_digest takes only ASCII str.
+    sealed = bool(text) and _seal_key is not None and hmac.compare_digest(
+        signature.encode("utf-8", "surrogatepass"), _signature(_seal_key, text).encode())
     if not sealed:
         text = metadata
     try:

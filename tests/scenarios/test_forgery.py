@@ -109,6 +109,9 @@ def test_the_sealed_metadata_still_updates_the_owners_own_dm(bot):
     '{"case": ' + "9" * 4000 + "}",  # past Slack's 3000 characters
     json.dumps({"case": {"$gt": 0}, "rows": list(range(10_000))}),
     json.dumps({"case": True, "action": -1, "round": "1; DROP TABLE"}),
+    "0~\x80",  # a «seal» that is not ASCII (Hypothesis found it: it was a 500)
+    '{"case":1}~' + "é" * 32,
+    '{"case":1}~\ud800',  # a lone surrogate, as JSON can carry one
 ])
 @pytest.mark.parametrize("callback_id", [ids.ASSESSMENT_VIEW, ids.CLOSURE_VIEW, ids.COMPLETION_VIEW,
                                          ids.EXTERNAL_REFERENCE_VIEW, ids.QUALITY_REVIEW, ids.QUALITY_MEASURE])
