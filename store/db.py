@@ -37,7 +37,10 @@ class Unavailable(Exception):
 # answers «try again» (the form stays open) rather than leaving Slack to time out.
 SQLITE_BUSY_TIMEOUT = 2.0  # seconds a writer waits for SQLite's write lock
 PG_CONNECT_TIMEOUT = 2  # seconds to open a connection to PostgreSQL (libpq's least)
-PG_STATEMENT_TIMEOUT_MS = 2000  # the server gives up a statement after this long
+# The server gives up a statement after this long: just inside DEADLINE, so a statement waiting on
+# a lock (the office's reference counter at a burst of registrations) has all of its unit's time
+# and is cancelled cleanly rather than cut with its connection.
+PG_STATEMENT_TIMEOUT_MS = 2400
 PG_TCP_USER_TIMEOUT_MS = 2000  # the kernel gives up data unacknowledged this long (a dead link)
 # A unit of work is cut off this long after it began, whatever the network or the database does
 # (a proxy or firewall that silently stops forwarding answers neither keepalives' absence nor

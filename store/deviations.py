@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Insert, and_, bindparam, func, literal_column, select, update
+from sqlalchemy import ColumnElement, Insert, and_, bindparam, func, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -55,6 +55,36 @@ def _next_sequence_statement(dialect: str) -> Insert:
     return statement.on_conflict_do_update(
         index_elements=["office_id", "year"], set_={"last_seq": counters.c.last_seq + 1}
     ).returning(counters.c.last_seq)
+
+
+def number(session: Session, deviation: Deviation, head: str) -> int:
+    """Give a new case the office's next number and its reference (`head` then the number, at least
+    four digits), as the caller's transaction's last statement before COMMIT: its number.
+
+    On PostgreSQL the counter is bumped and the case numbered in one statement, so the counter row
+    is locked from there to COMMIT with no round trip, and no Python, in between: a holder starved
+    of the GIL for a moment no longer holds up every other registration of the office. SQLite's
+    writers are queued for the whole transaction anyway (store/write_lock.py): two statements.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        seq = connection.execute(_NUMBER_PG, {"office_id": deviation.office_id, "year": deviation.year,
+                                              "deviation_id": deviation.id, "head": head}).scalar_one()
+        set_committed_value(deviation, "seq", seq)
+        set_committed_value(deviation, "reference", f"{head}{seq:04d}")
+        return seq
+    seq = next_sequence(session, deviation.office_id, deviation.year)
+    set_reference(session, deviation, seq, f"{head}{seq:04d}")
+    return seq
+
+
+_NUMBER_PG = text(
+    "WITH taken AS (INSERT INTO reference_counters (office_id, year, last_seq) VALUES (:office_id, :year, 1)"
+    " ON CONFLICT (office_id, year) DO UPDATE SET last_seq = reference_counters.last_seq + 1 RETURNING last_seq)"
+    " UPDATE deviations SET seq = taken.last_seq,"
+    " reference = :head || CASE WHEN taken.last_seq < 10000 THEN lpad(taken.last_seq::text, 4, '0')"
+    " ELSE taken.last_seq::text END"
+    " FROM taken WHERE deviations.id = :deviation_id RETURNING deviations.seq")
 
 
 def set_reference(session: Session, deviation: Deviation, seq: int, reference: str) -> None:

@@ -274,7 +274,12 @@ def check_reopen(state: State, reason: str | None) -> None:
 def format_reference(year: int, seq: int, prefix: str | None = None) -> str:
     """`AVV-2026-0042`, or `AVV-LHG-2026-0042` with the office's prefix: unique across the offices
     of one workspace (issue 24)."""
-    return f"AVV-{prefix}-{year}-{seq:04d}" if prefix else f"AVV-{year}-{seq:04d}"
+    return f"{reference_head(year, prefix)}{seq:04d}"
+
+
+def reference_head(year: int, prefix: str | None = None) -> str:
+    """A reference up to its number: `AVV-2026-` or `AVV-LHG-2026-`."""
+    return f"AVV-{prefix}-{year}-" if prefix else f"AVV-{year}-"
 
 
 # --- risk and cause at assessment (issue 22) -------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.breach import rules as breach_rules
 from bot.breach import service as breach
 from bot.clock import Clock
-from bot.deviations.rules import CitizenRights, Kind, Severity, State, format_reference
+from bot.deviations.rules import CitizenRights, Kind, Severity, State, reference_head
 from bot.dialogue import service as dialogue
 from bot.errors import StorageUnavailable
 from bot.forms import ERROR_KEYS, FieldErrors, Text, clean_text
@@ -293,8 +293,7 @@ def _number(session, office: Office, deviation: Deviation) -> None:
     """Give the case its reference, as the transaction's last statements: the office's counter row
     stays locked from here to COMMIT only, so concurrent registrations overlap in everything else
     and the numbers stay gap-free (a registration that rolls back never took one)."""
-    seq = store.next_sequence(session, office.id, deviation.year)
-    store.set_reference(session, deviation, seq, format_reference(deviation.year, seq, office.reference_prefix))
+    store.number(session, deviation, reference_head(deviation.year, office.reference_prefix))
 
 
 def _required(value: _T | None) -> _T:

@@ -54,3 +54,22 @@ def test_a_reading_session_refuses_writes_and_takes_no_write_lock(db: Database):
         reader.add(ReferenceCounter(office_id="x", year=2026, last_seq=0))
         with pytest.raises(ReadOnlySession):
             reader.flush()
+
+
+def test_a_case_is_numbered_with_at_least_four_digits_and_past_9999(db: Database):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from store.models import Deviation, ReferenceCounter
+    from tests.support.seeding import add_deviation
+
+    first = add_deviation(db, datetime(2026, 3, 2, 9, tzinfo=UTC))
+    second = add_deviation(db, datetime(2026, 3, 2, 9, tzinfo=UTC))
+    with db.transaction() as session:
+        assert store.number(session, session.get(Deviation, first), "AVV-LHG-2026-") == 3
+        session.execute(update(ReferenceCounter).values(last_seq=9999))
+        assert store.number(session, session.get(Deviation, second), "AVV-LHG-2026-") == 10000
+    with db.reading() as session:
+        assert session.get(Deviation, first).reference == "AVV-LHG-2026-0003"
+        assert session.get(Deviation, second).reference == "AVV-LHG-2026-10000"
