@@ -38,6 +38,7 @@ logging.getLogger("websocket").setLevel(logging.CRITICAL)
 PING_INTERVAL = 5.0  # seconds between pings on an idle connection
 PING_TIMEOUT = 4.0  # a pong later than this: the connection is gone
 CONNECT_TIMEOUT = 10.0  # a new connection not open by then is given up and tried again
+RECONNECT_PAUSES = (0.5, 1.0, 2.0, 4.0)  # seconds between attempts after a lost connection
 DRAIN_TIMEOUT = 5.0  # at shutdown, envelopes already read are handed to the app for this long at most
 
 
@@ -81,6 +82,7 @@ class _Client(SocketModeClient):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.connection: _Connection | None = None
+        self.swap = threading.Lock()  # the connection in use is changed, or asked for, one at a time
         self.draining = False
         super().__init__(*args, **kwargs)
 
@@ -89,9 +91,14 @@ class _Client(SocketModeClient):
         return None
 
     def _monitor_current_session(self) -> None:
+        # slack_sdk's IntervalRunner ends for good on the first exception: a failed attempt here
+        # (Slack slow to hand out a URL) must leave the monitor running for the next tick.
         connection = self.connection
         if self.auto_reconnect_enabled and not self.closed and (connection is None or connection.closed.is_set()):
-            self.connect_to_new_endpoint()
+            try:
+                self.connect_to_new_endpoint()
+            except Exception as exc:
+                log.warning("socket mode: reconnecting failed (%s); trying again shortly", type(exc).__name__)
 
     def is_connected(self) -> bool:
         connection = self.connection
@@ -106,8 +113,12 @@ class _Client(SocketModeClient):
         if not new.opened.wait(CONNECT_TIMEOUT) or new.closed.is_set():
             new.close()
             raise ConnectionError("socket mode: the new connection did not open")
-        self.connection = new
+        with self.swap:
+            self.connection = new
+            lost_already = new.closed.is_set()  # closed before it was ours: `_lost` let it pass
         self.current_session = new.app
+        if lost_already:
+            self._lost(new)
         if not self.current_app_monitor_started:
             self.current_app_monitor_started = True
             self.current_app_monitor.start()
@@ -117,15 +128,25 @@ class _Client(SocketModeClient):
 
     def _lost(self, connection: _Connection) -> None:
         """A connection ended: if it was the one in use (not one we retired), open another now."""
-        if connection is self.connection and self.auto_reconnect_enabled and not self.closed:
+        with self.swap:
+            current = connection is self.connection
+        if current and self.auto_reconnect_enabled and not self.closed:
             log.info("socket mode: connection lost; reconnecting")
             threading.Thread(target=self._reconnect, name="socket-mode-reconnect", daemon=True).start()
 
     def _reconnect(self) -> None:
-        try:
-            self.connect_to_new_endpoint()
-        except Exception as exc:  # the monitor tries again on its next tick
-            log.warning("socket mode: reconnecting failed (%s); trying again shortly", type(exc).__name__)
+        """Connect again, and again after a short pause while it fails, until connected or closing."""
+        for pause in RECONNECT_PAUSES:
+            if self.closed or not self.auto_reconnect_enabled:
+                return
+            try:
+                self.connect_to_new_endpoint()
+                if self.is_connected():
+                    return
+            except Exception as exc:
+                log.warning("socket mode: reconnecting failed (%s); trying again in %.0f s", type(exc).__name__, pause)
+            time.sleep(pause)
+        # then the monitor goes on trying every PING_INTERVAL
 
     def _received(self, message: str) -> None:
         if not self.draining:
