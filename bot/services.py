@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
@@ -19,7 +22,10 @@ from bot.leaders.directory import LeaderDirectory
 from bot.messenger import Messenger
 from bot.office import Office, OfficeDirectory, load_offices
 from bot.settings import Settings
-from store.db import Database
+from store.db import Database, Unavailable
+
+log = logging.getLogger(__name__)
+_Plan = TypeVar("_Plan")
 
 
 @dataclass
@@ -39,6 +45,16 @@ class Services:
         from bot.dialogue.codes import server_key
 
         return server_key(self.settings.secret("SLACK_SIGNING_SECRET"))
+
+    def run_for_office(self, job: str, office_id: str, run: Callable[[Services, Office], _Plan]) -> _Plan | None:
+        """One office's scheduled run of a job (APScheduler's call): its plan, or None when the database
+        was unavailable; that is logged, and the job's next run catches up (every job plans from the
+        database and the ledger, so nothing is lost meanwhile)."""
+        try:
+            return run(self, self.offices.by_id(office_id))
+        except Unavailable:
+            log.warning("%s: database unavailable; the next run catches up", job)
+            return None
 
 
 class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):

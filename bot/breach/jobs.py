@@ -21,7 +21,7 @@ from bot.office import Office
 from bot.services import Services
 from store import breach as store
 from store import ledger
-from store.db import Database, Unavailable
+from store.db import Database
 from store.ledger import LedgerKey, MessageKind, Target
 from store.reminders import lock
 
@@ -127,14 +127,9 @@ def run_breaches(services: Services, office: Office, *, dry_run: bool = False) -
 
 def scheduled_breaches(services: Services, office_id: str) -> None:
     """The breach job (APScheduler), every hour of every day."""
-    office = services.offices.by_id(office_id)
-    try:
-        plan = run_breaches(services, office)
-    except Unavailable:
-        log.warning("breach: database unavailable; the next hourly run catches up")
-        return
-    if plan.ledger_ids:
-        log.info("breach: %s: %s reminder(s), %s escalation(s), %s card refresh(es)", office.id,
+    plan = services.run_for_office("breach", office_id, run_breaches)
+    if plan is not None and plan.ledger_ids:
+        log.info("breach: %s: %s reminder(s), %s escalation(s), %s card refresh(es)", office_id,
                  len(plan.reminders), len(plan.escalations), len(plan.refreshes))
 
 

@@ -30,7 +30,7 @@ from bot.services import Services
 from bot.workdays import NORWAY, Workdays
 from store import effect as store
 from store import ledger
-from store.db import Database, Unavailable
+from store.db import Database
 from store.ledger import LedgerKey, MessageKind, Target
 from store.reminders import lock
 
@@ -124,14 +124,9 @@ def run_checks(services: Services, office: Office, *, dry_run: bool = False) -> 
 
 def scheduled_checks(services: Services, office_id: str) -> None:
     """The effect-check job (APScheduler), on workdays at the office's nudge hour."""
-    office = services.offices.by_id(office_id)
-    try:
-        plan = run_checks(services, office)
-    except Unavailable:
-        log.warning("effect checks: database unavailable; the next run catches up")
-        return
-    if plan.workday and (plan.asked or plan.reminded):
-        log.info("effect checks: %s: %s asked, %s reminded", office.id, len(plan.asked), len(plan.reminded))
+    plan = services.run_for_office("effect checks", office_id, run_checks)
+    if plan is not None and plan.workday and (plan.asked or plan.reminded):
+        log.info("effect checks: %s: %s asked, %s reminded", office_id, len(plan.asked), len(plan.reminded))
 
 
 def describe(plan: EffectPlan, dry_run: bool) -> list[str]:

@@ -20,7 +20,7 @@ from bot.services import Services
 from bot.workdays import NORWAY, Workdays
 from store import ledger
 from store import reminders as store
-from store.db import Database, Unavailable
+from store.db import Database
 from store.deviations import count_open
 from store.ledger import LedgerKey, MessageKind, Target
 
@@ -114,10 +114,6 @@ def scheduled_digest(services: Services, office_id: str, workdays: Workdays = NO
     today = local_date(services.clock.now(), office.tz)
     if not weekly_due(today, office.cadence.digest_weekday, workdays):
         return
-    try:
-        plan = run_digest(services, office)
-    except Unavailable:
-        log.warning("digest: database unavailable; the next run catches up")
-        return
-    if not plan.already:
+    plan = services.run_for_office("digest", office_id, run_digest)
+    if plan is not None and not plan.already:
         log.info("digest: %s %s: %s closure(s), posted: %s", office.id, plan.period, plan.closed, plan.posts)

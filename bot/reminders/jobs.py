@@ -40,7 +40,7 @@ from bot.services import Services
 from bot.workdays import NORWAY, Workdays
 from store import ledger
 from store import reminders as store
-from store.db import Database, Unavailable
+from store.db import Database
 from store.ledger import LedgerKey, MessageKind, Target, WholeOffice
 
 log = logging.getLogger(__name__)
@@ -191,12 +191,7 @@ def run_nudges(services: Services, office: Office, *, dry_run: bool = False) -> 
 
 def scheduled_nudges(services: Services, office_id: str) -> None:
     """The reminder job (APScheduler), on workdays at the office's nudge hour."""
-    office = services.offices.by_id(office_id)
-    try:
-        plan = run_nudges(services, office)
-    except Unavailable:
-        log.warning("nudges: database unavailable; the next run catches up")
-        return
-    if plan.workday:
-        log.info("nudges: %s: %s reminder(s) in %s message(s), %s escalation(s), summary %s", office.id,
+    plan = services.run_for_office("nudges", office_id, run_nudges)
+    if plan is not None and plan.workday:
+        log.info("nudges: %s: %s reminder(s) in %s message(s), %s escalation(s), summary %s", office_id,
                  len(plan.nudges), len(plan.messages), len(plan.escalations), plan.summary or "-")
