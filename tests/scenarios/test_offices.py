@@ -407,10 +407,16 @@ def test_the_effect_check_of_the_second_offices_case_is_answered_by_its_leader_o
     seeding.close(db, ham, oslo(date(2026, 10, 20), 14), feedback="Rettet.")
     seeding.add_effect_check(db, ham, date(2027, 1, 14), leader=HAM_LEADER)
     clock.set(oslo(date(2027, 1, 14), 9))
+    from bot.effect.rules import round_of
+    from handlers.effect.blocks import button_value
+    from store.models import EffectCheck
+    with bot.services.db.reading() as session:  # the button as the question's DM carries it: the case and its round
+        value = button_value(ham, round_of(session.scalar(select(EffectCheck.created_at)
+                                                          .where(EffectCheck.deviation_id == ham))))
 
     def click(user: str) -> dict | None:
         before = len(bot.fake.of("views.open"))
-        assert bot.client.click(ids.effect_action("virket"), value=str(ham), user=user, container=DM).status == 200
+        assert bot.client.click(ids.effect_action("virket"), value=value, user=user, container=DM).status == 200
         bot.fake.settle(quiet=0.2)
         opened = bot.fake.of("views.open")
         return opened[-1].params["view"] if len(opened) > before else None
@@ -420,7 +426,6 @@ def test_the_effect_check_of_the_second_offices_case_is_answered_by_its_leader_o
     assert view is not None
     assert bot.client.submit(view, {}, user=LHG_LEADER).json()["response_action"] == "errors"
     assert bot.client.submit(view, {}, user=HAM_LEADER).status == 200
-    from store.models import EffectCheck
     with bot.services.db.reading() as session:
         check = session.scalar(select(EffectCheck).where(EffectCheck.deviation_id == ham))
         assert (check.answer, check.answered_by) == ("virket", HAM_LEADER)
