@@ -432,6 +432,26 @@ def test_the_effect_check_of_the_second_offices_case_is_answered_by_its_leader_o
 
 
 
+def test_a_refused_report_is_audited_under_the_office_found_for_the_person_never_a_guessed_one(bot):
+    """`/avvik rapport fylke` (and `rapport`) from someone who leads nothing is refused. In a DM, with no
+    channel, staff group or earlier choice placing them, no office is theirs: the refusal is not written
+    to the first office's audit log. A member of Hamar's staff group is refused under Hamar."""
+    def refusals() -> list[tuple[str, str, str]]:
+        bot.fake.settle(quiet=0.2)  # recorded after the answer
+        with bot.services.db.reading() as session:
+            return sorted((e.office_id, e.actor_id, e.detail["attempted"])
+                          for e in session.scalars(select(Event).where(Event.kind == "nektet")))
+
+    bot.fake.usergroups[HAM_GROUP] = ["U0HAMSTAFF"]
+    for words in ("rapport fylke 2026H1", "rapport 2026H1"):
+        assert bot.client.command(words, user="U0NOBODY", channel="D0NOBODY").status == 200
+    assert refusals() == []  # not Lillehammer–Gausdal's, the workspace's first office
+
+    answer = bot.client.command("rapport fylke 2026H1", user="U0HAMSTAFF", channel="D0HAMSTAFF")
+    assert answer.body == t("report.county.refused")
+    assert refusals() == [(HAM, "U0HAMSTAFF", "fylkesrapport")]
+
+
 def test_a_leaders_command_in_another_offices_channel_is_for_the_office_they_lead(bot):
     report(bot, channel=LHG_STAFF, view_id="VOC1")
     report(bot, channel=HAM_STAFF, view_id="VOC2")
