@@ -33,6 +33,8 @@ HAM_LEADERS, HAM_OFFICE, HAM_STAFF = "C0HAMLEAD", "C0HAMOFF", "C0HAMSTAFF"
 LHG_LEADER, HAM_LEADER = "U0LEADER1", "U0HAMLEAD1"
 BOTH = "U0BOTHLEAD"  # leads both offices of the workspace
 LHG_GROUP, HAM_GROUP = "S0LHGSTAFF", "S0HAMSTAFF"
+ASYS_HOW = "Logg inn via applikasjonen Porten, Asys ligger nederst til høyre."  # the example config's
+HAM_ASYS_HOW = "Hamar: Asys ligger under «Mine apper» på intranettet."
 
 
 @pytest.fixture
@@ -51,7 +53,8 @@ def office_config(tmp_path: Path) -> Path:
                                                       f'staff_usergroup = "{group}"\nreference_prefix = "{prefix}"')
                 .replace('leader_channel = "C0LEADERS"', f'leader_channel = "{leaders}"')
                 .replace('office_channel = "C0OFFICE"', f'office_channel = "{office_channel}"')
-                .replace('leaders = ["U0LEADER1", "U0LEADER2"]', f"leaders = {leader_ids}"))
+                .replace('leaders = ["U0LEADER1", "U0LEADER2"]', f"leaders = {leader_ids}")
+                .replace(ASYS_HOW, HAM_ASYS_HOW if office_id == HAM else ASYS_HOW))  # Hamar's own instructions
 
     path = tmp_path / "offices.toml"
     path.write_text("\n".join([
@@ -197,6 +200,33 @@ def test_choosing_a_category_before_an_office_keeps_the_office_unchosen(bot):
     updated = choose_category(bot, view, "lokal_rutine", user="U0STAFF9")["view"]
     assert "initial_option" not in office_select(updated)["element"]
     assert "office" not in unseal(updated["private_metadata"])  # no office slipped in behind the select
+
+
+def test_a_category_chosen_before_the_office_shows_no_offices_route_until_the_office_is_chosen(bot):
+    """Nothing placed the person, so «Kontor» is unchosen: the category's hint names no office's system or
+    instructions (not Lillehammer–Gausdal's, the fallback); choosing Hamar then shows Hamar's."""
+    from tests.support.flows import choose_category
+
+    view = open_form(bot, user="U0STAFF9")
+    updated = choose_category(bot, view, "informasjonssikkerhet", user="U0STAFF9")["view"]
+    text = text_of(updated)
+    assert "Velg kontor øverst i skjemaet, så står det her hvor avviket skal meldes og hvorfor." in text
+    assert ASYS_HOW not in text and HAM_ASYS_HOW not in text and "Dette meldes i" not in text
+    assert "Lagres ikke hos oss" not in text  # the fields' hints name no system either
+
+    [select] = [b for b in updated["blocks"] if b.get("block_id") == ids.Field.OFFICE]
+    assert select["dispatch_action"] is True
+    hamar = next(o for o in select["element"]["options"] if o["value"] == HAM)
+    before = len(bot.fake.of("views.update"))
+    state = fill(updated, {ids.Field.CATEGORY: "informasjonssikkerhet", ids.Field.OFFICE: HAM})
+    assert bot.client.click(ids.VALUE, user="U0STAFF9", container={"type": "view", "view_id": "VREG0001"},
+                            view={**updated, "id": "VREG0001", "hash": "1700000000.hash2", "state": {"values": state}},
+                            extra={"type": "static_select", "block_id": ids.Field.OFFICE, "selected_option": hamar}
+                            ).status == 200
+    rebuilt = bot.fake.wait_for("views.update", before + 1)[-1].params["view"]
+    assert HAM_ASYS_HOW in text_of(rebuilt) and ASYS_HOW not in text_of(rebuilt)
+    assert "Velg kontor øverst" not in text_of(rebuilt)
+    assert office_select(rebuilt)["element"]["initial_option"]["value"] == HAM
 
 
 def test_references_of_two_offices_never_collide(bot):
