@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -59,6 +60,8 @@ def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, wh
     if handler is None:
         _unknown(services, office, parsed, ack)
         return
+    if handler is report.run:  # its refusals are audited under the office only when one was found for the person
+        handler = partial(report.run, which=which)
     handler(services, office, parsed, ack, client)
 
 

@@ -163,7 +163,8 @@ class Breach:
 
 
 class Effect:
-    """Issue 22, «Har tiltaket virket?»: the DM's three buttons (`effect_answer:nei`, value: the case's id),
+    """Issue 22, «Har tiltaket virket?»: the DM's three buttons (`effect_answer:nei`, value: the case's id and
+    the round asked, `123:1768377600000000`),
     the answer's modal (`effect_answer_view:nei`: the answer pressed) and its fields."""
 
     ANSWER: Final = "effect_answer"

@@ -105,6 +105,7 @@ class ViewMetadata(_Payload):
     until: Id | None = None  # an anonymous reporter's case modal: its permit runs out then (bot/dialogue/codes.py)
     sig: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")] | None = None  # … and the permit's own signature
     office: OfficeId | None = None  # issue 24: the office the bot found when it opened the modal
+    asked: Id | None = None  # issue 22: the round of the effect check the answer's modal is for
 
 
 # What only a sealed metadata is trusted with: where the bot will write (chat.update) afterwards, and

@@ -18,9 +18,16 @@ log = logging.getLogger(__name__)
 REFUSED = "nektet"
 
 
-def record_refusal(db: Database, clock: Clock, office: Office, *, deviation_id: int | None, actor_id: str,
+def record_refusal(db: Database, clock: Clock, office: Office | None, *, deviation_id: int | None, actor_id: str,
                    attempted: str) -> None:
-    """Write one `nektet` event; the log line carries the case id only, never a person."""
+    """Write one `nektet` event under `office`; the log line carries the case id only, never a person.
+
+    `office` None: the request's office could not be told (in a workspace of several offices, nothing
+    placed the person in one), so the attempt is only logged: audited under a guessed office, it would
+    be in the audit log of an office the person has nothing to do with."""
+    if office is None:
+        log.warning("refused %s by someone of no office found; not audited under any office", attempted)
+        return
     try:
         with db.transaction() as session:
             deviation = store.by_id(session, deviation_id) if deviation_id is not None else None

@@ -8,7 +8,7 @@ alvorlige hendelser, utvikle tjenestene, og at forbedringer vedvarer».
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from bot.errors import DomainError, ReasonRequired
@@ -38,6 +38,12 @@ class AlreadyAnswered(DomainError):
     key = "effect.error.already_answered"
 
 
+class QuestionReplaced(DomainError):
+    """The button or modal is an earlier round's: the case was reopened and closed again since, and asked anew."""
+
+    key = "effect.error.replaced"
+
+
 class CheckNotFound(DomainError):
     key = "effect.error.not_found"
 
@@ -50,6 +56,16 @@ class AlreadyReopened(DomainError):
     """The case was reopened (from its card) after the question went out: it is followed up already."""
 
     key = "effect.error.already_reopened"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def round_of(asked_at: datetime) -> int:
+    """A round of a case's check, by when it was asked (`effect_checks.created_at`): the question's buttons
+    carry it, so an earlier round's click never answers a later round (the row is the case's, each round's)."""
+    return (asked_at - _EPOCH) // _MICROSECOND
 
 
 def parse_answer(value: object) -> Answer | None:

@@ -1,6 +1,8 @@
 """Answering «Har tiltaket virket?» (issue 22): one unit of work per answer.
 
-Only a leader of the office answers, once per check. The answer, the audit event (with the card's
+Only a leader of the office answers, once per check, and only the round the question was sent for: a
+button or modal of an earlier round (the case reopened and closed again since, and asked anew) is
+refused, so it never answers the newer round. The answer, the audit event (with the card's
 update and a line in its thread) and, for «Delvis» or «Nei» with «Gjenåpne avviket» ticked, the case
 reopened with the note as its reason (lukket → registrert, the same transition the card's «Gjenåpne»
 makes), all in one transaction: a refused or failed answer changes nothing.
@@ -14,7 +16,7 @@ from bot.clock import Clock
 from bot.deviations.rules import Command, State, check_reopen
 from bot.deviations.workflow import apply, locked_deviation, record_step
 from bot.effect.outbox import Question
-from bot.effect.rules import AlreadyAnswered, Answer, CheckNotFound, check_answer
+from bot.effect.rules import AlreadyAnswered, Answer, CheckNotFound, QuestionReplaced, check_answer, round_of
 from bot.errors import DeviationNotFound, StorageUnavailable
 from bot.leaders.directory import LeaderDirectory
 from bot.leaders.service import authorize, load_deviation
@@ -23,7 +25,7 @@ from store import deviations as deviations_store
 from store import effect as store
 from store.db import Database, Unavailable
 from store.ledger import LedgerKey, MessageKind, Target
-from store.models import Deviation, Event
+from store.models import Deviation, EffectCheck, Event
 
 ANSWERED = "effekt_vurdert"  # audit event kind of an answer
 
@@ -44,10 +46,17 @@ def _reporter_told(deviation: Deviation, event: Event, actor_id: str) -> list[Le
                       Target.event(event.id))]
 
 
+def _same_round(check: EffectCheck, asked: int | None) -> None:
+    """The button or modal is this round's (`asked`: the round it was sent for); an earlier round's, or
+    one that names none, is refused."""
+    if asked is None or asked != round_of(check.created_at):
+        raise QuestionReplaced()
+
+
 def question_for(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office, deviation_id: int | None,
-                 user_id: str) -> Question:
-    """What the answer's modal shows: an unanswered check of this office, for one of its leaders
-    (anyone else is refused, and the attempt audited)."""
+                 user_id: str, asked: int | None) -> Question:
+    """What the answer's modal shows: an unanswered check of this office, of the round the button was
+    sent for (`asked`), for one of its leaders (anyone else is refused, and the attempt audited)."""
     authorize(db, clock, leaders, office, user_id, ANSWERED, deviation_id)
     try:
         with db.transaction() as session:  # committed, not rolled back: what it read stays loaded
@@ -55,6 +64,7 @@ def question_for(db: Database, clock: Clock, leaders: LeaderDirectory, office: O
             check = store.check_of(session, deviation_id) if deviation is not None else None
             if deviation is None or check is None or deviation.office_id != office.id:
                 raise CheckNotFound()
+            _same_round(check, asked)
             if check.answered_at is not None:
                 raise AlreadyAnswered()
             return Question(check, deviation, store.done_actions(session, deviation.id))
@@ -63,8 +73,9 @@ def question_for(db: Database, clock: Clock, leaders: LeaderDirectory, office: O
 
 
 def answer_check(db: Database, clock: Clock, leaders: LeaderDirectory, office: Office, deviation_id: int | None,
-                 answer: Answer, note: str | None, reopen: bool, *, actor_id: str) -> Answered:
-    """Store the answer (once), audit it, and reopen the case when asked to, in one transaction."""
+                 answer: Answer, note: str | None, reopen: bool, *, actor_id: str, asked: int | None) -> Answered:
+    """Store the answer (once, on the round the modal was opened for: `asked`), audit it, and reopen the
+    case when asked to, in one transaction."""
     authorize(db, clock, leaders, office, actor_id, ANSWERED, deviation_id)
     if deviation_id is None:
         raise CheckNotFound()
@@ -79,6 +90,7 @@ def answer_check(db: Database, clock: Clock, leaders: LeaderDirectory, office: O
             check = store.check_of(session, deviation.id, lock=True)
             if check is None or check.office_id != office.id:
                 raise CheckNotFound()
+            _same_round(check, asked)  # under the row's lock: a round started meanwhile is seen
             check_answer(check.answered_at is not None, answer, reopen, note,
                          closed=deviation.state == State.CLOSED.value)
             # A case whose words retention has erased already gets none back: nothing would erase them again.

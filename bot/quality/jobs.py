@@ -30,11 +30,11 @@ class RoundsRun:
 
 
 def run_due(db: Database, clock: Clock, office: Office, reviewers: list[str],
-            county_leaders: Sequence[str] = ()) -> RoundsRun:
+            county_leaders: Sequence[str] | None = None) -> RoundsRun:
     """The scheduler's daily pass: close rounds whose period has ended, open the season's round on its
     configured date (after the closing, so a round that just ended never keeps the next one out), and
     remind reviewers who are behind near the end. `county_leaders` follow up the measures «i fylkets
-    regi» (none: the office's leaders do)."""
+    regi» (None: the office is in no county, and its own leaders do)."""
     today = clock.now().astimezone(office.tz).date()
     run = RoundsRun()
     with db.transaction() as session:
@@ -62,14 +62,21 @@ def leaders_hear_of_overdue(office: Office, due_on: date, today: date) -> bool:
     return NORWAY.between(due_on, today) >= 1 + office.cadence.overdue_leader_after_workdays
 
 
-def followers(office: Office, scope: str | None, county_leaders: Sequence[str]) -> list[str]:
+def followers(office: Office, scope: str | None, county_leaders: Sequence[str] | None) -> list[str]:
     """Who hears once of an overdue measure: the county's leaders (each by DM) for a measure «i fylkets
-    regi» of an office in a county; otherwise the office's leader channel."""
-    return list(county_leaders) if scope == Scope.COUNTY and county_leaders else [office.leader_channel]
+    regi» of an office in a county (`county_leaders` not None); otherwise the office's leader channel.
+
+    One audience only, chosen by the config, never by who Slack could name today: a county measure is the
+    county's (seed 002, «Tiltak i fylkets regi»), so when its leaders cannot be read (their user group
+    empty, or Slack failing with nothing cached) nobody is told now and they are on a later run; the
+    office's leader channel is not told instead, which would make two audiences once they are read."""
+    if scope == Scope.COUNTY and county_leaders is not None:
+        return list(county_leaders)
+    return [office.leader_channel]
 
 
 def _overdue_measures(db: Database, clock: Clock, office: Office, today: date,
-                      county_leaders: Sequence[str] = ()) -> list[int]:
+                      county_leaders: Sequence[str] | None = None) -> list[int]:
     """Measures past their due date: the owner hears once a week until it is done or dropped; the leaders
     hear once per measure (no period in the key: exactly once, whatever runs it)."""
     year, week, _ = today.isocalendar()
@@ -103,8 +110,10 @@ def scheduled_rounds(services: Services, office_id: str | None = None) -> Rounds
     for office in services.offices.office:
         if office_id is not None and office.id != office_id:
             continue
+        in_county = bool(services.offices.counties_of(office.id))
         run = run_due(services.db, services.clock, office, reviewers_of(services.leaders, office, patient=True),
-                      county_leaders_of(services.leaders, services.offices, office, patient=True))
+                      county_leaders_of(services.leaders, services.offices, office, patient=True) if in_county
+                      else None)
         total.opened += run.opened
         total.closed += run.closed
         total.ledger_ids += run.ledger_ids

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.effect.outbox import Question
-from bot.effect.rules import REOPEN_OFFERED, Answer
+from bot.effect.rules import REOPEN_OFFERED, Answer, round_of
 from bot.i18n import Locale, format_date, t, t_count
 from bot.office import Office
 from handlers import ids
@@ -55,9 +55,16 @@ def action_lines(question: Question, loc: Locale) -> str:
     return "\n".join(lines) or t("effect.no_actions", loc)
 
 
+def button_value(deviation_id: int, asked: int) -> str:
+    """A button's value: the case, and the round of its check the question was sent for."""
+    return f"{deviation_id}:{asked}"
+
+
 def question_blocks(office: Office, question: Question, *, reminder: bool = False) -> list:
-    """The question with the case, its actions and their notes, and Ja / Delvis / Nei."""
+    """The question with the case, its actions and their notes, and Ja / Delvis / Nei (each naming the
+    case and the round asked)."""
     loc, deviation = office.locale, question.deviation
+    value = button_value(deviation.id, round_of(question.check.created_at))
     blocks: list = [HeaderBlock(text=plain("effect.header", loc))]
     if reminder:
         blocks.append(ContextBlock(elements=[mrkdwn(t("effect.reminder", loc, asked=format_date(
@@ -68,7 +75,7 @@ def question_blocks(office: Office, question: Question, *, reminder: bool = Fals
                ContextBlock(elements=[mrkdwn(t("effect.why", loc))]),
                ActionsBlock(block_id=f"effect:{deviation.id}", elements=[
                    ButtonElement(text=plain(f"effect.answer.{answer.value}", loc), action_id=ids.effect_action(
-                       answer.value), value=str(deviation.id), style="primary" if answer is Answer.WORKED else None)
+                       answer.value), value=value, style="primary" if answer is Answer.WORKED else None)
                    for answer in Answer])]
     return blocks
 
@@ -86,7 +93,7 @@ def answered_blocks(office: Office, deviation: Deviation, answer: Answer, by: st
 def answer_view(office: Office, question: Question, answer: Answer, channel: str | None, ts: str | None) -> View:
     """The answer pressed, an optional note, and, for «Delvis» or «Nei», «Gjenåpne avviket» with the
     note as the reason (or, when the case was reopened since the question, a line saying so).
-    The DM it came from (channel, ts) is updated once it is saved."""
+    The DM it came from (channel, ts) is updated once it is saved; the round it answers is sealed in."""
     loc = office.locale
     blocks: list = [
         SectionBlock(text=mrkdwn(case_line(office, question.deviation))),
@@ -105,4 +112,5 @@ def answer_view(office: Office, question: Question, answer: Answer, channel: str
     blocks.append(ContextBlock(elements=[mrkdwn(t("modal.privacy", loc))]))
     return View(type="modal", callback_id=ids.effect_view(answer.value), title=plain("effect.modal.title", loc),
                 submit=plain("effect.modal.submit", loc), close=plain("modal.cancel", loc),
-                private_metadata=metadata(case=question.deviation.id, channel=channel, ts=ts), blocks=blocks)
+                private_metadata=metadata(case=question.deviation.id, asked=round_of(question.check.created_at),
+                                                channel=channel, ts=ts), blocks=blocks)

@@ -2,8 +2,10 @@
 answer (and reopens the case when asked to), then the DM shows the answer instead of its buttons.
 
 Who may answer is checked on the server, whatever the payload says: a leader of the office, for a
-check of that office, once. A refusal at the button is told privately (an ephemeral message) and
-changes nothing; at the modal it goes back on the form.
+check of that office, once, and only the round the question was sent for (the button's value names the
+case and the round; an earlier round's button is told kindly that the question is replaced). A refusal
+at the button is told privately (an ephemeral message) and changes nothing; at the modal it goes back
+on the form.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from bot.workspace import Subject
 from handlers import ids
 from handlers.common import display_name, form_errors, id_of, open_from, say, tell
 from handlers.effect.blocks import answer_view, answered_blocks
-from handlers.middleware import by_value, parse
+from handlers.middleware import parse
 from handlers.payloads import BlockAction, ViewSubmission
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,18 @@ def _answer_of(text: str) -> Answer | None:
 
 
 
+def _clicked(value: object) -> tuple[int | None, int | None]:
+    """The case and the round a button names (`123:1768377600000000`); None for what is not there."""
+    case, _, asked = str(value or "").partition(":")
+    return id_of(case), id_of(asked)
+
+
+def _case_of(click: BlockAction) -> tuple[Subject, int] | None:
+    """The row whose office the click is for: the case its button names."""
+    case, _ = _clicked(click.value)
+    return (Subject.CASE, case) if case is not None else None
+
+
 def on_answer(ack: Ack, client: WebClient, services: Services, office: Office, parsed: BlockAction) -> None:
     """Ja / Delvis / Nei: the modal for a note (and, for Delvis or Nei, «Gjenåpne avviket»)."""
     ack()
@@ -49,9 +63,10 @@ def on_answer(ack: Ack, client: WebClient, services: Services, office: Office, p
     channel, ts = parsed.message_at
     if answer is None:
         return  # not a button the bot made
+    case, asked = _clicked(parsed.value)
     try:
-        question = effect.question_for(services.db, services.clock, services.leaders, office, id_of(parsed.value),
-                                       parsed.user.id)
+        question = effect.question_for(services.db, services.clock, services.leaders, office, case, parsed.user.id,
+                                       asked)
     except DomainError as refused:
         _tell(client, channel, parsed.user.id, say(refused, office.locale))
         return
@@ -76,7 +91,8 @@ def submit_answer(ack: Ack, client: WebClient, services: Services, office: Offic
         if answer is None:
             raise effect.CheckNotFound()
         answered = effect.answer_check(services.db, services.clock, services.leaders, office, id_of(meta.get("case")),
-                                       answer, _note(values), reopen, actor_id=parsed.user.id)
+                                       answer, _note(values), reopen, actor_id=parsed.user.id,
+                                       asked=id_of(meta.get("asked")))
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, E.NOTE))
         return
@@ -106,6 +122,6 @@ def _show_answer(client: WebClient, services: Services, office: Office, meta: di
 
 
 def register(app: App) -> None:
-    # The button's value is the case: in a workspace of several offices, the request is the case's office's.
-    app.action(re.compile(rf"^{E.ANSWER}:"), middleware=[parse(BlockAction, about=by_value(Subject.CASE))])(on_answer)
+    # The button's value names the case: in a workspace of several offices, the request is the case's office's.
+    app.action(re.compile(rf"^{E.ANSWER}:"), middleware=[parse(BlockAction, about=_case_of)])(on_answer)
     app.view(re.compile(rf"^{E.VIEW}:"), middleware=[parse(ViewSubmission, errors_on=E.NOTE)])(submit_answer)

@@ -73,14 +73,17 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
     In a workspace with several `offices` (issue 24), the office the bot found goes in the sealed
     metadata; when it found none (`ask`), a required «Kontor» select comes first, with `office` chosen in
     it when `preselect` (the person's own last choice): a mere guess is not chosen for them, so a case
-    does not reach the leaders of an office the reporter never picked.
+    does not reach the leaders of an office the reporter never picked. Until an office is chosen there,
+    `office` is only a fallback: the form says nothing of its routing (where to report, what is not
+    kept); choosing the office rebuilds the form with that office's.
     """
     loc = office.locale
+    placed = not (ask and len(offices) > 1 and not preselect)
     route = office.route(category) if category else None
     asked = set(asked_fields(route))
     required = required_fields(route)
     # Seed 000 / DESIGN: an ASYS case keeps category, date and reference; the narrative belongs in ASYS.
-    not_stored = not_stored_hint(route, office) if route and not route.stores_narrative else None
+    not_stored = not_stored_hint(route, office) if placed and route and not route.stores_narrative else None
 
     def text(field: Field, *, multiline: bool = True, max_length: int = TEXT_MAX,
              initial: str | None = None) -> InputBlock:
@@ -98,7 +101,7 @@ def registration_view(office: Office, today: date, *, prefill: str | None = None
                                                    options=_category_options(loc),
                                                    initial_option=_category_option(category, loc) if category
                                                    else None)),
-            *([route_section(route, office)] if route else []),
+            *([route_section(route, office, placed=placed)] if route else []),
             # Issue 21: could personal data be affected? «Ja» or «Vet ikke» starts the 72-hour track.
             *(breach_blocks.form_blocks(loc, now) if category and asks_about_breach(category) else []),
         ],
@@ -164,8 +167,9 @@ def _office_select(chosen: Office, offices: tuple[Office, ...], preselect: bool)
         listed = {"option_groups": [
             OptionGroup(label=PlainTextObject(text=f"{chunk[0].name[:36]} – {chunk[-1].name[:36]}", emoji=False),
                         options=choices[n * SELECT_MAX:(n + 1) * SELECT_MAX]) for n, chunk in enumerate(chunks)]}
+    # Choosing it rebuilds the form (as the category does), to show where a chosen category goes at that office.
     return InputBlock(block_id=F.OFFICE, label=plain("field.office.label", loc), hint=plain("field.office.hint", loc),
-                      element=StaticSelectElement(action_id=ids.VALUE, initial_option=initial,
+                      dispatch_action=True, element=StaticSelectElement(action_id=ids.VALUE, initial_option=initial,
                                                   placeholder=plain("field.office.placeholder", loc), **listed))
 
 

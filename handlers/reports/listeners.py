@@ -16,6 +16,9 @@ the leader can ask again.
 The county report (issue 24) goes the same way to a county's leaders: `/avvik rapport fylke [periode]`,
 or `/avvik rapport [periode]` from someone who leads a county and not the office. A person who leads
 both gets the office's report unless they say `fylke`. It has no chart and no names, only figures.
+
+A refusal is audited under the office found for the person (bot/workspace.py); in a workspace of several
+offices where nothing placed them in one, the office is a guess, and the refusal is only logged.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from bot.reports.periods import parse_period
 from bot.reports.service import Chart, learning_chart, load_county_report, load_report, report_chart
 from bot.reports.wording import period_name, span
 from bot.services import Services
+from bot.workspace import Found, Which
 from handlers.blocks import mrkdwn
 from handlers.common import today
 from handlers.payloads import SlashCommand
@@ -47,23 +51,31 @@ log = logging.getLogger(__name__)
 COUNTY_WORDS = frozenset({"fylke", "county"})
 
 
-def run(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient) -> None:
+def audited_under(office: Office, which: Which | None) -> Office | None:
+    """The office a refusal is audited under: the one found for the person, never the workspace's first
+    office taken as a guess (None: no office was found for them)."""
+    return None if which is not None and which.found is Found.GUESS else office
+
+
+def run(services: Services, office: Office, command: SlashCommand, ack: Ack, client: WebClient, *,
+        which: Which | None = None) -> None:
     """Leaders only (checked here, on the server); the period is read before the ack so a typo is
-    answered at once, and the report is computed and posted after it."""
+    answered at once, and the report is computed and posted after it. `which`: how `office` was found."""
     loc = office.locale
     words = command.words[1:]
     county_asked = bool(words) and words[0].lower() in COUNTY_WORDS
     if county_asked or not services.leaders.is_leader(office, command.user_id):
         counties = services.leaders.counties_led(services.offices.counties_in_team(office.team_id), command.user_id)
         if counties or county_asked:
-            run_county(services, office, command, counties, words[1:] if county_asked else words, ack, client)
+            run_county(services, office, command, counties, words[1:] if county_asked else words, ack, client,
+                       which=which)
             return
     try:
         services.leaders.require(office, command.user_id)
     except NotALeader as refused:
         ack(text=t(refused.key, loc))
-        record_refusal(services.db, services.clock, office, deviation_id=None, actor_id=command.user_id,
-                       attempted="rapport")
+        record_refusal(services.db, services.clock, audited_under(office, which), deviation_id=None,
+                       actor_id=command.user_id, attempted="rapport")
         return
     try:
         period = parse_period(" ".join(words), today(services, office))
@@ -80,13 +92,13 @@ def run(services: Services, office: Office, command: SlashCommand, ack: Ack, cli
 
 
 def run_county(services: Services, office: Office, command: SlashCommand, counties: tuple[County, ...],
-               words: list[str], ack: Ack, client: WebClient) -> None:
+               words: list[str], ack: Ack, client: WebClient, *, which: Which | None = None) -> None:
     """The county report of each county the person leads, each in a DM; anyone else is refused."""
     loc = office.locale
     if not counties:
         ack(text=t("report.county.refused", loc))
-        record_refusal(services.db, services.clock, office, deviation_id=None, actor_id=command.user_id,
-                       attempted="fylkesrapport")
+        record_refusal(services.db, services.clock, audited_under(office, which), deviation_id=None,
+                       actor_id=command.user_id, attempted="fylkesrapport")
         return
     try:
         period = parse_period(" ".join(words), today(services, office))

@@ -67,9 +67,19 @@ def route_text(route: Route, office: Office) -> str:
     return "\n\n".join(lines)
 
 
-def route_section(route: Route, office: Office) -> SectionBlock:
-    """The section right under the category in the registration modal."""
-    return SectionBlock(block_id=ids.ROUTE_INFO, text=mrkdwn(route_text(route, office)[:3000]))
+def unplaced_route_text(route: Route, loc: Locale) -> str:
+    """Under the category while the form's «Kontor» is still unchosen: nothing of any office's (where to
+    report, its instructions and links are the office's own), only what holds everywhere, and to choose
+    the office."""
+    lines = [t("route.hms_now_unplaced", loc)] if route.alerts_leaders_at_once else []
+    return "\n\n".join([*lines, t("route.choose_office", loc)])
+
+
+def route_section(route: Route, office: Office, *, placed: bool = True) -> SectionBlock:
+    """The section right under the category in the registration modal (`placed`: the form's office is
+    known, so its routing may be shown)."""
+    text = route_text(route, office) if placed else unplaced_route_text(route, office.locale)
+    return SectionBlock(block_id=ids.ROUTE_INFO, text=mrkdwn(text[:3000]))
 
 
 def not_stored_hint(route: Route, office: Office) -> str:

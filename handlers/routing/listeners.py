@@ -30,13 +30,21 @@ log = logging.getLogger(__name__)
 
 
 def show_destination(ack: Ack, client: WebClient, services: Services, which: Which, parsed: ViewAction) -> None:
-    """A category chosen in the registration modal: rebuild it with where that goes and why (with the
-    office chosen in «Kontor» so far, when the form asks it: its destinations)."""
+    """A category (or, when the form asks it, «Kontor») chosen in the registration modal: rebuild it with
+    where the category goes and why, at the office chosen in «Kontor» so far; with none chosen yet,
+    nothing of any office's routing (bot/workspace.py's fallback office is not the reporter's choice)."""
     ack()
     if parsed.view is None or parsed.view.callback_id != ids.REGISTRATION:
         return
-    category = Category(parsed.selected) if parsed.selected in set(Category) else None
     values, meta = parsed.view.values(), parsed.view.metadata
+    if parsed.actions[0].get("block_id") == ids.Field.OFFICE:
+        values = {**values, ids.Field.OFFICE: parsed.selected}
+        picked = values.get(ids.Field.CATEGORY)
+    else:
+        picked = parsed.selected
+    category = Category(picked) if picked in set(Category) else None
+    if category is None and parsed.actions[0].get("block_id") == ids.Field.OFFICE:
+        return  # no category yet: nothing the office changes on the form
     chosen = chosen_office(which, values, meta)
     office = chosen or which.office
     view = registration_view(office, today(services, office), channel_id=meta.get("channel"), category=category,
@@ -117,8 +125,8 @@ def _refresh_receipt(client: WebClient, services: Services, office: Office, devi
 
 
 def register(app: App) -> None:
-    app.action({"block_id": ids.Field.CATEGORY, "action_id": ids.VALUE},
-               middleware=[parse(ViewAction)])(show_destination)
+    for block_id in (ids.Field.CATEGORY, ids.Field.OFFICE):
+        app.action({"block_id": block_id, "action_id": ids.VALUE}, middleware=[parse(ViewAction)])(show_destination)
     app.action(ids.REPORTED_EXTERNALLY, middleware=[parse(ViewAction, about=by_value(Subject.CASE))])(
         open_reference_form)
     app.view(ids.EXTERNAL_REFERENCE_VIEW,

@@ -113,8 +113,20 @@ def button(params: dict, answer: str) -> dict:
                 if e["action_id"] == ids.effect_action(answer))
 
 
+def sent_value(bot, deviation_id: int, answer: str = "virket", *, nth: int = -1) -> str | None:
+    """The value of the answer's button in a question or reminder the bot sent about the case (the newest,
+    or the `nth`), as Slack would send it back; None when none was sent."""
+    values = [button(c.params, answer)["value"] for c in bot.fake.of("chat.postMessage")
+              if MARKER in text_of(c.params) and any(b.get("block_id") == f"effect:{deviation_id}"
+                                                     for b in c.params.get("blocks") or [])]
+    return values[nth] if values else None
+
+
 def press(bot, answer: str, value: str | int, *, user: str = OTHER_LEADER) -> dict | None:
-    """Press Ja / Delvis / Nei in the DM: the modal the bot opened, or None (refused)."""
+    """Press Ja / Delvis / Nei in the DM: the modal the bot opened, or None (refused). A case's id presses
+    the button of the newest message sent about it (a forged value is sent as it is)."""
+    if isinstance(value, int):
+        value = sent_value(bot, value, answer) or str(value)
     before = len(bot.fake.of("views.open"))
     response = bot.client.click(ids.effect_action(answer), value=str(value), user=user, container=DM)
     assert response.status == 200, response.body
@@ -153,7 +165,7 @@ def test_the_responsible_leader_is_asked_on_the_sixtieth_workday_once_across_two
     assert "AVV-2026-0001" in text and "Brev uten begrunnelse" in text and "Lukket 20.10.2026" in text
     assert "*Tiltaket som ble gjennomført:*\n• «Ny sjekkliste for begrunnelse i vedtaksbrev» — Gjort." in text
     assert [button(question, a)["text"]["text"] for a in ("virket", "delvis", "nei")] == ["Ja", "Delvis", "Nei"]
-    assert button(question, "nei")["value"] == str(asked)
+    assert button(question, "nei")["value"].split(":")[0] == str(asked)  # the case, and the round asked
 
     run_two_schedulers(bot, clock, slack, date(2027, 1, 15))  # the next day, and a restart: nothing again
     assert len(questions_to(bot, OTHER_LEADER)) == 1
@@ -379,7 +391,8 @@ def test_an_unanswered_check_is_reminded_and_shows_in_the_weekly_summary(bot, db
     effect_job(bot, clock, date(2027, 1, 18))
     [reminder] = reminders_to(bot, OTHER_LEADER)
     assert "Påminnelse: spurt 14.01.2027, ikke besvart ennå." in text_of(reminder)
-    assert button(reminder, "delvis")["value"] == str(case)
+    # the same case and round as the question's own buttons
+    assert button(reminder, "delvis")["value"] == sent_value(bot, case, "delvis", nth=0)
 
     scheduled_nudges(bot.services, OFFICE)  # Monday's weekly summary in the leader channel
     bot.fake.settle(quiet=0.1)

@@ -22,10 +22,12 @@ from tests.scenarios.test_effect import (
     check_of,
     closed_with_action,
     effect_job,
+    ephemerals,
     oslo,
     press,
     questions_to,
     run_two_schedulers,
+    sent_value,
     state_of,
 )
 from tests.support import leader_flows as flows
@@ -38,6 +40,8 @@ CLOSED_AGAIN = date(2027, 1, 21)  # a Thursday
 # 60 workdays after 21 January 2027: Tuesday 20 April. Skjærtorsdag, langfredag and 2. påskedag (25, 26 and
 # 29 March) are not workdays, so counting weekdays alone would make it Thursday the 15th.
 DUE_AGAIN = date(2027, 4, 20)
+REPLACED = ("Dette spørsmålet er erstattet av et nyere «Har tiltaket virket?» for samme avvik: det er gjenåpnet og "
+            "lukket igjen siden. Svaret ble ikke lagret. Svar i den nyeste meldingen, om det ikke alt er besvart der.")
 
 
 def reopened_by_nei(bot, db, clock) -> int:
@@ -156,3 +160,50 @@ def test_an_unanswered_question_is_not_reminded_while_the_case_is_reopened_and_c
     effect_job(bot, clock, DUE_AGAIN)
     assert len(questions_to(bot, OTHER_LEADER)) == 2
     assert check_of(bot, case).due_on == DUE_AGAIN
+
+
+def test_a_button_of_an_earlier_round_does_not_answer_the_new_round(bot, db, clock):
+    """The January question (answered «Nei») is still in the leader's DM when April's is asked: a click on
+    January's «Ja» is told the question is replaced, and April's round stays unanswered until its own
+    button is used."""
+    case = reopened_by_nei(bot, db, clock)
+    closed_again_with_a_new_action(bot, clock, case)
+    effect_job(bot, clock, DUE_AGAIN)
+    january, april = sent_value(bot, case, nth=0), sent_value(bot, case, nth=-1)
+
+    clock.set(oslo(DUE_AGAIN, 11))
+    assert press(bot, "virket", january) is None
+    assert ephemerals(bot, OTHER_LEADER) == [REPLACED]
+    check = check_of(bot, case)
+    assert (check.due_on, check.answer, check.answered_by) == (DUE_AGAIN, None, None)
+    with db.transaction() as session:
+        answers = session.scalars(select(Event.detail).where(Event.deviation_id == case, Event.kind == "effekt_vurdert")
+                                  ).all()
+    assert [a["answer"] for a in answers] == ["nei"]  # January's only
+
+    view = press(bot, "virket", april)
+    assert bot.client.submit(view, {}, user=OTHER_LEADER).status == 200
+    assert check_of(bot, case).answer == "virket"
+
+
+def test_a_modal_of_an_earlier_round_submitted_after_a_new_round_began_changes_nothing(bot, db, clock):
+    """«Delvis» pressed in January opens the modal; the case is reopened from its card, closed again with a
+    new action and asked again in April. The January modal, sent then, is refused on its form: it does not
+    answer April's question."""
+    case = closed_with_action(db)
+    effect_job(bot, clock, DUE)
+    clock.set(oslo(DUE, 10))
+    stale = press(bot, "delvis", case)
+    assert stale is not None
+    reopen = flows.press(bot, ids.REOPEN, case)
+    assert flows.submit(bot, reopen, {"reason": "Samme feil igjen i dag."}) is None
+    closed_again_with_a_new_action(bot, clock, case)
+    effect_job(bot, clock, DUE_AGAIN)
+    assert len(questions_to(bot, OTHER_LEADER)) == 2
+
+    clock.set(oslo(DUE_AGAIN, 11))
+    answer = bot.client.submit(stale, {ids.Effect.NOTE: "Virket i januar."}, user=OTHER_LEADER)
+    assert answer.json()["errors"] == {ids.Effect.NOTE: REPLACED}
+    check = check_of(bot, case)
+    assert (check.due_on, check.answer, check.note) == (DUE_AGAIN, None, None)
+    assert state_of(bot, case) == "lukket"

@@ -33,6 +33,8 @@ HAM_LEADERS, HAM_OFFICE, HAM_STAFF = "C0HAMLEAD", "C0HAMOFF", "C0HAMSTAFF"
 LHG_LEADER, HAM_LEADER = "U0LEADER1", "U0HAMLEAD1"
 BOTH = "U0BOTHLEAD"  # leads both offices of the workspace
 LHG_GROUP, HAM_GROUP = "S0LHGSTAFF", "S0HAMSTAFF"
+ASYS_HOW = "Logg inn via applikasjonen Porten, Asys ligger nederst til høyre."  # the example config's
+HAM_ASYS_HOW = "Hamar: Asys ligger under «Mine apper» på intranettet."
 
 
 @pytest.fixture
@@ -51,7 +53,8 @@ def office_config(tmp_path: Path) -> Path:
                                                       f'staff_usergroup = "{group}"\nreference_prefix = "{prefix}"')
                 .replace('leader_channel = "C0LEADERS"', f'leader_channel = "{leaders}"')
                 .replace('office_channel = "C0OFFICE"', f'office_channel = "{office_channel}"')
-                .replace('leaders = ["U0LEADER1", "U0LEADER2"]', f"leaders = {leader_ids}"))
+                .replace('leaders = ["U0LEADER1", "U0LEADER2"]', f"leaders = {leader_ids}")
+                .replace(ASYS_HOW, HAM_ASYS_HOW if office_id == HAM else ASYS_HOW))  # Hamar's own instructions
 
     path = tmp_path / "offices.toml"
     path.write_text("\n".join([
@@ -197,6 +200,33 @@ def test_choosing_a_category_before_an_office_keeps_the_office_unchosen(bot):
     updated = choose_category(bot, view, "lokal_rutine", user="U0STAFF9")["view"]
     assert "initial_option" not in office_select(updated)["element"]
     assert "office" not in unseal(updated["private_metadata"])  # no office slipped in behind the select
+
+
+def test_a_category_chosen_before_the_office_shows_no_offices_route_until_the_office_is_chosen(bot):
+    """Nothing placed the person, so «Kontor» is unchosen: the category's hint names no office's system or
+    instructions (not Lillehammer–Gausdal's, the fallback); choosing Hamar then shows Hamar's."""
+    from tests.support.flows import choose_category
+
+    view = open_form(bot, user="U0STAFF9")
+    updated = choose_category(bot, view, "informasjonssikkerhet", user="U0STAFF9")["view"]
+    text = text_of(updated)
+    assert "Velg kontor øverst i skjemaet, så står det her hvor avviket skal meldes og hvorfor." in text
+    assert ASYS_HOW not in text and HAM_ASYS_HOW not in text and "Dette meldes i" not in text
+    assert "Lagres ikke hos oss" not in text  # the fields' hints name no system either
+
+    [select] = [b for b in updated["blocks"] if b.get("block_id") == ids.Field.OFFICE]
+    assert select["dispatch_action"] is True
+    hamar = next(o for o in select["element"]["options"] if o["value"] == HAM)
+    before = len(bot.fake.of("views.update"))
+    state = fill(updated, {ids.Field.CATEGORY: "informasjonssikkerhet", ids.Field.OFFICE: HAM})
+    assert bot.client.click(ids.VALUE, user="U0STAFF9", container={"type": "view", "view_id": "VREG0001"},
+                            view={**updated, "id": "VREG0001", "hash": "1700000000.hash2", "state": {"values": state}},
+                            extra={"type": "static_select", "block_id": ids.Field.OFFICE, "selected_option": hamar}
+                            ).status == 200
+    rebuilt = bot.fake.wait_for("views.update", before + 1)[-1].params["view"]
+    assert HAM_ASYS_HOW in text_of(rebuilt) and ASYS_HOW not in text_of(rebuilt)
+    assert "Velg kontor øverst" not in text_of(rebuilt)
+    assert office_select(rebuilt)["element"]["initial_option"]["value"] == HAM
 
 
 def test_references_of_two_offices_never_collide(bot):
@@ -407,10 +437,16 @@ def test_the_effect_check_of_the_second_offices_case_is_answered_by_its_leader_o
     seeding.close(db, ham, oslo(date(2026, 10, 20), 14), feedback="Rettet.")
     seeding.add_effect_check(db, ham, date(2027, 1, 14), leader=HAM_LEADER)
     clock.set(oslo(date(2027, 1, 14), 9))
+    from bot.effect.rules import round_of
+    from handlers.effect.blocks import button_value
+    from store.models import EffectCheck
+    with bot.services.db.reading() as session:  # the button as the question's DM carries it: the case and its round
+        value = button_value(ham, round_of(session.scalar(select(EffectCheck.created_at)
+                                                          .where(EffectCheck.deviation_id == ham))))
 
     def click(user: str) -> dict | None:
         before = len(bot.fake.of("views.open"))
-        assert bot.client.click(ids.effect_action("virket"), value=str(ham), user=user, container=DM).status == 200
+        assert bot.client.click(ids.effect_action("virket"), value=value, user=user, container=DM).status == 200
         bot.fake.settle(quiet=0.2)
         opened = bot.fake.of("views.open")
         return opened[-1].params["view"] if len(opened) > before else None
@@ -420,11 +456,30 @@ def test_the_effect_check_of_the_second_offices_case_is_answered_by_its_leader_o
     assert view is not None
     assert bot.client.submit(view, {}, user=LHG_LEADER).json()["response_action"] == "errors"
     assert bot.client.submit(view, {}, user=HAM_LEADER).status == 200
-    from store.models import EffectCheck
     with bot.services.db.reading() as session:
         check = session.scalar(select(EffectCheck).where(EffectCheck.deviation_id == ham))
         assert (check.answer, check.answered_by) == ("virket", HAM_LEADER)
 
+
+
+def test_a_refused_report_is_audited_under_the_office_found_for_the_person_never_a_guessed_one(bot):
+    """`/avvik rapport fylke` (and `rapport`) from someone who leads nothing is refused. In a DM, with no
+    channel, staff group or earlier choice placing them, no office is theirs: the refusal is not written
+    to the first office's audit log. A member of Hamar's staff group is refused under Hamar."""
+    def refusals() -> list[tuple[str, str, str]]:
+        bot.fake.settle(quiet=0.2)  # recorded after the answer
+        with bot.services.db.reading() as session:
+            return sorted((e.office_id, e.actor_id, e.detail["attempted"])
+                          for e in session.scalars(select(Event).where(Event.kind == "nektet")))
+
+    bot.fake.usergroups[HAM_GROUP] = ["U0HAMSTAFF"]
+    for words in ("rapport fylke 2026H1", "rapport 2026H1"):
+        assert bot.client.command(words, user="U0NOBODY", channel="D0NOBODY").status == 200
+    assert refusals() == []  # not Lillehammer–Gausdal's, the workspace's first office
+
+    answer = bot.client.command("rapport fylke 2026H1", user="U0HAMSTAFF", channel="D0HAMSTAFF")
+    assert answer.body == t("report.county.refused")
+    assert refusals() == [(HAM, "U0HAMSTAFF", "fylkesrapport")]
 
 
 def test_a_leaders_command_in_another_offices_channel_is_for_the_office_they_lead(bot):
