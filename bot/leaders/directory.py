@@ -5,14 +5,19 @@ The user group is resolved through the Web API and cached for minutes, not per r
 Every leader action is checked here on the server, whatever the button payload says.
 
 While a person waits (a button's trigger lives 3 seconds, a form's answer must come within 3),
-the user group is asked once, briefly (`quick_client`); a scheduled job asks `patient=True`,
-with the full client's retries. Either way a failed lookup keeps the members last known.
+Slack is never waited on for long: a group is read in the background, once however many requests
+ask, with the full client's retries, and a request waits at most `wait` seconds from the read's
+start, then answers from the members last known. A command whose answer depends on who leads acks
+first when Slack is slower than that, and answers once it has `settle`d (handlers.common.in_time).
+A scheduled job asks `patient=True`, and waits. Either way a failed lookup keeps the members last
+known, and a request does not ask again for `BACK_OFF`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -27,14 +32,28 @@ log = logging.getLogger(__name__)
 
 CACHE_FOR = timedelta(minutes=5)
 BACK_OFF = timedelta(seconds=30)  # after the workspace's groups could not be read, before asking Slack again
+WAIT = 1.0  # seconds a request waits for a user group's first read, from the moment that read began
+
+
+class _Read:
+    """One background read of a user group: when it began, and whether it is over."""
+
+    def __init__(self) -> None:
+        self.began, self.done = time.monotonic(), threading.Event()
+
+    def wait(self, seconds: float) -> bool:
+        return self.done.wait(max(0.0, self.began + seconds - time.monotonic()))
 
 
 class LeaderDirectory:
-    def __init__(self, client: WebClient, clock: Clock, quick_client: WebClient | None = None) -> None:
-        self.client, self.clock = client, clock
+    def __init__(self, client: WebClient, clock: Clock, quick_client: WebClient | None = None,
+                 wait: float = WAIT) -> None:
+        self.client, self.clock, self.wait = client, clock, wait
         self.quick_client = quick_client or client
         self._cache: dict[str, tuple[object, frozenset[str]]] = {}
         self._failed_at: datetime | None = None  # when reading every group at once last failed
+        self._group_failed: dict[str, datetime] = {}  # when a group's own read last failed
+        self._reading: dict[str, _Read] = {}  # groups being read in the background now
         self._lock = threading.Lock()
 
     def leaders(self, office: Office, *, patient: bool = False) -> frozenset[str]:
@@ -84,25 +103,72 @@ class LeaderDirectory:
             for group in cold:
                 self._cache[group] = (now, groups.get(group, frozenset()))
 
+    def settle(self, usergroups: Iterable[str | None], within: float) -> bool:
+        """Ask Slack in the background about each of `usergroups` whose members are not known from the last
+        minutes, and wait at most `within` seconds from each read's start: True when nothing is left to
+        wait for (each group known, or Slack failed and the members last known stand).
+        A listener answers at once when True; else it acks first, and may settle longer after the ack."""
+        reads = [read for group in set(usergroups) if group and (read := self._read(group)) is not None]
+        return all(read.wait(within) for read in reads)
+
     def group_members(self, usergroup: str, *, patient: bool = False) -> frozenset[str]:
-        """A Slack user group's members, cached for minutes."""
+        """A Slack user group's members, cached for minutes (`patient`: a job, which waits for Slack)."""
+        if patient:
+            now = self.clock.now()
+            with self._lock:
+                cached = self._cache.get(usergroup)
+                if cached and now - cached[0] < CACHE_FOR:  # type: ignore[operator]
+                    return cached[1]
+                if self._failed_at is not None and now - self._failed_at < BACK_OFF:
+                    return cached[1] if cached else frozenset()
+            return self._fetch(usergroup, self.client)
+        read = self._read(usergroup)
+        if read is not None:
+            read.wait(self.wait)
+        with self._lock:
+            cached = self._cache.get(usergroup)
+        return cached[1] if cached else frozenset()
+
+    def _read(self, usergroup: str) -> _Read | None:
+        """The background read of a group not known from the last minutes, to wait for; None if there is
+        nothing to wait for (the group is known, or Slack failed a moment ago)."""
         now = self.clock.now()
         with self._lock:
             cached = self._cache.get(usergroup)
             if cached and now - cached[0] < CACHE_FOR:  # type: ignore[operator]
-                return cached[1]
-            if self._failed_at is not None and now - self._failed_at < BACK_OFF:
-                # Reading the whole workspace failed a moment ago: asking each of many groups in turn
-                # would only pile slow calls before Slack's 3 seconds. The last known members, as on a failure.
-                return cached[1] if cached else frozenset()
+                return None
+            # Slack failed a moment ago: asking again would only pile slow calls before Slack's 3 seconds.
+            for failed in (self._failed_at, self._group_failed.get(usergroup)):
+                if failed is not None and now - failed < BACK_OFF:
+                    return None
+            read = self._reading.get(usergroup)
+            if read is None:
+                read = self._reading[usergroup] = _Read()
+                threading.Thread(target=self._read_in_background, args=(usergroup, read), daemon=True,
+                                 name="leaders-read").start()
+        return read
+
+    def _read_in_background(self, usergroup: str, read: _Read) -> None:
         try:
-            client = self.client if patient else self.quick_client
+            self._fetch(usergroup, self.client)
+        finally:
+            with self._lock:
+                self._reading.pop(usergroup, None)
+            read.done.set()
+
+    def _fetch(self, usergroup: str, client: WebClient) -> frozenset[str]:
+        """Read a group's members from Slack now; on a failure, the members last known."""
+        now = self.clock.now()
+        try:
             response = client.usergroups_users_list(usergroup=usergroup)
             members = frozenset(response.get("users") or [])
         except (SlackApiError, SlackClientError, OSError) as exc:  # OSError: a timeout, a refused connection
             log.warning("leaders: could not read user group %s (%s)", usergroup, type(exc).__name__)
-            # Keep the last known members rather than lock every leader out.
+            with self._lock:  # keep the last known members rather than lock every leader out
+                self._group_failed[usergroup] = now
+                cached = self._cache.get(usergroup)
             return cached[1] if cached else frozenset()
         with self._lock:
             self._cache[usergroup] = (now, members)
+            self._group_failed.pop(usergroup, None)
         return members
