@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import SectionBlock
 
@@ -14,6 +14,7 @@ from bot.services import Services
 from bot.workspace import Which
 from handlers import ids
 from handlers.blocks import escape, mrkdwn
+from handlers.common import in_time
 from handlers.dialogue.listeners import by_code
 from handlers.home.blocks import help_blocks
 from handlers.home.listeners import mine, status
@@ -49,12 +50,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 
-def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, which: Which,
+def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, office: Office, which: Which,
              parsed: SlashCommand) -> None:
     if not parsed.words:
         ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
         open_registration(services, client, which, parsed.trigger_id)
         return
+    ack = in_time(services, office, ack, respond)  # who leads decides many answers: Slack's ack waits not on it
     handler = SUBCOMMANDS.get(parsed.words[0].lower())
     if handler is None:
         _unknown(services, office, parsed, ack)

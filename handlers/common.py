@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import SectionBlock
@@ -108,6 +108,50 @@ def id_of(value: object) -> int | None:
 def metadata(**values: object) -> str:
     """A modal's private_metadata, sealed by the server (handlers.payloads.seal)."""
     return seal(values)
+
+
+# --- answering a command in time, whatever Slack's Web API does ------------------------------------
+
+# A command's answer may depend on who leads (a user group Slack is asked for): it waits for Slack at most
+# this long before the ack, and after the ack at most FOLLOW_UP_WAIT before it answers with what is known.
+ANSWER_WAIT = 1.0
+FOLLOW_UP_WAIT = 30.0
+
+
+class AnswerLater(Ack):
+    """An ack given after Slack's empty one: the answer goes through the command's response_url, which
+    Slack shows as it shows the ack's answer (to the person only)."""
+
+    def __init__(self, respond: Respond) -> None:
+        super().__init__()
+        self._respond = respond
+
+    def __call__(self, text: str | dict = "", blocks: list | None = None, **_: object) -> BoltResponse:
+        if text or blocks:
+            try:
+                self._respond(text=text, blocks=blocks, response_type="ephemeral")
+            except (SlackClientError, OSError, ValueError) as exc:  # ValueError: the body had no response_url
+                log.warning("the answer after the ack was not sent (%s)", type(exc).__name__)
+        return BoltResponse(status=200, body="")
+
+
+def usergroups(services: Services, office: Office) -> set[str | None]:
+    """Every Slack user group a command of this office may ask about: its leaders and reviewers, and
+    the leaders of its counties and of the counties of its workspace."""
+    counties = {*services.offices.counties_of(office.id), *services.offices.counties_in_team(office.team_id)}
+    return {office.leader_usergroup, office.quality.reviewer_usergroup, *(c.leader_usergroup for c in counties)}
+
+
+def in_time(services: Services, office: Office, ack: Ack, respond: Respond) -> Ack:
+    """The ack a command should answer with: `ack` itself when who leads is known (from the last minutes,
+    or Slack answers within ANSWER_WAIT); otherwise Slack gets its empty ack now, inside its 3 seconds,
+    and the answer follows once Slack has told (or failed: then from the members last known)."""
+    groups = usergroups(services, office)
+    if services.leaders.settle(groups, ANSWER_WAIT):
+        return ack
+    ack()
+    services.leaders.settle(groups, FOLLOW_UP_WAIT)
+    return AnswerLater(respond)
 
 
 def reply(ack: Ack, text: str, blocks: list | None = None) -> None:
