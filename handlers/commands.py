@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.workspace import Which
 from handlers import ids
 from handlers.blocks import escape, mrkdwn
-from handlers.common import in_time
+from handlers.common import answer_in_time
 from handlers.dialogue.listeners import by_code
 from handlers.home.blocks import help_blocks
 from handlers.home.listeners import mine, status
@@ -56,12 +56,15 @@ def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, 
         ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
         open_registration(services, client, which, parsed.trigger_id)
         return
-    ack = in_time(services, office, ack, respond)  # who leads decides many answers: Slack's ack waits not on it
     handler = SUBCOMMANDS.get(parsed.words[0].lower())
-    if handler is None:
-        _unknown(services, office, parsed, ack)
-        return
-    handler(services, office, parsed, ack, client)
+
+    def answer(ack: Ack) -> None:
+        if handler is None:
+            _unknown(services, office, parsed, ack)
+        else:
+            handler(services, office, parsed, ack, client)
+
+    answer_in_time(services, office, ack, respond, answer)  # who leads decides many answers: Slack waits not on it
 
 
 def _help_for(services: Services, office: Office, command: SlashCommand) -> list:

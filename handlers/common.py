@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from slack_bolt import Ack, BoltResponse, Respond
@@ -142,16 +143,38 @@ def usergroups(services: Services, office: Office) -> set[str | None]:
     return {office.leader_usergroup, office.quality.reviewer_usergroup, *(c.leader_usergroup for c in counties)}
 
 
-def in_time(services: Services, office: Office, ack: Ack, respond: Respond) -> Ack:
-    """The ack a command should answer with: `ack` itself when who leads is known (from the last minutes,
-    or Slack answers within ANSWER_WAIT); otherwise Slack gets its empty ack now, inside its 3 seconds,
-    and the answer follows once Slack has told (or failed: then from the members last known)."""
+def answer_in_time(services: Services, office: Office, ack: Ack, respond: Respond,
+                   answer: Callable[[Ack], None]) -> None:
+    """`answer(ack)` at once when who leads is known (from the last minutes, or Slack answers within
+    ANSWER_WAIT); otherwise Slack gets its empty ack now, inside its 3 seconds, and `answer` runs once
+    Slack has told (or failed: then from the members last known), its words through the response_url."""
     groups = usergroups(services, office)
     if services.leaders.settle(groups, ANSWER_WAIT):
-        return ack
+        answer(ack)
+        return
     ack()
-    services.leaders.settle(groups, FOLLOW_UP_WAIT)
-    return AnswerLater(respond)
+
+    def when_known() -> None:
+        services.leaders.settle(groups, FOLLOW_UP_WAIT)
+        answer(AnswerLater(respond))
+
+    after_slack(when_known)
+
+
+# Work that waits on a slow Slack after the ack runs here, not on Bolt's listener threads: a burst of
+# requests while Slack hangs must not leave new requests queued past Slack's 3 seconds.
+_after_slack = ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-slack")
+
+
+def after_slack(work: Callable[[], None]) -> None:
+    """Run `work` (which may wait on Slack) in the background; an error in it is logged, by type."""
+    def run() -> None:
+        try:
+            work()
+        except Exception as exc:  # else lost with the thread; by type only: its words may hold a person's text
+            log.error("work after the ack raised %s", type(exc).__name__)
+
+    _after_slack.submit(run)
 
 
 def reply(ack: Ack, text: str, blocks: list | None = None) -> None:

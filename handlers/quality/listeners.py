@@ -39,9 +39,10 @@ from handlers import ids
 from handlers.common import (
     ANSWER_WAIT,
     FOLLOW_UP_WAIT,
+    after_slack,
+    answer_in_time,
     form_errors,
     id_of,
-    in_time,
     mark_dm_done,
     modal_or_notice,
     notice_view,
@@ -280,9 +281,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 def on_kvalitet(ack: Ack, respond: Respond, client: WebClient, services: Services, office: Office,
                 parsed: SlashCommand) -> None:
     """`/kvalitet`: the review form; `ny`, `status`, `lukk`, `tiltak` and `hjelp` as subcommands."""
-    ack = in_time(services, office, ack, respond)  # reviewers and leaders may be user groups Slack is asked for
     handler = SUBCOMMANDS.get(parsed.words[0].lower(), _help) if parsed.words else _review
-    handler(services, office, parsed, ack, client)
+    # Reviewers and leaders may be user groups Slack is asked for: Slack's 3 seconds wait not on it.
+    answer_in_time(services, office, ack, respond, lambda ack: handler(services, office, parsed, ack, client))
 
 
 def open_review_from_invite(ack: Ack, client: WebClient, services: Services, office: Office,
@@ -352,7 +353,7 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
     ack()
     services.messenger.deliver_soon(ledger_ids)
     if not known and measure.scope is Scope.COUNTY:
-        _tell_county_when_known(services, office, action_id)
+        after_slack(lambda: _tell_county_when_known(services, office, action_id))
 
 
 def _tell_county_when_known(services: Services, office: Office, action_id: int) -> None:
