@@ -8,9 +8,10 @@ While a person waits (a button's trigger lives 3 seconds, a form's answer must c
 Slack is never waited on for long: a group is read in the background, once however many requests
 ask, with the full client's retries, and a request waits at most `wait` seconds from the read's
 start, then answers from the members last known. A command whose answer depends on who leads acks
-first when Slack is slower than that, and answers once it has `settle`d (handlers.common.in_time).
+first when Slack is slower than that, and answers once it has `settle`d (handlers.common.answer_in_time).
 A scheduled job asks `patient=True`, and waits. Either way a failed lookup keeps the members last
-known, and a request does not ask again for `BACK_OFF`.
+known, and a request does not ask again for `BACK_OFF`. (`quick_client`, one short try, is left for
+`warm`, which finding a request's office calls before its ack.)
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from bot.office import County, Office
 log = logging.getLogger(__name__)
 
 CACHE_FOR = timedelta(minutes=5)
-BACK_OFF = timedelta(seconds=30)  # after the workspace's groups could not be read, before asking Slack again
-WAIT = 1.0  # seconds a request waits for a user group's first read, from the moment that read began
+BACK_OFF = timedelta(seconds=30)  # after a group (or all the workspace's) could not be read, before requests ask again
+WAIT = 1.0  # seconds a request waits for a user group's read, from the moment that read began
 
 
 class _Read:
