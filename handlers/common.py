@@ -137,10 +137,11 @@ class AnswerLater(Ack):
 
 
 def usergroups(services: Services, office: Office) -> set[str | None]:
-    """Every Slack user group a command of this office may ask about: its leaders and reviewers, and
-    the leaders of its counties and of the counties of its workspace."""
+    """Every Slack user group a request of this office may ask about: its leaders, staff and reviewers,
+    and the leaders of its counties and of the counties of its workspace."""
     counties = {*services.offices.counties_of(office.id), *services.offices.counties_in_team(office.team_id)}
-    return {office.leader_usergroup, office.quality.reviewer_usergroup, *(c.leader_usergroup for c in counties)}
+    return {office.leader_usergroup, office.staff_usergroup, office.quality.reviewer_usergroup,
+            *(c.leader_usergroup for c in counties)}
 
 
 def answer_in_time(services: Services, office: Office, ack: Ack, respond: Respond,
