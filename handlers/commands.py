@@ -48,6 +48,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "drøfting": learning.discussion,  # seed 000's ten questions for discussion
     "drofting": learning.discussion,
 }
+OPENS_A_MODAL = frozenset({"kode", "code"})  # with the trigger, which lives 3 s: never answered after Slack
 
 
 def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, office: Office, which: Which,
@@ -56,7 +57,8 @@ def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, 
         ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
         open_registration(services, client, which, parsed.trigger_id)
         return
-    handler = SUBCOMMANDS.get(parsed.words[0].lower())
+    word = parsed.words[0].lower()
+    handler = SUBCOMMANDS.get(word)
 
     def answer(ack: Ack) -> None:
         if handler is None:
@@ -64,6 +66,9 @@ def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, 
         else:
             handler(services, office, parsed, ack, client)
 
+    if word in OPENS_A_MODAL:  # acked first, whoever asks
+        answer(ack)
+        return
     answer_in_time(services, office, ack, respond, answer)  # who leads decides many answers: Slack waits not on it
 
 

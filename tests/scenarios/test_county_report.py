@@ -542,3 +542,20 @@ def test_a_county_measure_is_acked_while_slack_hangs_on_the_countys_group_and_it
     for leader in ("U0COUNTY1", "U0LEADER1", "U0COUNTY2"):
         [told] = [text_of(p) for p in posted_to(bot.fake, leader)]  # each told once
         assert "Nytt tiltak i fylkets regi fra *Kvalitetsmåling vår 2027*" in told
+
+
+def test_the_review_form_opens_with_its_trigger_while_slack_hangs_on_the_countys_group(bot, clock):
+    from bot.quality.jobs import scheduled_rounds
+    from handlers import ids
+
+    clock.set(oslo(date(2027, 3, 1), 9))
+    scheduled_rounds(bot.services)  # the spring round opens; the county's group is read
+    clock.advance(minutes=6)  # its members are asked for again, and Slack hangs
+    bot.fake.hold("usergroups.users.list")
+    bot.client.timeout = 3.0
+    try:
+        assert bot.client.command("", command="/kvalitet", user="U0LEADER2").status == 200
+        [opened] = bot.fake.wait_for("views.open", timeout=2)  # a trigger lives 3 s: the form does not wait
+    finally:
+        bot.fake.release("usergroups.users.list", drop=False)
+    assert opened.params["view"]["callback_id"] == ids.QUALITY_REVIEW
