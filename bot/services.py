@@ -90,8 +90,8 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
 
 
-# Who is a leader is asked while a person waits for Slack's answer (a button's trigger lives 3 s):
-# one short try, no retries; jobs ask the directory with the full client (LeaderDirectory).
+# A read a person waits for (a button's trigger lives 3 s): one short try, no retries. (Who leads is
+# read in the background and waited for briefly instead: bot.leaders.directory.)
 LOOKUP_TIMEOUT = 1.5
 
 
@@ -118,7 +118,7 @@ def build_services(settings: Settings, clock: Clock | None = None, db: Database 
         clock=clock,
         client=client,
         messenger=Messenger(db, client, clock, offices),
-        leaders=LeaderDirectory(client, clock, quick_client=lookup_client(settings)),
+        leaders=LeaderDirectory(client, clock),
     )
     services.messenger.refused.append(lambda office, error, recipient: _tell_leaders(services, office, error,
                                                                                      recipient))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import SectionBlock
 
@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.workspace import Which
 from handlers import ids
 from handlers.blocks import escape, mrkdwn
+from handlers.common import answer_in_time
 from handlers.dialogue.listeners import by_code
 from handlers.home.blocks import help_blocks
 from handlers.home.listeners import mine, status
@@ -48,21 +49,30 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "drøfting": learning.discussion,  # seed 000's ten questions for discussion
     "drofting": learning.discussion,
 }
+OPENS_A_MODAL = frozenset({"kode", "code"})  # with the trigger, which lives 3 s: never answered after Slack
 
 
-def on_avvik(ack: Ack, client: WebClient, services: Services, office: Office, which: Which,
+def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, office: Office, which: Which,
              parsed: SlashCommand) -> None:
     if not parsed.words:
         ack()  # first, so Slack has its 200 well inside 3 s; then open the modal
         open_registration(services, client, which, parsed.trigger_id)
         return
-    handler = SUBCOMMANDS.get(parsed.words[0].lower())
-    if handler is None:
-        _unknown(services, office, parsed, ack)
-        return
+    word = parsed.words[0].lower()
+    handler = SUBCOMMANDS.get(word)
     if handler is report.run:  # its refusals are audited under the office only when one was found for the person
         handler = partial(report.run, which=which)
-    handler(services, office, parsed, ack, client)
+
+    def answer(ack: Ack) -> None:
+        if handler is None:
+            _unknown(services, office, parsed, ack)
+        else:
+            handler(services, office, parsed, ack, client)
+
+    if word in OPENS_A_MODAL:  # acked first, whoever asks
+        answer(ack)
+        return
+    answer_in_time(services, office, ack, respond, answer)  # who leads decides many answers: Slack waits not on it
 
 
 def _help_for(services: Services, office: Office, command: SlashCommand) -> list:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import SectionBlock
@@ -108,6 +109,73 @@ def id_of(value: object) -> int | None:
 def metadata(**values: object) -> str:
     """A modal's private_metadata, sealed by the server (handlers.payloads.seal)."""
     return seal(values)
+
+
+# --- answering a command in time, whatever Slack's Web API does ------------------------------------
+
+# A command's answer may depend on who leads (a user group Slack is asked for): it waits for Slack at most
+# this long before the ack, and after the ack at most FOLLOW_UP_WAIT before it answers with what is known.
+ANSWER_WAIT = 1.0
+FOLLOW_UP_WAIT = 30.0
+
+
+class AnswerLater(Ack):
+    """An ack given after Slack's empty one: the answer goes through the command's response_url, which
+    Slack shows as it shows the ack's answer (to the person only)."""
+
+    def __init__(self, respond: Respond) -> None:
+        super().__init__()
+        self._respond = respond
+
+    def __call__(self, text: str | dict = "", blocks: list | None = None, **_: object) -> BoltResponse:
+        if text or blocks:
+            try:
+                self._respond(text=text, blocks=blocks, response_type="ephemeral")
+            except (SlackClientError, OSError, ValueError) as exc:  # ValueError: the body had no response_url
+                log.warning("the answer after the ack was not sent (%s)", type(exc).__name__)
+        return BoltResponse(status=200, body="")
+
+
+def usergroups(services: Services, office: Office) -> set[str | None]:
+    """Every Slack user group a request of this office may ask about: its leaders, staff and reviewers,
+    and the leaders of its counties and of the counties of its workspace."""
+    counties = {*services.offices.counties_of(office.id), *services.offices.counties_in_team(office.team_id)}
+    return {office.leader_usergroup, office.staff_usergroup, office.quality.reviewer_usergroup,
+            *(c.leader_usergroup for c in counties)}
+
+
+def answer_in_time(services: Services, office: Office, ack: Ack, respond: Respond,
+                   answer: Callable[[Ack], None]) -> None:
+    """`answer(ack)` at once when who leads is known (from the last minutes, or Slack answers within
+    ANSWER_WAIT); otherwise Slack gets its empty ack now, inside its 3 seconds, and `answer` runs once
+    Slack has told (or failed: then from the members last known), its words through the response_url."""
+    groups = usergroups(services, office)
+    if services.leaders.settle(groups, ANSWER_WAIT):
+        answer(ack)
+        return
+    ack()
+
+    def when_known() -> None:
+        services.leaders.settle(groups, FOLLOW_UP_WAIT)
+        answer(AnswerLater(respond))
+
+    after_slack(when_known)
+
+
+# Work that waits on a slow Slack after the ack runs here, not on Bolt's listener threads: a burst of
+# requests while Slack hangs must not leave new requests queued past Slack's 3 seconds.
+_after_slack = ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-slack")
+
+
+def after_slack(work: Callable[[], None]) -> None:
+    """Run `work` (which may wait on Slack) in the background; an error in it is logged, by type."""
+    def run() -> None:
+        try:
+            work()
+        except Exception as exc:  # else lost with the thread; by type only: its words may hold a person's text
+            log.error("work after the ack raised %s", type(exc).__name__)
+
+    _after_slack.submit(run)
 
 
 def reply(ack: Ack, text: str, blocks: list | None = None) -> None:

@@ -19,8 +19,9 @@ after its ack, by `for_leaders`: the check reads the database, may ask Slack for
 user group, and writes a refusal to the audit log, none of which may hold Slack's 3 seconds.
 
 One exception, in a workspace several offices share (issue 24): finding the office may read one row
-(the case a button is about, the person's last «Kontor») and a staff user group, cached for minutes
-as leader groups are; the answer's words and the leaders-only check depend on it.
+(the case a button is about, the person's last «Kontor») and the user groups, cached for minutes;
+the answer's words and the leaders-only check depend on it. Every group is asked for at once, in the
+background, so Slack is waited on at most a second (bot.leaders.directory), however many offices.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from bot.services import Services
 from bot.workspace import Found, Hints, Subject, Which, which
 from handlers import ids
 from handlers.blocks import mrkdwn, plain
-from handlers.common import id_of, modal_or_notice, open_from, open_view, say
+from handlers.common import id_of, modal_or_notice, open_from, open_view, say, usergroups
 from handlers.payloads import BlockAction, HomeOpened, MessageShortcut, SlashCommand, ViewSubmission
 from store.models import Deviation
 
@@ -98,6 +99,9 @@ def parse(model: type[BaseModel], *, errors_on: str | None = None, about: About 
         if len(offices) == 1:  # as always: nothing to find
             found = Which(offices[0], Found.ONLY, offices)
         else:
+            # Every user group the request may need is asked for now, at once: each wait for Slack below,
+            # and in the listener, then ends a second from here at the latest (bot.leaders.directory).
+            services.leaders.settle({g for o in offices for g in usergroups(services, o)}, 0)
             leaders_work = for_leaders(parsed) if callable(for_leaders) else for_leaders
             found = which(services.db, services.leaders, offices, _hints(parsed, about, leaders_work))
         context[OFFICE], context[WHICH] = found.office, found

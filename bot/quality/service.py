@@ -401,10 +401,29 @@ def create_measure(db: Database, clock: Clock, office: Office, round_id: int, fo
                                     action=action, detail={"round_id": rnd.id, "scope": form.scope.value})
             keys = [LedgerKey(MessageKind.MEASURE_ASSIGNED, Target.action(action.id), form.owner_id)]
             if form.scope is Scope.COUNTY:
-                keys += [LedgerKey(MessageKind.MEASURE_COUNTY, Target.action(action.id), leader)
-                         for leader in county_leaders if leader != form.owner_id]
+                keys += _county_keys(action, county_leaders)
             ids = [i for key in keys if (i := ledger.enter(session, office.id, key, now)) is not None]
             return action.id, ids
+    except Unavailable as exc:
+        raise StorageUnavailable() from exc
+
+
+def _county_keys(action: Action, county_leaders: Sequence[str]) -> list[LedgerKey]:
+    return [LedgerKey(MessageKind.MEASURE_COUNTY, Target.action(action.id), leader)
+            for leader in county_leaders if leader != action.owner_id]
+
+
+def tell_county_leaders(db: Database, clock: Clock, office: Office, action_id: int,
+                        county_leaders: Sequence[str]) -> list[int]:
+    """A county measure told to county leaders known only after it was saved (Slack was slow to name a
+    county's user group): each leader is told once, whoever was told already."""
+    try:
+        with db.transaction() as session:
+            action = session.get(Action, action_id)
+            if action is None or action.round_id is None or action.scope != Scope.COUNTY.value:
+                return []
+            keys = _county_keys(action, county_leaders)
+            return [i for key in keys if (i := ledger.enter(session, office.id, key, clock.now())) is not None]
     except Unavailable as exc:
         raise StorageUnavailable() from exc
 

@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.errors import DomainError
+from bot.errors import DomainError, StorageUnavailable
 from bot.forms import FieldErrors
 from bot.i18n import format_date, t
 from bot.office import Office
@@ -37,6 +37,10 @@ from bot.services import Services
 from bot.workspace import Subject
 from handlers import ids
 from handlers.common import (
+    ANSWER_WAIT,
+    FOLLOW_UP_WAIT,
+    after_slack,
+    answer_in_time,
     form_errors,
     id_of,
     mark_dm_done,
@@ -45,6 +49,7 @@ from handlers.common import (
     open_from,
     open_view,
     today,
+    usergroups,
 )
 from handlers.middleware import by_value, parse
 from handlers.payloads import BlockAction, SlashCommand, ViewSubmission
@@ -271,12 +276,20 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "gode-grep": _good_practice, "grep": _good_practice,
     "hjelp": _help, "help": _help,
 }
+OPENS_A_MODAL: frozenset[Subcommand] = frozenset({_review, _measure, _close, _good_practice})
 
 
-def on_kvalitet(ack: Ack, client: WebClient, services: Services, office: Office, parsed: SlashCommand) -> None:
+def on_kvalitet(ack: Ack, respond: Respond, client: WebClient, services: Services, office: Office,
+                parsed: SlashCommand) -> None:
     """`/kvalitet`: the review form; `ny`, `status`, `lukk`, `tiltak` and `hjelp` as subcommands."""
     handler = SUBCOMMANDS.get(parsed.words[0].lower(), _help) if parsed.words else _review
-    handler(services, office, parsed, ack, client)
+    if handler in OPENS_A_MODAL:
+        # The trigger lives 3 s, so the form is never opened after waiting on Slack: who leads is waited
+        # for a second at most (bot.leaders.directory), and the members last known answer.
+        handler(services, office, parsed, ack, client)
+        return
+    # Reviewers and leaders may be user groups Slack is asked for: Slack's 3 seconds wait not on it.
+    answer_in_time(services, office, ack, respond, lambda ack: handler(services, office, parsed, ack, client))
 
 
 def open_review_from_invite(ack: Ack, client: WebClient, services: Services, office: Office,
@@ -324,6 +337,9 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
     if round_id is None:
         ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.generic", office.locale)})
         return
+    # The office's and its counties' user groups, read at once and waited for briefly: the form's answer
+    # must be in the ack. County leaders Slack names later are told after it (below).
+    known = services.leaders.settle(usergroups(services, office), ANSWER_WAIT)
     if not services.leaders.is_leader(office, user):
         ack(response_action="errors", errors={ids.MeasureField.DESCRIPTION: t("error.not_a_leader", office.locale)})
         return
@@ -335,13 +351,26 @@ def submit_measure(ack: Ack, services: Services, office: Office, parsed: ViewSub
                                            measure.due_on)
         county_leaders = quality_service.county_leaders_of(services.leaders, services.offices, office) \
             if measure.scope is Scope.COUNTY else []
-        _, ledger_ids = quality_service.create_measure(services.db, services.clock, office, round_id, form,
-                                                       created_by=user, county_leaders=county_leaders)
+        action_id, ledger_ids = quality_service.create_measure(services.db, services.clock, office, round_id, form,
+                                                               created_by=user, county_leaders=county_leaders)
     except (FieldErrors, DomainError) as exc:
         ack(response_action="errors", errors=form_errors(exc, office, ids.MeasureField.DESCRIPTION))
         return
     ack()
     services.messenger.deliver_soon(ledger_ids)
+    if not known and measure.scope is Scope.COUNTY:
+        after_slack(lambda: _tell_county_when_known(services, office, action_id))
+
+
+def _tell_county_when_known(services: Services, office: Office, action_id: int) -> None:
+    """After the ack: the county's leaders Slack names once it answers are told of the measure too."""
+    services.leaders.settle(usergroups(services, office), FOLLOW_UP_WAIT)
+    leaders = quality_service.county_leaders_of(services.leaders, services.offices, office)
+    try:
+        services.messenger.deliver_soon(quality_service.tell_county_leaders(services.db, services.clock, office,
+                                                                            action_id, leaders))
+    except StorageUnavailable:
+        log.warning("county measure %s: its county's leaders could not be entered", action_id)
 
 
 # --- a measure's «Utført» (the button and modal a case's action has: which one, the database says) --

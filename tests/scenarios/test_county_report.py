@@ -496,3 +496,66 @@ def test_a_county_measure_is_told_to_the_countys_leaders_and_its_overdue_notice_
                "passert fristen 19.03.2027: Felles opplæring" in overdue[0]
     channel = [text_of(p) for p in posted_to(bot.fake, "C0LEADERS") if "passert fristen" in text_of(p)]
     assert len(channel) == 1 and "Ukentlig porteføljemøte" in channel[0]  # the office's own measure stays there
+
+
+# --- Slack slow to name the county's user group: the command and the form are answered in time ---------
+
+def test_the_county_report_is_acked_while_slack_hangs_on_the_countys_group_and_then_sent(bot, clock):
+    clock.set(NOW)
+    bot.fake.usergroups["S0COUNTY"] = ["U0COUNTY2"]
+    bot.fake.hold("usergroups.users.list")
+    bot.client.timeout = 3.0  # Slack gives up on the answer after 3 seconds
+    try:
+        answer = bot.client.command("rapport 2026H1", user="U0COUNTY2", response_url=bot.fake.response_url())
+        assert answer.status == 200
+        bot.fake.wait_held("usergroups.users.list", timeout=0)  # acked while Slack still holds the question
+    finally:
+        bot.fake.release("usergroups.users.list", drop=False)
+    [later] = bot.fake.wait_for("response_url")
+    assert "Lager fylkesrapporten for NAV Innlandet, 1. halvår 2026" in text_of(later.params)
+    assert "Fylkesrapport 1. halvår 2026" in county_dm(bot, "U0COUNTY2")
+
+
+def test_a_county_measure_is_acked_while_slack_hangs_on_the_countys_group_and_its_members_are_told(bot, clock):
+    from bot.quality.jobs import scheduled_rounds
+
+    clock.set(oslo(date(2027, 3, 1), 9))
+    scheduled_rounds(bot.services)  # the spring round opens in every office; the county's group is read, empty
+    bot.fake.usergroups["S0COUNTY"] = ["U0COUNTY2"]  # a leader joins the county's group since
+    assert bot.client.command("tiltak", command="/kvalitet", user="U0LEADER2").status == 200
+    view = bot.fake.wait_for("views.open")[-1].params["view"]
+    clock.advance(minutes=6)  # the leader writes a while: the group's members are asked for again, and Slack hangs
+    bot.fake.hold("usergroups.users.list")
+    bot.client.timeout = 3.0
+    try:
+        response = bot.client.submit(view, {"description": "Felles opplæring i arbeidsrettet oppfølging",
+                                            "area": "fremdrift", "scope": "fylke", "owner": "U0REV2",
+                                            "due_on": "2027-03-19"}, user="U0LEADER2", view_id="VFYLKE")
+        assert response.status == 200 and response.body == ""  # the form closes
+        bot.fake.wait_held("usergroups.users.list", timeout=0)  # acked while Slack still holds the question
+    finally:
+        bot.fake.release("usergroups.users.list", drop=False)
+    for leader in ("U0COUNTY1", "U0LEADER1", "U0COUNTY2"):  # the configured leaders, and the group's member
+        bot.fake.wait_for("chat.postMessage", where=lambda c, who=leader: c.params["channel"] == who)
+    bot.services.messenger.wait_idle()
+    bot.fake.settle()
+    for leader in ("U0COUNTY1", "U0LEADER1", "U0COUNTY2"):
+        [told] = [text_of(p) for p in posted_to(bot.fake, leader)]  # each told once
+        assert "Nytt tiltak i fylkets regi fra *Kvalitetsmåling vår 2027*" in told
+
+
+def test_the_review_form_opens_with_its_trigger_while_slack_hangs_on_the_countys_group(bot, clock):
+    from bot.quality.jobs import scheduled_rounds
+    from handlers import ids
+
+    clock.set(oslo(date(2027, 3, 1), 9))
+    scheduled_rounds(bot.services)  # the spring round opens; the county's group is read
+    clock.advance(minutes=6)  # its members are asked for again, and Slack hangs
+    bot.fake.hold("usergroups.users.list")
+    bot.client.timeout = 3.0
+    try:
+        assert bot.client.command("", command="/kvalitet", user="U0LEADER2").status == 200
+        [opened] = bot.fake.wait_for("views.open", timeout=2)  # a trigger lives 3 s: the form does not wait
+    finally:
+        bot.fake.release("usergroups.users.list", drop=False)
+    assert opened.params["view"]["callback_id"] == ids.QUALITY_REVIEW

@@ -10,6 +10,7 @@ import pytest
 
 from bot.settings import EXAMPLE_OFFICE_CONFIG
 from handlers import ids
+from tests.support.flows import text_of
 from tests.support.leader_flows import LEADER, report
 from tests.support.leader_flows import press as press_button
 
@@ -41,3 +42,30 @@ def test_a_leaders_button_is_answered_in_time_while_slack_hangs_on_the_user_grou
     finally:
         bot.fake.release("usergroups.users.list", drop=True)
     assert view["callback_id"] == "assessment"
+
+
+def test_help_is_acked_while_slack_hangs_on_the_user_group_and_a_group_leader_then_gets_the_leaders_help(bot):
+    bot.fake.usergroups["S0LEADERS"] = [GROUP_LEADER]
+    bot.fake.hold("usergroups.users.list")  # Slack has not said who leads yet
+    bot.client.timeout = 3.0  # Slack gives up on the answer after 3 seconds
+    try:
+        answer = bot.client.command("hjelp", user=GROUP_LEADER, response_url=bot.fake.response_url())
+        assert answer.status == 200
+        bot.fake.wait_held("usergroups.users.list", timeout=0)  # acked while Slack still holds the question
+        assert bot.fake.of("response_url") == []
+    finally:
+        bot.fake.release("usergroups.users.list", drop=False)  # Slack answers
+    [later] = bot.fake.wait_for("response_url")
+    assert later.params["response_type"] == "ephemeral"  # to the person only, as the ack's answer is
+    assert "*For ledere*" in text_of(later.params)
+
+
+def test_help_from_the_cached_user_group_is_answered_in_the_ack_without_asking_slack_again(bot):
+    bot.fake.usergroups["S0LEADERS"] = [GROUP_LEADER]
+    assert "*For ledere*" in text_of(bot.client.command("hjelp", user=GROUP_LEADER).json())
+    bot.fake.hold("usergroups.users.list")
+    try:
+        assert "*For ledere*" in text_of(bot.client.command("hjelp", user=GROUP_LEADER).json())
+    finally:
+        bot.fake.release("usergroups.users.list", drop=True)
+    assert len(bot.fake.of("usergroups.users.list")) == 1

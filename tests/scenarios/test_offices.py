@@ -535,3 +535,33 @@ def test_when_slack_cannot_list_the_user_groups_no_group_is_asked_one_by_one_bef
     view = open_form(bot, user="U0STAFF9")
     assert office_select(view) is not None  # no staff group known: the form asks
     assert bot.fake.of("usergroups.users.list") == []
+
+
+class TestSlackSlowToNameTheLeaders:
+    """Hamar's leaders are a user group too: finding the office, and the help, ask Slack who leads."""
+
+    @pytest.fixture
+    def office_config(self, office_config: Path) -> Path:
+        text = office_config.read_text(encoding="utf-8")
+        office_config.write_text(text.replace('reference_prefix = "HAM"',
+                                              'reference_prefix = "HAM"\nleader_usergroup = "S0HAMLEAD"'),
+                                 encoding="utf-8")
+        return office_config
+
+    def test_help_is_acked_while_slack_hangs_and_a_leader_of_the_group_then_gets_the_leaders_help(self, bot):
+        bot.fake.usergroups["S0HAMLEAD"] = ["U0HAMGROUP"]
+        methods = ("usergroups.list", "usergroups.users.list")
+        for method in methods:
+            bot.fake.hold(method)
+        bot.client.timeout = 3.0  # Slack gives up on the answer after 3 seconds
+        try:
+            answer = bot.client.command("hjelp", user="U0HAMGROUP", channel=HAM_STAFF,
+                                        response_url=bot.fake.response_url())
+            assert answer.status == 200
+            assert bot.fake.of("response_url") == []  # Slack has not said who leads yet
+        finally:
+            for method in methods:
+                bot.fake.release(method, drop=False)
+        [later] = bot.fake.wait_for("response_url")
+        assert "*For ledere*" in text_of(later.params)
+        assert len(bot.fake.of("usergroups.list")) == 1  # every group the request needed, in one call

@@ -67,11 +67,12 @@ class SlackClient:
     # --- what Slack sends --------------------------------------------------------------
 
     def command(self, text: str = "", *, user: str = "U0STAFF1", command: str = "/avvik",
-                channel: str = "C0GENERAL", **kwargs: Any) -> Response:
+                channel: str = "C0GENERAL", response_url: str = "https://hooks.invalid/commands/1",
+                **kwargs: Any) -> Response:
         form = {
             "token": "legacy", "team_id": TEAM, "team_domain": "nav", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A0AVVIK", "response_url": "https://hooks.invalid/commands/1",
+            "text": text, "api_app_id": "A0AVVIK", "response_url": response_url,
             "trigger_id": self.trigger_id(),
         }
         return self.post(urllib.parse.urlencode(form), "application/x-www-form-urlencoded", **kwargs)

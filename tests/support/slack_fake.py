@@ -241,6 +241,9 @@ class SlackFake:
         if request.path.startswith("/upload/"):
             self._receive_upload(request)
             return
+        if request.path.startswith("/hooks/"):
+            self._receive_response(request)
+            return
         method = request.path.removeprefix("/api/").split("?")[0]
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length).decode() if length else ""
@@ -449,6 +452,25 @@ class SlackFake:
             self.uploads[file_id] = Upload(file_id, params["filename"], length, params.get("alt_txt"))
         host, port = self.server.server_address[:2]  # type: ignore[union-attr]
         return {"ok": True, "file_id": file_id, "upload_url": f"http://{host}:{port}/upload/{file_id}"}
+
+    def response_url(self, name: str = "commands/1") -> str:
+        """A command's response_url that lands here: what the bot answers through it is recorded as a
+        `response_url` call (its JSON message as params)."""
+        host, port = self.server.server_address[:2]  # type: ignore[union-attr]
+        return f"http://{host}:{port}/hooks/{name}"
+
+    def _receive_response(self, request: BaseHTTPRequestHandler) -> None:
+        """A message posted to a command's response_url (no token: the URL is the credential); Slack answers «ok»."""
+        raw = request.rfile.read(int(request.headers.get("Content-Length") or 0)).decode()
+        with self._lock:
+            self.calls.append(Call("response_url", json.loads(raw or "{}"), None))
+            self._lock.notify_all()
+        body = b"ok"
+        request.send_response(200)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
 
     def _receive_upload(self, request: BaseHTTPRequestHandler) -> None:
         """Step 2: the raw bytes, POSTed to the upload URL (no token: the URL is the credential)."""
