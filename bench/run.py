@@ -2,6 +2,7 @@
 
     python bench/run.py            # the whole table, a few minutes on a 2-core machine
     python bench/run.py --quick    # fewer requests, for a smoke run
+    python bench/run.py --startup-only --starts 5   # only start-up and idle PSS, about a minute
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python bench/run.py   # + PostgreSQL
 
 1. `/avvik` (signed request in → 200 out; the modal opened through the Web API fake) and a modal
