@@ -2,6 +2,7 @@
 
     python bench/run.py            # the whole table, a few minutes on a 2-core machine
     python bench/run.py --quick    # fewer requests, for a smoke run
+    python bench/run.py --startup-only --starts 5   # only start-up and idle PSS, about a minute
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python bench/run.py   # + PostgreSQL
 
 1. `/avvik` (signed request in → 200 out; the modal opened through the Web API fake) and a modal
@@ -356,6 +357,39 @@ def startup_section(args: argparse.Namespace, fake_url: str, work: Path) -> dict
     return {who: statistics.median(values) for who, values in times.items()}
 
 
+def startup_only(args: argparse.Namespace, fake_url: str, work: Path, backends: list[Backend]) -> None:
+    """`--startup-only`: per backend, `serve` to a healthy /healthz and the idle PSS a second later, bot and
+    floor alternately, `args.starts` times each; medians (and the spread, this machine being shared)."""
+    print(f"# Start-up and idle memory ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+          f"bot from {args.bot_tree})\n")
+    print("| backend | what | bot | floor | ratio |\n| --- | --- | ---: | ---: | ---: |")
+    for backend in backends:
+        env = environment(args, fake_url, backend.bot_url)
+        subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], env=env, cwd=work, check=True,
+                       capture_output=True)
+        seconds: dict[str, list[float]] = {"bot": [], "floor": []}
+        pss: dict[str, list[list[float]]] = {"bot": [], "floor": []}
+        for repetition in range(args.starts):
+            for who in ("bot", "floor") if repetition % 2 == 0 else ("floor", "bot"):
+                process, _, took = (start_bot(args, env, work) if who == "bot"
+                                    else start_floor(env, backend.floor_url))
+                try:
+                    time.sleep(1)
+                    pss[who].append(process.pss_mib())
+                finally:
+                    process.stop()
+                seconds[who].append(took)
+        ours, floor = (statistics.median(seconds[w]) for w in ("bot", "floor"))
+        spread = {w: f"{min(v):.2f}–{max(v):.2f}" for w, v in seconds.items()}
+        print(f"| {backend.name} | `serve` to a healthy `/healthz`, s (range) | {ours:.2f} ({spread['bot']}) | "
+              f"{floor:.2f} ({spread['floor']}) | {ours / floor:.1f}× |")
+        middle = {w: sorted(v, key=sum)[len(v) // 2] for w, v in pss.items()}
+        parts = " + ".join(f"{s:.0f}" for s in middle["bot"])
+        print(f"| {backend.name} | idle PSS, MiB (master + workers) | {sum(middle['bot']):.0f} ({parts}) | "
+              f"{sum(middle['floor']):.0f} | {sum(middle['bot']) / sum(middle['floor']):.1f}× |")
+    print(f"\n(load average after: {os.getloadavg()[0]:.1f})")
+
+
 def print_tables(sections: list[dict], startup: dict) -> None:
     print(f"\n## Acknowledgement latency (ms), failures and CPU per request: bot vs floor "
           f"({WORKERS} gunicorn workers × {THREADS} threads, {LISTENER_THREADS} listener threads each)\n")
@@ -427,6 +461,9 @@ def main() -> None:
     parser.add_argument("--bot-tree", type=Path, default=ROOT, help="the checkout of the bot to measure")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--no-scan", action="store_true", help="skip the scheduler scan")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only start-up to a healthy /healthz and idle PSS, per backend (--starts times)")
+    parser.add_argument("--starts", type=int, help="start-ups per server (default 3, 1 with --quick)")
     parser.add_argument("--many-offices", action="store_true",
                         help="then the many-office run (bench/many_offices.py: 250 offices, 500,000 cases)")
     args = parser.parse_args()
@@ -435,7 +472,7 @@ def main() -> None:
     args.person = 10 if args.quick else 20
     args.repeat = 1 if args.quick else 2
     args.registrations = 500 if args.quick else 1000
-    args.starts = 1 if args.quick else 3
+    args.starts = args.starts or (1 if args.quick else 3)
     started = time.monotonic()
     sections: list[dict] = []
     admin = os.environ.get("BENCH_DATABASE_URL")
@@ -445,6 +482,17 @@ def main() -> None:
                                 stdout=subprocess.PIPE, text=True, start_new_session=True)
         try:
             fake_url = fake.stdout.readline().strip()
+            if args.startup_only:
+                backends = [Backend("SQLite", f"sqlite:///{work}/startup.db", None)]
+                urls = pg_database(admin) if admin else ()
+                if urls:
+                    backends.append(Backend("PostgreSQL", *urls))
+                try:
+                    startup_only(args, fake_url, work, backends)
+                finally:
+                    if urls:
+                        drop_pg(admin, *urls)
+                return
             startup = startup_section(args, fake_url, work)
             sections.append(latency_section(args, fake_url, Backend("SQLite", f"sqlite:///{work}/bench.db", None),
                                             work))

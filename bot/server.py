@@ -75,6 +75,13 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "pre_fork": _freeze_before_fork,
     }
     import_listeners()  # in the master, before the workers fork (each builds its own services after)
+    import prometheus_client.multiprocess  # noqa: F401 - the library too (its metrics are made in the workers)
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()  # once, shared, rather than on each worker's first query
+
+    gc.freeze()  # what start-up loaded stays out of the collector's reach (see _freeze_before_fork) …
+    gc.enable()  # … which `avvik-bot serve` kept off while loading it
     GunicornServer(settings, options, scheduler).run()
 
 

@@ -1,7 +1,8 @@
 """Alembic, driven from code: `avvik-bot db upgrade`, and the readiness check.
 
 Alembic is imported when it has work to do: a restart on a database that is already current
-(`upgrade_if_behind`) reads its version with one query and starts without loading it.
+(`upgrade_if_behind`), and the readiness check (`is_current`: `serve` on PostgreSQL, /readyz), read
+its version with one query and go on without loading it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def is_current(engine: Engine) -> bool:
+    """Migrated to head: on a straight line of migrations one query and the scripts' own lines (no Alembic
+    loaded, so start-up and /readyz stay light); Alembic decides where the history branches."""
+    head = _plain_head()
+    if head is not None:
+        return _recorded_revision(engine) == head
     return current_revision(engine) == head_revision()
 
 
