@@ -19,6 +19,7 @@ from bot.leaders.directory import LeaderDirectory
 from bot.messenger import Messenger
 from bot.office import Office, OfficeDirectory, load_offices
 from bot.settings import Settings
+from bot.webapi import KeepAliveWebClient
 from store.db import Database
 
 
@@ -71,7 +72,8 @@ def web_client(settings: Settings) -> WebClient:
     """
     handlers = [ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetryHandler(max_retry_count=2),
                 ServerErrorRetryHandler(max_retry_count=1)]
-    return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
+    return KeepAliveWebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=10,
+                              retry_handlers=handlers)
 
 
 # Who is a leader is asked while a person waits for Slack's answer (a button's trigger lives 3 s):
@@ -81,8 +83,8 @@ LOOKUP_TIMEOUT = 1.5
 
 def lookup_client(settings: Settings) -> WebClient:
     """A Web API client for a read a person waits for: one short try."""
-    return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
-                     retry_handlers=[])
+    return KeepAliveWebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
+                              retry_handlers=[])
 
 
 def _token(settings: Settings) -> str | None:

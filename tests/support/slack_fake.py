@@ -115,6 +115,9 @@ class SlackFake:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections kept alive, as Slack's are
+            disable_nagle_algorithm = True  # headers and body are two writes: no delayed-ACK stall between them
+
             def do_POST(self) -> None:
                 fake._handle(self)
 
