@@ -49,6 +49,7 @@ from bot import metrics
 from bot.clock import Clock
 from bot.office import Office, OfficeDirectory
 from bot.operations.rules import fix_for, is_permanent
+from bot.webapi import KeepAliveWebClient
 from store import ledger
 from store.db import Database, Unavailable
 from store.ledger import MessageKind, Target, WholeOffice
@@ -216,8 +217,9 @@ class Messenger:
         Slack posted); the ledger retries, looking the message up first. Rate limits (nothing
         posted) still are."""
         client = self.client
-        return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                         retry_handlers=[h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)])
+        rate_limits = [h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)]
+        return KeepAliveWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                                  retry_handlers=rate_limits)
 
     def deliver_soon(self, ids: Sequence[int]) -> Future[DeliveryReport] | None:
         """Send these ledger rows in the background; whatever fails is retried by the scheduler."""

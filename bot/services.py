@@ -22,6 +22,7 @@ from bot.leaders.directory import LeaderDirectory
 from bot.messenger import Messenger
 from bot.office import Office, OfficeDirectory, load_offices
 from bot.settings import Settings
+from bot.webapi import KeepAliveWebClient
 from store.db import Database, Unavailable
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,8 @@ def web_client(settings: Settings) -> WebClient:
     """
     handlers = [ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetryHandler(max_retry_count=2),
                 ServerErrorRetryHandler(max_retry_count=1)]
-    return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=10, retry_handlers=handlers)
+    return KeepAliveWebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=10,
+                              retry_handlers=handlers)
 
 
 # A read a person waits for (a button's trigger lives 3 s): one short try, no retries. (Who leads is
@@ -97,8 +99,8 @@ LOOKUP_TIMEOUT = 1.5
 
 def lookup_client(settings: Settings) -> WebClient:
     """A Web API client for a read a person waits for: one short try."""
-    return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
-                     retry_handlers=[])
+    return KeepAliveWebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
+                              retry_handlers=[])
 
 
 def _token(settings: Settings) -> str | None:

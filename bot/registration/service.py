@@ -233,9 +233,8 @@ def _register(db: Database, office: Office, form: RegistrationForm, route: Route
         deviation = _new_deviation(session, office, form, route, now, key,
                                    None if form.anonymous else reporter_id,
                                    None if form.anonymous else channel_id)
-        store.record_event(session, office_id=office.id, kind="registrert", at=now,
-                           actor_id=deviation.reporter_id, deviation=deviation,
-                           to_state=deviation.state,
+        store.append_event(session, office_id=office.id, kind="registrert", at=now,
+                           actor_id=deviation.reporter_id, deviation_id=deviation.id, to_state=deviation.state,
                            detail={"category": deviation.category, "destination": deviation.destination})
         ledger_ids = _enter_messages(session, office, deviation, route, now)
         breach_ids, deadline = _breach_track(session, office, form, deviation, now)
@@ -269,7 +268,8 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
                    reporter_id: str | None, channel_id: str | None) -> Deviation:
     year = now.astimezone(office.tz).year
     minimal = route.keeps_minimal_text
-    deviation = Deviation(
+    return store.add_new(
+        session,
         # Numbered last, by _number(); until then a placeholder no other transaction can collide with.
         office_id=office.id, year=year, seq=0, reference=f"~{key[:31]}", submission_key=key,
         kind=_required(form.kind).value, category=form.category.value, destination=route.destination.value,
@@ -284,9 +284,6 @@ def _new_deviation(session, office: Office, form: RegistrationForm, route: Route
         channel_id=channel_id,
         state=initial_state(route).value, created_at=now, updated_at=now,
     )
-    session.add(deviation)
-    session.flush()
-    return deviation
 
 
 def _number(session, office: Office, deviation: Deviation) -> None:

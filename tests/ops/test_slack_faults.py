@@ -55,6 +55,19 @@ def test_a_rate_limited_receipt_waits_as_slack_asks_then_goes_out_once(bot, cloc
     assert len(posted_to(bot.fake, LEADER_CHANNEL)) == 1
 
 
+def test_connections_slack_closed_while_idle_cost_no_message_and_no_double(bot):
+    register(bot)  # the bot's threads now hold kept-alive connections to Slack
+    bot.fake.close_idle()  # Slack closes them, idle
+    register(bot, user="U0STAFF2")
+    bot.fake.settle()
+
+    assert len(posted_to(bot.fake, REPORTER)) == 1 and len(posted_to(bot.fake, "U0STAFF2")) == 1
+    assert len(posted_to(bot.fake, LEADER_CHANNEL)) == 2
+    # A closed connection is noticed before use, not after a post was sent into it: nothing was in doubt.
+    assert bot.fake.of("conversations.history", failed=True) == []
+    assert len(bot.fake.of("chat.postMessage", failed=True)) == 4
+
+
 def test_a_web_api_hiccup_is_retried_at_once_and_sends_one_receipt(bot):
     bot.fake.fail("chat.postMessage", status=500, where=_to_reporter)
     register(bot)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -100,6 +101,7 @@ class SlackFake:
     _stalled: dict[str, int] = field(default_factory=dict)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # conversation → messages, oldest first
     server: ThreadingHTTPServer | None = None
+    _connections: set[socket.socket] = field(default_factory=set)  # kept-alive client connections
     socket_url: str | None = None  # Socket Mode: the WebSocket URL `apps.connections.open` hands out
     validate: bool = True  # a benchmark turns this off: Slack's own checks never cost the bot's CPU
 
@@ -115,6 +117,19 @@ class SlackFake:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections kept alive, as Slack's are
+            disable_nagle_algorithm = True  # headers and body are two writes: no delayed-ACK stall between them
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._lock:
+                    fake._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with fake._lock:
+                    fake._connections.discard(self.connection)
+                super().finish()
+
             def do_POST(self) -> None:
                 fake._handle(self)
 
@@ -136,6 +151,14 @@ class SlackFake:
         if self.server:
             self.server.shutdown()
             self.server.server_close()
+
+    def close_idle(self) -> None:
+        """Close every kept-alive connection, as Slack closes the ones idle too long (call it between calls)."""
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def fail(self, method: str, times: int = 1, *, status: int = 200, error: str = "internal_error",
              retry_after: int = 1, where: Callable[[dict[str, Any]], bool] | None = None) -> None:
