@@ -40,8 +40,9 @@ CLOSED_AGAIN = date(2027, 1, 21)  # a Thursday
 # 60 workdays after 21 January 2027: Tuesday 20 April. Skjærtorsdag, langfredag and 2. påskedag (25, 26 and
 # 29 March) are not workdays, so counting weekdays alone would make it Thursday the 15th.
 DUE_AGAIN = date(2027, 4, 20)
-REPLACED = ("Dette spørsmålet er erstattet av et nyere «Har tiltaket virket?» for samme avvik: det er gjenåpnet og "
-            "lukket igjen siden. Svaret ble ikke lagret. Svar i den nyeste meldingen, om det ikke alt er besvart der.")
+REPLACED = ("Avviket er gjenåpnet og lukket igjen siden dette spørsmålet ble sendt, og «Har tiltaket virket?» er "
+            "stilt på nytt i en nyere melding. Svaret ble ikke lagret. Svar i den nyeste meldingen, hvis det ikke "
+            "allerede er besvart der.")
 
 
 def reopened_by_nei(bot, db, clock) -> int:
