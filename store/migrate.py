@@ -41,12 +41,14 @@ def upgrade_if_behind(url: str) -> None:
     """Upgrade to head, unless the database is there already (the usual restart: no Alembic loaded)."""
     from store.db import Database
 
-    db = Database(url)
-    try:
-        if _recorded_revision(db.engine) == _plain_head():
-            return
-    finally:
-        db.dispose()
+    head = _plain_head()
+    if head is not None:  # None: the history branches (and a new database records None too): Alembic decides
+        db = Database(url)
+        try:
+            if _recorded_revision(db.engine) == head:
+                return
+        finally:
+            db.dispose()
     upgrade(url)
 
 

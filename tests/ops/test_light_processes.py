@@ -46,3 +46,18 @@ def test_the_readiness_check_reads_the_revision_without_alembic(database_url):
              f"print(is_current(create_engine({database_url!r})), 'alembic' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split()[-2:] == ["True", "False"]
+
+
+def test_a_new_database_is_migrated_when_the_history_of_migrations_branches(tmp_path, monkeypatch):
+    """A merge of two lines of migrations has no plain head: the quick check must not take a new database
+    (no revision recorded) for a current one, and start the bot on no tables."""
+    from sqlalchemy import create_engine, inspect
+
+    from store import migrate
+
+    monkeypatch.setattr(migrate, "_plain_head", lambda: None)  # as a merge migration makes it
+    url = f"sqlite:///{tmp_path / 'avvik.db'}"
+    migrate.upgrade_if_behind(url)
+    engine = create_engine(url)
+    assert "deviations" in inspect(engine).get_table_names()
+    assert migrate.is_current(engine)
