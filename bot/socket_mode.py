@@ -144,7 +144,7 @@ class _Client(SocketModeClient):
                 if self.is_connected():
                     return
             except Exception as exc:
-                log.warning("socket mode: reconnecting failed (%s); trying again in %.0f s", type(exc).__name__, pause)
+                log.warning("socket mode: reconnecting failed (%s); trying again in %g s", type(exc).__name__, pause)
             time.sleep(pause)
         # then the monitor goes on trying every PING_INTERVAL
 
