@@ -92,15 +92,17 @@ def web_client(settings: Settings) -> WebClient:
                               retry_handlers=handlers)
 
 
-# A read a person waits for (a button's trigger lives 3 s): one short try, no retries. (Who leads is
-# read in the background and waited for briefly instead: bot.leaders.directory.)
-LOOKUP_TIMEOUT = 1.5
+# A read a person waits for (the ack is due within 3 s, and who leads may already have taken up to a
+# second of them: handlers.common.answer_in_time): one short try, no retries. (Who leads is read in
+# the background and waited for briefly instead: bot.leaders.directory.)
+LOOKUP_TIMEOUT = 1.0
 
 
 def lookup_client(settings: Settings) -> WebClient:
-    """A Web API client for a read a person waits for: one short try."""
-    return KeepAliveWebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
-                              retry_handlers=[])
+    """A Web API client for a read a person waits for: one short try. A plain client: it is made for
+    one call, so a kept-alive connection would never be used again."""
+    return WebClient(token=_token(settings), base_url=settings.slack_api_url, timeout=LOOKUP_TIMEOUT,
+                     retry_handlers=[])
 
 
 def _token(settings: Settings) -> str | None:
