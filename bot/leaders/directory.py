@@ -104,8 +104,7 @@ class LeaderDirectory:
                 if self._fresh(usergroup, now) or self._resting(None, now):
                     return cached[1] if cached else frozenset()
             return self._fetch(usergroup)
-        for read in self._begin([usergroup]):
-            read.wait(self.wait)
+        self.warm([usergroup])
         with self._lock:
             cached = self._cache.get(usergroup)
         return cached[1] if cached else frozenset()
