@@ -126,7 +126,9 @@ def test_a_refused_request_leaves_nothing_of_its_body_in_the_log(slack, db, tmp_
         status, _ = _raw_post(url, 5 * 1024 * 1024)
         assert status == 413
         assert client.get("/healthz").status == 200  # and the bot serves on
-        assert log_file.stat().st_size - size < 2000
+        # Not one line of a 5 MB body: what the log gained meanwhile is the bot's own few lines (and, at
+        # DEBUG, the scheduler's start-up lines, which may fall in this window).
+        assert log_file.stat().st_size - size < 20_000
     lines = log_file.read_text(encoding="utf-8").splitlines()
 
     log = "\n".join(lines)
