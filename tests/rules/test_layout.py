@@ -32,7 +32,7 @@ COMPOSITION_ROOT = ROOT / "bot" / "app.py"
 # on purpose; anything that belongs to one feature goes in that feature's package instead.
 COMPOSITION_ROOTS = {"app", "server", "socket_mode", "cli", "scheduler"}
 KERNEL = {"services", "settings", "logs", "clock", "errors", "i18n", "office", "workspace", "workdays", "privacy",
-          "forms", "messenger", "metrics"}
+          "forms", "messenger", "metrics", "webapi"}
 
 DATABASE = {"sqlalchemy", "store"}
 SLACK = {"slack_sdk", "slack_bolt"}
