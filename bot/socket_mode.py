@@ -110,9 +110,11 @@ class _Client(SocketModeClient):
         url = self.wss_uri or self.issue_new_wss_url()
         self.wss_uri = None  # a Slack URL serves one connection
         new = _Connection(self, url)
-        if not new.opened.wait(CONNECT_TIMEOUT) or new.closed.is_set():
+        if not new.opened.wait(CONNECT_TIMEOUT):
             new.close()
             raise ConnectionError("socket mode: the new connection did not open")
+        # Opened, and perhaps already closed by Slack (a refresh at once): taken in all the same, and
+        # replaced below as lost, rather than failing the start-up that waits on this first connect.
         with self.swap:
             self.connection = new
             lost_already = new.closed.is_set()  # closed before it was ours: `_lost` let it pass
