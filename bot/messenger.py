@@ -4,8 +4,9 @@ Each kind of message (`MessageKind`) has one sender, registered by the handlers,
 the Block Kit, with a loader from `bot/` that reads what the sender renders. A kind without
 a sender is a start-up error (`check_senders`): the bot must not run and leave messages
 unsent. The messenger sends the rows this process entered (entered already claimed, see
-`store.ledger`) and claims other due ones; for each it loads the rows the message is about as
-they are now (no lock held) and calls the sender. What the senders recorded (a card's ts, say)
+`store.ledger`) and claims other due ones; for each it checks the row, loads the rows the message
+is about as they are now (no lock held; rows of one batch about the same target share one read,
+see `reads_target_only`) and calls the sender. What the senders recorded (a card's ts, say)
 is stored with the rows' «sent» mark in one short transaction per batch (sooner only when a
 later row reads it: the card's updates and thread). A failure leaves the row pending with a
 back-off, so the next run retries it; one Slack refuses for good
@@ -33,6 +34,7 @@ import time
 import urllib.error
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -56,7 +58,7 @@ from store.ledger import MessageKind, Target, WholeOffice
 from store.models import LedgerEntry
 
 __all__ = ["Delivery", "DeliveryReport", "Entry", "MessageKind", "Messenger", "MissingSenders", "NotYet",
-           "Target", "WholeOffice", "Write"]
+           "Target", "WholeOffice", "Write", "reads_target_only"]
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,45 @@ Send = Callable[[Delivery, T], None]
 class Route(Generic[T]):
     load: Load[T]
     send: Send[T]
+
+
+_BY_TARGET: set[Callable[..., Any]] = set()
+
+
+def reads_target_only(load: Load[T]) -> Load[T]:
+    """Mark a loader that reads nothing of its entry but the target: rows of one batch about the same
+    target then render one read of it (a case's card, receipt and alert), not one read each."""
+    _BY_TARGET.add(load)
+    return load
+
+
+class _LastRead:
+    """What a target-only loader read last in a batch, with the read session it lives in (kept open), for
+    the next row about the same target. Every row of a batch was committed before the batch began, so a
+    read made after that sees every change the batch's rows are about; a flush (the senders' records,
+    a card's ts) drops it, and so does the batch's end. Each row is still checked and claimed on its own."""
+
+    def __init__(self) -> None:
+        self.key: tuple[Load[Any], Target | WholeOffice] | None = None
+        self.value: Any = None
+        self._session = ExitStack()
+
+    def get(self, route: Route[Any], entry: Entry) -> tuple[bool, Any]:
+        found = self.key is not None and self.key == (route.load, entry.target)
+        return found, self.value if found else None
+
+    def keep(self, route: Route[Any], entry: Entry, value: Any, session: ExitStack) -> None:
+        """Keep `value` (and its open `session`) when its loader reads only the target; else close it."""
+        if route.load not in _BY_TARGET:
+            session.close()
+            return
+        self.drop()
+        self.key, self.value, self._session = (route.load, entry.target), value, session
+
+    def drop(self) -> None:
+        self.key = self.value = None
+        session, self._session = self._session, ExitStack()
+        session.close()
 
 
 class NotYet(Exception):
@@ -303,28 +344,36 @@ class Messenger:
         sent: list[tuple[int, str, list[Write]]] = []
         failed: list[tuple[int, str, int, str, timedelta]] = []
         refused: list[tuple[int, str, int, str]] = []
-        for entry_id, attempt, what in batch:
-            if sent and (len(sent) >= FLUSH_EVERY or (what in READS_RECORDS and any(w for *_, w in sent))):
-                self._flush(sent, [], report)  # stored before a row that may read it
-                sent = []
-            outcome = self._send_one(entry_id, attempt)
-            if outcome is None:
-                continue  # not this process's to send any more
-            if isinstance(outcome, Delivery):
-                sent.append((entry_id, what, outcome.writes))
-            elif isinstance(outcome, Refused):
-                refused.append((entry_id, what, attempt, outcome.error))
-            else:
-                failed.append((entry_id, what, attempt, *outcome))
+        last = _LastRead()
+        try:
+            for entry_id, attempt, what in batch:
+                if sent and (len(sent) >= FLUSH_EVERY or (what in READS_RECORDS and any(w for *_, w in sent))):
+                    last.drop()  # what the flush stores may change what it read
+                    self._flush(sent, [], report)  # stored before a row that may read it
+                    sent = []
+                outcome = self._send_one(entry_id, attempt, last)
+                if outcome is None:
+                    continue  # not this process's to send any more
+                if isinstance(outcome, Delivery):
+                    sent.append((entry_id, what, outcome.writes))
+                elif isinstance(outcome, Refused):
+                    refused.append((entry_id, what, attempt, outcome.error))
+                else:
+                    failed.append((entry_id, what, attempt, *outcome))
+        finally:
+            last.drop()
         self._flush(sent, failed, report, refused)
 
-    def _send_one(self, entry_id: int, attempt: int) -> Delivery | Refused | tuple[str, timedelta] | None:
+    def _send_one(self, entry_id: int, attempt: int,
+                  last: _LastRead) -> Delivery | Refused | tuple[str, timedelta] | None:
         """Send one row: its Delivery when sent, Refused when Slack refuses it for good, (error,
         retry after) when not sent for now, None when it is no longer this process's claim
-        (another replica claimed it after our lease ran out)."""
+        (another replica claimed it after our lease ran out). The row is checked in a read of its
+        own, just before it is sent; what it renders may be the batch's last read of its target."""
         retry_after = timedelta(0)
         try:
-            with self.db.reading(deadline=None) as session:  # held while Slack answers
+            with ExitStack() as reading:
+                session = reading.enter_context(self.db.reading(deadline=None))  # held while Slack answers
                 row = ledger.row(session, entry_id)
                 if row is None or row.status != ledger.SENDING or row.attempts != attempt:
                     return None
@@ -334,7 +383,15 @@ class Messenger:
                 entry = Entry.of(row, self.offices.by_id(row.office_id))
                 delivery = Delivery(entry, self.client)
                 delivery.client = LedgerClient(self, entry, retried=attempt > 1)  # type: ignore[assignment]
-                route.send(delivery, route.load(session, delivery.entry))
+                found, value = last.get(route, entry)
+                if found:
+                    session.close()  # checked: its connection goes back; what it renders lives in the last read's
+                else:
+                    last.drop()
+                    value = route.load(session, entry)
+                route.send(delivery, value)
+                if not found:
+                    last.keep(route, entry, value, reading.pop_all())  # its session stays open with it
             return delivery
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
@@ -344,12 +401,14 @@ class Messenger:
         except (SlackClientError, urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             error = type(exc).__name__  # perhaps posted: the retry looks in Slack first
         except Unavailable:
+            last.drop()  # its session may be cut too
             error = "database_unavailable"
         except LookupError:
             error = "target_gone"
         except NotYet as exc:
             error = f"not_yet:{exc}"
         except Exception as exc:
+            last.drop()
             log.error("ledger: sender for #%s raised %s", entry_id, type(exc).__name__)
             error = type(exc).__name__
         return error, retry_after

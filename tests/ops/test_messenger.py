@@ -1,22 +1,25 @@
 """Every kind of message has a sender before the bot starts: a kind left without one stops the
 start instead of leaving its messages unsent forever. A kind this version does not know (a
-newer replica's) is left pending, and the rest goes out."""
+newer replica's) is left pending, and the rest goes out. A new case's card and receipt render one
+read of the case, and each is still checked to be this process's claim just before it is sent."""
 
 from __future__ import annotations
 
 import ast
 import logging
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.app import create_app, install_senders
 from bot.messenger import MessageKind, Messenger, MissingSenders
 from bot.services import build_services
+from store import deviations
 from store.models import LedgerEntry
 from tests.conftest import make_settings
-from tests.support.flows import register
+from tests.support.flows import ANSWERS, open_form, register
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,6 +86,55 @@ def test_a_kind_this_version_does_not_know_stays_pending_and_the_rest_goes_out(b
         assert (row.status, row.last_error, row.attempts) == ("pending", "unknown_kind", 1)
         others = session.scalars(select(LedgerEntry.status).where(LedgerEntry.id != unknown)).all()
     assert others and set(others) == {"sent"}
+
+
+def _reads_in_the_ledger_threads(monkeypatch) -> list[int]:
+    """The cases the messenger reads (the registration's own reads are in the listener's thread)."""
+    reads: list[int] = []
+    by_id = deviations.by_id
+
+    def counted(session, deviation_id, **kwargs):
+        if threading.current_thread().name.startswith("ledger"):
+            reads.append(deviation_id)
+        return by_id(session, deviation_id, **kwargs)
+
+    monkeypatch.setattr(deviations, "by_id", counted)
+    return reads
+
+
+def test_a_new_cases_card_and_receipt_render_one_read_of_the_case(bot, monkeypatch):
+    reads = _reads_in_the_ledger_threads(monkeypatch)
+    register(bot, user="U0STAFF7")
+    bot.services.messenger.wait_idle()
+    posts = [c.params for c in bot.fake.of("chat.postMessage") if c.params.get("metadata")]
+    assert sorted(p["metadata"]["event_payload"]["what"] for p in posts) == ["leader_card", "receipt"]
+    assert len(reads) == 1
+    with bot.services.db.reading() as session:
+        assert set(session.scalars(select(LedgerEntry.status))) == {"sent"}
+
+
+def test_a_row_claimed_elsewhere_after_its_case_was_read_is_not_sent_by_this_process(bot, monkeypatch):
+    """The card's read is shared, the claim is not: the receipt's row is checked again before it is sent."""
+    messenger = bot.services.messenger
+    card = messenger.routes[MessageKind.LEADER_CARD]
+
+    def send_card_then_lose_the_receipt(delivery, deviation):
+        card.send(delivery, deviation)
+        with bot.services.db.transaction() as session:  # another replica claims the receipt meanwhile
+            session.execute(update(LedgerEntry).where(LedgerEntry.what == "receipt")
+                            .values(attempts=LedgerEntry.attempts + 1))
+
+    monkeypatch.setitem(messenger.routes, MessageKind.LEADER_CARD,
+                        type(card)(card.load, send_card_then_lose_the_receipt))
+    view = open_form(bot, "U0STAFF8")
+    assert bot.client.submit(view, ANSWERS, user="U0STAFF8").json()["response_action"] == "update"
+    messenger.wait_idle(entered=True)
+    whats = [c.params["metadata"]["event_payload"]["what"] for c in bot.fake.of("chat.postMessage")
+             if c.params.get("metadata")]
+    assert whats == ["leader_card"]  # the receipt is the other replica's to send
+    with bot.services.db.reading() as session:
+        rows = dict(session.execute(select(LedgerEntry.what, LedgerEntry.status)).all())
+    assert rows == {"leader_card": "sent", "receipt": "sending"}
 
 
 def test_senders_get_their_rows_from_bot_and_import_only_model_types_from_store():
