@@ -15,7 +15,6 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 from bot import logs
 from bot.app import WsgiApp, create_app, import_listeners, listener_threads
-from bot.scheduler import create_scheduler
 from bot.services import build_services
 from bot.settings import Settings
 
@@ -53,6 +52,8 @@ class GunicornServer(BaseApplication):
         services = build_services(self.settings)
         app = create_app(services)
         if self.with_scheduler:
+            from bot.scheduler import create_scheduler  # imported by the master before the fork (see serve)
+
             create_scheduler(services).start()
         return WsgiApp(app, services)
 
@@ -75,6 +76,10 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "pre_fork": _freeze_before_fork,
     }
     import_listeners()  # in the master, before the workers fork (each builds its own services after)
+    if scheduler:
+        # The jobs and APScheduler too, shared the same way; `--no-scheduler` (replicas that only answer
+        # Slack) loads neither.
+        import bot.scheduler  # noqa: F401
     import prometheus_client.multiprocess  # noqa: F401 - the library too (its metrics are made in the workers)
     from sqlalchemy.orm import configure_mappers
 
@@ -111,6 +116,7 @@ def socket_mode(settings: Settings) -> None:
     Runs until SIGTERM or SIGINT, then stops as `serve` does: no new envelopes, the ones in
     progress finished and acknowledged, the scheduler stopped, the ledger's sends done; exit 0.
     """
+    from bot.scheduler import create_scheduler
     from bot.socket_mode import SocketModeRunner
 
     services = build_services(settings)
