@@ -75,7 +75,17 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "loglevel": settings.log_level.lower(),
         "pre_fork": _freeze_before_fork,
     }
-    import_listeners()  # in the master, before the workers fork (each builds its own services after)
+    preload(scheduler)
+    gc.freeze()  # what start-up loaded stays out of the collector's reach (see _freeze_before_fork) …
+    gc.enable()  # … which `avvik-bot serve` kept off while loading it
+    GunicornServer(settings, options, scheduler).run()
+
+
+def preload(scheduler: bool) -> None:
+    """What the workers run, loaded in the master before they fork (each builds its own services after):
+    they start at once and share the code's memory instead of each loading it. Building nothing; loaded
+    once (`avvik-bot serve` calls it while the start-up checks wait on the network, then `serve` again)."""
+    import_listeners()
     if scheduler:
         # The jobs and APScheduler too, shared the same way; `--no-scheduler` (replicas that only answer
         # Slack) loads neither.
@@ -84,10 +94,6 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
     from sqlalchemy.orm import configure_mappers
 
     configure_mappers()  # once, shared, rather than on each worker's first query
-
-    gc.freeze()  # what start-up loaded stays out of the collector's reach (see _freeze_before_fork) …
-    gc.enable()  # … which `avvik-bot serve` kept off while loading it
-    GunicornServer(settings, options, scheduler).run()
 
 
 def _metrics_directory() -> None:
