@@ -89,7 +89,9 @@ def preload(scheduler: bool) -> None:
     if scheduler:
         # The jobs and APScheduler too, shared the same way; `--no-scheduler` (replicas that only answer
         # Slack) loads neither.
-        import bot.scheduler  # noqa: F401
+        import bot.scheduler
+
+        bot.scheduler.preload()
     import prometheus_client.multiprocess  # noqa: F401 - the library too (its metrics are made in the workers)
     from sqlalchemy.orm import configure_mappers
 
