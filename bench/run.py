@@ -3,6 +3,7 @@
     python bench/run.py            # the whole table, a few minutes on a 2-core machine
     python bench/run.py --quick    # fewer requests, for a smoke run
     python bench/run.py --startup-only --starts 5   # only start-up and idle PSS, about a minute
+    python bench/run.py --startup-only --scheduler  # the same, `serve` with its scheduler (as deployed)
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python bench/run.py   # + PostgreSQL
 
 1. `/avvik` (signed request in → 200 out; the modal opened through the Web API fake) and a modal
@@ -272,7 +273,8 @@ def environment(args: argparse.Namespace, fake_url: str, database_url: str) -> d
 def start_bot(args: argparse.Namespace, env: dict[str, str], work: Path) -> tuple[Process, int, float]:
     port = free_port()
     bot = Process([sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(WORKERS), "--threads", str(THREADS), "--no-scheduler"], env, work)
+                   "--workers", str(WORKERS), "--threads", str(THREADS),
+                   *([] if getattr(args, "scheduler", False) else ["--no-scheduler"])], env, work)
     return bot, port, wait_http(f"http://127.0.0.1:{port}/healthz", bot)
 
 
@@ -361,7 +363,7 @@ def startup_only(args: argparse.Namespace, fake_url: str, work: Path, backends: 
     """`--startup-only`: per backend, `serve` to a healthy /healthz and the idle PSS a second later, bot and
     floor alternately, `args.starts` times each; medians (and the spread, this machine being shared)."""
     print(f"# Start-up and idle memory ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-          f"bot from {args.bot_tree})\n")
+          f"bot from {args.bot_tree}, scheduler {'on' if args.scheduler else 'off'})\n")
     print("| backend | what | bot | floor | ratio |\n| --- | --- | ---: | ---: | ---: |")
     for backend in backends:
         env = environment(args, fake_url, backend.bot_url)
@@ -464,6 +466,9 @@ def main() -> None:
     parser.add_argument("--startup-only", action="store_true",
                         help="only start-up to a healthy /healthz and idle PSS, per backend (--starts times)")
     parser.add_argument("--starts", type=int, help="start-ups per server (default 3, 1 with --quick)")
+    parser.add_argument("--scheduler", action="store_true",
+                        help="with --startup-only: start `serve` with its scheduler, as a deployment does "
+                             "(otherwise `--no-scheduler`, as the request benchmarks do)")
     parser.add_argument("--many-offices", action="store_true",
                         help="then the many-office run (bench/many_offices.py: 250 offices, 500,000 cases)")
     args = parser.parse_args()

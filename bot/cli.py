@@ -70,16 +70,27 @@ def _ensure_migrated(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from bot.office import load_offices
     from bot.operations.startup import describe, log, require_free_port, require_slack
-    from bot.server import serve
+    from bot.server import preload, serve
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     offices = load_offices(settings.avvik_office_config)
     require_free_port(args.host, args.port)
-    _ensure_migrated(settings)
     scheduler = not args.no_scheduler
-    require_slack(settings, offices)
+
+    def checks() -> None:
+        _ensure_migrated(settings)
+        require_slack(settings, offices)
+
+    # The database and Slack (a round trip per office channel, person and group) are asked while this
+    # thread loads what the workers run: the same checks in the same order, refusing to start as before.
+    with ThreadPoolExecutor(1, thread_name_prefix="start-up checks") as background:
+        checked = background.submit(checks)
+        preload(scheduler)
+        checked.result()
     log.info("%s", describe(settings, offices, f"HTTP on {args.host}:{args.port} ({args.workers} worker(s) × "
                                                f"{args.threads} threads)", scheduler))
     serve(settings, args.host, args.port, args.workers, args.threads, scheduler=scheduler)

@@ -15,7 +15,6 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 from bot import logs
 from bot.app import WsgiApp, create_app, import_listeners, listener_threads
-from bot.scheduler import create_scheduler
 from bot.services import build_services
 from bot.settings import Settings
 
@@ -53,6 +52,8 @@ class GunicornServer(BaseApplication):
         services = build_services(self.settings)
         app = create_app(services)
         if self.with_scheduler:
+            from bot.scheduler import create_scheduler  # imported by the master before the fork (see serve)
+
             create_scheduler(services).start()
         return WsgiApp(app, services)
 
@@ -74,15 +75,27 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int, 
         "loglevel": settings.log_level.lower(),
         "pre_fork": _freeze_before_fork,
     }
-    import_listeners()  # in the master, before the workers fork (each builds its own services after)
+    preload(scheduler)
+    gc.freeze()  # what start-up loaded stays out of the collector's reach (see _freeze_before_fork) …
+    gc.enable()  # … which `avvik-bot serve` kept off while loading it
+    GunicornServer(settings, options, scheduler).run()
+
+
+def preload(scheduler: bool) -> None:
+    """What the workers run, loaded in the master before they fork (each builds its own services after):
+    they start at once and share the code's memory instead of each loading it. Building nothing; loaded
+    once (`avvik-bot serve` calls it while the start-up checks wait on the network, then `serve` again)."""
+    import_listeners()
+    if scheduler:
+        # The jobs and APScheduler too, shared the same way; `--no-scheduler` (replicas that only answer
+        # Slack) loads neither.
+        import bot.scheduler
+
+        bot.scheduler.preload()
     import prometheus_client.multiprocess  # noqa: F401 - the library too (its metrics are made in the workers)
     from sqlalchemy.orm import configure_mappers
 
     configure_mappers()  # once, shared, rather than on each worker's first query
-
-    gc.freeze()  # what start-up loaded stays out of the collector's reach (see _freeze_before_fork) …
-    gc.enable()  # … which `avvik-bot serve` kept off while loading it
-    GunicornServer(settings, options, scheduler).run()
 
 
 def _metrics_directory() -> None:
@@ -111,6 +124,7 @@ def socket_mode(settings: Settings) -> None:
     Runs until SIGTERM or SIGINT, then stops as `serve` does: no new envelopes, the ones in
     progress finished and acknowledged, the scheduler stopped, the ledger's sends done; exit 0.
     """
+    from bot.scheduler import create_scheduler
     from bot.socket_mode import SocketModeRunner
 
     services = build_services(settings)

@@ -61,3 +61,19 @@ def test_a_new_database_is_migrated_when_the_history_of_migrations_branches(tmp_
     engine = create_engine(url)
     assert "deviations" in inspect(engine).get_table_names()
     assert migrate.is_current(engine)
+
+
+def test_the_master_loads_the_scheduler_only_when_it_schedules():
+    """`serve` loads everything its workers run before it forks them (shared, not loaded per worker):
+    with the scheduler, APScheduler, the jobs and the public holidays its triggers skip (the `holidays`
+    package's every country, ~8 MiB) too; with `--no-scheduler`, none of them."""
+    probe = ("import sys\nfrom bot import server\nfrom bot.settings import load_settings\n"
+             "server.GunicornServer.run = lambda self: None\nserver._metrics_directory = lambda: None\n"
+             "server.serve(load_settings(_env_file=None), '127.0.0.1', 0, 1, 1, scheduler=sys.argv[1] == 'on')\n"
+             "watched = {'apscheduler', 'bot.scheduler', 'bot.quality.jobs', 'holidays.countries'}\n"
+             "print(sorted(watched & set(sys.modules)))")
+    for scheduler, loaded in (("off", "[]"),
+                              ("on", "['apscheduler', 'bot.quality.jobs', 'bot.scheduler', 'holidays.countries']")):
+        done = subprocess.run([sys.executable, "-c", probe, scheduler], capture_output=True, text=True, timeout=60,
+                              check=True)
+        assert done.stdout.splitlines()[-1] == loaded, scheduler

@@ -126,3 +126,48 @@ def test_every_bad_setting_is_one_line_with_its_fix_and_no_traceback(slack, db, 
 ])
 def test_psycopgs_own_reason_reaches_the_operator(message, reason):
     assert database_reason(message) == reason
+
+
+def _serve_with(monkeypatch, *, database, slack, preload) -> list[str]:
+    """`avvik-bot serve`'s start-up with its checks, its loading and gunicorn replaced: what ran, in order."""
+    from bot import cli, server
+    from bot.operations import startup
+    from bot.settings import load_settings
+
+    ran: list[str] = []
+    monkeypatch.setattr(cli, "_ensure_migrated", lambda settings: database(ran))
+    monkeypatch.setattr(startup, "require_slack", lambda settings, offices: slack(ran))
+    monkeypatch.setattr(startup, "require_free_port", lambda host, port: None)
+    monkeypatch.setattr(server, "preload", lambda scheduler: preload(ran))
+    monkeypatch.setattr(server, "serve", lambda *args, **kwargs: ran.append("serve"))
+    settings = load_settings(slack_bot_token="xoxb-1", slack_signing_secret="secret", _env_file=None)
+    cli.cmd_serve(cli.parser().parse_args(["serve", "--port", str(free_port())]), settings)
+    return ran
+
+
+def test_serve_asks_the_database_and_slack_while_it_loads_what_its_workers_run(monkeypatch):
+    """The checks wait on the network (for Slack a round trip per office channel, person and group): the
+    master loads the workers' code meanwhile, then serves only once both are done."""
+    import threading
+
+    loading, asked = threading.Event(), threading.Event()
+
+    def preload(ran):
+        loading.set()
+        assert asked.wait(10), "the checks did not run while loading"
+        ran.append("loaded")
+
+    ran = _serve_with(monkeypatch, database=lambda ran: loading.wait(10) and ran.append("database"),
+                      slack=lambda ran: (ran.append("slack"), asked.set()), preload=preload)
+    assert ran == ["database", "slack", "loaded", "serve"]
+
+
+def test_serve_still_refuses_to_start_when_a_check_fails_while_loading(monkeypatch):
+    from bot.errors import ConfigError
+
+    def rejected(ran):
+        raise ConfigError("SLACK_BOT_TOKEN: Slack rejects the bot token")
+
+    with pytest.raises(ConfigError, match="rejects the bot token"):
+        _serve_with(monkeypatch, database=lambda ran: ran.append("database"), slack=rejected,
+                    preload=lambda ran: ran.append("loaded"))
