@@ -318,8 +318,7 @@ class Database:
                 raise
             finally:
                 with contextlib.suppress(OperationalError, DBAPIError):  # a cut connection is discarded
-                    session.rollback()
-                session.close()
+                    session.close()  # rolls back (nothing was written) and gives the connection back
 
     def ping(self, timeout: float = PING_TIMEOUT) -> bool:
         """True when the database answers within `timeout` seconds (whatever the network does)."""
