@@ -7,6 +7,7 @@ import heapq
 import itertools
 import logging
 import os
+import select
 import socket
 import threading
 import time
@@ -42,12 +43,16 @@ PG_CONNECT_TIMEOUT = 2  # seconds to open a connection to PostgreSQL (libpq's le
 # and is cancelled cleanly rather than cut with its connection.
 PG_STATEMENT_TIMEOUT_MS = 2400
 PG_TCP_USER_TIMEOUT_MS = 2000  # the kernel gives up data unacknowledged this long (a dead link)
+PG_KEEPALIVES_IDLE = 5  # seconds idle before the kernel probes the link (then 3 probes 1 s apart)
 # A unit of work is cut off this long after it began, whatever the network or the database does
 # (a proxy or firewall that silently stops forwarding answers neither keepalives' absence nor
 # timeouts on the server): its connection is shut under it, so it fails, rolls back, and the
 # person hears «try again» before Slack's 3 s are up.
 DEADLINE = 2.5
 PING_TIMEOUT = 0.8  # `/healthz` answers within a second whatever the database does
+# A pooled PostgreSQL connection idle this long is pinged before use; one used more recently only
+# when its socket has something to say (see `_stale`).
+PING_AFTER_IDLE = float(PG_KEEPALIVES_IDLE)
 
 
 def make_engine(url: str, *, statement_timeout: bool = True, **kwargs: object) -> Engine:
@@ -105,9 +110,13 @@ def make_engine(url: str, *, statement_timeout: bool = True, **kwargs: object) -
         _under_deadline(engine, ping=False)
         return engine
     query = make_url(url).query
-    options = {"connect_timeout": PG_CONNECT_TIMEOUT, "keepalives": 1, "keepalives_idle": 5,
+    options = {"connect_timeout": PG_CONNECT_TIMEOUT, "keepalives": 1, "keepalives_idle": PG_KEEPALIVES_IDLE,
                "keepalives_interval": 1, "keepalives_count": 3, "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS,
-               "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS if statement_timeout else 0}"}
+               "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS if statement_timeout else 0}",
+               # psycopg prepares a statement at its fifth run on a connection and forgets them all
+               # at every ROLLBACK (DEALLOCATE ALL), which ends every read: it kept count of every
+               # statement and got to prepare hardly any (17 in 100 registrations).
+               "prepare_threshold": None}
     kwargs["connect_args"] = {**{k: v for k, v in options.items() if k not in query},
                               **dict(kwargs.get("connect_args") or {})}  # type: ignore[call-overload]
     if "poolclass" not in kwargs:
@@ -121,17 +130,23 @@ def make_engine(url: str, *, statement_timeout: bool = True, **kwargs: object) -
 
 def _under_deadline(engine: Engine, *, ping: bool) -> None:
     """Give each connection taken from the pool to the current unit of work's deadline; with
-    `ping`, check it first, as SQLAlchemy's pool_pre_ping does but under that deadline: a
-    connection that has gone silent is cut at the deadline rather than awaited for ever."""
+    `ping`, check a connection that may be stale first, as SQLAlchemy's pool_pre_ping does but
+    under that deadline (a connection that has gone silent is cut at the deadline rather than
+    awaited for ever), and replace it if it does not answer."""
+
+    if ping:
+        @event.listens_for(engine, "checkin")
+        def _checkin(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+            record.info[_IDLE_SINCE] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _checkout(dbapi_connection, _record, _proxy):  # type: ignore[no-untyped-def]
+    def _checkout(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
         unit = _watchdog.current()
         if unit is not None:
             if unit.expired:
                 raise Unavailable("deadline")
             unit.watch(dbapi_connection)
-        if not ping:
+        if not ping or not _stale(dbapi_connection, record.info.get(_IDLE_SINCE)):
             return
         try:
             cursor = dbapi_connection.cursor()
@@ -141,6 +156,28 @@ def _under_deadline(engine: Engine, *, ping: bool) -> None:
             if unit is not None and unit.expired:
                 raise Unavailable("deadline") from exc
             raise DisconnectionError() from exc  # the pool opens a new connection instead
+
+
+_IDLE_SINCE = "avvik_idle_since"  # when the pool last took the connection back (its record's info)
+
+
+def _stale(dbapi_connection, idle_since: float | None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a pooled connection needs a ping before use: it has idled past PING_AFTER_IDLE, or
+    its socket is readable while no statement runs. A server that restarts, or ends the backend
+    (`pg_terminate_backend`, an idle timeout), says so and closes its end; a dead link is an error
+    the kernel's keepalives or user timeout set. Either makes the socket readable, so a connection
+    the server has let go is pinged (and replaced) without a round trip on every checkout. A
+    harmless message waiting (a notice) just costs the ping."""
+    if idle_since is None:  # just connected: nothing to check
+        return False
+    if time.monotonic() - idle_since > PING_AFTER_IDLE or dbapi_connection.closed:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(dbapi_connection.pgconn.socket, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    except Exception:  # no socket to ask (closed under us): the ping decides
+        return True
 
 
 class _Unit:
@@ -281,8 +318,7 @@ class Database:
                 raise
             finally:
                 with contextlib.suppress(OperationalError, DBAPIError):  # a cut connection is discarded
-                    session.rollback()
-                session.close()
+                    session.close()  # rolls back (nothing was written) and gives the connection back
 
     def ping(self, timeout: float = PING_TIMEOUT) -> bool:
         """True when the database answers within `timeout` seconds (whatever the network does)."""
