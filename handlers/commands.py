@@ -49,7 +49,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "drøfting": learning.discussion,  # seed 000's ten questions for discussion
     "drofting": learning.discussion,
 }
-OPENS_A_MODAL = frozenset({"kode", "code"})  # with the trigger, which lives 3 s: never answered after Slack
+# Answered at once, not after who leads is known (handlers.common.answer_in_time): a subcommand that
+# opens a modal (its trigger lives 3 s) and one whose answer no leader group decides.
+OPENS_A_MODAL: frozenset[Subcommand] = frozenset({by_code})
+NEEDS_NO_LEADERS: frozenset[Subcommand] = frozenset({mine})
 
 
 def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, office: Office, which: Which,
@@ -69,7 +72,7 @@ def on_avvik(ack: Ack, respond: Respond, client: WebClient, services: Services, 
         else:
             handler(services, office, parsed, ack, client)
 
-    if word in OPENS_A_MODAL:  # acked first, whoever asks
+    if handler in OPENS_A_MODAL or handler in NEEDS_NO_LEADERS:
         answer(ack)
         return
     answer_in_time(services, office, ack, respond, answer)  # who leads decides many answers: Slack waits not on it

@@ -277,6 +277,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "hjelp": _help, "help": _help,
 }
 OPENS_A_MODAL: frozenset[Subcommand] = frozenset({_review, _measure, _close, _good_practice})
+NEEDS_NO_LEADERS: frozenset[Subcommand] = frozenset({_help})  # answered at once: no user group decides it
 
 
 def on_kvalitet(ack: Ack, respond: Respond, client: WebClient, services: Services, office: Office,
@@ -286,6 +287,9 @@ def on_kvalitet(ack: Ack, respond: Respond, client: WebClient, services: Service
     if handler in OPENS_A_MODAL:
         # The trigger lives 3 s, so the form is never opened after waiting on Slack: who leads is waited
         # for a second at most (bot.leaders.directory), and the members last known answer.
+        handler(services, office, parsed, ack, client)
+        return
+    if handler in NEEDS_NO_LEADERS:
         handler(services, office, parsed, ack, client)
         return
     # Reviewers and leaders may be user groups Slack is asked for: Slack's 3 seconds wait not on it.
