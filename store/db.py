@@ -318,7 +318,8 @@ class Database:
                 raise
             finally:
                 with contextlib.suppress(OperationalError, DBAPIError):  # a cut connection is discarded
-                    session.close()  # rolls back (nothing was written) and gives the connection back
+                    session.rollback()
+                session.close()
 
     def ping(self, timeout: float = PING_TIMEOUT) -> bool:
         """True when the database answers within `timeout` seconds (whatever the network does)."""
