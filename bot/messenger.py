@@ -5,8 +5,8 @@ the Block Kit, with a loader from `bot/` that reads what the sender renders. A k
 a sender is a start-up error (`check_senders`): the bot must not run and leave messages
 unsent. The messenger sends the rows this process entered (entered already claimed, see
 `store.ledger`) and claims other due ones; for each it checks the row, loads the rows the message
-is about as they are now (no lock held; rows of one batch about the same target share one read,
-see `reads_target_only`) and calls the sender. What the senders recorded (a card's ts, say)
+is about as they are now (no lock held; a new case's first messages share one read, see
+`SHARE_A_READ`) and calls the sender. What the senders recorded (a card's ts, say)
 is stored with the rows' «sent» mark in one short transaction per batch (sooner only when a
 later row reads it: the card's updates and thread). A failure leaves the row pending with a
 back-off, so the next run retries it; one Slack refuses for good
@@ -58,7 +58,7 @@ from store.ledger import MessageKind, Target, WholeOffice
 from store.models import LedgerEntry
 
 __all__ = ["Delivery", "DeliveryReport", "Entry", "MessageKind", "Messenger", "MissingSenders", "NotYet",
-           "Target", "WholeOffice", "Write", "reads_target_only"]
+           "Target", "WholeOffice", "Write"]
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,11 @@ HISTORY_PAGES = 5  # pages of 200 messages looked through for a retried message
 # Kinds whose loaders read what an earlier sender recorded (the card's ts): rows sent before them
 # in a batch store their records first.
 READS_RECORDS = frozenset({MessageKind.LEADER_CARD, MessageKind.CARD_THREAD})
+# A new case's first messages, entered by its registration and sent in one batch: rows of these kinds
+# about one case render one read of it, made after that registration was committed. Nobody acts on a
+# case before its card is out, so the read is as fresh for the second row as for the first. Every
+# other kind reads its target just before it is sent (a breach reminder must still be due then).
+SHARE_A_READ = frozenset({MessageKind.RECEIPT, MessageKind.LEADER_CARD, MessageKind.LEADER_ALERT})
 
 T = TypeVar("T")
 Write = Callable[[Session], None]
@@ -126,21 +131,10 @@ class Route(Generic[T]):
     send: Send[T]
 
 
-_BY_TARGET: set[Callable[..., Any]] = set()
-
-
-def reads_target_only(load: Load[T]) -> Load[T]:
-    """Mark a loader that reads nothing of its entry but the target: rows of one batch about the same
-    target then render one read of it (a case's card, receipt and alert), not one read each."""
-    _BY_TARGET.add(load)
-    return load
-
-
 class _LastRead:
-    """What a target-only loader read last in a batch, with the read session it lives in (kept open), for
-    the next row about the same target. Every row of a batch was committed before the batch began, so a
-    read made after that sees every change the batch's rows are about; a flush (the senders' records,
-    a card's ts) drops it, and so does the batch's end. Each row is still checked and claimed on its own."""
+    """What a SHARE_A_READ row's loader read last in a batch, with the read session it lives in (kept
+    open), for the next such row about the same case. A flush (the senders' records, a card's ts) drops
+    it, and so does the batch's end. Each row is still checked and claimed on its own."""
 
     def __init__(self) -> None:
         self.key: tuple[Load[Any], Target | WholeOffice] | None = None
@@ -148,12 +142,12 @@ class _LastRead:
         self._session = ExitStack()
 
     def get(self, route: Route[Any], entry: Entry) -> tuple[bool, Any]:
-        found = self.key is not None and self.key == (route.load, entry.target)
+        found = entry.kind in SHARE_A_READ and self.key == (route.load, entry.target)
         return found, self.value if found else None
 
     def keep(self, route: Route[Any], entry: Entry, value: Any, session: ExitStack) -> None:
-        """Keep `value` (and its open `session`) when its loader reads only the target; else close it."""
-        if route.load not in _BY_TARGET:
+        """Keep `value` (and its open `session`) for a SHARE_A_READ row; else close it."""
+        if entry.kind not in SHARE_A_READ:
             session.close()
             return
         self.drop()

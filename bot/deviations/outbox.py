@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.messenger import Entry, Write, reads_target_only
+from bot.messenger import Entry, Write
 from store import deviations as store
 from store.ledger import TargetKind, id_of
 from store.models import Deviation
 
 
-@reads_target_only
 def deviation(session: Session, entry: Entry) -> Deviation:
-    """The deviation an entry is about (receipt, card, alert, thread, ready to close, feedback): read once
-    for a batch's rows about it, such as a new case's card, receipt and alert."""
+    """The deviation an entry is about (receipt, card, alert, thread, ready to close, feedback); a new
+    case's card, receipt and alert share one read of it (bot.messenger.SHARE_A_READ)."""
     found = store.by_id(session, id_of(entry.target, TargetKind.DEVIATION))
     if found is None:
         raise LookupError(f"ledger target {entry.target} is gone")

@@ -16,8 +16,8 @@ from sqlalchemy import insert, select, update
 from bot.app import create_app, install_senders
 from bot.messenger import MessageKind, Messenger, MissingSenders
 from bot.services import build_services
-from store import deviations
-from store.models import LedgerEntry
+from store import deviations, ledger
+from store.models import Deviation, LedgerEntry
 from tests.conftest import make_settings
 from tests.support.flows import ANSWERS, open_form, register
 
@@ -111,6 +111,31 @@ def test_a_new_cases_card_and_receipt_render_one_read_of_the_case(bot, monkeypat
     assert len(reads) == 1
     with bot.services.db.reading() as session:
         assert set(session.scalars(select(LedgerEntry.status))) == {"sent"}
+
+
+def test_other_messages_about_one_case_in_one_batch_each_read_it_just_before_they_are_sent(bot, monkeypatch):
+    """Only a new case's first messages share a read: two breach reminders of one run (the case may be
+    decided between them) each read the case as it is then."""
+    register(bot, user="U0STAFF9")
+    messenger = bot.services.messenger
+    messenger.wait_idle()
+    with bot.services.db.reading() as session:
+        [case_id] = session.scalars(select(Deviation.id))
+    reads = _reads_in_the_ledger_threads(monkeypatch)
+    reminder = messenger.routes[MessageKind.BREACH_REMINDER]
+    sent: list[str] = []
+    monkeypatch.setitem(messenger.routes, MessageKind.BREACH_REMINDER,
+                        type(reminder)(reminder.load, lambda delivery, case: sent.append(delivery.entry.recipient)))
+    office = bot.services.offices.office[0]
+    with bot.services.db.transaction() as session:  # as one run of the breach job enters them
+        ids = [ledger.enter(session, office.id, ledger.LedgerKey(MessageKind.BREACH_REMINDER,
+                                                                 ledger.Target.deviation(case_id), recipient,
+                                                                 "2026-12-02T10"), bot.services.clock.now())
+               for recipient in ("U0PRIVACY", "U0LEADER1")]
+    messenger.deliver_soon(ids)
+    messenger.wait_idle(entered=True)
+    assert sorted(sent) == ["U0LEADER1", "U0PRIVACY"]
+    assert reads == [case_id, case_id]
 
 
 def test_a_row_claimed_elsewhere_after_its_case_was_read_is_not_sent_by_this_process(bot, monkeypatch):
