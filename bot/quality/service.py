@@ -55,7 +55,8 @@ def reviewers_of(leaders: LeaderDirectory, office: Office, *, patient: bool = Fa
 def county_leaders_of(leaders: LeaderDirectory, offices: OfficeDirectory, office: Office, *,
                       patient: bool = False) -> list[str]:
     """Who follows up the office's measures «i fylkets regi» (seed 002): the leaders of its counties.
-    None: the office is in no county, and its own leaders follow them up."""
+    Empty also for an office in no county, whose own leaders follow them up: a caller that must tell
+    the two apart asks `offices.counties_of` (bot.quality.jobs.scheduled_rounds)."""
     members: set[str] = set()
     for county in offices.counties_of(office.id):
         members |= leaders.county_leaders(county, patient=patient)

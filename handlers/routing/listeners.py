@@ -37,13 +37,12 @@ def show_destination(ack: Ack, client: WebClient, services: Services, which: Whi
     if parsed.view is None or parsed.view.callback_id != ids.REGISTRATION:
         return
     values, meta = parsed.view.values(), parsed.view.metadata
-    if parsed.actions[0].get("block_id") == ids.Field.OFFICE:
+    office_picked = parsed.actions[0].get("block_id") == ids.Field.OFFICE
+    if office_picked:
         values = {**values, ids.Field.OFFICE: parsed.selected}
-        picked = values.get(ids.Field.CATEGORY)
-    else:
-        picked = parsed.selected
+    picked = values.get(ids.Field.CATEGORY) if office_picked else parsed.selected
     category = Category(picked) if picked in set(Category) else None
-    if category is None and parsed.actions[0].get("block_id") == ids.Field.OFFICE:
+    if category is None and office_picked:
         return  # no category yet: nothing the office changes on the form
     chosen = chosen_office(which, values, meta)
     office = chosen or which.office
